@@ -1,0 +1,241 @@
+//! Keys → commands. The footer and the `?` help overlay are drawn from these same tables, so
+//! they can never disagree with what a key does.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tui_input::InputRequest;
+
+use super::action::{Action, Command};
+use super::state::{AppState, Modal, Screen};
+
+/// One key with its modifiers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chord {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+const fn key(code: KeyCode) -> Chord {
+    Chord { code, mods: KeyModifiers::NONE }
+}
+const fn ch(c: char) -> Chord {
+    key(KeyCode::Char(c))
+}
+const fn ctrl(c: char) -> Chord {
+    Chord { code: KeyCode::Char(c), mods: KeyModifiers::CONTROL }
+}
+
+/// A key binding, with the words shown for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Binding {
+    pub keys: &'static [Chord],
+    pub command: Command,
+    /// Short label for the footer and the help overlay.
+    pub label: &'static str,
+    /// Shown in the footer (all bindings are shown in help).
+    pub footer: bool,
+}
+
+const fn bind(keys: &'static [Chord], command: Command, label: &'static str, footer: bool) -> Binding {
+    Binding { keys, command, label, footer }
+}
+
+/// Where the keys are read: the top of the stack first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    Help,
+    Error,
+    Search,
+    List,
+    CompanyProfile,
+    Global,
+}
+
+impl Context {
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Help => "Help",
+            Context::Error => "Error",
+            Context::Search => "Search",
+            Context::List => "Lists",
+            Context::CompanyProfile => "Company profile",
+            Context::Global => "Everywhere",
+        }
+    }
+}
+
+const HELP: &[Binding] = &[
+    bind(&[key(KeyCode::Esc), ch('?'), ch('q')], Command::Back, "close help", true),
+    bind(&[key(KeyCode::Up), ch('k')], Command::Up, "scroll up", false),
+    bind(&[key(KeyCode::Down), ch('j')], Command::Down, "scroll down", true),
+];
+
+const ERROR: &[Binding] = &[bind(&[key(KeyCode::Enter), key(KeyCode::Esc)], Command::Back, "close", true)];
+
+const SEARCH: &[Binding] = &[
+    bind(&[key(KeyCode::Enter)], Command::SearchAccept, "keep filter", true),
+    bind(&[key(KeyCode::Esc)], Command::Back, "clear search", true),
+    bind(&[key(KeyCode::Up)], Command::Up, "up", false),
+    bind(&[key(KeyCode::Down)], Command::Down, "down", false),
+    bind(&[key(KeyCode::PageUp)], Command::PageUp, "page up", false),
+    bind(&[key(KeyCode::PageDown)], Command::PageDown, "page down", false),
+];
+
+const MOVE: [Binding; 6] = [
+    bind(&[key(KeyCode::Up), ch('k')], Command::Up, "up", false),
+    bind(&[key(KeyCode::Down), ch('j')], Command::Down, "down", false),
+    bind(&[key(KeyCode::PageUp)], Command::PageUp, "page up", false),
+    bind(&[key(KeyCode::PageDown)], Command::PageDown, "page down", false),
+    bind(&[key(KeyCode::Home), ch('g')], Command::Home, "first", false),
+    bind(&[key(KeyCode::End), ch('G')], Command::End, "last", false),
+];
+
+const LIST: &[Binding] = &[
+    MOVE[0],
+    MOVE[1],
+    MOVE[2],
+    MOVE[3],
+    MOVE[4],
+    MOVE[5],
+    bind(&[ch('/')], Command::Search, "search", true),
+    bind(&[key(KeyCode::Esc)], Command::Back, "clear search", false),
+];
+
+const COMPANY_PROFILE: &[Binding] = &[MOVE[0], MOVE[1], MOVE[4], MOVE[5]];
+
+const GLOBAL: &[Binding] = &[
+    bind(&[ch('1')], Command::Goto(Screen::Resellers), "Indirect resellers", false),
+    bind(&[ch('2')], Command::Goto(Screen::Customers), "Customers", false),
+    bind(&[ch('3')], Command::Goto(Screen::CompanyProfile), "Company profile", false),
+    bind(&[ch('4')], Command::Goto(Screen::ActivityLog), "Activity log", false),
+    bind(&[ch('5')], Command::Goto(Screen::Users), "Users", false),
+    bind(&[ctrl('r'), key(KeyCode::F(5))], Command::Refresh, "refresh", false),
+    bind(&[ch('?')], Command::Help, "help", true),
+    bind(&[ch('q')], Command::Quit, "quit", true),
+    bind(&[ctrl('c')], Command::ForceQuit, "quit now", false),
+];
+
+pub fn bindings(context: Context) -> &'static [Binding] {
+    match context {
+        Context::Help => HELP,
+        Context::Error => ERROR,
+        Context::Search => SEARCH,
+        Context::List => LIST,
+        Context::CompanyProfile => COMPANY_PROFILE,
+        Context::Global => GLOBAL,
+    }
+}
+
+/// The contexts that read keys now, top first. A modal or a focused field shadows the rest.
+pub fn active_contexts(state: &AppState) -> Vec<Context> {
+    match state.top_modal() {
+        Some(Modal::Help { .. }) => return vec![Context::Help],
+        Some(Modal::Error { .. }) => return vec![Context::Error],
+        None => {}
+    }
+    if state.text_focused() {
+        return vec![Context::Search];
+    }
+    screen_contexts(state.screen)
+}
+
+/// The contexts of a screen when nothing is on top of it (what the help overlay lists).
+pub fn screen_contexts(screen: Screen) -> Vec<Context> {
+    match screen {
+        Screen::CompanyProfile => vec![Context::CompanyProfile, Context::Global],
+        _ => vec![Context::List, Context::Global],
+    }
+}
+
+fn matches(chord: &Chord, event: &KeyEvent) -> bool {
+    // Shifted letters arrive as the capital with SHIFT on some terminals and without on others.
+    let mods = if matches!(event.code, KeyCode::Char(_)) { event.modifiers - KeyModifiers::SHIFT } else { event.modifiers };
+    chord.code == event.code && chord.mods == mods
+}
+
+/// The action for a key press in the current state, if any.
+pub fn action_for(state: &AppState, event: &KeyEvent) -> Option<Action> {
+    // Ctrl-C quits from anywhere, even from a text field.
+    if matches(&ctrl('c'), event) {
+        return Some(Action::Command(Command::ForceQuit));
+    }
+    for context in active_contexts(state) {
+        if let Some(b) = bindings(context).iter().find(|b| b.keys.iter().any(|k| matches(k, event))) {
+            return Some(Action::Command(b.command));
+        }
+        if context == Context::Search {
+            return edit_request(event).map(Action::Edit);
+        }
+    }
+    None
+}
+
+/// Text editing keys of a focused field.
+fn edit_request(event: &KeyEvent) -> Option<InputRequest> {
+    let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+    let alt = event.modifiers.contains(KeyModifiers::ALT);
+    Some(match event.code {
+        KeyCode::Char('u') if ctrl => InputRequest::DeleteLine,
+        KeyCode::Char('w') if ctrl => InputRequest::DeletePrevWord,
+        KeyCode::Char('a') if ctrl => InputRequest::GoToStart,
+        KeyCode::Char('e') if ctrl => InputRequest::GoToEnd,
+        KeyCode::Char(_) if ctrl || alt => return None,
+        KeyCode::Char(c) => InputRequest::InsertChar(c),
+        KeyCode::Backspace if ctrl || alt => InputRequest::DeletePrevWord,
+        KeyCode::Backspace => InputRequest::DeletePrevChar,
+        KeyCode::Delete => InputRequest::DeleteNextChar,
+        KeyCode::Left if ctrl => InputRequest::GoToPrevWord,
+        KeyCode::Right if ctrl => InputRequest::GoToNextWord,
+        KeyCode::Left => InputRequest::GoToPrevChar,
+        KeyCode::Right => InputRequest::GoToNextChar,
+        KeyCode::Home => InputRequest::GoToStart,
+        KeyCode::End => InputRequest::GoToEnd,
+        _ => return None,
+    })
+}
+
+/// How a chord is written in the footer and in help.
+pub fn chord_label(chord: &Chord) -> String {
+    let base = match chord.code {
+        KeyCode::Char(' ') => "Space".to_owned(),
+        KeyCode::Char(c) => c.to_string(),
+        KeyCode::Up => "↑".into(),
+        KeyCode::Down => "↓".into(),
+        KeyCode::Left => "←".into(),
+        KeyCode::Right => "→".into(),
+        KeyCode::PageUp => "PgUp".into(),
+        KeyCode::PageDown => "PgDn".into(),
+        KeyCode::Home => "Home".into(),
+        KeyCode::End => "End".into(),
+        KeyCode::Enter => "Enter".into(),
+        KeyCode::Esc => "Esc".into(),
+        KeyCode::Tab => "Tab".into(),
+        KeyCode::BackTab => "Shift-Tab".into(),
+        KeyCode::F(n) => format!("F{n}"),
+        other => format!("{other:?}"),
+    };
+    if chord.mods.contains(KeyModifiers::CONTROL) { format!("Ctrl-{}", base.to_uppercase()) } else { base }
+}
+
+/// All the keys of a binding, as in "↑/k".
+pub fn keys_label(binding: &Binding) -> String {
+    binding.keys.iter().map(chord_label).collect::<Vec<_>>().join("/")
+}
+
+/// The footer's entries for the current state: (keys, label).
+pub fn footer(state: &AppState) -> Vec<(String, &'static str)> {
+    let mut out: Vec<(String, &'static str)> = Vec::new();
+    let contexts = active_contexts(state);
+    if contexts.first() == Some(&Context::List) || contexts.first() == Some(&Context::CompanyProfile) {
+        out.push(("↑↓".into(), "move"));
+        out.push(("1-5".into(), "menu"));
+    }
+    for context in contexts {
+        for b in bindings(context).iter().filter(|b| b.footer) {
+            let keys = keys_label(b);
+            if !out.iter().any(|(k, _)| *k == keys) {
+                out.push((keys, b.label));
+            }
+        }
+    }
+    out
+}

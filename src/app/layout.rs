@@ -1,0 +1,20 @@
+//! The fixed parts of the screen, shared by `update` (to page by a screenful) and `view`.
+
+/// Below this size the app asks for a bigger terminal instead of drawing.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 16;
+
+/// Header, menu and footer: one line each.
+pub const CHROME_LINES: u16 = 3;
+
+/// Lines a bordered table spends besides its rows: two borders and the column header.
+pub const TABLE_FRAME_LINES: u16 = 3;
+
+/// How many rows of a list fit on a terminal of this height.
+pub fn list_rows(height: u16) -> usize {
+    height.saturating_sub(CHROME_LINES + TABLE_FRAME_LINES).max(1) as usize
+}
+
+pub fn too_small(width: u16, height: u16) -> bool {
+    width < MIN_WIDTH || height < MIN_HEIGHT
+}

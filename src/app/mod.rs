@@ -1,0 +1,11 @@
+//! The state store: actions in, state changed, effects out. Everything here is pure.
+
+pub mod action;
+pub mod effect;
+pub mod keymap;
+pub mod layout;
+pub mod list;
+pub mod list_ops;
+pub mod screens;
+pub mod state;
+pub mod update;

@@ -1,0 +1,16 @@
+//! Indirect resellers: the active partnerships, by name.
+
+use crate::app::list::ListModel;
+use crate::store::list::ResellerRow;
+use crate::store::worker::ListId;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResellersScreen {
+    pub list: ListModel<ResellerRow>,
+}
+
+impl Default for ResellersScreen {
+    fn default() -> Self {
+        ResellersScreen { list: ListModel::new(ListId::Resellers) }
+    }
+}

@@ -1,0 +1,68 @@
+//! The command line: the TUI by default, and subcommands for scripts.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::Paths;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "twotier",
+    version,
+    about = "A keyboard-first console for CSP indirect providers: resellers, customers, orders.",
+    long_about = None
+)]
+pub struct Cli {
+    /// The database file [default: in the data folder, see below]
+    #[arg(long, value_name = "PATH", global = true, env = "TWOTIER_DB")]
+    pub db: Option<PathBuf>,
+
+    /// Act as this operator (UPN) [default: `operator` in the config file, else your OS user]
+    #[arg(long, value_name = "UPN", global = true)]
+    pub operator: Option<String>,
+
+    /// The config file [default: in the config folder, see below]
+    #[arg(long, value_name = "PATH", global = true, env = "TWOTIER_CONFIG")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// (Re)create a demo database of any size, deterministically, at --db
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Number of indirect resellers
+    #[arg(long, default_value_t = 12)]
+    pub resellers: u32,
+    /// Number of customers
+    #[arg(long, default_value_t = 60)]
+    pub customers: u32,
+    /// Number of subscriptions, spread evenly over the customers
+    #[arg(long, default_value_t = 150)]
+    pub subscriptions: u32,
+    /// Random seed: the same seed and date give the same data
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// The day the dates are laid out from (YYYY-MM-DD) [default: today, UTC]
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<NaiveDate>,
+}
+
+/// The help text's footer: where data, config and logs live on this machine.
+pub fn files_help(paths: &Paths) -> String {
+    format!(
+        "Files:\n  database  {}\n  config    {}\n  log       {}  (level: TWOTIER_LOG=debug)\n\n\
+         Keys: press ? in the app for every key of the current screen.",
+        paths.default_db().display(),
+        paths.config_file.display(),
+        paths.log_file.display()
+    )
+}

@@ -1,0 +1,137 @@
+//! twotier: a keyboard-first terminal console for Cloud Solution Provider indirect providers.
+//!
+//! A key press travels one way: keymap → `Action` → pure `update` → `Effect`s carried out by the
+//! runtime (the store worker thread owns SQLite) → replies come back as actions → pure `view`.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod logging;
+pub mod runtime;
+pub mod store;
+pub mod ui;
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{CommandFactory, FromArgMatches};
+
+use cli::{Cli, Command, DemoArgs};
+use config::{Config, Paths};
+use store::demo::{self, DemoParams};
+use store::{Opened, Store};
+
+/// The program: parse the command line, run, and turn any error into a message and exit code 1.
+pub fn main() -> ExitCode {
+    let paths = Paths::discover();
+    let matches = Cli::command().after_help(cli::files_help(&paths)).get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    match run(cli, &paths) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("twotier: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
+    let config_path = cli.config.clone().unwrap_or_else(|| paths.config_file.clone());
+    let config = Config::load(&config_path)?;
+    if let Err(e) = logging::init(&paths.log_file) {
+        // Not fatal: the app works without a log.
+        eprintln!("twotier: no log file ({}: {e})", paths.log_file.display());
+    }
+    let db = cli.db.clone().or(config.db.clone()).unwrap_or_else(|| paths.default_db());
+    let operator = cli.operator.clone().or(config.operator.clone()).unwrap_or_else(os_user);
+    match cli.command {
+        None => {
+            if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+                bail!("the console needs a terminal. For scripts, see `twotier --help` for the subcommands.");
+            }
+            let store = open_or_seed(&db, &operator)?;
+            let operator = store.resolve_operator(&operator)?;
+            tracing::info!(db = %db.display(), operator = %operator.upn, "starting the console");
+            runtime::run_tui(store, operator)
+        }
+        Some(Command::Demo(args)) => recreate_demo(&db, &args, &operator),
+    }
+}
+
+/// Opens the database; a new one is filled with the embedded demo data first.
+pub fn open_or_seed(db: &Path, operator: &str) -> anyhow::Result<Store> {
+    let (mut store, opened) = Store::open(db)?;
+    if opened == Opened::Created {
+        let params = DemoParams::default_for(chrono::Utc::now().date_naive());
+        demo::seed(&mut store, &params, operator).context("filling the new database with demo data")?;
+        tracing::info!(db = %db.display(), "created a new database with demo data");
+    }
+    Ok(store)
+}
+
+/// `twotier demo`: builds the database in a temporary file beside the target and renames it into
+/// place, so the old database stays whole until the new one is complete.
+fn recreate_demo(db: &Path, args: &DemoArgs, operator: &str) -> anyhow::Result<()> {
+    if db.exists() {
+        // Refuses (untouched) anything that is not a twotier database.
+        store::inspect_existing(db)?;
+    }
+    let params = DemoParams {
+        resellers: args.resellers,
+        customers: args.customers,
+        subscriptions: args.subscriptions,
+        seed: args.seed,
+        as_of: args.as_of.unwrap_or_else(|| chrono::Utc::now().date_naive()),
+    };
+    let dir = db.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let tmp = dir.join(format!(".twotier-demo-{}.db", std::process::id()));
+    let started = std::time::Instant::now();
+    let result = (|| {
+        let (mut store, _) = Store::open(&tmp)?;
+        demo::seed(&mut store, &params, operator)?;
+        store.close()?;
+        for suffix in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(sidecar(db, suffix));
+        }
+        std::fs::rename(&tmp, db).with_context(|| format!("moving the new database to {}", db.display()))
+    })();
+    if result.is_err() {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(sidecar(&tmp, suffix));
+        }
+    }
+    result?;
+    println!(
+        "Created {} with {} resellers, {} customers and {} subscriptions (seed {}, as of {}) in {:.1} s.",
+        db.display(),
+        params.resellers,
+        params.customers,
+        params.subscriptions,
+        params.seed,
+        params.as_of,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn sidecar(db: &Path, suffix: &str) -> std::path::PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(suffix);
+    name.into()
+}
+
+/// The OS user, as the default operator.
+fn os_user() -> String {
+    ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
+        .or_else(|| whoami::username().ok())
+        .unwrap_or_else(|| "operator".to_owned())
+}

@@ -1,0 +1,151 @@
+//! The event loop: terminal events, store replies and the clock in one `select!`; keys go
+//! through the keymap to `update`; effects are carried out here, at the edge; one draw per batch.
+//! The terminal is restored on every way out: return, error, panic, SIGTERM and SIGHUP.
+
+use std::io::{Stdout, stdout};
+use std::time::Duration;
+
+use anyhow::Context;
+use chrono::{Local, Offset, Utc};
+use crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, Event, EventStream, KeyEventKind};
+use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use crossterm::{cursor, execute};
+use futures::StreamExt;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc::unbounded_channel;
+
+use crate::app::action::Action;
+use crate::app::effect::Effect;
+use crate::app::keymap;
+use crate::app::state::AppState;
+use crate::app::update::{init, update};
+use crate::store::Store;
+use crate::store::operators::Operator;
+use crate::store::worker::Worker;
+use crate::ui::{self, Theme};
+
+/// How often the clock ticks (toasts expire on ticks).
+const TICK: Duration = Duration::from_millis(500);
+
+/// Puts the terminal back as it was. Safe to call more than once.
+pub fn restore_terminal() {
+    let _ = disable_raw_mode();
+    let _ = execute!(stdout(), DisableBracketedPaste, DisableMouseCapture, LeaveAlternateScreen, cursor::Show);
+}
+
+/// Raw mode and the alternate screen for as long as it lives.
+struct TerminalGuard {
+    terminal: Terminal<CrosstermBackend<Stdout>>,
+}
+
+impl TerminalGuard {
+    fn enter() -> anyhow::Result<TerminalGuard> {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore_terminal();
+            tracing::error!(%info, "panic");
+            previous(info);
+        }));
+        enable_raw_mode().context("cannot put the terminal in raw mode")?;
+        let guard = TerminalGuard { terminal: Terminal::new(CrosstermBackend::new(stdout()))? };
+        execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste)?;
+        Ok(guard)
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+/// Runs the TUI until the operator quits.
+pub fn run_tui(store: Store, operator: Operator) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    runtime.block_on(event_loop(store, operator))
+}
+
+/// One thing to handle: a terminal event is mapped to an action only when its turn comes, so a
+/// key typed after `/` goes to the search field that key opened.
+enum Input {
+    Terminal(Event),
+    Action(Action),
+}
+
+async fn event_loop(store: Store, operator: Operator) -> anyhow::Result<()> {
+    let (reply_tx, mut replies) = unbounded_channel();
+    let worker = Worker::spawn(store, move |reply| {
+        let _ = reply_tx.send(Action::Db(reply));
+    });
+    let mut guard = TerminalGuard::enter()?;
+    let theme = Theme::from_env();
+    let size = guard.terminal.size()?;
+    let mut state = AppState::new(operator, Utc::now(), size.width, size.height);
+    state.utc_offset = Local::now().offset().fix();
+    let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut sigterm = signal(SignalKind::terminate())?;
+    let mut sighup = signal(SignalKind::hangup())?;
+
+    carry_out(init(&mut state), &worker);
+    guard.terminal.draw(|f| ui::view(&state, &theme, f))?;
+    loop {
+        let first = tokio::select! {
+            event = events.next() => match event {
+                Some(event) => Input::Terminal(event.context("reading the terminal")?),
+                None => break,
+            },
+            Some(action) = replies.recv() => Input::Action(action),
+            _ = tick.tick() => Input::Action(Action::Tick(Utc::now())),
+            _ = sigterm.recv() => break,
+            _ = sighup.recv() => break,
+        };
+        // Store replies already waiting are handled before the next draw. Terminal events are
+        // not drained here: polling EventStream outside `select!` loses its wake-up.
+        let mut batch = vec![first];
+        while let Ok(action) = replies.try_recv() {
+            batch.push(Input::Action(action));
+        }
+        for input in batch {
+            let action = match input {
+                Input::Action(action) => Some(action),
+                Input::Terminal(event) => action_for_event(&state, event),
+            };
+            if let Some(action) = action {
+                carry_out(update(&mut state, action), &worker);
+            }
+            if state.quitting {
+                break;
+            }
+        }
+        if state.quitting {
+            break;
+        }
+        guard.terminal.draw(|f| ui::view(&state, &theme, f))?;
+    }
+    drop(guard);
+    worker.shutdown();
+    Ok(())
+}
+
+fn action_for_event(state: &AppState, event: Event) -> Option<Action> {
+    match event {
+        Event::Key(key) if key.kind != KeyEventKind::Release => keymap::action_for(state, &key),
+        Event::Paste(text) => Some(Action::Paste(text)),
+        Event::Resize(width, height) => Some(Action::Resize { width, height }),
+        _ => None,
+    }
+}
+
+fn carry_out(effects: Vec<Effect>, worker: &Worker) {
+    for effect in effects {
+        match effect {
+            Effect::Db(cmd) => worker.send(cmd),
+            // `update` already marked the state as quitting; the loop ends after this batch.
+            Effect::Quit => {}
+        }
+    }
+}

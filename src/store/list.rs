@@ -1,0 +1,342 @@
+//! Keyset-paged lists. No list ever loads all rows: a page is fetched after or before a key
+//! `(sort value, id)` along an index, so page 5 000 costs what page 1 does.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, Row, ToSql};
+
+use super::{operators, parse_db_time};
+use crate::domain::text::cleaned;
+
+/// Where a list stands in its sort order: the sort value and the row id as tie-breaker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key {
+    pub sort: String,
+    pub id: i64,
+}
+
+/// Which page to fetch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Anchor {
+    First,
+    Last,
+    After(Key),
+    Before(Key),
+}
+
+/// What narrows a list: a "starts with" search (case-insensitive) and, for customers, a reseller.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub search: String,
+    pub reseller_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageRequest {
+    pub filter: Filter,
+    pub anchor: Anchor,
+    pub limit: usize,
+}
+
+/// One page of rows in display order. `more_before`/`more_after` are `None` when this fetch
+/// cannot tell (the caller keeps what it knew).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<R> {
+    pub rows: Vec<R>,
+    pub more_before: Option<bool>,
+    pub more_after: Option<bool>,
+    /// The number of rows matching the filter, counted on the first and last page only.
+    pub total: Option<u64>,
+}
+
+/// A row type that can be listed.
+pub trait Listed: Sized {
+    const SPEC: ListSpec;
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self>;
+    fn key(&self) -> Key;
+}
+
+/// The SQL of one list. Every part is a constant of this module, never user text.
+pub struct ListSpec {
+    pub columns: &'static str,
+    /// `FROM` clause with joins; the first table carries the filters.
+    pub from: &'static str,
+    /// Always-true condition of the list (for example active resellers only).
+    pub scope: &'static str,
+    pub sort: &'static str,
+    pub id: &'static str,
+    /// Columns that `Filter::search` matches by prefix.
+    pub search: &'static [&'static str],
+    /// The column `Filter::reseller_id` restricts, if the list supports it.
+    pub reseller: Option<&'static str>,
+    /// Newest first (the activity log).
+    pub descending: bool,
+}
+
+/// The upper bound of a prefix range: every string that starts with `prefix` sorts below it,
+/// under NOCASE too. A range keeps the index, unlike `LIKE ?||'%'`, and needs no escaping.
+fn prefix_upper_bound(prefix: &str) -> String {
+    format!("{prefix}\u{10FFFF}")
+}
+
+struct Sql {
+    text: String,
+    params: Vec<Box<dyn ToSql>>,
+}
+
+impl Sql {
+    fn push(&mut self, value: impl ToSql + 'static) -> String {
+        self.params.push(Box::new(value));
+        format!("?{}", self.params.len())
+    }
+}
+
+fn conditions(spec: &ListSpec, filter: &Filter, sql: &mut Sql) -> Vec<String> {
+    let mut clauses = vec![spec.scope.to_owned()];
+    if let (Some(column), Some(id)) = (spec.reseller, filter.reseller_id) {
+        let p = sql.push(id);
+        clauses.push(format!("{column} = {p}"));
+    }
+    let search = filter.search.trim();
+    if !search.is_empty() && !spec.search.is_empty() {
+        let lo = sql.push(search.to_owned());
+        let hi = sql.push(prefix_upper_bound(search));
+        let any: Vec<String> = spec.search.iter().map(|c| format!("({c} >= {lo} AND {c} < {hi})")).collect();
+        clauses.push(format!("({})", any.join(" OR ")));
+    }
+    clauses
+}
+
+/// The page query for a request, with its parameters (exposed for query-plan tests).
+pub fn page_sql(spec: &ListSpec, req: &PageRequest) -> (String, Vec<Box<dyn ToSql>>) {
+    let mut sql = Sql { text: String::new(), params: Vec::new() };
+    let mut clauses = conditions(spec, &req.filter, &mut sql);
+    // Walking forward means the display order; backward means its reverse (then flipped in Rust).
+    let backward = matches!(req.anchor, Anchor::Last | Anchor::Before(_));
+    let ascending = backward == spec.descending;
+    match &req.anchor {
+        Anchor::After(key) | Anchor::Before(key) => {
+            let s = sql.push(key.sort.clone());
+            let i = sql.push(key.id);
+            let op = if ascending { ">" } else { "<" };
+            clauses.push(format!("({}, {}) {op} ({s}, {i})", spec.sort, spec.id));
+        }
+        Anchor::First | Anchor::Last => {}
+    }
+    let dir = if ascending { "ASC" } else { "DESC" };
+    let limit = sql.push(req.limit as i64 + 1);
+    sql.text = format!(
+        "SELECT {} FROM {} WHERE {} ORDER BY {} {dir}, {} {dir} LIMIT {limit}",
+        spec.columns,
+        spec.from,
+        clauses.join(" AND "),
+        spec.sort,
+        spec.id
+    );
+    (sql.text, sql.params)
+}
+
+/// The count query for a filter.
+pub fn count_sql(spec: &ListSpec, filter: &Filter) -> (String, Vec<Box<dyn ToSql>>) {
+    let mut sql = Sql { text: String::new(), params: Vec::new() };
+    let clauses = conditions(spec, filter, &mut sql);
+    let table = spec.from.split(" LEFT JOIN ").next().unwrap_or(spec.from);
+    sql.text = format!("SELECT count(*) FROM {table} WHERE {}", clauses.join(" AND "));
+    (sql.text, sql.params)
+}
+
+pub fn fetch_page<R: Listed>(conn: &Connection, req: &PageRequest) -> rusqlite::Result<Page<R>> {
+    let spec = &R::SPEC;
+    let (text, params) = page_sql(spec, req);
+    let mut stmt = conn.prepare_cached(&text)?;
+    let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
+    let mut rows: Vec<R> = stmt.query_map(refs.as_slice(), R::from_row)?.collect::<Result<_, _>>()?;
+    let more = rows.len() > req.limit;
+    rows.truncate(req.limit);
+    let (more_before, more_after) = match req.anchor {
+        Anchor::First => (Some(false), Some(more)),
+        Anchor::After(_) => (None, Some(more)),
+        Anchor::Last => (Some(more), Some(false)),
+        Anchor::Before(_) => (Some(more), None),
+    };
+    if matches!(req.anchor, Anchor::Last | Anchor::Before(_)) {
+        rows.reverse();
+    }
+    let total = match req.anchor {
+        Anchor::First | Anchor::Last => Some(count(conn, spec, &req.filter)?),
+        _ => None,
+    };
+    Ok(Page { rows, more_before, more_after, total })
+}
+
+pub fn count(conn: &Connection, spec: &ListSpec, filter: &Filter) -> rusqlite::Result<u64> {
+    let (text, params) = count_sql(spec, filter);
+    let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
+    conn.prepare_cached(&text)?.query_row(refs.as_slice(), |r| r.get::<_, i64>(0)).map(|n| n as u64)
+}
+
+/// A row of the Indirect resellers list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResellerRow {
+    pub id: i64,
+    pub name: String,
+    pub partner_id: String,
+    pub location: String,
+    pub mpa_signed: bool,
+    pub por_valid: bool,
+    pub customers: i64,
+    pub since: DateTime<Utc>,
+    /// Position in the list, from the stored (not the cleaned) name so paging never skips rows.
+    pub key: Key,
+}
+
+impl ResellerRow {
+    /// Active resellers that fail a compliance check can't be credited on orders.
+    pub fn compliance_warning(&self) -> Option<&'static str> {
+        match (self.mpa_signed, self.por_valid) {
+            (true, true) => None,
+            (false, _) => Some("MPA not signed"),
+            (true, false) => Some("POR not valid"),
+        }
+    }
+}
+
+impl Listed for ResellerRow {
+    const SPEC: ListSpec = ListSpec {
+        columns: "r.id, r.name, r.partner_id, r.location, r.mpa_signed, r.por_valid,
+                  (SELECT count(*) FROM customers c WHERE c.reseller_id = r.id), r.established_at",
+        from: "resellers r",
+        scope: "r.state = 'active'",
+        sort: "r.name",
+        id: "r.id",
+        search: &["r.name", "r.partner_id"],
+        reseller: None,
+        descending: false,
+    };
+
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        let (id, raw_name): (i64, String) = (r.get(0)?, r.get(1)?);
+        Ok(ResellerRow {
+            id,
+            key: Key { sort: raw_name.clone(), id },
+            name: cleaned(raw_name),
+            partner_id: cleaned(r.get(2)?),
+            location: cleaned(r.get(3)?),
+            mpa_signed: r.get(4)?,
+            por_valid: r.get(5)?,
+            customers: r.get(6)?,
+            since: parse_db_time(&r.get::<_, String>(7)?)?,
+        })
+    }
+
+    fn key(&self) -> Key {
+        self.key.clone()
+    }
+}
+
+/// A row of the Customers list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerRow {
+    pub id: i64,
+    pub company_name: String,
+    pub domain: String,
+    pub tenant_id: String,
+    pub reseller: Option<String>,
+    pub subscriptions: i64,
+    pub key: Key,
+}
+
+impl Listed for CustomerRow {
+    const SPEC: ListSpec = ListSpec {
+        columns: "c.id, c.company_name, c.domain, c.tenant_id, r.name,
+                  (SELECT count(*) FROM subscriptions s WHERE s.customer_id = c.id)",
+        from: "customers c LEFT JOIN resellers r ON r.id = c.reseller_id",
+        scope: "1",
+        sort: "c.company_name",
+        id: "c.id",
+        search: &["c.company_name", "c.domain", "c.tenant_id"],
+        reseller: Some("c.reseller_id"),
+        descending: false,
+    };
+
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        let (id, raw_name): (i64, String) = (r.get(0)?, r.get(1)?);
+        Ok(CustomerRow {
+            id,
+            key: Key { sort: raw_name.clone(), id },
+            company_name: cleaned(raw_name),
+            domain: cleaned(r.get(2)?),
+            tenant_id: cleaned(r.get(3)?),
+            reseller: r.get::<_, Option<String>>(4)?.map(cleaned),
+            subscriptions: r.get(5)?,
+        })
+    }
+
+    fn key(&self) -> Key {
+        self.key.clone()
+    }
+}
+
+/// A row of the Activity log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityRow {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub operator: String,
+    pub action: String,
+    pub target: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub key: Key,
+}
+
+impl Listed for ActivityRow {
+    const SPEC: ListSpec = ListSpec {
+        columns: "a.id, a.at, a.operator, a.action, a.target, a.before, a.after",
+        from: "audit_log a",
+        scope: "1",
+        sort: "a.at",
+        id: "a.id",
+        search: &[],
+        reseller: None,
+        descending: true,
+    };
+
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        let (id, at_text): (i64, String) = (r.get(0)?, r.get(1)?);
+        Ok(ActivityRow {
+            id,
+            at: parse_db_time(&at_text)?,
+            operator: cleaned(r.get(2)?),
+            action: cleaned(r.get(3)?),
+            target: cleaned(r.get(4)?),
+            before: r.get::<_, Option<String>>(5)?.map(cleaned),
+            after: r.get::<_, Option<String>>(6)?.map(cleaned),
+            key: Key { sort: at_text, id },
+        })
+    }
+
+    fn key(&self) -> Key {
+        self.key.clone()
+    }
+}
+
+impl Listed for operators::Operator {
+    const SPEC: ListSpec = ListSpec {
+        columns: operators::COLUMNS,
+        from: "operators o",
+        scope: "1",
+        sort: "o.upn",
+        id: "o.id",
+        search: &["o.upn"],
+        reseller: None,
+        descending: false,
+    };
+
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        operators::from_row(r)
+    }
+
+    fn key(&self) -> Key {
+        Key { sort: self.upn.clone(), id: self.id }
+    }
+}

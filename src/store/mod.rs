@@ -1,0 +1,213 @@
+//! The only place with SQL. A [`Store`] owns one SQLite connection; the TUI reaches it only
+//! through the [`worker`] thread, the CLI calls it directly.
+
+pub mod demo;
+pub mod list;
+pub mod operators;
+pub mod provider;
+pub mod worker;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+
+/// Marks a SQLite file as ours (`PRAGMA application_id`, the bytes "twtr").
+pub const APPLICATION_ID: i32 = 0x7477_7472;
+
+/// Schema steps, in order. Never edit one that has landed; append a new one.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+
+/// The schema version this build writes and understands.
+pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
+
+/// Why a database file could not be opened. Each message says what is wrong and what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("{} is not a twotier database (it is not an SQLite file). Choose another file with --db.", .0.display())]
+    NotSqlite(PathBuf),
+    #[error("{} is an SQLite database of another program, not twotier's. twotier left it untouched; choose another file with --db.", .0.display())]
+    ForeignDatabase(PathBuf),
+    #[error("{} is read-only. twotier needs to write to its database: make the file writable or choose another with --db.", .0.display())]
+    ReadOnly(PathBuf),
+    #[error("{} was written by a newer twotier (schema version {found}; this build knows up to {known}). Upgrade twotier; the file was left untouched.", .path.display())]
+    NewerSchema { path: PathBuf, found: i32, known: i32 },
+    #[error("cannot create the folder for {}: {source}", .path.display())]
+    CreateDir { path: PathBuf, source: std::io::Error },
+    #[error("cannot open {}: {source}", .path.display())]
+    Sqlite { path: PathBuf, source: rusqlite::Error },
+}
+
+/// A twotier database connection.
+pub struct Store {
+    conn: Connection,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.conn.path()).finish()
+    }
+}
+
+/// What [`Store::open`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opened {
+    /// A new or empty file: the schema was created and nothing else is in it yet.
+    Created,
+    /// An existing twotier database (migrated forward if it was older).
+    Existing,
+}
+
+impl Store {
+    /// Opens (or creates) the database at `path`. A file that is not ours, is read-only or has a
+    /// newer schema is refused before anything is written to it.
+    pub fn open(path: &Path) -> Result<(Store, Opened), OpenError> {
+        let sqlite = |source| OpenError::Sqlite { path: path.to_owned(), source };
+        let exists = path.exists();
+        if exists {
+            inspect_existing(path)?;
+        } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|source| OpenError::CreateDir { path: path.to_owned(), source })?;
+        }
+        let conn = Connection::open(path).map_err(sqlite)?;
+        conn.busy_timeout(Duration::from_secs(5)).map_err(sqlite)?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = NORMAL;
+             PRAGMA foreign_keys = ON;",
+        )
+        .map_err(sqlite)?;
+        let mut store = Store { conn };
+        let before = store.schema_version().map_err(sqlite)?;
+        store.migrate().map_err(sqlite)?;
+        let opened = if before == 0 || !store.has_provider().map_err(sqlite)? {
+            Opened::Created
+        } else {
+            Opened::Existing
+        };
+        Ok((store, opened))
+    }
+
+    fn schema_version(&self) -> rusqlite::Result<i32> {
+        self.conn.pragma_query_value(None, "user_version", |r| r.get(0))
+    }
+
+    fn migrate(&mut self) -> rusqlite::Result<()> {
+        let current = self.schema_version()?;
+        if current as usize >= MIGRATIONS.len() {
+            return Ok(());
+        }
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for (index, step) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+            tx.execute_batch(step)?;
+            tracing::info!(version = index + 1, "applied schema migration");
+        }
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        tx.commit()
+    }
+
+    fn has_provider(&self) -> rusqlite::Result<bool> {
+        self.conn.query_row("SELECT EXISTS (SELECT 1 FROM provider)", [], |r| r.get(0))
+    }
+
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction: all of it is committed, or none.
+    pub fn write<T>(
+        &mut self,
+        f: impl FnOnce(&Transaction<'_>) -> anyhow::Result<T>,
+    ) -> anyhow::Result<T> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// Closes the connection (checkpointing the WAL into the database file).
+    pub fn close(self) -> rusqlite::Result<()> {
+        self.conn.close().map_err(|(_, e)| e)
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+/// Looks at an existing file read-only, so a file we refuse stays byte-for-byte as it was.
+pub fn inspect_existing(path: &Path) -> Result<(), OpenError> {
+    let meta = std::fs::metadata(path).map_err(|e| OpenError::Sqlite {
+        path: path.to_owned(),
+        source: rusqlite::Error::InvalidPath(e.to_string().into()),
+    })?;
+    if meta.len() == 0 {
+        return if meta.permissions().readonly() { Err(OpenError::ReadOnly(path.to_owned())) } else { Ok(()) };
+    }
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|_| OpenError::NotSqlite(path.to_owned()))?;
+    let header = conn.query_row(
+        "SELECT (SELECT application_id FROM pragma_application_id),
+                (SELECT user_version FROM pragma_user_version),
+                (SELECT count(*) FROM sqlite_schema)",
+        [],
+        |r| Ok((r.get::<_, i32>(0)?, r.get::<_, i32>(1)?, r.get::<_, i64>(2)?)),
+    );
+    let (application_id, version, objects) = match header {
+        Ok(h) => h,
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if matches!(e.code, rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) =>
+        {
+            return Err(OpenError::NotSqlite(path.to_owned()));
+        }
+        Err(source) => return Err(OpenError::Sqlite { path: path.to_owned(), source }),
+    };
+    let empty = application_id == 0 && version == 0 && objects == 0;
+    if application_id != APPLICATION_ID && !empty {
+        return Err(OpenError::ForeignDatabase(path.to_owned()));
+    }
+    if version > SCHEMA_VERSION {
+        return Err(OpenError::NewerSchema { path: path.to_owned(), found: version, known: SCHEMA_VERSION });
+    }
+    if meta.permissions().readonly() {
+        return Err(OpenError::ReadOnly(path.to_owned()));
+    }
+    Ok(())
+}
+
+/// The one text form of a time in the database: UTC, whole seconds, `Z`.
+pub fn db_time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// Parses a time written by [`db_time`].
+pub fn parse_db_time(text: &str) -> rusqlite::Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+/// Appends one entry to the activity log, inside the caller's transaction.
+pub fn audit(
+    tx: &Transaction<'_>,
+    at: DateTime<Utc>,
+    operator: Option<&operators::Operator>,
+    action: &str,
+    target: &str,
+    before: Option<&str>,
+    after: Option<&str>,
+) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO audit_log (at, operator_id, operator, action, target, before, after)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(rusqlite::params![
+        db_time(at),
+        operator.map(|o| o.id),
+        operator.map_or("twotier", |o| o.upn.as_str()),
+        action,
+        target,
+        before,
+        after
+    ])?;
+    Ok(())
+}

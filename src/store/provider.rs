@@ -1,0 +1,72 @@
+//! The indirect provider's own profile (one row).
+
+use rusqlite::Row;
+
+use super::Store;
+use crate::domain::text::cleaned;
+
+/// The provider's company and its entry on Microsoft's official indirect providers list.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct ProviderProfile {
+    pub tenant_id: String,
+    pub company_name: String,
+    pub partner_id: String,
+    pub country: String,
+    pub csp_region: String,
+    pub website: String,
+    pub support_email: String,
+    pub support_phone: String,
+    pub regions_served: String,
+    pub listing_profile: String,
+    pub invitation_base_url: String,
+}
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<ProviderProfile> {
+    Ok(ProviderProfile {
+        tenant_id: cleaned(r.get(0)?),
+        company_name: cleaned(r.get(1)?),
+        partner_id: cleaned(r.get(2)?),
+        country: cleaned(r.get(3)?),
+        csp_region: cleaned(r.get(4)?),
+        website: cleaned(r.get(5)?),
+        support_email: cleaned(r.get(6)?),
+        support_phone: cleaned(r.get(7)?),
+        regions_served: cleaned(r.get(8)?),
+        listing_profile: crate::domain::text::clean_multiline(&r.get::<_, String>(9)?).into_owned(),
+        invitation_base_url: cleaned(r.get(10)?),
+    })
+}
+
+impl Store {
+    pub fn provider(&self) -> rusqlite::Result<ProviderProfile> {
+        self.conn.query_row(
+            "SELECT tenant_id, company_name, partner_id, country, csp_region, website, support_email,
+                    support_phone, regions_served, listing_profile, invitation_base_url
+             FROM provider WHERE id = 1",
+            [],
+            from_row,
+        )
+    }
+}
+
+pub fn insert(tx: &rusqlite::Transaction<'_>, p: &ProviderProfile) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO provider (id, tenant_id, company_name, partner_id, country, csp_region, website,
+                               support_email, support_phone, regions_served, listing_profile, invitation_base_url)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        rusqlite::params![
+            p.tenant_id,
+            p.company_name,
+            p.partner_id,
+            p.country,
+            p.csp_region,
+            p.website,
+            p.support_email,
+            p.support_phone,
+            p.regions_served,
+            p.listing_profile,
+            p.invitation_base_url
+        ],
+    )?;
+    Ok(())
+}

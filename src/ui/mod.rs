@@ -1,0 +1,48 @@
+//! The view: `view(&AppState, &Theme, &mut Frame)` draws the state and changes nothing.
+
+pub mod chrome;
+pub mod screens;
+pub mod theme;
+pub mod widgets;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout};
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Wrap};
+
+use crate::app::layout::{MIN_HEIGHT, MIN_WIDTH, too_small};
+use crate::app::state::{AppState, Modal, Screen};
+pub use theme::Theme;
+
+pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame) {
+    let area = frame.area();
+    if too_small(area.width, area.height) {
+        let text = vec![
+            Line::from("The terminal is too small for twotier."),
+            Line::from(format!("It needs at least {MIN_WIDTH}×{MIN_HEIGHT}; this one is {}×{}.", area.width, area.height)),
+            Line::from("Enlarge the window, or press q to quit."),
+        ];
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    let [header, menu, body, footer] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)])
+            .areas(area);
+    chrome::header(state, theme, frame, header);
+    chrome::menu(state, theme, frame, menu);
+    match state.screen {
+        Screen::Resellers => screens::resellers::view(state, theme, frame, body),
+        Screen::Customers => screens::customers::view(state, theme, frame, body),
+        Screen::CompanyProfile => screens::company_profile::view(state, theme, frame, body),
+        Screen::ActivityLog => screens::activity_log::view(state, theme, frame, body),
+        Screen::Users => screens::users::view(state, theme, frame, body),
+    }
+    chrome::footer(state, theme, frame, footer);
+    chrome::toasts(state, theme, frame, body);
+    for modal in &state.modals {
+        match modal {
+            Modal::Help { scroll } => widgets::help::view(state, *scroll, theme, frame, area),
+            Modal::Error { title, message } => widgets::modal::error(title, message, theme, frame, area),
+        }
+    }
+}

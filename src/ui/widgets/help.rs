@@ -1,0 +1,83 @@
+//! The `?` overlay: every key of the screen below it, from the keymap, and the seed document's
+//! task table ("To accomplish this / Do this / Where").
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
+
+use super::modal::{centered, frame_box};
+use crate::app::keymap::{self, Binding};
+use crate::app::state::AppState;
+use crate::ui::Theme;
+
+/// From "Partner with indirect resellers in the Cloud Solution Provider program".
+pub const TASKS: [(&str, &str, &str); 4] = [
+    (
+        "Enable the reseller to manage a customer's account and have administrator permissions to manage their subscriptions",
+        "Associate a reseller to a customer account when adding a new customer",
+        "On the New customer page",
+    ),
+    (
+        "Enable the reseller to manage an Azure customer's account",
+        "Associate a reseller to an Azure customer account when adding a new customer",
+        "On the Azure service portal, select User Settings to give the indirect reseller tenant owner permissions",
+    ),
+    (
+        "Give the reseller credit for incentives",
+        "Associate the reseller to the subscription (new or existing)",
+        "On the New subscription page",
+    ),
+    (
+        "Delegate customer support for specific subscriptions to the reseller",
+        "Select the reseller from the Designated support contact list",
+        "On the subscription's detail page: Select the customer from your Customers page, then select the subscription from the customer's Subscriptions page",
+    ),
+];
+
+pub fn view(state: &AppState, scroll: u16, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let width = area.width.saturating_sub(4).min(110);
+    let height = area.height.saturating_sub(2);
+    let title = Line::from(Span::styled(format!(" Help: {} ", state.screen.label()), theme.title));
+    let inner = frame_box(frame, centered(area, width, height), title, theme);
+
+    let mut entries: Vec<(String, &str)> = Vec::new();
+    for context in keymap::screen_contexts(state.screen) {
+        for b in keymap::bindings(context) {
+            push_unique(&mut entries, b);
+        }
+    }
+    let cell = entries.iter().map(|(k, l)| k.width() + l.width() + 3).max().unwrap_or(20).max(24);
+    let per_line = (inner.width as usize / cell).max(1);
+    let mut lines = vec![Line::from(Span::styled("Keys", theme.title))];
+    for chunk in entries.chunks(per_line) {
+        let mut spans = Vec::new();
+        for (keys, label) in chunk {
+            spans.push(Span::styled(keys.clone(), theme.key));
+            let pad = cell.saturating_sub(keys.width() + 1);
+            spans.push(Span::raw(format!(" {label:<pad$}")));
+        }
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled("To accomplish this  ·  Do this  ·  Where", theme.title)));
+    for (goal, how, place) in TASKS {
+        lines.push(Line::from(vec![
+            Span::styled("• ", theme.accent),
+            Span::raw(goal),
+            Span::styled("  →  ", theme.dim),
+            Span::raw(how),
+            Span::styled("  ·  ", theme.dim),
+            Span::styled(place, theme.dim),
+        ]));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)), inner);
+}
+
+fn push_unique(entries: &mut Vec<(String, &'static str)>, b: &Binding) {
+    let keys = keymap::keys_label(b);
+    if !entries.iter().any(|(_, label)| *label == b.label) {
+        entries.push((keys, b.label));
+    }
+}

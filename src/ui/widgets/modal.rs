@@ -1,0 +1,40 @@
+//! A framed box over the screen, and the error modal built on it.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use crate::ui::Theme;
+
+/// A centred rectangle of at most `width`×`height` inside `area`.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))]).flex(Flex::Center).areas(area);
+    let [cell] = Layout::horizontal([Constraint::Length(width.min(area.width))]).flex(Flex::Center).areas(row);
+    cell
+}
+
+/// Clears `area` and draws a titled border; returns the inside.
+pub fn frame_box(frame: &mut Frame, area: Rect, title: Line<'_>, theme: &Theme) -> Rect {
+    frame.render_widget(Clear, area);
+    let block = Block::bordered().title(title).border_style(theme.accent);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    inner
+}
+
+/// Says what happened and what to do; never a raw SQL or Rust error alone.
+pub fn error(title: &str, message: &str, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let lines: Vec<Line> = message.lines().map(Line::from).collect();
+    let height = (lines.len() as u16 + 4).clamp(7, area.height);
+    let inner = frame_box(
+        frame,
+        centered(area, 64, height + 2),
+        Line::from(Span::styled(format!(" {title} "), theme.error)),
+        theme,
+    );
+    let mut text = lines;
+    text.push(Line::from(""));
+    text.push(Line::from(vec![Span::styled("Enter", theme.key), Span::raw(" close")]));
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner);
+}

@@ -1,0 +1,72 @@
+//! A table that builds ratatui rows only for the visible window of a list: ratatui's `Table`
+//! turns every row it is given into cells on every frame, so it is never given more.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Row, Table};
+
+use crate::app::list::ListModel;
+use crate::store::list::Listed;
+use crate::ui::Theme;
+
+pub struct Columns<'a> {
+    pub headers: &'a [&'a str],
+    pub widths: &'a [Constraint],
+}
+
+/// Draws `list` in `area` under a titled border; `row` builds the cells of one visible row.
+pub fn render<R: Listed + Clone>(
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+    title: &str,
+    list: &ListModel<R>,
+    columns: Columns<'_>,
+    empty: &str,
+    row: impl Fn(&R) -> Row<'static>,
+) {
+    let mut block = Block::bordered().title(Line::from(vec![
+        Span::styled(format!(" {title} "), theme.title),
+        Span::styled(count_label(list), theme.dim),
+    ]));
+    if let Some(field) = &list.search {
+        let style = if field.focused { theme.accent } else { theme.dim };
+        block = block.title_bottom(Line::from(vec![
+            Span::styled(" Search: ", style),
+            Span::raw(crate::domain::text::clean(field.input.value()).into_owned()),
+            Span::raw(" "),
+        ]));
+    }
+    let inner = block.inner(area);
+    let visible = inner.height.saturating_sub(1) as usize;
+    let header = Row::new(columns.headers.iter().map(|h| h.to_string())).style(theme.header_row);
+    let rows: Vec<Row> = list
+        .rows
+        .iter()
+        .enumerate()
+        .skip(list.offset)
+        .take(visible)
+        .map(|(i, r)| if i == list.selected { row(r).style(theme.selected) } else { row(r) })
+        .collect();
+    let is_empty = rows.is_empty();
+    frame.render_widget(Table::new(rows, columns.widths.to_vec()).header(header).column_spacing(2).block(block), area);
+    if is_empty {
+        let message = if !list.loaded { "Loading…" } else { empty };
+        let below_header = Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner };
+        frame.render_widget(Paragraph::new(Span::styled(format!(" {message}"), theme.dim)), below_header);
+    }
+    if let Some(field) = list.search.as_ref().filter(|f| f.focused) {
+        let x = area.x + 10 + field.input.visual_cursor() as u16;
+        frame.set_cursor_position((x.min(area.right().saturating_sub(2)), area.bottom().saturating_sub(1)));
+    }
+}
+
+/// "(11)" or "(3 matching)" after the title.
+fn count_label<R>(list: &ListModel<R>) -> String {
+    match list.total {
+        Some(total) if list.filter.search.is_empty() => format!("({total}) "),
+        Some(total) => format!("({total} matching) "),
+        None => String::new(),
+    }
+}
