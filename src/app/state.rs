@@ -33,6 +33,17 @@ impl Screen {
         }
     }
 
+    /// For narrow terminals.
+    pub fn short_label(self) -> &'static str {
+        match self {
+            Screen::Resellers => "Resellers",
+            Screen::Customers => "Customers",
+            Screen::CompanyProfile => "Profile",
+            Screen::ActivityLog => "Activity",
+            Screen::Users => "Users",
+        }
+    }
+
     /// The digit that opens it.
     pub fn digit(self) -> char {
         match self {

@@ -296,7 +296,7 @@ impl Listed for ActivityRow {
         scope: "1",
         sort: "a.at",
         id: "a.id",
-        search: &[],
+        search: &["a.operator", "a.action", "a.target"],
         reseller: None,
         descending: true,
     };

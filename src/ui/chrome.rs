@@ -10,26 +10,49 @@ use super::Theme;
 use crate::app::keymap;
 use crate::app::state::{AppState, Screen};
 
-/// Provider on the left; operator and role on the right.
+/// Provider on the left; operator and role on the right. When both do not fit, the operator's
+/// UPN is shortened first: the role always shows.
 pub fn header(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let provider = match &state.provider {
         Some(p) => format!(" {} · PartnerID {}", p.company_name, p.partner_id),
         None => " twotier".to_owned(),
     };
-    let who = format!("{} · {} ", state.operator.upn, state.operator.role.label());
-    frame.render_widget(Paragraph::new(Line::from(Span::styled(provider, theme.title))), area);
-    let width = (who.width() as u16).min(area.width / 2);
-    let right = Rect { x: area.right().saturating_sub(width), width, ..area };
+    let role = format!(" · {} ", state.operator.role.label());
+    let total = area.width as usize;
+    let upn_room = total.saturating_sub(provider.width() + role.width() + 1).max(total / 3).saturating_sub(role.width());
+    let who = format!("{}{role}", ellipsize(&state.operator.upn, upn_room));
+    let right_width = (who.width() as u16).min(area.width);
+    let left = Rect { width: area.width.saturating_sub(right_width + 1), ..area };
+    let right = Rect { x: area.right().saturating_sub(right_width), width: right_width, ..area };
+    frame.render_widget(Paragraph::new(Line::from(Span::styled(ellipsize(&provider, left.width as usize), theme.title))), left);
     frame.render_widget(Paragraph::new(Line::from(who)).alignment(Alignment::Right), right);
+}
+
+/// Cuts `text` to `width` columns, ending in "…" when anything was cut.
+pub fn ellipsize(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_owned();
+    }
+    let mut out = String::new();
+    for c in text.chars() {
+        if out.width() + unicode_width::UnicodeWidthChar::width(c).unwrap_or(0) + 1 > width {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
 }
 
 /// `1 Indirect resellers  2 Customers …`, the current one highlighted.
 pub fn menu(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let full: usize = Screen::MENU.iter().map(|s| s.label().width() + 4).sum::<usize>() + 1;
+    let short = full > area.width as usize;
     let mut spans = vec![Span::raw(" ")];
     for screen in Screen::MENU {
         let style = if screen == state.screen { theme.selected } else { theme.dim };
         spans.push(Span::styled(format!(" {} ", screen.digit()), theme.key));
-        spans.push(Span::styled(screen.label(), style));
+        spans.push(Span::styled(if short { screen.short_label() } else { screen.label() }, style));
         spans.push(Span::raw(" "));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);

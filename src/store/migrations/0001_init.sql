@@ -183,9 +183,9 @@ CREATE TABLE audit_log (
     id          INTEGER PRIMARY KEY,
     at          TEXT NOT NULL,
     operator_id INTEGER REFERENCES operators (id),
-    operator    TEXT NOT NULL,
-    action      TEXT NOT NULL,
-    target      TEXT NOT NULL,
+    operator    TEXT NOT NULL COLLATE NOCASE,
+    action      TEXT NOT NULL COLLATE NOCASE,
+    target      TEXT NOT NULL COLLATE NOCASE,
     before      TEXT,
     after       TEXT
 );
@@ -194,3 +194,6 @@ BEGIN SELECT RAISE(ABORT, 'the activity log is append-only'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the activity log is append-only'); END;
 CREATE INDEX audit_log_by_at ON audit_log (at, id);
+CREATE INDEX audit_log_by_operator ON audit_log (operator);
+CREATE INDEX audit_log_by_action ON audit_log (action);
+CREATE INDEX audit_log_by_target ON audit_log (target);

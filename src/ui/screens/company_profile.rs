@@ -15,7 +15,7 @@ pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
         return;
     };
     let field = |label: &'static str, value: &str| {
-        Line::from(vec![Span::styled(format!("{label:<18}"), theme.dim), Span::raw(value.to_owned())])
+        Line::from(vec![Span::styled(format!("{label:<20}"), theme.dim), Span::raw(value.to_owned())])
     };
     let mut lines = vec![
         Line::from(Span::styled(

@@ -3,41 +3,46 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row};
+use ratatui::widgets::Cell;
 
 use crate::app::state::AppState;
 use crate::ui::Theme;
-use crate::ui::widgets::window_table::{self, Columns};
+use crate::ui::widgets::window_table::{self, Column, column};
+
+/// Where the Microsoft ID (a GUID, 36 columns) is shown in full rather than its first 8 digits.
+const FULL_ID: u16 = 140;
+
+const COLUMNS: [Column; 5] = [
+    column("Company name", Constraint::Fill(3), 0),
+    column("Primary domain", Constraint::Fill(3), 70),
+    column("Microsoft ID", Constraint::Length(12), 80),
+    column("Reseller", Constraint::Fill(2), 0),
+    column("Subscriptions", Constraint::Length(13), 80),
+];
 
 pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
-    // The Microsoft ID (a GUID) takes 36 columns: in full only where the names still fit.
-    let full_id = area.width >= 140;
-    let columns = Columns {
-        headers: &["Company name", "Primary domain", "Microsoft ID", "Reseller", "Subscriptions"],
-        widths: &[
-            Constraint::Fill(3),
-            Constraint::Fill(3),
-            Constraint::Length(if full_id { 36 } else { 13 }),
-            Constraint::Fill(2),
-            Constraint::Length(13),
-        ],
-    };
+    let full_id = area.width >= FULL_ID;
+    let mut columns = COLUMNS;
+    if full_id {
+        columns[2].width = Constraint::Length(36);
+    }
     let empty = if state.customers.list.filter.search.is_empty() {
         "No customers yet."
     } else {
         "No company name, domain or Microsoft ID starts with that."
     };
-    window_table::render(frame, area, theme, "Customers", &state.customers.list, columns, empty, |c| {
+    window_table::render(frame, area, theme, "Customers", &state.customers.list, &columns, empty, |c| {
         let reseller = match &c.reseller {
             Some(name) => Span::raw(name.clone()),
             None => Span::styled("Direct", theme.dim),
         };
-        Row::new(vec![
+        let id = if full_id { c.tenant_id.clone() } else { format!("{}…", c.tenant_id.chars().take(8).collect::<String>()) };
+        vec![
             Cell::from(c.company_name.clone()),
             Cell::from(c.domain.clone()),
-            Cell::from(if full_id { c.tenant_id.clone() } else { format!("{}…", c.tenant_id.chars().take(8).collect::<String>()) }),
+            Cell::from(id),
             Cell::from(Line::from(reseller)),
             Cell::from(Line::from(c.subscriptions.to_string()).right_aligned()),
-        ])
+        ]
     });
 }

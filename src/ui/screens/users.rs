@@ -3,32 +3,29 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Span;
-use ratatui::widgets::{Cell, Row};
+use ratatui::widgets::Cell;
 
 use crate::app::state::AppState;
 use crate::ui::Theme;
-use crate::ui::widgets::window_table::{self, Columns};
+use crate::ui::widgets::window_table::{self, column};
 
 pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let columns = Columns {
-        headers: &["User (UPN)", "Name", "Role", "Status", "Added"],
-        widths: &[
-            Constraint::Fill(3),
-            Constraint::Fill(2),
-            Constraint::Length(14),
-            Constraint::Length(8),
-            Constraint::Length(10),
-        ],
-    };
-    window_table::render(frame, area, theme, "Users", &state.users.list, columns, "No user's UPN starts with that.", |o| {
+    let columns = [
+        column("User (UPN)", Constraint::Fill(3), 0),
+        column("Name", Constraint::Fill(2), 70),
+        column("Role", Constraint::Length(14), 0),
+        column("Status", Constraint::Length(8), 0),
+        column("Added", Constraint::Length(10), 80),
+    ];
+    window_table::render(frame, area, theme, "Users", &state.users.list, &columns, "No user's UPN starts with that.", |o| {
         let status = if o.disabled { Span::styled("Disabled", theme.dim) } else { Span::raw("Active") };
         let name = if o.id == state.operator.id { format!("{} (you)", o.display_name) } else { o.display_name.clone() };
-        Row::new(vec![
+        vec![
             Cell::from(o.upn.clone()),
             Cell::from(name),
             Cell::from(o.role.label()),
             Cell::from(status),
             Cell::from(state.local(o.created_at).format("%Y-%m-%d").to_string()),
-        ])
+        ]
     });
 }

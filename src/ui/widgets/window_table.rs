@@ -4,28 +4,39 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
 use crate::app::list::ListModel;
 use crate::store::list::Listed;
 use crate::ui::Theme;
 
-pub struct Columns<'a> {
-    pub headers: &'a [&'a str],
-    pub widths: &'a [Constraint],
+/// A column, shown only when the table is at least `from_width` wide: narrow terminals keep
+/// the columns that identify a row and drop the rest, rather than squeezing every one.
+pub struct Column {
+    pub header: &'static str,
+    pub width: Constraint,
+    pub from_width: u16,
 }
 
-/// Draws `list` in `area` under a titled border; `row` builds the cells of one visible row.
+pub const fn column(header: &'static str, width: Constraint, from_width: u16) -> Column {
+    Column { header, width, from_width }
+}
+
+/// Draws `list` in `area` under a titled border; `cells` builds the cells of one visible row,
+/// one per column (hidden columns' cells are dropped here).
+#[allow(clippy::too_many_arguments)]
 pub fn render<R: Listed + Clone>(
     frame: &mut Frame,
     area: Rect,
     theme: &Theme,
     title: &str,
     list: &ListModel<R>,
-    columns: Columns<'_>,
+    columns: &[Column],
     empty: &str,
-    row: impl Fn(&R) -> Row<'static>,
+    cells: impl Fn(&R) -> Vec<Cell<'static>>,
 ) {
+    let shown: Vec<bool> = columns.iter().map(|c| area.width >= c.from_width).collect();
+    let row = |r: &R| Row::new(cells(r).into_iter().zip(&shown).filter(|(_, s)| **s).map(|(c, _)| c));
     let mut block = Block::bordered().title(Line::from(vec![
         Span::styled(format!(" {title} "), theme.title),
         Span::styled(count_label(list), theme.dim),
@@ -40,7 +51,9 @@ pub fn render<R: Listed + Clone>(
     }
     let inner = block.inner(area);
     let visible = inner.height.saturating_sub(1) as usize;
-    let header = Row::new(columns.headers.iter().map(|h| h.to_string())).style(theme.header_row);
+    let visible_columns = || columns.iter().zip(&shown).filter(|(_, s)| **s).map(|(c, _)| c);
+    let header = Row::new(visible_columns().map(|c| c.header)).style(theme.header_row);
+    let widths: Vec<Constraint> = visible_columns().map(|c| c.width).collect();
     let rows: Vec<Row> = list
         .rows
         .iter()
@@ -50,7 +63,7 @@ pub fn render<R: Listed + Clone>(
         .map(|(i, r)| if i == list.selected { row(r).style(theme.selected) } else { row(r) })
         .collect();
     let is_empty = rows.is_empty();
-    frame.render_widget(Table::new(rows, columns.widths.to_vec()).header(header).column_spacing(2).block(block), area);
+    frame.render_widget(Table::new(rows, widths).header(header).column_spacing(2).block(block), area);
     if is_empty {
         let message = if !list.loaded { "Loading…" } else { empty };
         let below_header = Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner };

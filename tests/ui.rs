@@ -1,0 +1,160 @@
+//! View snapshots (TestBackend + insta) of the chrome and every screen, at 80×24 and narrow,
+//! plus a few cell checks that snapshots cannot make (they drop colour).
+
+mod common;
+
+use common::{Harness, TestDb};
+use crossterm::event::KeyCode;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Modifier;
+use twotier::app::action::Action;
+use twotier::app::state::AppState;
+use twotier::store::worker::DbReply;
+use twotier::ui::{Theme, view};
+
+fn render(state: &AppState) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(state.width, state.height)).unwrap();
+    terminal.draw(|f| view(state, &Theme::colored(), f)).unwrap();
+    terminal
+}
+
+fn snapshot(name: &str, h: &Harness) {
+    insta::assert_snapshot!(name, render(&h.state).backend());
+}
+
+fn screen_text(state: &AppState) -> String {
+    render(state).backend().to_string()
+}
+
+#[test]
+fn indirect_resellers_80x24() {
+    let h = Harness::new(TestDb::default_demo(), 80, 24);
+    snapshot("resellers_80x24", &h);
+}
+
+#[test]
+fn customers_80x24_and_wide() {
+    let mut h = Harness::new(TestDb::default_demo(), 80, 24);
+    h.type_str("2");
+    snapshot("customers_80x24", &h);
+    h.send(Action::Resize { width: 150, height: 24 });
+    snapshot("customers_150x24_full_microsoft_id", &h);
+}
+
+#[test]
+fn narrow_60x16() {
+    let mut h = Harness::new(TestDb::default_demo(), 60, 16);
+    snapshot("resellers_60x16", &h);
+    h.type_str("2");
+    snapshot("customers_60x16", &h);
+}
+
+#[test]
+fn company_profile_activity_log_and_users() {
+    let mut h = Harness::new(TestDb::default_demo(), 80, 24);
+    h.type_str("3");
+    snapshot("company_profile_80x24", &h);
+    h.type_str("4");
+    snapshot("activity_log_80x24", &h);
+    h.type_str("5");
+    snapshot("users_80x24", &h);
+}
+
+#[test]
+fn search_open_with_matches_and_with_none() {
+    let mut h = Harness::new(TestDb::default_demo(), 80, 24);
+    h.type_str("2/bi");
+    snapshot("customers_search_bi", &h);
+    h.type_str("zzz");
+    snapshot("customers_search_no_match", &h);
+}
+
+#[test]
+fn help_overlay() {
+    let mut h = Harness::new(TestDb::default_demo(), 80, 24);
+    h.type_str("?");
+    snapshot("help_80x24", &h);
+    let text = screen_text(&h.state);
+    // Generated from the keymap: every footer key of the screen is in help.
+    for needle in ["/ search", "? help", "q quit", "End/G last", "To accomplish this"] {
+        assert!(text.contains(needle), "help lacks {needle:?}");
+    }
+}
+
+#[test]
+fn error_modal() {
+    let mut h = Harness::new(TestDb::default_demo(), 80, 24);
+    h.send(Action::Db(DbReply::Failed { what: "Loading the customers".into(), message: "database is locked".into() }));
+    snapshot("error_modal", &h);
+}
+
+#[test]
+fn too_small_says_so_instead_of_drawing() {
+    let h = Harness::new(TestDb::default_demo(), 59, 16);
+    snapshot("too_small_59x16", &h);
+    let h = Harness::new(TestDb::default_demo(), 60, 15);
+    assert!(screen_text(&h.state).contains("too small"));
+    let h = Harness::new(TestDb::default_demo(), 60, 16);
+    assert!(!screen_text(&h.state).contains("too small"));
+}
+
+#[test]
+fn loading_state_before_the_first_page() {
+    let db = TestDb::default_demo();
+    let state = AppState::new(db.operator(), common::now(), 80, 24);
+    let text = screen_text(&state);
+    assert!(text.contains("Loading…"), "{text}");
+}
+
+#[test]
+fn hostile_names_never_reach_the_terminal_raw() {
+    let db = TestDb::default_demo();
+    db.store
+        .conn()
+        .execute(
+            "UPDATE customers SET company_name = ?1 WHERE id = (SELECT id FROM customers ORDER BY company_name LIMIT 1)",
+            ["\u{1b}]0;pwned\u{7}Evil\u{1b}[31m\u{202e}Corp\u{9b}2J\u{200b}"],
+        )
+        .unwrap();
+    db.store.conn().execute("UPDATE resellers SET name = ?1 WHERE name = 'Adatum IT Services'", ["Adatum\r\u{7f}\u{2066}IT"]).unwrap();
+    let mut h = Harness::new(db, 80, 24);
+    let text = screen_text(&h.state);
+    assert!(text.contains("Adatum\u{fffd}\u{fffd}IT"), "{text}");
+    h.type_str("2");
+    snapshot("customers_hostile_name", &h);
+    let terminal = render(&h.state);
+    for cell in terminal.backend().buffer().content() {
+        let symbol = cell.symbol();
+        assert!(
+            !symbol.chars().any(|c| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}')),
+            "raw control or bidi character {symbol:?} in the buffer"
+        );
+    }
+}
+
+#[test]
+fn the_selected_row_and_current_menu_item_are_reversed() {
+    let mut h = Harness::new(TestDb::default_demo(), 80, 24);
+    h.press(KeyCode::Down);
+    let terminal = render(&h.state);
+    let buffer = terminal.backend().buffer();
+    // Row 0 header, 1 menu, 2 top border, 3 column header, 4 first row, 5 second (selected).
+    assert!(buffer[(2, 5)].modifier.contains(Modifier::REVERSED));
+    assert!(!buffer[(2, 4)].modifier.contains(Modifier::REVERSED));
+    // "Indirect resellers" in the menu is the current screen.
+    let menu: String = (0..80).map(|x| buffer[(x, 1)].symbol().to_owned()).collect();
+    let at = menu.find("Indirect").unwrap() as u16;
+    assert!(buffer[(at, 1)].modifier.contains(Modifier::REVERSED));
+}
+
+#[test]
+fn no_color_theme_uses_no_colours() {
+    let h = Harness::new(TestDb::default_demo(), 80, 24);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|f| view(&h.state, &Theme::monochrome(), f)).unwrap();
+    for cell in terminal.backend().buffer().content() {
+        assert_eq!(cell.fg, ratatui::style::Color::Reset);
+        assert_eq!(cell.bg, ratatui::style::Color::Reset);
+    }
+}

@@ -1,0 +1,243 @@
+//! `update` action sequences, answered by a real store through the same `execute` the worker runs.
+
+mod common;
+
+use common::{Harness, TestDb};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use twotier::app::action::{Action, Command};
+use twotier::app::effect::Effect;
+use twotier::app::list::{MAX_ROWS, PAGE_SIZE};
+use twotier::app::state::{Modal, Screen};
+use twotier::app::update::update;
+use twotier::store::list::Anchor;
+use twotier::store::worker::{DbCmd, ListId};
+
+fn ctrl(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+}
+
+#[test]
+fn start_loads_the_provider_and_the_resellers() {
+    let h = Harness::new(TestDb::default_demo(), 80, 24);
+    let cmds = h.db_commands();
+    assert_eq!(cmds[0], &DbCmd::LoadProvider);
+    assert!(matches!(cmds[1], DbCmd::Page { list: ListId::Resellers, req, .. } if req.anchor == Anchor::First));
+    assert_eq!(cmds.len(), 2, "only the screen shown is loaded");
+    assert_eq!(h.state.provider.as_ref().unwrap().company_name, "Northwind Cloud Distribution");
+    assert_eq!(h.state.resellers.list.rows.len(), 11);
+    assert_eq!(h.state.resellers.list.total, Some(11));
+}
+
+#[test]
+fn menu_digits_switch_screens_and_load_each_list_once() {
+    let mut h = Harness::new(TestDb::default_demo(), 80, 24);
+    h.type_str("2");
+    assert_eq!(h.state.screen, Screen::Customers);
+    assert_eq!(h.state.customers.list.total, Some(60));
+    let loads = h.db_commands().len();
+    h.type_str("12");
+    assert_eq!(h.db_commands().len(), loads, "coming back does not reload");
+    h.type_str("345");
+    assert_eq!(h.state.screen, Screen::Users);
+    assert!(h.state.activity_log.list.rows.iter().any(|a| a.action == "Demo data created"));
+    assert_eq!(h.state.users.list.total, Some(7));
+}
+
+#[test]
+fn moving_clamps_at_the_ends_and_pages_by_a_screenful() {
+    let mut h = Harness::new(TestDb::default_demo(), 80, 24);
+    h.type_str("2");
+    let viewport = twotier::app::layout::list_rows(24);
+    h.press(KeyCode::Up);
+    assert_eq!(h.state.customers.list.selected, 0);
+    h.type_str("jj");
+    assert_eq!(h.state.customers.list.selected, 2);
+    h.press(KeyCode::PageDown);
+    assert_eq!(h.state.customers.list.selected, 2 + viewport - 1);
+    assert!(h.state.customers.list.offset > 0, "the selection stays in view");
+    h.type_str("G");
+    assert_eq!(h.state.customers.list.selected, 59);
+    h.press(KeyCode::Down);
+    assert_eq!(h.state.customers.list.selected, 59);
+    let list = &h.state.customers.list;
+    assert!(list.offset + viewport > list.selected && list.offset <= list.selected);
+    h.type_str("g");
+    assert_eq!((h.state.customers.list.selected, h.state.customers.list.offset), (0, 0));
+}
+
+#[test]
+fn a_long_list_is_fetched_page_by_page_and_never_held_whole() {
+    let mut h = Harness::new(TestDb::demo(20, 2000, 2000), 80, 24);
+    h.type_str("2");
+    assert_eq!(h.state.customers.list.rows.len(), PAGE_SIZE);
+    assert!(h.state.customers.list.more_after);
+    for _ in 0..60 {
+        h.press(KeyCode::PageDown);
+    }
+    let list = &h.state.customers.list;
+    assert!(list.rows.len() <= MAX_ROWS, "window holds {} rows", list.rows.len());
+    assert!(list.more_before, "rows before the window were dropped");
+    // The selection is the right row: the same as the plain query's row at that position.
+    let position = 60 * (twotier::app::layout::list_rows(24) - 1);
+    let expected: String = h
+        .db
+        .store
+        .conn()
+        .query_row(
+            "SELECT company_name FROM customers ORDER BY company_name COLLATE NOCASE, id LIMIT 1 OFFSET ?1",
+            [position as i64],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(h.state.customers.list.selected_row().unwrap().company_name, expected);
+    // End jumps to the true last row, Home to the true first.
+    h.press(KeyCode::End);
+    assert!(!h.state.customers.list.more_after);
+    let last: String = h
+        .db
+        .store
+        .conn()
+        .query_row("SELECT company_name FROM customers ORDER BY company_name COLLATE NOCASE DESC, id DESC LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(h.state.customers.list.selected_row().unwrap().company_name, last);
+    // Walking up from the end fetches earlier pages.
+    for _ in 0..30 {
+        h.press(KeyCode::PageUp);
+    }
+    assert!(h.state.customers.list.rows.len() <= MAX_ROWS);
+    h.press(KeyCode::Home);
+    assert!(!h.state.customers.list.more_before);
+    assert_eq!(h.state.customers.list.selected, 0);
+}
+
+#[test]
+fn search_as_you_type_queries_each_keystroke_and_esc_clears() {
+    let mut h = Harness::new(TestDb::default_demo(), 80, 24);
+    h.type_str("2/");
+    assert!(h.state.text_focused());
+    let before = h.db_commands().len();
+    h.type_str("ar");
+    let cmds = h.db_commands();
+    assert_eq!(cmds.len(), before + 2, "one query per keystroke");
+    assert!(matches!(cmds.last().unwrap(), DbCmd::Page { req, .. } if req.filter.search == "ar"));
+    let list = &h.state.customers.list;
+    assert!(!list.rows.is_empty());
+    assert!(list.rows.iter().all(|r| r.company_name.to_lowercase().starts_with("ar") || r.domain.starts_with("ar")));
+    // `q` and digits type while the field has focus.
+    h.type_str("q1");
+    assert_eq!(h.state.screen, Screen::Customers);
+    assert!(!h.state.quitting);
+    assert_eq!(h.state.customers.list.filter.search, "arq1");
+    assert!(h.state.customers.list.rows.is_empty());
+    h.press(KeyCode::Backspace);
+    h.press(KeyCode::Backspace);
+    h.press(KeyCode::Enter);
+    assert!(!h.state.text_focused(), "Enter keeps the filter and leaves the field");
+    assert_eq!(h.state.customers.list.filter.search, "ar");
+    h.press(KeyCode::Esc);
+    assert_eq!(h.state.customers.list.filter.search, "");
+    assert!(h.state.customers.list.search.is_none());
+    assert_eq!(h.state.customers.list.total, Some(60));
+}
+
+#[test]
+fn replies_for_outdated_queries_are_dropped() {
+    let mut h = Harness::new(TestDb::default_demo(), 80, 24);
+    h.type_str("2/");
+    // Two keystrokes before the store answers: the first answer is stale when it arrives.
+    let first = update(&mut h.state, Action::Edit(tui_input::InputRequest::InsertChar('a')));
+    let second = update(&mut h.state, Action::Edit(tui_input::InputRequest::InsertChar('r')));
+    let answer = |effects: Vec<Effect>, db: &TestDb| match effects.into_iter().next() {
+        Some(Effect::Db(cmd)) => twotier::store::worker::execute(&db.store, cmd),
+        other => panic!("expected a query, got {other:?}"),
+    };
+    let stale = answer(first, &h.db);
+    let fresh = answer(second, &h.db);
+    update(&mut h.state, Action::Db(fresh));
+    let rows = h.state.customers.list.rows.clone();
+    update(&mut h.state, Action::Db(stale));
+    assert_eq!(h.state.customers.list.rows, rows, "the stale page did not replace the fresh one");
+    assert!(rows.iter().all(|r| r.company_name.to_lowercase().starts_with("ar") || r.domain.starts_with("ar")));
+}
+
+#[test]
+fn help_is_a_modal_that_takes_every_key() {
+    let mut h = Harness::new(TestDb::default_demo(), 80, 24);
+    h.type_str("?");
+    assert_eq!(h.state.top_modal(), Some(&Modal::Help { scroll: 0 }));
+    h.type_str("2q");
+    assert_eq!(h.state.screen, Screen::Resellers, "keys under the modal do nothing");
+    assert!(h.state.modals.is_empty(), "q closes help rather than quitting");
+    assert!(!h.state.quitting);
+    h.type_str("?");
+    h.press(KeyCode::Esc);
+    assert!(h.state.modals.is_empty());
+}
+
+#[test]
+fn q_quits_from_a_top_level_screen_and_ctrl_c_from_anywhere() {
+    let mut h = Harness::new(TestDb::default_demo(), 80, 24);
+    h.type_str("q");
+    assert!(h.state.quitting);
+    assert_eq!(h.effects.last(), Some(&Effect::Quit));
+
+    let mut h = Harness::new(TestDb::default_demo(), 80, 24);
+    h.type_str("/ab");
+    h.key(ctrl('c'));
+    assert!(h.state.quitting);
+}
+
+#[test]
+fn a_store_failure_opens_an_error_modal_in_words() {
+    let mut h = Harness::new(TestDb::default_demo(), 80, 24);
+    h.send(Action::Db(twotier::store::worker::DbReply::Failed {
+        what: "Loading the customers".into(),
+        message: "database is locked".into(),
+    }));
+    match h.state.top_modal() {
+        Some(Modal::Error { title, message }) => {
+            assert_eq!(title, "Loading the customers failed");
+            assert!(message.contains("Nothing was changed"));
+        }
+        other => panic!("no error modal: {other:?}"),
+    }
+    h.press(KeyCode::Enter);
+    assert!(h.state.modals.is_empty());
+}
+
+#[test]
+fn refresh_reloads_and_toasts_until_the_clock_passes() {
+    let mut h = Harness::new(TestDb::default_demo(), 80, 24);
+    h.key(ctrl('r'));
+    assert_eq!(h.state.toasts.len(), 1);
+    assert_eq!(h.state.toasts[0].text, "Indirect resellers refreshed");
+    h.send(Action::Tick(common::now() + chrono::Duration::seconds(1)));
+    assert_eq!(h.state.toasts.len(), 1);
+    h.send(Action::Tick(common::now() + chrono::Duration::seconds(10)));
+    assert!(h.state.toasts.is_empty());
+}
+
+#[test]
+fn resize_keeps_the_selection_in_view() {
+    let mut h = Harness::new(TestDb::default_demo(), 120, 40);
+    h.type_str("2");
+    for _ in 0..30 {
+        h.press(KeyCode::Down);
+    }
+    h.send(Action::Resize { width: 80, height: 16 });
+    let list = &h.state.customers.list;
+    let viewport = twotier::app::layout::list_rows(16);
+    assert!(list.selected >= list.offset && list.selected < list.offset + viewport);
+}
+
+#[test]
+fn paste_goes_into_the_search_field_sanitised() {
+    let mut h = Harness::new(TestDb::default_demo(), 80, 24);
+    h.send(Action::Paste("ignored".into()));
+    assert!(h.state.resellers.list.search.is_none(), "no field has focus");
+    h.type_str("/");
+    h.send(Action::Paste("Blue\u{1b}[2J\nY".into()));
+    assert_eq!(h.state.resellers.list.filter.search, "Blue\u{fffd}[2J Y");
+    h.send(Action::Command(Command::Back));
+    assert!(h.state.resellers.list.search.is_none());
+}
