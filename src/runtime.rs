@@ -1,14 +1,19 @@
 //! The event loop: terminal events, store replies and the clock in one `select!`; keys go
 //! through the keymap to `update`; effects are carried out here, at the edge; one draw per batch.
-//! The terminal is restored on every way out: return, error, panic, SIGTERM and SIGHUP.
+//! The terminal is restored on every way out: return, error, panic, SIGTERM, SIGHUP and SIGINT.
 
 use std::io::{Stdout, stdout};
 use std::time::Duration;
 
 use anyhow::Context;
 use chrono::{Local, Offset, Utc};
-use crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, Event, EventStream, KeyEventKind};
-use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, Event, EventStream,
+    KeyEventKind,
+};
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
 use crossterm::{cursor, execute};
 use futures::StreamExt;
 use ratatui::Terminal;
@@ -32,7 +37,13 @@ const TICK: Duration = Duration::from_millis(500);
 /// Puts the terminal back as it was. Safe to call more than once.
 pub fn restore_terminal() {
     let _ = disable_raw_mode();
-    let _ = execute!(stdout(), DisableBracketedPaste, DisableMouseCapture, LeaveAlternateScreen, cursor::Show);
+    let _ = execute!(
+        stdout(),
+        DisableBracketedPaste,
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
 }
 
 /// Raw mode and the alternate screen for as long as it lives.
@@ -49,7 +60,9 @@ impl TerminalGuard {
             previous(info);
         }));
         enable_raw_mode().context("cannot put the terminal in raw mode")?;
-        let guard = TerminalGuard { terminal: Terminal::new(CrosstermBackend::new(stdout()))? };
+        let guard = TerminalGuard {
+            terminal: Terminal::new(CrosstermBackend::new(stdout()))?,
+        };
         execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste)?;
         Ok(guard)
     }
@@ -63,7 +76,9 @@ impl Drop for TerminalGuard {
 
 /// Runs the TUI until the operator quits.
 pub fn run_tui(store: Store, operator: Operator) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(event_loop(store, operator))
 }
 
@@ -89,6 +104,7 @@ async fn event_loop(store: Store, operator: Operator) -> anyhow::Result<()> {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
+    let mut sigint = signal(SignalKind::interrupt())?;
 
     carry_out(init(&mut state), &worker);
     guard.terminal.draw(|f| ui::view(&state, &theme, f))?;
@@ -102,6 +118,7 @@ async fn event_loop(store: Store, operator: Operator) -> anyhow::Result<()> {
             _ = tick.tick() => Input::Action(Action::Tick(Utc::now())),
             _ = sigterm.recv() => break,
             _ = sighup.recv() => break,
+            _ = sigint.recv() => break,
         };
         // Store replies already waiting are handled before the next draw. Terminal events are
         // not drained here: polling EventStream outside `select!` loses its wake-up.
