@@ -19,7 +19,10 @@ impl Paths {
             Some(dirs) => Paths {
                 data_dir: dirs.data_dir().to_owned(),
                 config_file: dirs.config_dir().join("config.toml"),
-                log_file: dirs.state_dir().unwrap_or(dirs.data_dir()).join("twotier.log"),
+                log_file: dirs
+                    .state_dir()
+                    .unwrap_or(dirs.data_dir())
+                    .join("twotier.log"),
             },
             // No home folder at all: keep everything beside the working directory.
             None => Paths {
@@ -62,7 +65,10 @@ pub struct InvitationConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read the config file {}: {source}", .path.display())]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("the config file {} is not valid: {message}", .path.display())]
     Invalid { path: PathBuf, message: String },
 }
@@ -73,9 +79,17 @@ impl Config {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
-            Err(source) => return Err(ConfigError::Read { path: path.to_owned(), source }),
+            Err(source) => {
+                return Err(ConfigError::Read {
+                    path: path.to_owned(),
+                    source,
+                });
+            }
         };
-        Config::parse(&text).map_err(|message| ConfigError::Invalid { path: path.to_owned(), message })
+        Config::parse(&text).map_err(|message| ConfigError::Invalid {
+            path: path.to_owned(),
+            message,
+        })
     }
 
     /// Parses config text; the error names the key and what is wrong with it.
@@ -87,7 +101,9 @@ impl Config {
         if let Some(url) = &config.invitations.base_url
             && !(url.starts_with("https://") || url.starts_with("http://"))
         {
-            return Err(format!("key `invitations.base_url`: {url:?} is not an http(s) URL"));
+            return Err(format!(
+                "key `invitations.base_url`: {url:?} is not an http(s) URL"
+            ));
         }
         Ok(config)
     }
@@ -113,7 +129,8 @@ mod tests {
     #[test]
     fn empty_and_sparse_files_parse() {
         assert_eq!(Config::parse("").unwrap(), Config::default());
-        let c = Config::parse("operator = \"ava@example.com\"\n[invitations]\nexpiry_days = 14\n").unwrap();
+        let c = Config::parse("operator = \"ava@example.com\"\n[invitations]\nexpiry_days = 14\n")
+            .unwrap();
         assert_eq!(c.operator.as_deref(), Some("ava@example.com"));
         assert_eq!(c.invitations.expiry_days, Some(14));
     }
@@ -127,12 +144,23 @@ mod tests {
     #[test]
     fn wrong_type_is_named_with_its_line() {
         let err = Config::parse("[invitations]\nexpiry_days = \"soon\"\n").unwrap_err();
-        assert!(err.contains("line 2") && err.contains("expiry_days"), "{err}");
+        assert!(
+            err.contains("line 2") && err.contains("expiry_days"),
+            "{err}"
+        );
     }
 
     #[test]
     fn rule_violations_are_named() {
-        assert!(Config::parse("[invitations]\nexpiry_days = 0\n").unwrap_err().contains("invitations.expiry_days"));
-        assert!(Config::parse("[invitations]\nbase_url = \"ftp://x\"\n").unwrap_err().contains("base_url"));
+        assert!(
+            Config::parse("[invitations]\nexpiry_days = 0\n")
+                .unwrap_err()
+                .contains("invitations.expiry_days")
+        );
+        assert!(
+            Config::parse("[invitations]\nbase_url = \"ftp://x\"\n")
+                .unwrap_err()
+                .contains("base_url")
+        );
     }
 }

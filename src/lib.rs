@@ -27,7 +27,9 @@ use store::{Opened, Store};
 /// The program: parse the command line, run, and turn any error into a message and exit code 1.
 pub fn main() -> ExitCode {
     let paths = Paths::discover();
-    let matches = Cli::command().after_help(cli::files_help(&paths)).get_matches();
+    let matches = Cli::command()
+        .after_help(cli::files_help(&paths))
+        .get_matches();
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(e) => e.exit(),
@@ -42,18 +44,31 @@ pub fn main() -> ExitCode {
 }
 
 pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
-    let config_path = cli.config.clone().unwrap_or_else(|| paths.config_file.clone());
+    let config_path = cli
+        .config
+        .clone()
+        .unwrap_or_else(|| paths.config_file.clone());
     let config = Config::load(&config_path)?;
     if let Err(e) = logging::init(&paths.log_file) {
         // Not fatal: the app works without a log.
         eprintln!("twotier: no log file ({}: {e})", paths.log_file.display());
     }
-    let db = cli.db.clone().or(config.db.clone()).unwrap_or_else(|| paths.default_db());
-    let operator = cli.operator.clone().or(config.operator.clone()).unwrap_or_else(os_user);
+    let db = cli
+        .db
+        .clone()
+        .or(config.db.clone())
+        .unwrap_or_else(|| paths.default_db());
+    let operator = cli
+        .operator
+        .clone()
+        .or(config.operator.clone())
+        .unwrap_or_else(os_user);
     match cli.command {
         None => {
             if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-                bail!("the console needs a terminal. For scripts, see `twotier --help` for the subcommands.");
+                bail!(
+                    "the console needs a terminal. For scripts, see `twotier --help` for the subcommands."
+                );
             }
             let store = open_or_seed(&db, &operator)?;
             let operator = store.resolve_operator(&operator)?;
@@ -69,7 +84,8 @@ pub fn open_or_seed(db: &Path, operator: &str) -> anyhow::Result<Store> {
     let (mut store, opened) = Store::open(db)?;
     if opened == Opened::Created {
         let params = DemoParams::default_for(chrono::Utc::now().date_naive());
-        demo::seed(&mut store, &params, operator).context("filling the new database with demo data")?;
+        demo::seed(&mut store, &params, operator)
+            .context("filling the new database with demo data")?;
         tracing::info!(db = %db.display(), "created a new database with demo data");
     }
     Ok(store)
@@ -87,9 +103,14 @@ fn recreate_demo(db: &Path, args: &DemoArgs, operator: &str) -> anyhow::Result<(
         customers: args.customers,
         subscriptions: args.subscriptions,
         seed: args.seed,
-        as_of: args.as_of.unwrap_or_else(|| chrono::Utc::now().date_naive()),
+        as_of: args
+            .as_of
+            .unwrap_or_else(|| chrono::Utc::now().date_naive()),
     };
-    let dir = db.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = db
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let tmp = dir.join(format!(".twotier-demo-{}.db", std::process::id()));
     let started = std::time::Instant::now();
@@ -100,7 +121,8 @@ fn recreate_demo(db: &Path, args: &DemoArgs, operator: &str) -> anyhow::Result<(
         for suffix in ["-wal", "-shm"] {
             let _ = std::fs::remove_file(sidecar(db, suffix));
         }
-        std::fs::rename(&tmp, db).with_context(|| format!("moving the new database to {}", db.display()))
+        std::fs::rename(&tmp, db)
+            .with_context(|| format!("moving the new database to {}", db.display()))
     })();
     if result.is_err() {
         for suffix in ["", "-wal", "-shm"] {

@@ -9,7 +9,10 @@ pub fn init(path: &Path) -> Result<(), std::io::Error> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
-    let file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
     let level = std::env::var("TWOTIER_LOG")
         .ok()
         .and_then(|v| v.parse::<tracing::Level>().ok())

@@ -6,7 +6,8 @@ use common::{OPERATOR, TestDb, as_of};
 use rusqlite::{Connection, ToSql};
 use twotier::store::demo::{self, DemoParams};
 use twotier::store::list::{
-    ActivityRow, Anchor, CustomerRow, Filter, Key, Listed, PageRequest, ResellerRow, count_sql, fetch_page, page_sql,
+    ActivityRow, Anchor, CustomerRow, Filter, Key, Listed, PageRequest, ResellerRow, count_sql,
+    fetch_page, page_sql,
 };
 use twotier::store::operators::Operator;
 use twotier::store::{APPLICATION_ID, OpenError, Opened, SCHEMA_VERSION, Store};
@@ -26,10 +27,22 @@ fn a_new_database_is_migrated_in_wal_with_foreign_keys() {
     assert!(scalar::<i64>(conn, "PRAGMA busy_timeout") >= 1000);
     // The schema covers the whole mission.
     for table in [
-        "provider", "operators", "resellers", "invitations", "customers", "offers", "offer_upgrades", "orders",
-        "order_line_items", "subscriptions", "audit_log",
+        "provider",
+        "operators",
+        "resellers",
+        "invitations",
+        "customers",
+        "offers",
+        "offer_upgrades",
+        "orders",
+        "order_line_items",
+        "subscriptions",
+        "audit_log",
     ] {
-        let n: i64 = scalar(conn, &format!("SELECT count(*) FROM sqlite_schema WHERE type='table' AND name='{table}'"));
+        let n: i64 = scalar(
+            conn,
+            &format!("SELECT count(*) FROM sqlite_schema WHERE type='table' AND name='{table}'"),
+        );
         assert_eq!(n, 1, "table {table} is missing");
     }
 }
@@ -41,7 +54,10 @@ fn reopening_a_seeded_database_is_existing_and_keeps_its_data() {
     db.store.close().unwrap();
     let (store, opened) = Store::open(&path).unwrap();
     assert_eq!(opened, Opened::Existing);
-    assert_eq!(scalar::<i64>(store.conn(), "SELECT count(*) FROM customers"), 60);
+    assert_eq!(
+        scalar::<i64>(store.conn(), "SELECT count(*) FROM customers"),
+        60
+    );
 }
 
 #[test]
@@ -50,10 +66,24 @@ fn the_default_demo_has_the_promised_shape() {
     let conn = db.store.conn();
     assert_eq!(scalar::<i64>(conn, "SELECT count(*) FROM resellers"), 12);
     assert_eq!(scalar::<i64>(conn, "SELECT count(*) FROM customers"), 60);
-    assert_eq!(scalar::<i64>(conn, "SELECT count(*) FROM subscriptions"), 150);
+    assert_eq!(
+        scalar::<i64>(conn, "SELECT count(*) FROM subscriptions"),
+        150
+    );
     // Mixed states: active, active with a compliance warning, removed.
-    assert_eq!(scalar::<i64>(conn, "SELECT count(*) FROM resellers WHERE state = 'removed'"), 1);
-    assert!(scalar::<i64>(conn, "SELECT count(*) FROM resellers WHERE state='active' AND (mpa_signed=0 OR por_valid=0)") >= 2);
+    assert_eq!(
+        scalar::<i64>(
+            conn,
+            "SELECT count(*) FROM resellers WHERE state = 'removed'"
+        ),
+        1
+    );
+    assert!(
+        scalar::<i64>(
+            conn,
+            "SELECT count(*) FROM resellers WHERE state='active' AND (mpa_signed=0 OR por_valid=0)"
+        ) >= 2
+    );
     // Every offer of the catalog, with its rules and upgrade paths.
     assert!(scalar::<i64>(conn, "SELECT count(*) FROM offers") >= 12);
     assert!(scalar::<i64>(conn, "SELECT count(*) FROM offer_upgrades") >= 8);
@@ -65,26 +95,44 @@ fn the_default_demo_has_the_promised_shape() {
     assert_eq!(basic, (1, 300, "P1M,P1Y,P3Y".to_owned()));
     // Subscriptions respect their offer's quantity limits and credit active resellers only.
     assert_eq!(
-        scalar::<i64>(conn, "SELECT count(*) FROM subscriptions s JOIN offers o ON o.id = s.offer_id
-                             WHERE s.quantity NOT BETWEEN o.min_quantity AND o.max_quantity"),
+        scalar::<i64>(
+            conn,
+            "SELECT count(*) FROM subscriptions s JOIN offers o ON o.id = s.offer_id
+                             WHERE s.quantity NOT BETWEEN o.min_quantity AND o.max_quantity"
+        ),
         0
     );
     assert_eq!(
-        scalar::<i64>(conn, "SELECT count(*) FROM subscriptions s JOIN resellers r ON r.id = s.reseller_id WHERE r.state <> 'active'"),
+        scalar::<i64>(
+            conn,
+            "SELECT count(*) FROM subscriptions s JOIN resellers r ON r.id = s.reseller_id WHERE r.state <> 'active'"
+        ),
         0
     );
     // One operator per role, plus the person who ran it as a Global admin.
-    assert_eq!(scalar::<i64>(conn, "SELECT count(DISTINCT role) FROM operators"), 6);
+    assert_eq!(
+        scalar::<i64>(conn, "SELECT count(DISTINCT role) FROM operators"),
+        6
+    );
     assert_eq!(db.operator().role, twotier::domain::role::Role::GlobalAdmin);
     // Nothing dangling.
-    assert_eq!(conn.prepare("PRAGMA foreign_key_check").unwrap().query([]).unwrap().next().unwrap().is_none(), true);
+    let mut check = conn.prepare("PRAGMA foreign_key_check").unwrap();
+    assert!(
+        check.query([]).unwrap().next().unwrap().is_none(),
+        "dangling foreign keys"
+    );
 }
 
 fn dump(conn: &Connection, table: &str) -> Vec<String> {
-    let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY 1")).unwrap();
+    let mut stmt = conn
+        .prepare(&format!("SELECT * FROM {table} ORDER BY 1"))
+        .unwrap();
     let columns = stmt.column_count();
     stmt.query_map([], |r| {
-        Ok((0..columns).map(|i| format!("{:?}", r.get_ref(i).unwrap())).collect::<Vec<_>>().join("|"))
+        Ok((0..columns)
+            .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+            .collect::<Vec<_>>()
+            .join("|"))
     })
     .unwrap()
     .collect::<Result<_, _>>()
@@ -95,24 +143,60 @@ fn dump(conn: &Connection, table: &str) -> Vec<String> {
 fn demo_data_is_deterministic_for_a_seed_and_differs_across_seeds() {
     let a = TestDb::demo(30, 200, 500);
     let b = TestDb::demo(30, 200, 500);
-    for table in ["resellers", "customers", "subscriptions", "orders", "order_line_items", "invitations", "operators"] {
-        assert_eq!(dump(a.store.conn(), table), dump(b.store.conn(), table), "{table} differs");
+    for table in [
+        "resellers",
+        "customers",
+        "subscriptions",
+        "orders",
+        "order_line_items",
+        "invitations",
+        "operators",
+    ] {
+        assert_eq!(
+            dump(a.store.conn(), table),
+            dump(b.store.conn(), table),
+            "{table} differs"
+        );
     }
     let mut c = TestDb::empty();
-    let params = DemoParams { resellers: 30, customers: 200, subscriptions: 500, seed: 7, as_of: as_of() };
+    let params = DemoParams {
+        resellers: 30,
+        customers: 200,
+        subscriptions: 500,
+        seed: 7,
+        as_of: as_of(),
+    };
     demo::seed(&mut c.store, &params, OPERATOR).unwrap();
-    assert_ne!(dump(a.store.conn(), "customers"), dump(c.store.conn(), "customers"));
+    assert_ne!(
+        dump(a.store.conn(), "customers"),
+        dump(c.store.conn(), "customers")
+    );
 }
 
 #[test]
 fn demo_scales_past_the_named_resellers_with_unique_ids() {
     let db = TestDb::demo(300, 1000, 3000);
     let conn = db.store.conn();
-    assert_eq!(scalar::<i64>(conn, "SELECT count(DISTINCT partner_id) FROM resellers"), 300);
-    assert_eq!(scalar::<i64>(conn, "SELECT count(DISTINCT domain) FROM customers"), 1000);
-    assert_eq!(scalar::<i64>(conn, "SELECT count(*) FROM subscriptions"), 3000);
+    assert_eq!(
+        scalar::<i64>(conn, "SELECT count(DISTINCT partner_id) FROM resellers"),
+        300
+    );
+    assert_eq!(
+        scalar::<i64>(conn, "SELECT count(DISTINCT domain) FROM customers"),
+        1000
+    );
+    assert_eq!(
+        scalar::<i64>(conn, "SELECT count(*) FROM subscriptions"),
+        3000
+    );
     let provider: String = scalar(conn, "SELECT partner_id FROM provider");
-    assert_eq!(scalar::<i64>(conn, &format!("SELECT count(*) FROM resellers WHERE partner_id = '{provider}'")), 0);
+    assert_eq!(
+        scalar::<i64>(
+            conn,
+            &format!("SELECT count(*) FROM resellers WHERE partner_id = '{provider}'")
+        ),
+        0
+    );
 }
 
 /// Walks a whole list page by page, forward, and returns the ids.
@@ -120,7 +204,15 @@ fn walk_forward<R: Listed>(conn: &Connection, filter: &Filter, limit: usize) -> 
     let mut ids = Vec::new();
     let mut anchor = Anchor::First;
     loop {
-        let page = fetch_page::<R>(conn, &PageRequest { filter: filter.clone(), anchor, limit }).unwrap();
+        let page = fetch_page::<R>(
+            conn,
+            &PageRequest {
+                filter: filter.clone(),
+                anchor,
+                limit,
+            },
+        )
+        .unwrap();
         ids.extend(page.rows.iter().map(|r| r.key().id));
         match (page.more_after, page.rows.last()) {
             (Some(true), Some(last)) => anchor = Anchor::After(last.key()),
@@ -133,7 +225,15 @@ fn walk_backward<R: Listed>(conn: &Connection, filter: &Filter, limit: usize) ->
     let mut ids = Vec::new();
     let mut anchor = Anchor::Last;
     loop {
-        let page = fetch_page::<R>(conn, &PageRequest { filter: filter.clone(), anchor, limit }).unwrap();
+        let page = fetch_page::<R>(
+            conn,
+            &PageRequest {
+                filter: filter.clone(),
+                anchor,
+                limit,
+            },
+        )
+        .unwrap();
         for r in page.rows.iter().rev() {
             ids.push(r.key().id);
         }
@@ -165,7 +265,10 @@ fn keyset_pages_walk_every_row_once_in_order_both_ways() {
     let activity = walk_forward::<ActivityRow>(conn, &filter, 3);
     let mut sorted = activity.clone();
     sorted.sort_by(|a, b| b.cmp(a));
-    assert_eq!(activity.len(), scalar::<i64>(conn, "SELECT count(*) FROM audit_log") as usize);
+    assert_eq!(
+        activity.len(),
+        scalar::<i64>(conn, "SELECT count(*) FROM audit_log") as usize
+    );
     assert_eq!(walk_backward::<ActivityRow>(conn, &filter, 3), activity);
     let _ = sorted;
 }
@@ -173,12 +276,34 @@ fn keyset_pages_walk_every_row_once_in_order_both_ways() {
 #[test]
 fn pages_report_counts_and_edges() {
     let db = TestDb::demo(12, 60, 100);
-    let req = |anchor| PageRequest { filter: Filter::default(), anchor, limit: 25 };
+    let req = |anchor| PageRequest {
+        filter: Filter::default(),
+        anchor,
+        limit: 25,
+    };
     let first = fetch_page::<CustomerRow>(db.store.conn(), &req(Anchor::First)).unwrap();
-    assert_eq!((first.rows.len(), first.more_before, first.more_after, first.total), (25, Some(false), Some(true), Some(60)));
+    assert_eq!(
+        (
+            first.rows.len(),
+            first.more_before,
+            first.more_after,
+            first.total
+        ),
+        (25, Some(false), Some(true), Some(60))
+    );
     let last = fetch_page::<CustomerRow>(db.store.conn(), &req(Anchor::Last)).unwrap();
-    assert_eq!((last.rows.len(), last.more_before, last.more_after, last.total), (25, Some(true), Some(false), Some(60)));
-    let after = fetch_page::<CustomerRow>(db.store.conn(), &req(Anchor::After(first.rows[24].key()))).unwrap();
+    assert_eq!(
+        (
+            last.rows.len(),
+            last.more_before,
+            last.more_after,
+            last.total
+        ),
+        (25, Some(true), Some(false), Some(60))
+    );
+    let after =
+        fetch_page::<CustomerRow>(db.store.conn(), &req(Anchor::After(first.rows[24].key())))
+            .unwrap();
     assert_eq!(after.total, None);
     assert_ne!(after.rows[0].id, first.rows[24].id);
 }
@@ -188,22 +313,42 @@ fn search_matches_prefixes_of_name_domain_or_microsoft_id_case_insensitively() {
     let db = TestDb::default_demo();
     let conn = db.store.conn();
     let (name, domain, tenant): (String, String, String) = conn
-        .query_row("SELECT company_name, domain, tenant_id FROM customers ORDER BY id LIMIT 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
+        .query_row(
+            "SELECT company_name, domain, tenant_id FROM customers ORDER BY id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
         .unwrap();
     let find = |search: &str| {
-        let filter = Filter { search: search.to_owned(), reseller_id: None };
-        fetch_page::<CustomerRow>(conn, &PageRequest { filter, anchor: Anchor::First, limit: 100 }).unwrap()
+        let filter = Filter {
+            search: search.to_owned(),
+            reseller_id: None,
+        };
+        fetch_page::<CustomerRow>(
+            conn,
+            &PageRequest {
+                filter,
+                anchor: Anchor::First,
+                limit: 100,
+            },
+        )
+        .unwrap()
     };
     let by_name = find(&name[..4].to_uppercase());
     assert!(by_name.rows.iter().any(|r| r.company_name == name));
     assert!(by_name.rows.iter().all(|r| {
         let p = name[..4].to_lowercase();
-        r.company_name.to_lowercase().starts_with(&p) || r.domain.starts_with(&p) || r.tenant_id.starts_with(&p)
+        r.company_name.to_lowercase().starts_with(&p)
+            || r.domain.starts_with(&p)
+            || r.tenant_id.starts_with(&p)
     }));
     assert_eq!(by_name.total, Some(by_name.rows.len() as u64));
-    assert!(find(&domain[..domain.len() - 3]).rows.iter().any(|r| r.domain == domain));
+    assert!(
+        find(&domain[..domain.len() - 3])
+            .rows
+            .iter()
+            .any(|r| r.domain == domain)
+    );
     assert_eq!(find(&tenant[..13]).rows.len(), 1);
     assert_eq!(find("zzzz-no-such-company").rows.len(), 0);
     // Wildcards are plain text here, not patterns.
@@ -215,17 +360,45 @@ fn search_matches_prefixes_of_name_domain_or_microsoft_id_case_insensitively() {
 fn resellers_list_shows_active_partnerships_with_counts_and_search_by_partner_id() {
     let db = TestDb::default_demo();
     let conn = db.store.conn();
-    let all = fetch_page::<ResellerRow>(conn, &PageRequest { filter: Filter::default(), anchor: Anchor::First, limit: 100 }).unwrap();
+    let all = fetch_page::<ResellerRow>(
+        conn,
+        &PageRequest {
+            filter: Filter::default(),
+            anchor: Anchor::First,
+            limit: 100,
+        },
+    )
+    .unwrap();
     assert_eq!(all.rows.len(), 11, "the removed reseller leaves the list");
     assert!(all.rows.iter().all(|r| r.name != "Woodgrove Systems"));
     let counted: i64 = all.rows.iter().map(|r| r.customers).sum();
-    assert_eq!(counted, scalar::<i64>(conn, "SELECT count(*) FROM customers WHERE reseller_id IS NOT NULL"));
+    assert_eq!(
+        counted,
+        scalar::<i64>(
+            conn,
+            "SELECT count(*) FROM customers WHERE reseller_id IS NOT NULL"
+        )
+    );
     let by_id = fetch_page::<ResellerRow>(
         conn,
-        &PageRequest { filter: Filter { search: "48473".into(), reseller_id: None }, anchor: Anchor::First, limit: 10 },
+        &PageRequest {
+            filter: Filter {
+                search: "48473".into(),
+                reseller_id: None,
+            },
+            anchor: Anchor::First,
+            limit: 10,
+        },
     )
     .unwrap();
-    assert_eq!(by_id.rows.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["Blue Yonder Solutions"]);
+    assert_eq!(
+        by_id
+            .rows
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Blue Yonder Solutions"]
+    );
     assert!(all.rows.iter().any(|r| r.compliance_warning().is_some()));
 }
 
@@ -233,10 +406,19 @@ fn resellers_list_shows_active_partnerships_with_counts_and_search_by_partner_id
 fn customers_can_be_filtered_by_reseller() {
     let db = TestDb::default_demo();
     let conn = db.store.conn();
-    let reseller: i64 = scalar(conn, "SELECT reseller_id FROM customers WHERE reseller_id IS NOT NULL LIMIT 1");
-    let filter = Filter { search: String::new(), reseller_id: Some(reseller) };
+    let reseller: i64 = scalar(
+        conn,
+        "SELECT reseller_id FROM customers WHERE reseller_id IS NOT NULL LIMIT 1",
+    );
+    let filter = Filter {
+        search: String::new(),
+        reseller_id: Some(reseller),
+    };
     let ids = walk_forward::<CustomerRow>(conn, &filter, 2);
-    let expected: i64 = scalar(conn, &format!("SELECT count(*) FROM customers WHERE reseller_id = {reseller}"));
+    let expected: i64 = scalar(
+        conn,
+        &format!("SELECT count(*) FROM customers WHERE reseller_id = {reseller}"),
+    );
     assert_eq!(ids.len() as i64, expected);
 }
 
@@ -246,39 +428,70 @@ fn customers_can_be_filtered_by_reseller() {
 fn every_list_query_uses_an_index() {
     let db = TestDb::default_demo();
     let conn = db.store.conn();
-    let key = Key { sort: "M".into(), id: 5 };
-    let anchors = [Anchor::First, Anchor::Last, Anchor::After(key.clone()), Anchor::Before(key)];
+    let key = Key {
+        sort: "M".into(),
+        id: 5,
+    };
+    let anchors = [
+        Anchor::First,
+        Anchor::Last,
+        Anchor::After(key.clone()),
+        Anchor::Before(key),
+    ];
     let filters = [
         Filter::default(),
-        Filter { search: "ab".into(), reseller_id: None },
-        Filter { search: String::new(), reseller_id: Some(3) },
-        Filter { search: "ab".into(), reseller_id: Some(3) },
+        Filter {
+            search: "ab".into(),
+            reseller_id: None,
+        },
+        Filter {
+            search: String::new(),
+            reseller_id: Some(3),
+        },
+        Filter {
+            search: "ab".into(),
+            reseller_id: Some(3),
+        },
     ];
     let mut checked = 0;
     for filter in &filters {
         for anchor in &anchors {
-            let req = PageRequest { filter: filter.clone(), anchor: anchor.clone(), limit: 100 };
-            checked += check_plan::<ResellerRow>(conn, page_sql(&ResellerRow::SPEC, &req), filter);
-            checked += check_plan::<CustomerRow>(conn, page_sql(&CustomerRow::SPEC, &req), filter);
-            checked += check_plan::<ActivityRow>(conn, page_sql(&ActivityRow::SPEC, &req), filter);
-            checked += check_plan::<Operator>(conn, page_sql(&Operator::SPEC, &req), filter);
+            let req = PageRequest {
+                filter: filter.clone(),
+                anchor: anchor.clone(),
+                limit: 100,
+            };
+            checked += check_plan(conn, page_sql(&ResellerRow::SPEC, &req), filter);
+            checked += check_plan(conn, page_sql(&CustomerRow::SPEC, &req), filter);
+            checked += check_plan(conn, page_sql(&ActivityRow::SPEC, &req), filter);
+            checked += check_plan(conn, page_sql(&Operator::SPEC, &req), filter);
         }
-        checked += check_plan::<ResellerRow>(conn, count_sql(&ResellerRow::SPEC, filter), filter);
-        checked += check_plan::<CustomerRow>(conn, count_sql(&CustomerRow::SPEC, filter), filter);
+        checked += check_plan(conn, count_sql(&ResellerRow::SPEC, filter), filter);
+        checked += check_plan(conn, count_sql(&CustomerRow::SPEC, filter), filter);
     }
     assert!(checked >= 60);
 }
 
-fn check_plan<R: Listed>(conn: &Connection, (sql, params): (String, Vec<Box<dyn ToSql>>), filter: &Filter) -> usize {
+fn check_plan(
+    conn: &Connection,
+    (sql, params): (String, Vec<Box<dyn ToSql>>),
+    filter: &Filter,
+) -> usize {
     let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
     let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
-    let plan: Vec<String> =
-        stmt.query_map(refs.as_slice(), |r| r.get::<_, String>(3)).unwrap().collect::<Result<_, _>>().unwrap();
+    let plan: Vec<String> = stmt
+        .query_map(refs.as_slice(), |r| r.get::<_, String>(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
     for line in &plan {
         let full_scan = line.starts_with("SCAN ") && !line.contains("USING");
         assert!(!full_scan, "full table scan in\n{sql}\nplan: {plan:#?}");
         if filter.search.is_empty() && !sql.starts_with("SELECT count") {
-            assert!(!line.contains("TEMP B-TREE"), "whole-table sort in\n{sql}\nplan: {plan:#?}");
+            assert!(
+                !line.contains("TEMP B-TREE"),
+                "whole-table sort in\n{sql}\nplan: {plan:#?}"
+            );
         }
     }
     1
@@ -289,16 +502,30 @@ fn hostile_names_come_out_of_the_store_sanitised() {
     let db = TestDb::default_demo();
     db.store
         .conn()
-        .execute("UPDATE customers SET company_name = ?1 WHERE id = 1", ["\u{1b}]0;pwned\u{7}Evil\u{202e}Corp\r\u{200b}"])
+        .execute(
+            "UPDATE customers SET company_name = ?1 WHERE id = 1",
+            ["\u{1b}]0;pwned\u{7}Evil\u{202e}Corp\r\u{200b}"],
+        )
         .unwrap();
     let page = fetch_page::<CustomerRow>(
         db.store.conn(),
-        &PageRequest { filter: Filter { search: "\u{1b}]0".into(), reseller_id: None }, anchor: Anchor::First, limit: 5 },
+        &PageRequest {
+            filter: Filter {
+                search: "\u{1b}]0".into(),
+                reseller_id: None,
+            },
+            anchor: Anchor::First,
+            limit: 5,
+        },
     )
     .unwrap();
     assert_eq!(page.rows.len(), 1);
     let name = &page.rows[0].company_name;
-    assert!(name.chars().all(|c| !c.is_control() && c != '\u{202e}' && c != '\u{200b}'), "{name:?}");
+    assert!(
+        name.chars()
+            .all(|c| !c.is_control() && c != '\u{202e}' && c != '\u{200b}'),
+        "{name:?}"
+    );
     assert!(name.contains("Evil") && name.contains("Corp"));
 }
 
@@ -308,18 +535,23 @@ fn the_activity_log_is_append_only() {
     let conn = db.store.conn();
     let before: i64 = scalar(conn, "SELECT count(*) FROM audit_log");
     assert!(before > 0);
-    let update = conn.execute("UPDATE audit_log SET action = 'forged'", []).unwrap_err();
+    let update = conn
+        .execute("UPDATE audit_log SET action = 'forged'", [])
+        .unwrap_err();
     assert!(update.to_string().contains("append-only"), "{update}");
     let delete = conn.execute("DELETE FROM audit_log", []).unwrap_err();
     assert!(delete.to_string().contains("append-only"), "{delete}");
-    assert_eq!(scalar::<i64>(conn, "SELECT count(*) FROM audit_log"), before);
+    assert_eq!(
+        scalar::<i64>(conn, "SELECT count(*) FROM audit_log"),
+        before
+    );
 }
 
 #[test]
 fn a_failed_write_leaves_nothing_behind() {
     let mut db = TestDb::default_demo();
     let customers: i64 = scalar(db.store.conn(), "SELECT count(*) FROM customers");
-    let result = db.store.write(|tx| {
+    let result = db.store.mutate(|tx, _| {
         tx.execute(
             "INSERT INTO audit_log (at, operator, action, target) VALUES ('2026-01-01T00:00:00Z', 'x', 'half', 'done')",
             [],
@@ -334,8 +566,17 @@ fn a_failed_write_leaves_nothing_behind() {
         Ok(())
     });
     assert!(result.is_err());
-    assert_eq!(scalar::<i64>(db.store.conn(), "SELECT count(*) FROM audit_log WHERE action = 'half'"), 0);
-    assert_eq!(scalar::<i64>(db.store.conn(), "SELECT count(*) FROM customers"), customers);
+    assert_eq!(
+        scalar::<i64>(
+            db.store.conn(),
+            "SELECT count(*) FROM audit_log WHERE action = 'half'"
+        ),
+        0
+    );
+    assert_eq!(
+        scalar::<i64>(db.store.conn(), "SELECT count(*) FROM customers"),
+        customers
+    );
 }
 
 fn refused(path: &std::path::Path) -> OpenError {
@@ -351,12 +592,23 @@ fn files_that_are_not_ours_are_refused_and_left_untouched() {
     let text = dir.path().join("notes.db");
     std::fs::write(&text, "hello, this is not a database\n").unwrap();
     let foreign = dir.path().join("foreign.db");
-    Connection::open(&foreign).unwrap().execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);").unwrap();
+    Connection::open(&foreign)
+        .unwrap()
+        .execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+        .unwrap();
     for (path, expect) in [(&text, "not an SQLite file"), (&foreign, "another program")] {
         let bytes = std::fs::read(path).unwrap();
         let err = refused(path).to_string();
-        assert!(err.contains(expect) && err.contains(&path.display().to_string()), "{err}");
-        assert_eq!(std::fs::read(path).unwrap(), bytes, "{} was modified", path.display());
+        assert!(
+            err.contains(expect) && err.contains(&path.display().to_string()),
+            "{err}"
+        );
+        assert_eq!(
+            std::fs::read(path).unwrap(),
+            bytes,
+            "{} was modified",
+            path.display()
+        );
     }
 }
 
@@ -364,11 +616,17 @@ fn files_that_are_not_ours_are_refused_and_left_untouched() {
 fn a_newer_schema_is_refused_and_left_untouched() {
     let db = TestDb::default_demo();
     let path = db.path.clone();
-    db.store.conn().pragma_update(None, "user_version", 99).unwrap();
+    db.store
+        .conn()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
     db.store.close().unwrap();
     let bytes = std::fs::read(&path).unwrap();
     let err = refused(&path);
-    assert!(matches!(err, OpenError::NewerSchema { found: 99, .. }), "{err}");
+    assert!(
+        matches!(err, OpenError::NewerSchema { found: 99, .. }),
+        "{err}"
+    );
     assert!(err.to_string().contains("newer"));
     assert_eq!(std::fs::read(&path).unwrap(), bytes);
 }
@@ -401,9 +659,22 @@ fn an_empty_file_becomes_a_new_database() {
 #[test]
 fn unknown_and_disabled_operators_are_refused_with_advice() {
     let db = TestDb::default_demo();
-    let err = db.store.resolve_operator("nobody@example.com").unwrap_err().to_string();
-    assert!(err.contains("nobody@example.com") && err.contains("--operator") && err.contains(OPERATOR), "{err}");
-    db.store.conn().execute("UPDATE operators SET disabled = 1 WHERE upn = ?1", [OPERATOR]).unwrap();
+    let err = db
+        .store
+        .resolve_operator("nobody@example.com")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("nobody@example.com") && err.contains("--operator") && err.contains(OPERATOR),
+        "{err}"
+    );
+    db.store
+        .conn()
+        .execute(
+            "UPDATE operators SET disabled = 1 WHERE upn = ?1",
+            [OPERATOR],
+        )
+        .unwrap();
     let err = db.store.resolve_operator(OPERATOR).unwrap_err().to_string();
     assert!(err.contains("disabled"), "{err}");
 }

@@ -15,7 +15,9 @@ use twotier::ui::{Theme, view};
 
 fn render(state: &AppState) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(state.width, state.height)).unwrap();
-    terminal.draw(|f| view(state, &Theme::colored(), f)).unwrap();
+    terminal
+        .draw(|f| view(state, &Theme::colored(), f))
+        .unwrap();
     terminal
 }
 
@@ -38,7 +40,10 @@ fn customers_80x24_and_wide() {
     let mut h = Harness::new(TestDb::default_demo(), 80, 24);
     h.type_str("2");
     snapshot("customers_80x24", &h);
-    h.send(Action::Resize { width: 150, height: 24 });
+    h.send(Action::Resize {
+        width: 150,
+        height: 24,
+    });
     snapshot("customers_150x24_full_microsoft_id", &h);
 }
 
@@ -77,7 +82,13 @@ fn help_overlay() {
     snapshot("help_80x24", &h);
     let text = screen_text(&h.state);
     // Generated from the keymap: every footer key of the screen is in help.
-    for needle in ["/ search", "? help", "q quit", "End/G last", "To accomplish this"] {
+    for needle in [
+        "/ search",
+        "? help",
+        "q quit",
+        "End/G last",
+        "To accomplish this",
+    ] {
         assert!(text.contains(needle), "help lacks {needle:?}");
     }
 }
@@ -85,7 +96,10 @@ fn help_overlay() {
 #[test]
 fn error_modal() {
     let mut h = Harness::new(TestDb::default_demo(), 80, 24);
-    h.send(Action::Db(DbReply::Failed { what: "Loading the customers".into(), message: "database is locked".into() }));
+    h.send(Action::Db(DbReply::Failed {
+        what: "Loading the customers".into(),
+        message: "database is locked".into(),
+    }));
     snapshot("error_modal", &h);
 }
 
@@ -117,7 +131,13 @@ fn hostile_names_never_reach_the_terminal_raw() {
             ["\u{1b}]0;pwned\u{7}Evil\u{1b}[31m\u{202e}Corp\u{9b}2J\u{200b}"],
         )
         .unwrap();
-    db.store.conn().execute("UPDATE resellers SET name = ?1 WHERE name = 'Adatum IT Services'", ["Adatum\r\u{7f}\u{2066}IT"]).unwrap();
+    db.store
+        .conn()
+        .execute(
+            "UPDATE resellers SET name = ?1 WHERE name = 'Adatum IT Services'",
+            ["Adatum\r\u{7f}\u{2066}IT"],
+        )
+        .unwrap();
     let mut h = Harness::new(db, 80, 24);
     let text = screen_text(&h.state);
     assert!(text.contains("Adatum\u{fffd}\u{fffd}IT"), "{text}");
@@ -127,7 +147,8 @@ fn hostile_names_never_reach_the_terminal_raw() {
     for cell in terminal.backend().buffer().content() {
         let symbol = cell.symbol();
         assert!(
-            !symbol.chars().any(|c| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}')),
+            !symbol.chars().any(|c| c.is_control()
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}')),
             "raw control or bidi character {symbol:?} in the buffer"
         );
     }
@@ -143,7 +164,9 @@ fn the_selected_row_and_current_menu_item_are_reversed() {
     assert!(buffer[(2, 5)].modifier.contains(Modifier::REVERSED));
     assert!(!buffer[(2, 4)].modifier.contains(Modifier::REVERSED));
     // "Indirect resellers" in the menu is the current screen.
-    let menu: String = (0..80).map(|x| buffer[(x, 1)].symbol().to_owned()).collect();
+    let menu: String = (0..80)
+        .map(|x| buffer[(x, 1)].symbol().to_owned())
+        .collect();
     let at = menu.find("Indirect").unwrap() as u16;
     assert!(buffer[(at, 1)].modifier.contains(Modifier::REVERSED));
 }
@@ -152,7 +175,9 @@ fn the_selected_row_and_current_menu_item_are_reversed() {
 fn no_color_theme_uses_no_colours() {
     let h = Harness::new(TestDb::default_demo(), 80, 24);
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    terminal.draw(|f| view(&h.state, &Theme::monochrome(), f)).unwrap();
+    terminal
+        .draw(|f| view(&h.state, &Theme::monochrome(), f))
+        .unwrap();
     for cell in terminal.backend().buffer().content() {
         assert_eq!(cell.fg, ratatui::style::Color::Reset);
         assert_eq!(cell.bg, ratatui::style::Color::Reset);

@@ -21,9 +21,14 @@ fn start_loads_the_provider_and_the_resellers() {
     let h = Harness::new(TestDb::default_demo(), 80, 24);
     let cmds = h.db_commands();
     assert_eq!(cmds[0], &DbCmd::LoadProvider);
-    assert!(matches!(cmds[1], DbCmd::Page { list: ListId::Resellers, req, .. } if req.anchor == Anchor::First));
+    assert!(
+        matches!(cmds[1], DbCmd::Page { list: ListId::Resellers, req, .. } if req.anchor == Anchor::First)
+    );
     assert_eq!(cmds.len(), 2, "only the screen shown is loaded");
-    assert_eq!(h.state.provider.as_ref().unwrap().company_name, "Northwind Cloud Distribution");
+    assert_eq!(
+        h.state.provider.as_ref().unwrap().company_name,
+        "Northwind Cloud Distribution"
+    );
     assert_eq!(h.state.resellers.list.rows.len(), 11);
     assert_eq!(h.state.resellers.list.total, Some(11));
 }
@@ -39,7 +44,14 @@ fn menu_digits_switch_screens_and_load_each_list_once() {
     assert_eq!(h.db_commands().len(), loads, "coming back does not reload");
     h.type_str("345");
     assert_eq!(h.state.screen, Screen::Users);
-    assert!(h.state.activity_log.list.rows.iter().any(|a| a.action == "Demo data created"));
+    assert!(
+        h.state
+            .activity_log
+            .list
+            .rows
+            .iter()
+            .any(|a| a.action == "Demo data created")
+    );
     assert_eq!(h.state.users.list.total, Some(7));
 }
 
@@ -54,7 +66,10 @@ fn moving_clamps_at_the_ends_and_pages_by_a_screenful() {
     assert_eq!(h.state.customers.list.selected, 2);
     h.press(KeyCode::PageDown);
     assert_eq!(h.state.customers.list.selected, 2 + viewport - 1);
-    assert!(h.state.customers.list.offset > 0, "the selection stays in view");
+    assert!(
+        h.state.customers.list.offset > 0,
+        "the selection stays in view"
+    );
     h.type_str("G");
     assert_eq!(h.state.customers.list.selected, 59);
     h.press(KeyCode::Down);
@@ -62,7 +77,13 @@ fn moving_clamps_at_the_ends_and_pages_by_a_screenful() {
     let list = &h.state.customers.list;
     assert!(list.offset + viewport > list.selected && list.offset <= list.selected);
     h.type_str("g");
-    assert_eq!((h.state.customers.list.selected, h.state.customers.list.offset), (0, 0));
+    assert_eq!(
+        (
+            h.state.customers.list.selected,
+            h.state.customers.list.offset
+        ),
+        (0, 0)
+    );
 }
 
 #[test]
@@ -75,7 +96,11 @@ fn a_long_list_is_fetched_page_by_page_and_never_held_whole() {
         h.press(KeyCode::PageDown);
     }
     let list = &h.state.customers.list;
-    assert!(list.rows.len() <= MAX_ROWS, "window holds {} rows", list.rows.len());
+    assert!(
+        list.rows.len() <= MAX_ROWS,
+        "window holds {} rows",
+        list.rows.len()
+    );
     assert!(list.more_before, "rows before the window were dropped");
     // The selection is the right row: the same as the plain query's row at that position.
     let position = 60 * (twotier::app::layout::list_rows(24) - 1);
@@ -89,7 +114,10 @@ fn a_long_list_is_fetched_page_by_page_and_never_held_whole() {
             |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(h.state.customers.list.selected_row().unwrap().company_name, expected);
+    assert_eq!(
+        h.state.customers.list.selected_row().unwrap().company_name,
+        expected
+    );
     // End jumps to the true last row, Home to the true first.
     h.press(KeyCode::End);
     assert!(!h.state.customers.list.more_after);
@@ -99,7 +127,10 @@ fn a_long_list_is_fetched_page_by_page_and_never_held_whole() {
         .conn()
         .query_row("SELECT company_name FROM customers ORDER BY company_name COLLATE NOCASE DESC, id DESC LIMIT 1", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(h.state.customers.list.selected_row().unwrap().company_name, last);
+    assert_eq!(
+        h.state.customers.list.selected_row().unwrap().company_name,
+        last
+    );
     // Walking up from the end fetches earlier pages.
     for _ in 0..30 {
         h.press(KeyCode::PageUp);
@@ -122,7 +153,11 @@ fn search_as_you_type_queries_each_keystroke_and_esc_clears() {
     assert!(matches!(cmds.last().unwrap(), DbCmd::Page { req, .. } if req.filter.search == "ar"));
     let list = &h.state.customers.list;
     assert!(!list.rows.is_empty());
-    assert!(list.rows.iter().all(|r| r.company_name.to_lowercase().starts_with("ar") || r.domain.starts_with("ar")));
+    assert!(
+        list.rows
+            .iter()
+            .all(|r| r.company_name.to_lowercase().starts_with("ar") || r.domain.starts_with("ar"))
+    );
     // `q` and digits type while the field has focus.
     h.type_str("q1");
     assert_eq!(h.state.screen, Screen::Customers);
@@ -132,7 +167,10 @@ fn search_as_you_type_queries_each_keystroke_and_esc_clears() {
     h.press(KeyCode::Backspace);
     h.press(KeyCode::Backspace);
     h.press(KeyCode::Enter);
-    assert!(!h.state.text_focused(), "Enter keeps the filter and leaves the field");
+    assert!(
+        !h.state.text_focused(),
+        "Enter keeps the filter and leaves the field"
+    );
     assert_eq!(h.state.customers.list.filter.search, "ar");
     h.press(KeyCode::Esc);
     assert_eq!(h.state.customers.list.filter.search, "");
@@ -145,8 +183,14 @@ fn replies_for_outdated_queries_are_dropped() {
     let mut h = Harness::new(TestDb::default_demo(), 80, 24);
     h.type_str("2/");
     // Two keystrokes before the store answers: the first answer is stale when it arrives.
-    let first = update(&mut h.state, Action::Edit(tui_input::InputRequest::InsertChar('a')));
-    let second = update(&mut h.state, Action::Edit(tui_input::InputRequest::InsertChar('r')));
+    let first = update(
+        &mut h.state,
+        Action::Edit(tui_input::InputRequest::InsertChar('a')),
+    );
+    let second = update(
+        &mut h.state,
+        Action::Edit(tui_input::InputRequest::InsertChar('r')),
+    );
     let answer = |effects: Vec<Effect>, db: &TestDb| match effects.into_iter().next() {
         Some(Effect::Db(cmd)) => twotier::store::worker::execute(&db.store, cmd),
         other => panic!("expected a query, got {other:?}"),
@@ -156,8 +200,14 @@ fn replies_for_outdated_queries_are_dropped() {
     update(&mut h.state, Action::Db(fresh));
     let rows = h.state.customers.list.rows.clone();
     update(&mut h.state, Action::Db(stale));
-    assert_eq!(h.state.customers.list.rows, rows, "the stale page did not replace the fresh one");
-    assert!(rows.iter().all(|r| r.company_name.to_lowercase().starts_with("ar") || r.domain.starts_with("ar")));
+    assert_eq!(
+        h.state.customers.list.rows, rows,
+        "the stale page did not replace the fresh one"
+    );
+    assert!(
+        rows.iter()
+            .all(|r| r.company_name.to_lowercase().starts_with("ar") || r.domain.starts_with("ar"))
+    );
 }
 
 #[test]
@@ -166,8 +216,15 @@ fn help_is_a_modal_that_takes_every_key() {
     h.type_str("?");
     assert_eq!(h.state.top_modal(), Some(&Modal::Help { scroll: 0 }));
     h.type_str("2q");
-    assert_eq!(h.state.screen, Screen::Resellers, "keys under the modal do nothing");
-    assert!(h.state.modals.is_empty(), "q closes help rather than quitting");
+    assert_eq!(
+        h.state.screen,
+        Screen::Resellers,
+        "keys under the modal do nothing"
+    );
+    assert!(
+        h.state.modals.is_empty(),
+        "q closes help rather than quitting"
+    );
     assert!(!h.state.quitting);
     h.type_str("?");
     h.press(KeyCode::Esc);
@@ -224,7 +281,10 @@ fn resize_keeps_the_selection_in_view() {
     for _ in 0..30 {
         h.press(KeyCode::Down);
     }
-    h.send(Action::Resize { width: 80, height: 16 });
+    h.send(Action::Resize {
+        width: 80,
+        height: 16,
+    });
     let list = &h.state.customers.list;
     let viewport = twotier::app::layout::list_rows(16);
     assert!(list.selected >= list.offset && list.selected < list.offset + viewport);
@@ -234,7 +294,10 @@ fn resize_keeps_the_selection_in_view() {
 fn paste_goes_into_the_search_field_sanitised() {
     let mut h = Harness::new(TestDb::default_demo(), 80, 24);
     h.send(Action::Paste("ignored".into()));
-    assert!(h.state.resellers.list.search.is_none(), "no field has focus");
+    assert!(
+        h.state.resellers.list.search.is_none(),
+        "no field has focus"
+    );
     h.type_str("/");
     h.send(Action::Paste("Blue\u{1b}[2J\nY".into()));
     assert_eq!(h.state.resellers.list.filter.search, "Blue\u{fffd}[2J Y");

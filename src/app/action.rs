@@ -40,5 +40,8 @@ pub enum Action {
     Db(DbReply),
     /// The clock, passed in so `update` never reads it.
     Tick(DateTime<Utc>),
-    Resize { width: u16, height: u16 },
+    Resize {
+        width: u16,
+        height: u16,
+    },
 }

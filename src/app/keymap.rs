@@ -15,13 +15,19 @@ pub struct Chord {
 }
 
 const fn key(code: KeyCode) -> Chord {
-    Chord { code, mods: KeyModifiers::NONE }
+    Chord {
+        code,
+        mods: KeyModifiers::NONE,
+    }
 }
 const fn ch(c: char) -> Chord {
     key(KeyCode::Char(c))
 }
 const fn ctrl(c: char) -> Chord {
-    Chord { code: KeyCode::Char(c), mods: KeyModifiers::CONTROL }
+    Chord {
+        code: KeyCode::Char(c),
+        mods: KeyModifiers::CONTROL,
+    }
 }
 
 /// A key binding, with the words shown for it.
@@ -35,8 +41,18 @@ pub struct Binding {
     pub footer: bool,
 }
 
-const fn bind(keys: &'static [Chord], command: Command, label: &'static str, footer: bool) -> Binding {
-    Binding { keys, command, label, footer }
+const fn bind(
+    keys: &'static [Chord],
+    command: Command,
+    label: &'static str,
+    footer: bool,
+) -> Binding {
+    Binding {
+        keys,
+        command,
+        label,
+        footer,
+    }
 }
 
 /// Where the keys are read: the top of the stack first.
@@ -64,28 +80,68 @@ impl Context {
 }
 
 const HELP: &[Binding] = &[
-    bind(&[key(KeyCode::Esc), ch('?'), ch('q')], Command::Back, "close help", true),
-    bind(&[key(KeyCode::Up), ch('k')], Command::Up, "scroll up", false),
-    bind(&[key(KeyCode::Down), ch('j')], Command::Down, "scroll down", true),
+    bind(
+        &[key(KeyCode::Esc), ch('?'), ch('q')],
+        Command::Back,
+        "close help",
+        true,
+    ),
+    bind(
+        &[key(KeyCode::Up), ch('k')],
+        Command::Up,
+        "scroll up",
+        false,
+    ),
+    bind(
+        &[key(KeyCode::Down), ch('j')],
+        Command::Down,
+        "scroll down",
+        true,
+    ),
 ];
 
-const ERROR: &[Binding] = &[bind(&[key(KeyCode::Enter), key(KeyCode::Esc)], Command::Back, "close", true)];
+const ERROR: &[Binding] = &[bind(
+    &[key(KeyCode::Enter), key(KeyCode::Esc)],
+    Command::Back,
+    "close",
+    true,
+)];
 
 const SEARCH: &[Binding] = &[
-    bind(&[key(KeyCode::Enter)], Command::SearchAccept, "keep filter", true),
+    bind(
+        &[key(KeyCode::Enter)],
+        Command::SearchAccept,
+        "keep filter",
+        true,
+    ),
     bind(&[key(KeyCode::Esc)], Command::Back, "clear search", true),
     bind(&[key(KeyCode::Up)], Command::Up, "up", false),
     bind(&[key(KeyCode::Down)], Command::Down, "down", false),
     bind(&[key(KeyCode::PageUp)], Command::PageUp, "page up", false),
-    bind(&[key(KeyCode::PageDown)], Command::PageDown, "page down", false),
+    bind(
+        &[key(KeyCode::PageDown)],
+        Command::PageDown,
+        "page down",
+        false,
+    ),
 ];
 
 const MOVE: [Binding; 6] = [
     bind(&[key(KeyCode::Up), ch('k')], Command::Up, "up", false),
     bind(&[key(KeyCode::Down), ch('j')], Command::Down, "down", false),
     bind(&[key(KeyCode::PageUp)], Command::PageUp, "page up", false),
-    bind(&[key(KeyCode::PageDown)], Command::PageDown, "page down", false),
-    bind(&[key(KeyCode::Home), ch('g')], Command::Home, "first", false),
+    bind(
+        &[key(KeyCode::PageDown)],
+        Command::PageDown,
+        "page down",
+        false,
+    ),
+    bind(
+        &[key(KeyCode::Home), ch('g')],
+        Command::Home,
+        "first",
+        false,
+    ),
     bind(&[key(KeyCode::End), ch('G')], Command::End, "last", false),
 ];
 
@@ -103,12 +159,37 @@ const LIST: &[Binding] = &[
 const COMPANY_PROFILE: &[Binding] = &[MOVE[0], MOVE[1], MOVE[4], MOVE[5]];
 
 const GLOBAL: &[Binding] = &[
-    bind(&[ch('1')], Command::Goto(Screen::Resellers), "Indirect resellers", false),
-    bind(&[ch('2')], Command::Goto(Screen::Customers), "Customers", false),
-    bind(&[ch('3')], Command::Goto(Screen::CompanyProfile), "Company profile", false),
-    bind(&[ch('4')], Command::Goto(Screen::ActivityLog), "Activity log", false),
+    bind(
+        &[ch('1')],
+        Command::Goto(Screen::Resellers),
+        "Indirect resellers",
+        false,
+    ),
+    bind(
+        &[ch('2')],
+        Command::Goto(Screen::Customers),
+        "Customers",
+        false,
+    ),
+    bind(
+        &[ch('3')],
+        Command::Goto(Screen::CompanyProfile),
+        "Company profile",
+        false,
+    ),
+    bind(
+        &[ch('4')],
+        Command::Goto(Screen::ActivityLog),
+        "Activity log",
+        false,
+    ),
     bind(&[ch('5')], Command::Goto(Screen::Users), "Users", false),
-    bind(&[ctrl('r'), key(KeyCode::F(5))], Command::Refresh, "refresh", false),
+    bind(
+        &[ctrl('r'), key(KeyCode::F(5))],
+        Command::Refresh,
+        "refresh",
+        false,
+    ),
     bind(&[ch('?')], Command::Help, "help", true),
     bind(&[ch('q')], Command::Quit, "quit", true),
     bind(&[ctrl('c')], Command::ForceQuit, "quit now", false),
@@ -148,7 +229,11 @@ pub fn screen_contexts(screen: Screen) -> Vec<Context> {
 
 fn matches(chord: &Chord, event: &KeyEvent) -> bool {
     // Shifted letters arrive as the capital with SHIFT on some terminals and without on others.
-    let mods = if matches!(event.code, KeyCode::Char(_)) { event.modifiers - KeyModifiers::SHIFT } else { event.modifiers };
+    let mods = if matches!(event.code, KeyCode::Char(_)) {
+        event.modifiers - KeyModifiers::SHIFT
+    } else {
+        event.modifiers
+    };
     chord.code == event.code && chord.mods == mods
 }
 
@@ -159,7 +244,10 @@ pub fn action_for(state: &AppState, event: &KeyEvent) -> Option<Action> {
         return Some(Action::Command(Command::ForceQuit));
     }
     for context in active_contexts(state) {
-        if let Some(b) = bindings(context).iter().find(|b| b.keys.iter().any(|k| matches(k, event))) {
+        if let Some(b) = bindings(context)
+            .iter()
+            .find(|b| b.keys.iter().any(|k| matches(k, event)))
+        {
             return Some(Action::Command(b.command));
         }
         if context == Context::Search {
@@ -213,19 +301,30 @@ pub fn chord_label(chord: &Chord) -> String {
         KeyCode::F(n) => format!("F{n}"),
         other => format!("{other:?}"),
     };
-    if chord.mods.contains(KeyModifiers::CONTROL) { format!("Ctrl-{}", base.to_uppercase()) } else { base }
+    if chord.mods.contains(KeyModifiers::CONTROL) {
+        format!("Ctrl-{}", base.to_uppercase())
+    } else {
+        base
+    }
 }
 
 /// All the keys of a binding, as in "↑/k".
 pub fn keys_label(binding: &Binding) -> String {
-    binding.keys.iter().map(chord_label).collect::<Vec<_>>().join("/")
+    binding
+        .keys
+        .iter()
+        .map(chord_label)
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// The footer's entries for the current state: (keys, label).
 pub fn footer(state: &AppState) -> Vec<(String, &'static str)> {
     let mut out: Vec<(String, &'static str)> = Vec::new();
     let contexts = active_contexts(state);
-    if contexts.first() == Some(&Context::List) || contexts.first() == Some(&Context::CompanyProfile) {
+    if contexts.first() == Some(&Context::List)
+        || contexts.first() == Some(&Context::CompanyProfile)
+    {
         out.push(("↑↓".into(), "move"));
         out.push(("1-5".into(), "menu"));
     }

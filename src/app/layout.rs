@@ -12,7 +12,9 @@ pub const TABLE_FRAME_LINES: u16 = 3;
 
 /// How many rows of a list fit on a terminal of this height.
 pub fn list_rows(height: u16) -> usize {
-    height.saturating_sub(CHROME_LINES + TABLE_FRAME_LINES).max(1) as usize
+    height
+        .saturating_sub(CHROME_LINES + TABLE_FRAME_LINES)
+        .max(1) as usize
 }
 
 pub fn too_small(width: u16, height: u16) -> bool {

@@ -85,16 +85,24 @@ impl<R: Listed + Clone> ListModel<R> {
         Effect::Db(DbCmd::Page {
             list: self.id,
             seq: *seq,
-            req: PageRequest { filter: self.filter.clone(), anchor, limit: PAGE_SIZE },
+            req: PageRequest {
+                filter: self.filter.clone(),
+                anchor,
+                limit: PAGE_SIZE,
+            },
         })
     }
 
     /// Takes a page from the store. A reply to anything but the latest request is dropped.
     /// Returns a follow-up request when the selection already sits near the new window's edge.
-    pub fn receive(&mut self, seq: u64, page: Page<R>, viewport: usize, next_seq: &mut u64) -> Option<Effect> {
-        let Some((pending_seq, anchor)) = self.pending.take_if(|(s, _)| *s == seq) else {
-            return None;
-        };
+    pub fn receive(
+        &mut self,
+        seq: u64,
+        page: Page<R>,
+        viewport: usize,
+        next_seq: &mut u64,
+    ) -> Option<Effect> {
+        let (pending_seq, anchor) = self.pending.take_if(|(s, _)| *s == seq)?;
         self.loaded = true;
         if let Some(total) = page.total {
             self.total = Some(total);
@@ -229,7 +237,11 @@ impl<R: Listed + Clone> ListModel<R> {
     }
 
     fn apply_search(&mut self, seq: &mut u64) -> Option<Effect> {
-        let text = self.search.as_ref().map(|s| s.input.value().to_owned()).unwrap_or_default();
+        let text = self
+            .search
+            .as_ref()
+            .map(|s| s.input.value().to_owned())
+            .unwrap_or_default();
         if text == self.filter.search {
             return None;
         }

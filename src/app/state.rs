@@ -3,8 +3,8 @@
 use chrono::{DateTime, FixedOffset, Utc};
 
 use super::screens::{
-    activity_log::ActivityLogScreen, company_profile::CompanyProfileScreen, customers::CustomersScreen,
-    resellers::ResellersScreen, users::UsersScreen,
+    activity_log::ActivityLogScreen, company_profile::CompanyProfileScreen,
+    customers::CustomersScreen, resellers::ResellersScreen, users::UsersScreen,
 };
 use crate::store::operators::Operator;
 use crate::store::provider::ProviderProfile;
@@ -20,8 +20,13 @@ pub enum Screen {
 }
 
 impl Screen {
-    pub const MENU: [Screen; 5] =
-        [Screen::Resellers, Screen::Customers, Screen::CompanyProfile, Screen::ActivityLog, Screen::Users];
+    pub const MENU: [Screen; 5] = [
+        Screen::Resellers,
+        Screen::Customers,
+        Screen::CompanyProfile,
+        Screen::ActivityLog,
+        Screen::Users,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -60,8 +65,13 @@ impl Screen {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Modal {
     /// The key and task overlay, scrolled this many lines.
-    Help { scroll: u16 },
-    Error { title: String, message: String },
+    Help {
+        scroll: u16,
+    },
+    Error {
+        title: String,
+        message: String,
+    },
 }
 
 /// A short message at the bottom right that goes away by itself.

@@ -38,7 +38,9 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Command(command) => command_effects(state, command),
         Action::Edit(request) => {
             let mut seq = state.seq;
-            let effect = state.current_list_mut().and_then(|l| l.edit_search(request, &mut seq));
+            let effect = state
+                .current_list_mut()
+                .and_then(|l| l.edit_search(request, &mut seq));
             state.seq = seq;
             effect.into_iter().collect()
         }
@@ -47,7 +49,9 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
                 return Vec::new();
             }
             let mut seq = state.seq;
-            let effect = state.current_list_mut().and_then(|l| l.paste_search(&text, &mut seq));
+            let effect = state
+                .current_list_mut()
+                .and_then(|l| l.paste_search(&text, &mut seq));
             state.seq = seq;
             effect.into_iter().collect()
         }
@@ -110,8 +114,17 @@ fn command_effects(state: &mut AppState, command: Command) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Command::Back => state.current_list_mut().and_then(|l| l.clear_search(&mut seq)).into_iter().collect(),
-        Command::Up | Command::Down | Command::PageUp | Command::PageDown | Command::Home | Command::End => {
+        Command::Back => state
+            .current_list_mut()
+            .and_then(|l| l.clear_search(&mut seq))
+            .into_iter()
+            .collect(),
+        Command::Up
+        | Command::Down
+        | Command::PageUp
+        | Command::PageDown
+        | Command::Home
+        | Command::End => {
             if state.screen == Screen::CompanyProfile {
                 scroll_profile(state, command);
                 Vec::new()
@@ -152,7 +165,10 @@ fn scroll_profile(state: &mut AppState, command: Command) {
 fn enter_screen(state: &mut AppState, screen: Screen) -> Vec<Effect> {
     state.screen = screen;
     let mut seq = state.seq;
-    let effect = state.current_list_mut().filter(|l| l.needs_load()).map(|l| l.reload(&mut seq));
+    let effect = state
+        .current_list_mut()
+        .filter(|l| l.needs_load())
+        .map(|l| l.reload(&mut seq));
     state.seq = seq;
     effect.into_iter().collect()
 }
@@ -160,17 +176,25 @@ fn enter_screen(state: &mut AppState, screen: Screen) -> Vec<Effect> {
 fn receive(state: &mut AppState, reply: DbReply) -> Vec<Effect> {
     match reply {
         DbReply::Provider(profile) => {
-            state.provider = Some(profile);
+            state.provider = Some(*profile);
             Vec::new()
         }
         DbReply::Page { list, seq, page } => {
             let viewport = viewport(state);
             let next = &mut state.seq;
             let follow_up = match (list, page) {
-                (ListId::Resellers, AnyPage::Resellers(p)) => state.resellers.list.receive(seq, p, viewport, next),
-                (ListId::Customers, AnyPage::Customers(p)) => state.customers.list.receive(seq, p, viewport, next),
-                (ListId::Activity, AnyPage::Activity(p)) => state.activity_log.list.receive(seq, p, viewport, next),
-                (ListId::Users, AnyPage::Users(p)) => state.users.list.receive(seq, p, viewport, next),
+                (ListId::Resellers, AnyPage::Resellers(p)) => {
+                    state.resellers.list.receive(seq, p, viewport, next)
+                }
+                (ListId::Customers, AnyPage::Customers(p)) => {
+                    state.customers.list.receive(seq, p, viewport, next)
+                }
+                (ListId::Activity, AnyPage::Activity(p)) => {
+                    state.activity_log.list.receive(seq, p, viewport, next)
+                }
+                (ListId::Users, AnyPage::Users(p)) => {
+                    state.users.list.receive(seq, p, viewport, next)
+                }
                 _ => None,
             };
             follow_up.into_iter().collect()

@@ -1,4 +1,6 @@
 //! Pure types and rules of the Partner Center domain: no I/O here.
 
+pub mod ids;
+pub mod invitation;
 pub mod role;
 pub mod text;

@@ -24,9 +24,11 @@ fn disposition(c: char, keep_newlines: bool) -> Disposition {
         // C0 controls (incl. ESC and CR), DEL, and C1 controls (incl. the 8-bit CSI U+009B).
         '\u{0}'..='\u{1f}' | '\u{7f}' | '\u{80}'..='\u{9f}' => Disposition::Replace(REPLACEMENT),
         // Bidi embeddings, overrides, isolates and marks: they reorder what the eye sees.
-        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}' => {
-            Disposition::Drop
-        }
+        '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{200e}'
+        | '\u{200f}'
+        | '\u{061c}' => Disposition::Drop,
         // Zero-width characters hide text inside look-alike names.
         '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{180e}' => Disposition::Drop,
         _ => Disposition::Keep,
@@ -34,7 +36,10 @@ fn disposition(c: char, keep_newlines: bool) -> Disposition {
 }
 
 fn sanitize(input: &str, keep_newlines: bool) -> Cow<'_, str> {
-    if input.chars().all(|c| matches!(disposition(c, keep_newlines), Disposition::Keep)) {
+    if input
+        .chars()
+        .all(|c| matches!(disposition(c, keep_newlines), Disposition::Keep))
+    {
         return Cow::Borrowed(input);
     }
     let mut out = String::with_capacity(input.len());
@@ -101,7 +106,10 @@ mod tests {
 
     #[test]
     fn multiline_keeps_newlines_only() {
-        assert_eq!(clean_multiline("one\r\ntwo\n\u{1b}three"), "one\ntwo\n\u{fffd}three");
+        assert_eq!(
+            clean_multiline("one\r\ntwo\n\u{1b}three"),
+            "one\ntwo\n\u{fffd}three"
+        );
         assert_eq!(clean("one\ntwo\tthree"), "one two three");
     }
 

@@ -31,7 +31,13 @@ pub struct DemoParams {
 impl DemoParams {
     /// The embedded default database: about 12 resellers and 60 customers.
     pub fn default_for(as_of: NaiveDate) -> Self {
-        DemoParams { resellers: 12, customers: 60, subscriptions: 150, seed: 42, as_of }
+        DemoParams {
+            resellers: 12,
+            customers: 60,
+            subscriptions: 150,
+            seed: 42,
+            as_of,
+        }
     }
 }
 
@@ -115,7 +121,9 @@ struct Catalog {
 
 /// The embedded offer catalog.
 pub fn catalog() -> anyhow::Result<Vec<CatalogOffer>> {
-    Ok(toml::from_str::<Catalog>(OFFERS_TOML).context("assets/offers.toml")?.offer)
+    Ok(toml::from_str::<Catalog>(OFFERS_TOML)
+        .context("assets/offers.toml")?
+        .offer)
 }
 
 /// Fills an empty database with demo data, in one transaction. `first_operator` (the person
@@ -123,7 +131,7 @@ pub fn catalog() -> anyhow::Result<Vec<CatalogOffer>> {
 pub fn seed(store: &mut Store, params: &DemoParams, first_operator: &str) -> anyhow::Result<()> {
     let demo: DemoFile = toml::from_str(DEMO_TOML).context("assets/demo.toml")?;
     let offers = catalog()?;
-    store.write(|tx| Generator::new(tx, params, &demo, &offers).run(first_operator))
+    Ok(store.mutate(|tx, _| Ok(Generator::new(tx, params, &demo, &offers).run(first_operator)?))?)
 }
 
 struct Generator<'a> {
@@ -143,9 +151,25 @@ struct SeededReseller {
 }
 
 impl<'a> Generator<'a> {
-    fn new(tx: &'a Transaction<'a>, params: &'a DemoParams, demo: &'a DemoFile, offers: &'a [CatalogOffer]) -> Self {
-        let start = params.as_of.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc();
-        Generator { tx, params, demo, offers, rng: ChaCha8Rng::seed_from_u64(params.seed), start }
+    fn new(
+        tx: &'a Transaction<'a>,
+        params: &'a DemoParams,
+        demo: &'a DemoFile,
+        offers: &'a [CatalogOffer],
+    ) -> Self {
+        let start = params
+            .as_of
+            .and_hms_opt(0, 0, 0)
+            .expect("midnight exists")
+            .and_utc();
+        Generator {
+            tx,
+            params,
+            demo,
+            offers,
+            rng: ChaCha8Rng::seed_from_u64(params.seed),
+            start,
+        }
     }
 
     fn days_ago(&self, days: u64) -> DateTime<Utc> {
@@ -156,12 +180,25 @@ impl<'a> Generator<'a> {
         let b: [u8; 16] = self.rng.random();
         format!(
             "{:02x}{:02x}{:02x}{:02x}-{:02x}{:02x}-4{:01x}{:02x}-{:01x}{:01x}{:02x}-{}",
-            b[0], b[1], b[2], b[3], b[4], b[5], b[6] & 0x0f, b[7], 8 | (b[8] & 0x3), b[9] & 0x0f, b[10],
-            b[11..16].iter().map(|x| format!("{x:02x}")).collect::<String>()
+            b[0],
+            b[1],
+            b[2],
+            b[3],
+            b[4],
+            b[5],
+            b[6] & 0x0f,
+            b[7],
+            8 | (b[8] & 0x3),
+            b[9] & 0x0f,
+            b[10],
+            b[11..16]
+                .iter()
+                .map(|x| format!("{x:02x}"))
+                .collect::<String>()
         )
     }
 
-    fn run(mut self, first_operator: &str) -> anyhow::Result<()> {
+    fn run(mut self, first_operator: &str) -> rusqlite::Result<()> {
         let tx = self.tx;
         provider::insert(tx, &self.demo.provider)?;
         self.insert_catalog()?;
@@ -173,8 +210,20 @@ impl<'a> Generator<'a> {
                 admin = Some(id);
             }
         }
-        if !self.demo.operator.iter().any(|o| o.upn.eq_ignore_ascii_case(first_operator)) {
-            operators::insert(tx, created, None, first_operator, first_operator, Role::GlobalAdmin)?;
+        if !self
+            .demo
+            .operator
+            .iter()
+            .any(|o| o.upn.eq_ignore_ascii_case(first_operator))
+        {
+            operators::insert(
+                tx,
+                created,
+                None,
+                first_operator,
+                first_operator,
+                Role::GlobalAdmin,
+            )?;
         }
         let resellers = self.insert_resellers()?;
         self.insert_invitations(&resellers, admin)?;
@@ -202,11 +251,23 @@ impl<'a> Generator<'a> {
         )?;
         for o in self.offers {
             offer.execute(params![
-                o.id, o.name, o.family, o.tier, o.category, o.billing_type, o.min_quantity, o.max_quantity,
-                o.terms.join(","), o.billing_cycles.join(","), o.unit_price_cents, o.is_trial
+                o.id,
+                o.name,
+                o.family,
+                o.tier,
+                o.category,
+                o.billing_type,
+                o.min_quantity,
+                o.max_quantity,
+                o.terms.join(","),
+                o.billing_cycles.join(","),
+                o.unit_price_cents,
+                o.is_trial
             ])?;
         }
-        let mut upgrade = self.tx.prepare_cached("INSERT INTO offer_upgrades (from_offer, to_offer) VALUES (?1, ?2)")?;
+        let mut upgrade = self
+            .tx
+            .prepare_cached("INSERT INTO offer_upgrades (from_offer, to_offer) VALUES (?1, ?2)")?;
         for o in self.offers {
             for to in &o.upgrades_to {
                 upgrade.execute(params![o.id, to])?;
@@ -224,33 +285,46 @@ impl<'a> Generator<'a> {
         let mut out = Vec::with_capacity(self.params.resellers as usize);
         let mut names = HashSet::new();
         for i in 0..self.params.resellers as usize {
-            let (name, partner_id, location, email, mpa, por, removed) = match self.demo.reseller.get(i) {
-                Some(r) => (r.name.clone(), r.partner_id.clone(), r.location.clone(), r.email.clone(), r.mpa_signed, r.por_valid, r.removed),
-                None => {
-                    let w = &self.demo.words;
-                    let mut name = format!(
-                        "{} {}",
-                        w.reseller_first.choose(&mut self.rng).expect("words"),
-                        w.reseller_second.choose(&mut self.rng).expect("words")
-                    );
-                    if names.contains(&name) {
-                        name = format!("{name} {}", i);
+            let (name, partner_id, location, email, mpa, por, removed) =
+                match self.demo.reseller.get(i) {
+                    Some(r) => (
+                        r.name.clone(),
+                        r.partner_id.clone(),
+                        r.location.clone(),
+                        r.email.clone(),
+                        r.mpa_signed,
+                        r.por_valid,
+                        r.removed,
+                    ),
+                    None => {
+                        let w = &self.demo.words;
+                        let mut name = format!(
+                            "{} {}",
+                            w.reseller_first.choose(&mut self.rng).expect("words"),
+                            w.reseller_second.choose(&mut self.rng).expect("words")
+                        );
+                        if names.contains(&name) {
+                            name = format!("{name} {}", i);
+                        }
+                        let country = ["US", "US", "US", "CA", "MX"][self.rng.random_range(0..5)];
+                        let slug: String = name
+                            .chars()
+                            .filter(char::is_ascii_alphanumeric)
+                            .collect::<String>()
+                            .to_lowercase();
+                        let roll = self.rng.random_range(0..100);
+                        (
+                            name,
+                            // 8 000 000 and up: never one of the named resellers' or the provider's IDs.
+                            (8_000_000 + i).to_string(),
+                            country.to_owned(),
+                            format!("partners@{slug}.example"),
+                            roll >= 4,
+                            !(4..7).contains(&roll),
+                            (7..10).contains(&roll),
+                        )
                     }
-                    let country = ["US", "US", "US", "CA", "MX"][self.rng.random_range(0..5)];
-                    let slug: String = name.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_lowercase();
-                    let roll = self.rng.random_range(0..100);
-                    (
-                        name,
-                        // 8 000 000 and up: never one of the named resellers' or the provider's IDs.
-                        (8_000_000 + i).to_string(),
-                        country.to_owned(),
-                        format!("partners@{slug}.example"),
-                        roll >= 4,
-                        !(4..7).contains(&roll),
-                        (7..10).contains(&roll),
-                    )
-                }
-            };
+                };
             names.insert(name.clone());
             let established_days = self.rng.random_range(30..1500);
             let established = self.days_ago(established_days);
@@ -269,13 +343,21 @@ impl<'a> Generator<'a> {
                 db_time(established),
                 removed_at
             ])?;
-            out.push(SeededReseller { id: self.tx.last_insert_rowid(), partner_id, active: !removed });
+            out.push(SeededReseller {
+                id: self.tx.last_insert_rowid(),
+                partner_id,
+                active: !removed,
+            });
         }
         Ok(out)
     }
 
     /// A small ledger of partnership requests: accepted, pending, expired and revoked.
-    fn insert_invitations(&mut self, resellers: &[SeededReseller], by: Option<i64>) -> rusqlite::Result<()> {
+    fn insert_invitations(
+        &mut self,
+        resellers: &[SeededReseller],
+        by: Option<i64>,
+    ) -> rusqlite::Result<()> {
         let Some(by) = by else { return Ok(()) };
         let p = &self.demo.provider;
         let mut stmt = self.tx.prepare_cached(
@@ -289,17 +371,35 @@ impl<'a> Generator<'a> {
             ("hello@summitmsp.example", 45, "sent"),
             ("ops@oldharbor.example", 20, "revoked"),
         ];
-        let accepted = resellers.iter().take(3).map(|r| (r.id, r.partner_id.as_str()));
-        let mut rows: Vec<(String, u64, &str, Option<i64>)> =
-            pending.iter().map(|(to, days, status)| (to.to_string(), *days, *status, None)).collect();
+        let accepted = resellers
+            .iter()
+            .take(3)
+            .map(|r| (r.id, r.partner_id.as_str()));
+        let mut rows: Vec<(String, u64, &str, Option<i64>)> = pending
+            .iter()
+            .map(|(to, days, status)| (to.to_string(), *days, *status, None))
+            .collect();
         for (i, (id, partner)) in accepted.enumerate() {
-            rows.push((format!("partners+{partner}@reseller.example"), 60 + 30 * i as u64, "accepted", Some(id)));
+            rows.push((
+                format!("partners+{partner}@reseller.example"),
+                60 + 30 * i as u64,
+                "accepted",
+                Some(id),
+            ));
         }
         for (to, days, status, reseller) in rows {
-            let token: String = (0..32).map(|_| char::from_digit(self.rng.random_range(0..36), 36).expect("digit")).collect();
-            let link = format!("{}?partnerId={}&token={token}", p.invitation_base_url, p.tenant_id);
+            let token: String = (0..32)
+                .map(|_| char::from_digit(self.rng.random_range(0..36), 36).expect("digit"))
+                .collect();
+            let link = format!(
+                "{}?partnerId={}&token={token}",
+                p.invitation_base_url, p.tenant_id
+            );
             let subject = format!("Partnership request from {}", p.company_name);
-            let body = format!("Hello,\n\n{} would like to partner with you.\n\n{link}\n", p.company_name);
+            let body = format!(
+                "Hello,\n\n{} would like to partner with you.\n\n{link}\n",
+                p.company_name
+            );
             let sent = self.days_ago(days);
             stmt.execute(params![
                 token,
@@ -320,7 +420,11 @@ impl<'a> Generator<'a> {
         Ok(())
     }
 
-    fn insert_customers(&mut self, resellers: &[SeededReseller], by: Option<i64>) -> rusqlite::Result<()> {
+    fn insert_customers(
+        &mut self,
+        resellers: &[SeededReseller],
+        by: Option<i64>,
+    ) -> rusqlite::Result<()> {
         let tx = self.tx;
         let mut customer = tx.prepare_cached(
             "INSERT INTO customers (tenant_id, company_name, domain, reseller_id, first_name, last_name, email, phone,
@@ -350,11 +454,23 @@ impl<'a> Generator<'a> {
         let mut domains = HashSet::with_capacity(customers as usize);
         for i in 0..customers {
             let w = &self.demo.words;
-            let first = w.company_first.choose(&mut self.rng).expect("words").clone();
-            let second = w.company_second.choose(&mut self.rng).expect("words").clone();
+            let first = w
+                .company_first
+                .choose(&mut self.rng)
+                .expect("words")
+                .clone();
+            let second = w
+                .company_second
+                .choose(&mut self.rng)
+                .expect("words")
+                .clone();
             let suffix = w.company_suffix.choose(&mut self.rng).expect("words");
             let company = format!("{first} {second} {suffix}").trim_end().to_owned();
-            let base: String = format!("{first}{second}").to_lowercase().chars().take(20).collect();
+            let base: String = format!("{first}{second}")
+                .to_lowercase()
+                .chars()
+                .take(20)
+                .collect();
             let mut prefix = base.clone();
             let mut n = 1;
             while !domains.insert(prefix.clone()) {
@@ -370,7 +486,11 @@ impl<'a> Generator<'a> {
                 ascii_slug(&given),
                 ascii_slug(&family)
             );
-            let street = format!("{} {}", self.rng.random_range(1..9999), w.streets.choose(&mut self.rng).expect("words"));
+            let street = format!(
+                "{} {}",
+                self.rng.random_range(1..9999),
+                w.streets.choose(&mut self.rng).expect("words")
+            );
             // One customer in ten is a direct customer of the provider.
             let reseller = (!active.is_empty() && self.rng.random_range(0..10) != 0)
                 .then(|| active[self.rng.random_range(0..active.len())]);
@@ -410,7 +530,13 @@ impl<'a> Generator<'a> {
                 continue;
             }
             let order_guid = self.guid();
-            order.execute(params![order_guid, customer_id, reseller.is_some(), db_time(created), by])?;
+            order.execute(params![
+                order_guid,
+                customer_id,
+                reseller.is_some(),
+                db_time(created),
+                by
+            ])?;
             let order_id = tx.last_insert_rowid();
             for n in 0..count {
                 let offer = buyable[self.rng.random_range(0..buyable.len())];
@@ -418,11 +544,22 @@ impl<'a> Generator<'a> {
                     offer.min_quantity
                 } else {
                     let cap = offer.max_quantity.min(250);
-                    offer.min_quantity + (self.rng.random_range(0..(cap - offer.min_quantity + 1)) * self.rng.random_range(1..=4) / 4)
+                    offer.min_quantity
+                        + (self.rng.random_range(0..(cap - offer.min_quantity + 1))
+                            * self.rng.random_range(1..=4)
+                            / 4)
                 };
                 let term = offer.terms.choose(&mut self.rng).expect("terms").clone();
-                let cycle = offer.billing_cycles.choose(&mut self.rng).expect("cycles").clone();
-                let months = match term.as_str() { "P1M" => 1, "P1Y" => 12, _ => 36 };
+                let cycle = offer
+                    .billing_cycles
+                    .choose(&mut self.rng)
+                    .expect("cycles")
+                    .clone();
+                let months = match term.as_str() {
+                    "P1M" => 1,
+                    "P1Y" => 12,
+                    _ => 36,
+                };
                 // The current term started at purchase or at the latest renewal before `as_of`.
                 let mut term_start = created;
                 while term_start + Months::new(months) <= self.start {
@@ -430,8 +567,15 @@ impl<'a> Generator<'a> {
                 }
                 let end = term_start + Months::new(months) - Days::new(1);
                 let roll = self.rng.random_range(0..100);
-                let status = match roll { 0..=84 => "active", 85..=92 => "suspended", 93..=96 => "expired", _ => "pending" };
-                let support = reseller.filter(|_| self.rng.random_range(0..3) == 0).map(|r| r.id);
+                let status = match roll {
+                    0..=84 => "active",
+                    85..=92 => "suspended",
+                    93..=96 => "expired",
+                    _ => "pending",
+                };
+                let support = reseller
+                    .filter(|_| self.rng.random_range(0..3) == 0)
+                    .map(|r| r.id);
                 let sub_guid = self.guid();
                 subscription.execute(params![
                     sub_guid,

@@ -100,7 +100,11 @@ fn conditions(spec: &ListSpec, filter: &Filter, sql: &mut Sql) -> Vec<String> {
     if !search.is_empty() && !spec.search.is_empty() {
         let lo = sql.push(search.to_owned());
         let hi = sql.push(prefix_upper_bound(search));
-        let any: Vec<String> = spec.search.iter().map(|c| format!("({c} >= {lo} AND {c} < {hi})")).collect();
+        let any: Vec<String> = spec
+            .search
+            .iter()
+            .map(|c| format!("({c} >= {lo} AND {c} < {hi})"))
+            .collect();
         clauses.push(format!("({})", any.join(" OR ")));
     }
     clauses
@@ -108,7 +112,10 @@ fn conditions(spec: &ListSpec, filter: &Filter, sql: &mut Sql) -> Vec<String> {
 
 /// The page query for a request, with its parameters (exposed for query-plan tests).
 pub fn page_sql(spec: &ListSpec, req: &PageRequest) -> (String, Vec<Box<dyn ToSql>>) {
-    let mut sql = Sql { text: String::new(), params: Vec::new() };
+    let mut sql = Sql {
+        text: String::new(),
+        params: Vec::new(),
+    };
     let mut clauses = conditions(spec, &req.filter, &mut sql);
     // Walking forward means the display order; backward means its reverse (then flipped in Rust).
     let backward = matches!(req.anchor, Anchor::Last | Anchor::Before(_));
@@ -137,10 +144,16 @@ pub fn page_sql(spec: &ListSpec, req: &PageRequest) -> (String, Vec<Box<dyn ToSq
 
 /// The count query for a filter.
 pub fn count_sql(spec: &ListSpec, filter: &Filter) -> (String, Vec<Box<dyn ToSql>>) {
-    let mut sql = Sql { text: String::new(), params: Vec::new() };
+    let mut sql = Sql {
+        text: String::new(),
+        params: Vec::new(),
+    };
     let clauses = conditions(spec, filter, &mut sql);
     let table = spec.from.split(" LEFT JOIN ").next().unwrap_or(spec.from);
-    sql.text = format!("SELECT count(*) FROM {table} WHERE {}", clauses.join(" AND "));
+    sql.text = format!(
+        "SELECT count(*) FROM {table} WHERE {}",
+        clauses.join(" AND ")
+    );
     (sql.text, sql.params)
 }
 
@@ -149,7 +162,9 @@ pub fn fetch_page<R: Listed>(conn: &Connection, req: &PageRequest) -> rusqlite::
     let (text, params) = page_sql(spec, req);
     let mut stmt = conn.prepare_cached(&text)?;
     let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
-    let mut rows: Vec<R> = stmt.query_map(refs.as_slice(), R::from_row)?.collect::<Result<_, _>>()?;
+    let mut rows: Vec<R> = stmt
+        .query_map(refs.as_slice(), R::from_row)?
+        .collect::<Result<_, _>>()?;
     let more = rows.len() > req.limit;
     rows.truncate(req.limit);
     let (more_before, more_after) = match req.anchor {
@@ -165,13 +180,20 @@ pub fn fetch_page<R: Listed>(conn: &Connection, req: &PageRequest) -> rusqlite::
         Anchor::First | Anchor::Last => Some(count(conn, spec, &req.filter)?),
         _ => None,
     };
-    Ok(Page { rows, more_before, more_after, total })
+    Ok(Page {
+        rows,
+        more_before,
+        more_after,
+        total,
+    })
 }
 
 pub fn count(conn: &Connection, spec: &ListSpec, filter: &Filter) -> rusqlite::Result<u64> {
     let (text, params) = count_sql(spec, filter);
     let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
-    conn.prepare_cached(&text)?.query_row(refs.as_slice(), |r| r.get::<_, i64>(0)).map(|n| n as u64)
+    conn.prepare_cached(&text)?
+        .query_row(refs.as_slice(), |r| r.get::<_, i64>(0))
+        .map(|n| n as u64)
 }
 
 /// A row of the Indirect resellers list.
@@ -217,7 +239,10 @@ impl Listed for ResellerRow {
         let (id, raw_name): (i64, String) = (r.get(0)?, r.get(1)?);
         Ok(ResellerRow {
             id,
-            key: Key { sort: raw_name.clone(), id },
+            key: Key {
+                sort: raw_name.clone(),
+                id,
+            },
             name: cleaned(raw_name),
             partner_id: cleaned(r.get(2)?),
             location: cleaned(r.get(3)?),
@@ -262,7 +287,10 @@ impl Listed for CustomerRow {
         let (id, raw_name): (i64, String) = (r.get(0)?, r.get(1)?);
         Ok(CustomerRow {
             id,
-            key: Key { sort: raw_name.clone(), id },
+            key: Key {
+                sort: raw_name.clone(),
+                id,
+            },
             company_name: cleaned(raw_name),
             domain: cleaned(r.get(2)?),
             tenant_id: cleaned(r.get(3)?),
@@ -337,6 +365,9 @@ impl Listed for operators::Operator {
     }
 
     fn key(&self) -> Key {
-        Key { sort: self.upn.clone(), id: self.id }
+        Key {
+            sort: self.upn.clone(),
+            id: self.id,
+        }
     }
 }

@@ -2,16 +2,18 @@
 //! through the [`worker`] thread, the CLI calls it directly.
 
 pub mod demo;
+pub mod invitations;
 pub mod list;
 pub mod operators;
 pub mod provider;
+pub mod resellers;
 pub mod worker;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 /// Marks a SQLite file as ours (`PRAGMA application_id`, the bytes "twtr").
 pub const APPLICATION_ID: i32 = 0x7477_7472;
@@ -32,21 +34,67 @@ pub enum OpenError {
     #[error("{} is read-only. twotier needs to write to its database: make the file writable or choose another with --db.", .0.display())]
     ReadOnly(PathBuf),
     #[error("{} was written by a newer twotier (schema version {found}; this build knows up to {known}). Upgrade twotier; the file was left untouched.", .path.display())]
-    NewerSchema { path: PathBuf, found: i32, known: i32 },
+    NewerSchema {
+        path: PathBuf,
+        found: i32,
+        known: i32,
+    },
     #[error("cannot create the folder for {}: {source}", .path.display())]
-    CreateDir { path: PathBuf, source: std::io::Error },
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot open {}: {source}", .path.display())]
-    Sqlite { path: PathBuf, source: rusqlite::Error },
+    Sqlite {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
 }
 
-/// A twotier database connection.
+/// A twotier database connection, and who is acting through it.
 pub struct Store {
     conn: Connection,
+    actor: Option<operators::Operator>,
+    settings: Settings,
+}
+
+/// What the config file says about the store's rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// A partnership request unanswered this many days is Expired.
+    pub invitation_expiry_days: u32,
+    /// Overrides the provider's invitation base URL.
+    pub invitation_base_url: Option<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { invitation_expiry_days: 30, invitation_base_url: None }
+    }
+}
+
+/// Why a command changed nothing: a rule said no (in words for the operator), or the database
+/// failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error("{0}")]
+    Refused(String),
+    #[error(transparent)]
+    Db(#[from] rusqlite::Error),
+}
+
+pub type CommandResult<T> = Result<T, CommandError>;
+
+/// Shorthand for a refusal.
+pub fn refuse<T>(message: impl Into<String>) -> CommandResult<T> {
+    Err(CommandError::Refused(message.into()))
 }
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("path", &self.conn.path()).finish()
+        f.debug_struct("Store")
+            .field("path", &self.conn.path())
+            .finish()
     }
 }
 
@@ -63,13 +111,18 @@ impl Store {
     /// Opens (or creates) the database at `path`. A file that is not ours, is read-only or has a
     /// newer schema is refused before anything is written to it.
     pub fn open(path: &Path) -> Result<(Store, Opened), OpenError> {
-        let sqlite = |source| OpenError::Sqlite { path: path.to_owned(), source };
+        let sqlite = |source| OpenError::Sqlite {
+            path: path.to_owned(),
+            source,
+        };
         let exists = path.exists();
         if exists {
             inspect_existing(path)?;
         } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|source| OpenError::CreateDir { path: path.to_owned(), source })?;
+            std::fs::create_dir_all(dir).map_err(|source| OpenError::CreateDir {
+                path: path.to_owned(),
+                source,
+            })?;
         }
         let conn = Connection::open(path).map_err(sqlite)?;
         conn.busy_timeout(Duration::from_secs(5)).map_err(sqlite)?;
@@ -79,8 +132,12 @@ impl Store {
              PRAGMA foreign_keys = ON;",
         )
         .map_err(sqlite)?;
-        let mut store = Store { conn };
+        let mut store = Store { conn, actor: None, settings: Settings::default() };
         let before = store.schema_version().map_err(sqlite)?;
+        // The header said otherwise, but a newer version may sit in the WAL, not yet checkpointed.
+        if before > SCHEMA_VERSION {
+            return Err(OpenError::NewerSchema { path: path.to_owned(), found: before, known: SCHEMA_VERSION });
+        }
         store.migrate().map_err(sqlite)?;
         let opened = if before == 0 || !store.has_provider().map_err(sqlite)? {
             Opened::Created
@@ -91,7 +148,8 @@ impl Store {
     }
 
     fn schema_version(&self) -> rusqlite::Result<i32> {
-        self.conn.pragma_query_value(None, "user_version", |r| r.get(0))
+        self.conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
     }
 
     fn migrate(&mut self) -> rusqlite::Result<()> {
@@ -99,7 +157,9 @@ impl Store {
         if current as usize >= MIGRATIONS.len() {
             return Ok(());
         }
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         for (index, step) in MIGRATIONS.iter().enumerate().skip(current as usize) {
             tx.execute_batch(step)?;
             tracing::info!(version = index + 1, "applied schema migration");
@@ -110,16 +170,35 @@ impl Store {
     }
 
     fn has_provider(&self) -> rusqlite::Result<bool> {
-        self.conn.query_row("SELECT EXISTS (SELECT 1 FROM provider)", [], |r| r.get(0))
+        self.conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM provider)", [], |r| r.get(0))
     }
 
-    /// Runs `f` in one `BEGIN IMMEDIATE` transaction: all of it is committed, or none.
-    pub fn write<T>(
+    /// Acts as this operator from now on: mutations are recorded under their name.
+    pub fn act_as(&mut self, operator: operators::Operator) {
+        self.actor = Some(operator);
+    }
+
+    pub fn actor(&self) -> Option<&operators::Operator> {
+        self.actor.as_ref()
+    }
+
+    pub fn configure(&mut self, settings: Settings) {
+        self.settings = settings;
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Runs one mutation in a `BEGIN IMMEDIATE` transaction on behalf of the acting operator:
+    /// all of it is committed, or none.
+    pub fn mutate<T>(
         &mut self,
-        f: impl FnOnce(&Transaction<'_>) -> anyhow::Result<T>,
-    ) -> anyhow::Result<T> {
+        f: impl FnOnce(&Transaction<'_>, Option<&operators::Operator>) -> CommandResult<T>,
+    ) -> CommandResult<T> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let value = f(&tx)?;
+        let value = f(&tx, self.actor.as_ref())?;
         tx.commit()?;
         Ok(value)
     }
@@ -134,42 +213,36 @@ impl Store {
     }
 }
 
-/// Looks at an existing file read-only, so a file we refuse stays byte-for-byte as it was.
+/// Looks at an existing file's header without opening it as a database, so a file we refuse
+/// stays byte-for-byte as it was and gets no `-wal`/`-shm` files beside it (SQLite creates those
+/// even for a read-only connection to a WAL database).
 pub fn inspect_existing(path: &Path) -> Result<(), OpenError> {
-    let meta = std::fs::metadata(path).map_err(|e| OpenError::Sqlite {
+    use std::io::Read;
+    let io_error = |e: std::io::Error| OpenError::Sqlite {
         path: path.to_owned(),
         source: rusqlite::Error::InvalidPath(e.to_string().into()),
-    })?;
-    if meta.len() == 0 {
-        return if meta.permissions().readonly() { Err(OpenError::ReadOnly(path.to_owned())) } else { Ok(()) };
-    }
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-        .map_err(|_| OpenError::NotSqlite(path.to_owned()))?;
-    let header = conn.query_row(
-        "SELECT (SELECT application_id FROM pragma_application_id),
-                (SELECT user_version FROM pragma_user_version),
-                (SELECT count(*) FROM sqlite_schema)",
-        [],
-        |r| Ok((r.get::<_, i32>(0)?, r.get::<_, i32>(1)?, r.get::<_, i64>(2)?)),
-    );
-    let (application_id, version, objects) = match header {
-        Ok(h) => h,
-        Err(rusqlite::Error::SqliteFailure(e, _))
-            if matches!(e.code, rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) =>
-        {
-            return Err(OpenError::NotSqlite(path.to_owned()));
-        }
-        Err(source) => return Err(OpenError::Sqlite { path: path.to_owned(), source }),
     };
-    let empty = application_id == 0 && version == 0 && objects == 0;
+    let meta = std::fs::metadata(path).map_err(io_error)?;
+    if meta.permissions().readonly() {
+        return Err(OpenError::ReadOnly(path.to_owned()));
+    }
+    if meta.len() == 0 {
+        return Ok(());
+    }
+    // The 100-byte database header: https://www.sqlite.org/fileformat.html#the_database_header
+    let mut header = [0u8; 100];
+    let mut file = std::fs::File::open(path).map_err(io_error)?;
+    if file.read_exact(&mut header).is_err() || &header[..16] != b"SQLite format 3\0" {
+        return Err(OpenError::NotSqlite(path.to_owned()));
+    }
+    let be = |at: usize| i32::from_be_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]]);
+    let (schema_cookie, version, application_id) = (be(40), be(60), be(68));
+    let empty = schema_cookie == 0 && version == 0 && application_id == 0;
     if application_id != APPLICATION_ID && !empty {
         return Err(OpenError::ForeignDatabase(path.to_owned()));
     }
     if version > SCHEMA_VERSION {
         return Err(OpenError::NewerSchema { path: path.to_owned(), found: version, known: SCHEMA_VERSION });
-    }
-    if meta.permissions().readonly() {
-        return Err(OpenError::ReadOnly(path.to_owned()));
     }
     Ok(())
 }
@@ -183,7 +256,9 @@ pub fn db_time(t: DateTime<Utc>) -> String {
 pub fn parse_db_time(text: &str) -> rusqlite::Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+        .map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+        })
 }
 
 /// Appends one entry to the activity log, inside the caller's transaction.

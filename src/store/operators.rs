@@ -26,7 +26,11 @@ pub fn from_row(r: &Row<'_>) -> rusqlite::Result<Operator> {
         upn: cleaned(r.get(1)?),
         display_name: cleaned(r.get(2)?),
         role: Role::from_key(&role).ok_or_else(|| {
-            rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, format!("unknown role {role}").into())
+            rusqlite::Error::FromSqlConversionFailure(
+                3,
+                rusqlite::types::Type::Text,
+                format!("unknown role {role}").into(),
+            )
         })?,
         disabled: r.get(4)?,
         created_at: parse_db_time(&r.get::<_, String>(5)?)?,
@@ -41,7 +45,9 @@ pub enum OperatorError {
          Start twotier with --operator UPN (or set `operator` in the config file)."
     )]
     Unknown { upn: String, known: String },
-    #[error("operator '{0}' is disabled. Ask a Global admin or User admin to enable the account, or use --operator.")]
+    #[error(
+        "operator '{0}' is disabled. Ask a Global admin or User admin to enable the account, or use --operator."
+    )]
     Disabled(String),
     #[error(transparent)]
     Db(#[from] rusqlite::Error),
@@ -50,7 +56,11 @@ pub enum OperatorError {
 impl Store {
     pub fn operator_by_upn(&self, upn: &str) -> rusqlite::Result<Option<Operator>> {
         self.conn
-            .query_row(&format!("SELECT {COLUMNS} FROM operators o WHERE o.upn = ?1"), [upn], from_row)
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM operators o WHERE o.upn = ?1"),
+                [upn],
+                from_row,
+            )
             .optional()
     }
 
@@ -60,9 +70,16 @@ impl Store {
             Some(op) if op.disabled => Err(OperatorError::Disabled(op.upn)),
             Some(op) => Ok(op),
             None => {
-                let mut stmt = self.conn.prepare("SELECT upn FROM operators WHERE disabled = 0 ORDER BY upn LIMIT 8")?;
-                let known: Vec<String> = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<_, _>>()?;
-                Err(OperatorError::Unknown { upn: cleaned(upn.to_owned()), known: cleaned(known.join(", ")) })
+                let mut stmt = self
+                    .conn
+                    .prepare("SELECT upn FROM operators WHERE disabled = 0 ORDER BY upn LIMIT 8")?;
+                let known: Vec<String> = stmt
+                    .query_map([], |r| r.get::<_, String>(0))?
+                    .collect::<Result<_, _>>()?;
+                Err(OperatorError::Unknown {
+                    upn: cleaned(upn.to_owned()),
+                    known: cleaned(known.join(", ")),
+                })
             }
         }
     }
@@ -77,8 +94,10 @@ pub fn insert(
     display_name: &str,
     role: Role,
 ) -> rusqlite::Result<i64> {
-    tx.prepare_cached("INSERT INTO operators (upn, display_name, role, created_at) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![upn, display_name, role.key(), db_time(now)])?;
+    tx.prepare_cached(
+        "INSERT INTO operators (upn, display_name, role, created_at) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![upn, display_name, role.key(), db_time(now)])?;
     let id = tx.last_insert_rowid();
     audit(tx, now, by, "Operator added", upn, None, Some(role.label()))?;
     Ok(id)

@@ -23,7 +23,11 @@ pub enum ListId {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DbCmd {
     LoadProvider,
-    Page { list: ListId, seq: u64, req: PageRequest },
+    Page {
+        list: ListId,
+        seq: u64,
+        req: PageRequest,
+    },
 }
 
 /// A page of one of the lists.
@@ -38,10 +42,17 @@ pub enum AnyPage {
 /// The store's answer to a [`DbCmd`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum DbReply {
-    Provider(ProviderProfile),
-    Page { list: ListId, seq: u64, page: AnyPage },
+    Provider(Box<ProviderProfile>),
+    Page {
+        list: ListId,
+        seq: u64,
+        page: AnyPage,
+    },
     /// The command failed. `what` says which task, in words for the error modal.
-    Failed { what: String, message: String },
+    Failed {
+        what: String,
+        message: String,
+    },
 }
 
 /// The running worker. Dropping it closes the channel; the thread then ends.
@@ -57,7 +68,10 @@ impl Worker {
             .name("twotier-store".into())
             .spawn(move || serve(store, rx, reply))
             .expect("spawn the store thread");
-        Worker { tx, thread: Some(thread) }
+        Worker {
+            tx,
+            thread: Some(thread),
+        }
     }
 
     pub fn send(&self, cmd: DbCmd) {
@@ -84,7 +98,9 @@ fn serve(store: Store, rx: Receiver<DbCmd>, reply: impl Fn(DbReply)) {
         let mut superseded = vec![false; batch.len()];
         for (i, cmd) in batch.iter().enumerate() {
             if let DbCmd::Page { list, .. } = cmd {
-                superseded[i] = batch[i + 1..].iter().any(|later| matches!(later, DbCmd::Page { list: l, .. } if l == list));
+                superseded[i] = batch[i + 1..]
+                    .iter()
+                    .any(|later| matches!(later, DbCmd::Page { list: l, .. } if l == list));
             }
         }
         for (cmd, skip) in batch.into_iter().zip(superseded) {
@@ -98,12 +114,19 @@ fn serve(store: Store, rx: Receiver<DbCmd>, reply: impl Fn(DbReply)) {
 /// Runs one command. Public so tests and the CLI can use the store the same way the UI does.
 pub fn execute(store: &Store, cmd: DbCmd) -> DbReply {
     let result = match &cmd {
-        DbCmd::LoadProvider => store.provider().map(DbReply::Provider),
-        DbCmd::Page { list, seq, req } => page(store, *list, req).map(|page| DbReply::Page { list: *list, seq: *seq, page }),
+        DbCmd::LoadProvider => store.provider().map(|p| DbReply::Provider(Box::new(p))),
+        DbCmd::Page { list, seq, req } => page(store, *list, req).map(|page| DbReply::Page {
+            list: *list,
+            seq: *seq,
+            page,
+        }),
     };
     result.unwrap_or_else(|e| {
         tracing::error!(?cmd, error = %e, "store command failed");
-        DbReply::Failed { what: describe(&cmd), message: e.to_string() }
+        DbReply::Failed {
+            what: describe(&cmd),
+            message: e.to_string(),
+        }
     })
 }
 
@@ -122,11 +145,14 @@ fn page(store: &Store, list: ListId, req: &PageRequest) -> rusqlite::Result<AnyP
 fn describe(cmd: &DbCmd) -> String {
     match cmd {
         DbCmd::LoadProvider => "Loading the company profile".into(),
-        DbCmd::Page { list, .. } => format!("Loading the {}", match list {
-            ListId::Resellers => "indirect resellers",
-            ListId::Customers => "customers",
-            ListId::Activity => "activity log",
-            ListId::Users => "users",
-        }),
+        DbCmd::Page { list, .. } => format!(
+            "Loading the {}",
+            match list {
+                ListId::Resellers => "indirect resellers",
+                ListId::Customers => "customers",
+                ListId::Activity => "activity log",
+                ListId::Users => "users",
+            }
+        ),
     }
 }

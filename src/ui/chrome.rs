@@ -19,13 +19,32 @@ pub fn header(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     };
     let role = format!(" · {} ", state.operator.role.label());
     let total = area.width as usize;
-    let upn_room = total.saturating_sub(provider.width() + role.width() + 1).max(total / 3).saturating_sub(role.width());
+    let upn_room = total
+        .saturating_sub(provider.width() + role.width() + 1)
+        .max(total / 3)
+        .saturating_sub(role.width());
     let who = format!("{}{role}", ellipsize(&state.operator.upn, upn_room));
     let right_width = (who.width() as u16).min(area.width);
-    let left = Rect { width: area.width.saturating_sub(right_width + 1), ..area };
-    let right = Rect { x: area.right().saturating_sub(right_width), width: right_width, ..area };
-    frame.render_widget(Paragraph::new(Line::from(Span::styled(ellipsize(&provider, left.width as usize), theme.title))), left);
-    frame.render_widget(Paragraph::new(Line::from(who)).alignment(Alignment::Right), right);
+    let left = Rect {
+        width: area.width.saturating_sub(right_width + 1),
+        ..area
+    };
+    let right = Rect {
+        x: area.right().saturating_sub(right_width),
+        width: right_width,
+        ..area
+    };
+    frame.render_widget(
+        Paragraph::new(Line::from(Span::styled(
+            ellipsize(&provider, left.width as usize),
+            theme.title,
+        ))),
+        left,
+    );
+    frame.render_widget(
+        Paragraph::new(Line::from(who)).alignment(Alignment::Right),
+        right,
+    );
 }
 
 /// Cuts `text` to `width` columns, ending in "…" when anything was cut.
@@ -46,13 +65,28 @@ pub fn ellipsize(text: &str, width: usize) -> String {
 
 /// `1 Indirect resellers  2 Customers …`, the current one highlighted.
 pub fn menu(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let full: usize = Screen::MENU.iter().map(|s| s.label().width() + 4).sum::<usize>() + 1;
+    let full: usize = Screen::MENU
+        .iter()
+        .map(|s| s.label().width() + 4)
+        .sum::<usize>()
+        + 1;
     let short = full > area.width as usize;
     let mut spans = vec![Span::raw(" ")];
     for screen in Screen::MENU {
-        let style = if screen == state.screen { theme.selected } else { theme.dim };
+        let style = if screen == state.screen {
+            theme.selected
+        } else {
+            theme.dim
+        };
         spans.push(Span::styled(format!(" {} ", screen.digit()), theme.key));
-        spans.push(Span::styled(if short { screen.short_label() } else { screen.label() }, style));
+        spans.push(Span::styled(
+            if short {
+                screen.short_label()
+            } else {
+                screen.label()
+            },
+            style,
+        ));
         spans.push(Span::raw(" "));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
@@ -77,7 +111,12 @@ pub fn toasts(state: &AppState, theme: &Theme, frame: &mut Frame, body: Rect) {
         if y <= body.y {
             break;
         }
-        let area = Rect { x: body.right().saturating_sub(width + 2), y, width, height: 1 };
+        let area = Rect {
+            x: body.right().saturating_sub(width + 2),
+            y,
+            width,
+            height: 1,
+        };
         frame.render_widget(Clear, area);
         frame.render_widget(Paragraph::new(Span::styled(text, theme.toast)), area);
     }

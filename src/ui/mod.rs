@@ -19,15 +19,22 @@ pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame) {
     if too_small(area.width, area.height) {
         let text = vec![
             Line::from("The terminal is too small for twotier."),
-            Line::from(format!("It needs at least {MIN_WIDTH}×{MIN_HEIGHT}; this one is {}×{}.", area.width, area.height)),
+            Line::from(format!(
+                "It needs at least {MIN_WIDTH}×{MIN_HEIGHT}; this one is {}×{}.",
+                area.width, area.height
+            )),
             Line::from("Enlarge the window, or press q to quit."),
         ];
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
         return;
     }
-    let [header, menu, body, footer] =
-        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)])
-            .areas(area);
+    let [header, menu, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     chrome::header(state, theme, frame, header);
     chrome::menu(state, theme, frame, menu);
     match state.screen {
@@ -42,7 +49,9 @@ pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame) {
     for modal in &state.modals {
         match modal {
             Modal::Help { scroll } => widgets::help::view(state, *scroll, theme, frame, area),
-            Modal::Error { title, message } => widgets::modal::error(title, message, theme, frame, area),
+            Modal::Error { title, message } => {
+                widgets::modal::error(title, message, theme, frame, area)
+            }
         }
     }
 }

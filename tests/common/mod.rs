@@ -42,7 +42,13 @@ impl TestDb {
 
     pub fn demo(resellers: u32, customers: u32, subscriptions: u32) -> TestDb {
         let mut db = TestDb::empty();
-        let params = DemoParams { resellers, customers, subscriptions, seed: 42, as_of: as_of() };
+        let params = DemoParams {
+            resellers,
+            customers,
+            subscriptions,
+            seed: 42,
+            as_of: as_of(),
+        };
         demo::seed(&mut db.store, &params, OPERATOR).unwrap();
         db
     }
@@ -68,7 +74,11 @@ pub struct Harness {
 impl Harness {
     pub fn new(db: TestDb, width: u16, height: u16) -> Harness {
         let state = AppState::new(db.operator(), now(), width, height);
-        let mut h = Harness { db, state, effects: Vec::new() };
+        let mut h = Harness {
+            db,
+            state,
+            effects: Vec::new(),
+        };
         let first = init(&mut h.state);
         h.run_effects(first);
         h
@@ -88,7 +98,9 @@ impl Harness {
     /// Types text as key presses (each char its own key event).
     pub fn type_str(&mut self, text: &str) {
         for c in text.chars() {
-            self.key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(c)));
+            self.key(crossterm::event::KeyEvent::from(
+                crossterm::event::KeyCode::Char(c),
+            ));
         }
     }
 
@@ -108,6 +120,9 @@ impl Harness {
     }
 
     pub fn db_commands(&self) -> Vec<&DbCmd> {
-        self.effects.iter().filter_map(|e| if let Effect::Db(c) = e { Some(c) } else { None }).collect()
+        self.effects
+            .iter()
+            .filter_map(|e| if let Effect::Db(c) = e { Some(c) } else { None })
+            .collect()
     }
 }

@@ -11,6 +11,8 @@ pub struct ActivityLogScreen {
 
 impl Default for ActivityLogScreen {
     fn default() -> Self {
-        ActivityLogScreen { list: ListModel::new(ListId::Activity) }
+        ActivityLogScreen {
+            list: ListModel::new(ListId::Activity),
+        }
     }
 }

@@ -11,6 +11,8 @@ pub struct CustomersScreen {
 
 impl Default for CustomersScreen {
     fn default() -> Self {
-        CustomersScreen { list: ListModel::new(ListId::Customers) }
+        CustomersScreen {
+            list: ListModel::new(ListId::Customers),
+        }
     }
 }

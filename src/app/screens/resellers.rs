@@ -11,6 +11,8 @@ pub struct ResellersScreen {
 
 impl Default for ResellersScreen {
     fn default() -> Self {
-        ResellersScreen { list: ListModel::new(ListId::Resellers) }
+        ResellersScreen {
+            list: ListModel::new(ListId::Resellers),
+        }
     }
 }

@@ -11,6 +11,8 @@ pub struct UsersScreen {
 
 impl Default for UsersScreen {
     fn default() -> Self {
-        UsersScreen { list: ListModel::new(ListId::Users) }
+        UsersScreen {
+            list: ListModel::new(ListId::Users),
+        }
     }
 }

@@ -16,19 +16,28 @@ pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
         column("Target", Constraint::Fill(3), 0),
         column("Before → after", Constraint::Fill(3), 80),
     ];
-    window_table::render(frame, area, theme, "Activity log", &state.activity_log.list, &columns, "Nothing has happened yet.", |a| {
-        let change = match (&a.before, &a.after) {
-            (Some(b), Some(a)) => format!("{b} → {a}"),
-            (None, Some(a)) => a.clone(),
-            (Some(b), None) => format!("{b} → (removed)"),
-            (None, None) => String::new(),
-        };
-        vec![
-            Cell::from(state.local(a.at).format("%Y-%m-%d %H:%M").to_string()),
-            Cell::from(a.operator.clone()),
-            Cell::from(a.action.clone()),
-            Cell::from(a.target.clone()),
-            Cell::from(change),
-        ]
-    });
+    window_table::render(
+        frame,
+        area,
+        theme,
+        "Activity log",
+        &state.activity_log.list,
+        &columns,
+        "Nothing has happened yet.",
+        |a| {
+            let change = match (&a.before, &a.after) {
+                (Some(b), Some(a)) => format!("{b} → {a}"),
+                (None, Some(a)) => a.clone(),
+                (Some(b), None) => format!("{b} → (removed)"),
+                (None, None) => String::new(),
+            };
+            vec![
+                Cell::from(state.local(a.at).format("%Y-%m-%d %H:%M").to_string()),
+                Cell::from(a.operator.clone()),
+                Cell::from(a.action.clone()),
+                Cell::from(a.target.clone()),
+                Cell::from(change),
+            ]
+        },
+    );
 }

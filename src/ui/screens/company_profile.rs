@@ -11,11 +11,17 @@ use crate::ui::Theme;
 pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let block = Block::bordered().title(Span::styled(" Company profile ", theme.title));
     let Some(p) = &state.provider else {
-        frame.render_widget(Paragraph::new(Span::styled(" Loading…", theme.dim)).block(block), area);
+        frame.render_widget(
+            Paragraph::new(Span::styled(" Loading…", theme.dim)).block(block),
+            area,
+        );
         return;
     };
     let field = |label: &'static str, value: &str| {
-        Line::from(vec![Span::styled(format!("{label:<20}"), theme.dim), Span::raw(value.to_owned())])
+        Line::from(vec![
+            Span::styled(format!("{label:<20}"), theme.dim),
+            Span::raw(value.to_owned()),
+        ])
     };
     let mut lines = vec![
         Line::from(Span::styled(
@@ -40,5 +46,11 @@ pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     // Scroll no further than the text needs (an estimate: wrapped lines count once).
     let max_scroll = (lines.len() as u16).saturating_sub(inner_height);
     let scroll = state.company_profile.scroll.min(max_scroll);
-    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((scroll, 0)), area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        area,
+    );
 }

@@ -31,18 +31,31 @@ pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     } else {
         "No company name, domain or Microsoft ID starts with that."
     };
-    window_table::render(frame, area, theme, "Customers", &state.customers.list, &columns, empty, |c| {
-        let reseller = match &c.reseller {
-            Some(name) => Span::raw(name.clone()),
-            None => Span::styled("Direct", theme.dim),
-        };
-        let id = if full_id { c.tenant_id.clone() } else { format!("{}…", c.tenant_id.chars().take(8).collect::<String>()) };
-        vec![
-            Cell::from(c.company_name.clone()),
-            Cell::from(c.domain.clone()),
-            Cell::from(id),
-            Cell::from(Line::from(reseller)),
-            Cell::from(Line::from(c.subscriptions.to_string()).right_aligned()),
-        ]
-    });
+    window_table::render(
+        frame,
+        area,
+        theme,
+        "Customers",
+        &state.customers.list,
+        &columns,
+        empty,
+        |c| {
+            let reseller = match &c.reseller {
+                Some(name) => Span::raw(name.clone()),
+                None => Span::styled("Direct", theme.dim),
+            };
+            let id = if full_id {
+                c.tenant_id.clone()
+            } else {
+                format!("{}…", c.tenant_id.chars().take(8).collect::<String>())
+            };
+            vec![
+                Cell::from(c.company_name.clone()),
+                Cell::from(c.domain.clone()),
+                Cell::from(id),
+                Cell::from(Line::from(reseller)),
+                Cell::from(Line::from(c.subscriptions.to_string()).right_aligned()),
+            ]
+        },
+    );
 }

@@ -32,22 +32,38 @@ pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     } else {
         "No indirect reseller's name or PartnerID starts with that."
     };
-    window_table::render(frame, area, theme, "Indirect resellers", &state.resellers.list, &columns, empty, |r| {
-        let status = match r.compliance_warning() {
-            None => Line::from("Active"),
-            // Narrow: the first word of the reason ("MPA", "POR").
-            Some(why) => {
-                let why = if wide { why } else { why.split(' ').next().unwrap_or(why) };
-                Line::from(vec![Span::raw("Active "), Span::styled(format!("⚠ {why}"), theme.warning)])
-            }
-        };
-        vec![
-            Cell::from(r.name.clone()),
-            Cell::from(r.partner_id.clone()),
-            Cell::from(r.location.clone()),
-            Cell::from(status),
-            Cell::from(Line::from(r.customers.to_string()).right_aligned()),
-            Cell::from(state.local(r.since).format("%Y-%m-%d").to_string()),
-        ]
-    });
+    window_table::render(
+        frame,
+        area,
+        theme,
+        "Indirect resellers",
+        &state.resellers.list,
+        &columns,
+        empty,
+        |r| {
+            let status = match r.compliance_warning() {
+                None => Line::from("Active"),
+                // Narrow: the first word of the reason ("MPA", "POR").
+                Some(why) => {
+                    let why = if wide {
+                        why
+                    } else {
+                        why.split(' ').next().unwrap_or(why)
+                    };
+                    Line::from(vec![
+                        Span::raw("Active "),
+                        Span::styled(format!("⚠ {why}"), theme.warning),
+                    ])
+                }
+            };
+            vec![
+                Cell::from(r.name.clone()),
+                Cell::from(r.partner_id.clone()),
+                Cell::from(r.location.clone()),
+                Cell::from(status),
+                Cell::from(Line::from(r.customers.to_string()).right_aligned()),
+                Cell::from(state.local(r.since).format("%Y-%m-%d").to_string()),
+            ]
+        },
+    );
 }

@@ -17,15 +17,32 @@ pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
         column("Status", Constraint::Length(8), 0),
         column("Added", Constraint::Length(10), 80),
     ];
-    window_table::render(frame, area, theme, "Users", &state.users.list, &columns, "No user's UPN starts with that.", |o| {
-        let status = if o.disabled { Span::styled("Disabled", theme.dim) } else { Span::raw("Active") };
-        let name = if o.id == state.operator.id { format!("{} (you)", o.display_name) } else { o.display_name.clone() };
-        vec![
-            Cell::from(o.upn.clone()),
-            Cell::from(name),
-            Cell::from(o.role.label()),
-            Cell::from(status),
-            Cell::from(state.local(o.created_at).format("%Y-%m-%d").to_string()),
-        ]
-    });
+    window_table::render(
+        frame,
+        area,
+        theme,
+        "Users",
+        &state.users.list,
+        &columns,
+        "No user's UPN starts with that.",
+        |o| {
+            let status = if o.disabled {
+                Span::styled("Disabled", theme.dim)
+            } else {
+                Span::raw("Active")
+            };
+            let name = if o.id == state.operator.id {
+                format!("{} (you)", o.display_name)
+            } else {
+                o.display_name.clone()
+            };
+            vec![
+                Cell::from(o.upn.clone()),
+                Cell::from(name),
+                Cell::from(o.role.label()),
+                Cell::from(status),
+                Cell::from(state.local(o.created_at).format("%Y-%m-%d").to_string()),
+            ]
+        },
+    );
 }

@@ -39,7 +39,10 @@ pub const TASKS: [(&str, &str, &str); 4] = [
 pub fn view(state: &AppState, scroll: u16, theme: &Theme, frame: &mut Frame, area: Rect) {
     let width = area.width.saturating_sub(4).min(110);
     let height = area.height.saturating_sub(2);
-    let title = Line::from(Span::styled(format!(" Help: {} ", state.screen.label()), theme.title));
+    let title = Line::from(Span::styled(
+        format!(" Help: {} ", state.screen.label()),
+        theme.title,
+    ));
     let inner = frame_box(frame, centered(area, width, height), title, theme);
 
     let mut entries: Vec<(String, &str)> = Vec::new();
@@ -48,7 +51,12 @@ pub fn view(state: &AppState, scroll: u16, theme: &Theme, frame: &mut Frame, are
             push_unique(&mut entries, b);
         }
     }
-    let cell = entries.iter().map(|(k, l)| k.width() + l.width() + 3).max().unwrap_or(20).max(24);
+    let cell = entries
+        .iter()
+        .map(|(k, l)| k.width() + l.width() + 3)
+        .max()
+        .unwrap_or(20)
+        .max(24);
     let per_line = (inner.width as usize / cell).max(1);
     let mut lines = vec![Line::from(Span::styled("Keys", theme.title))];
     for chunk in entries.chunks(per_line) {
@@ -61,7 +69,10 @@ pub fn view(state: &AppState, scroll: u16, theme: &Theme, frame: &mut Frame, are
         lines.push(Line::from(spans));
     }
     lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled("To accomplish this  ·  Do this  ·  Where", theme.title)));
+    lines.push(Line::from(Span::styled(
+        "To accomplish this  ·  Do this  ·  Where",
+        theme.title,
+    )));
     for (goal, how, place) in TASKS {
         lines.push(Line::from(vec![
             Span::styled("• ", theme.accent),
@@ -72,7 +83,12 @@ pub fn view(state: &AppState, scroll: u16, theme: &Theme, frame: &mut Frame, are
             Span::styled(place, theme.dim),
         ]));
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)), inner);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        inner,
+    );
 }
 
 fn push_unique(entries: &mut Vec<(String, &'static str)>, b: &Binding) {

@@ -9,8 +9,12 @@ use crate::ui::Theme;
 
 /// A centred rectangle of at most `width`×`height` inside `area`.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))]).flex(Flex::Center).areas(area);
-    let [cell] = Layout::horizontal([Constraint::Length(width.min(area.width))]).flex(Flex::Center).areas(row);
+    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [cell] = Layout::horizontal([Constraint::Length(width.min(area.width))])
+        .flex(Flex::Center)
+        .areas(row);
     cell
 }
 
@@ -35,6 +39,9 @@ pub fn error(title: &str, message: &str, theme: &Theme, frame: &mut Frame, area:
     );
     let mut text = lines;
     text.push(Line::from(""));
-    text.push(Line::from(vec![Span::styled("Enter", theme.key), Span::raw(" close")]));
+    text.push(Line::from(vec![
+        Span::styled("Enter", theme.key),
+        Span::raw(" close"),
+    ]));
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner);
 }

@@ -19,7 +19,11 @@ pub struct Column {
 }
 
 pub const fn column(header: &'static str, width: Constraint, from_width: u16) -> Column {
-    Column { header, width, from_width }
+    Column {
+        header,
+        width,
+        from_width,
+    }
 }
 
 /// Draws `list` in `area` under a titled border; `cells` builds the cells of one visible row,
@@ -36,13 +40,25 @@ pub fn render<R: Listed + Clone>(
     cells: impl Fn(&R) -> Vec<Cell<'static>>,
 ) {
     let shown: Vec<bool> = columns.iter().map(|c| area.width >= c.from_width).collect();
-    let row = |r: &R| Row::new(cells(r).into_iter().zip(&shown).filter(|(_, s)| **s).map(|(c, _)| c));
+    let row = |r: &R| {
+        Row::new(
+            cells(r)
+                .into_iter()
+                .zip(&shown)
+                .filter(|(_, s)| **s)
+                .map(|(c, _)| c),
+        )
+    };
     let mut block = Block::bordered().title(Line::from(vec![
         Span::styled(format!(" {title} "), theme.title),
         Span::styled(count_label(list), theme.dim),
     ]));
     if let Some(field) = &list.search {
-        let style = if field.focused { theme.accent } else { theme.dim };
+        let style = if field.focused {
+            theme.accent
+        } else {
+            theme.dim
+        };
         block = block.title_bottom(Line::from(vec![
             Span::styled(" Search: ", style),
             Span::raw(crate::domain::text::clean(field.input.value()).into_owned()),
@@ -51,7 +67,13 @@ pub fn render<R: Listed + Clone>(
     }
     let inner = block.inner(area);
     let visible = inner.height.saturating_sub(1) as usize;
-    let visible_columns = || columns.iter().zip(&shown).filter(|(_, s)| **s).map(|(c, _)| c);
+    let visible_columns = || {
+        columns
+            .iter()
+            .zip(&shown)
+            .filter(|(_, s)| **s)
+            .map(|(c, _)| c)
+    };
     let header = Row::new(visible_columns().map(|c| c.header)).style(theme.header_row);
     let widths: Vec<Constraint> = visible_columns().map(|c| c.width).collect();
     let rows: Vec<Row> = list
@@ -60,18 +82,40 @@ pub fn render<R: Listed + Clone>(
         .enumerate()
         .skip(list.offset)
         .take(visible)
-        .map(|(i, r)| if i == list.selected { row(r).style(theme.selected) } else { row(r) })
+        .map(|(i, r)| {
+            if i == list.selected {
+                row(r).style(theme.selected)
+            } else {
+                row(r)
+            }
+        })
         .collect();
     let is_empty = rows.is_empty();
-    frame.render_widget(Table::new(rows, widths).header(header).column_spacing(2).block(block), area);
+    frame.render_widget(
+        Table::new(rows, widths)
+            .header(header)
+            .column_spacing(2)
+            .block(block),
+        area,
+    );
     if is_empty {
         let message = if !list.loaded { "Loading…" } else { empty };
-        let below_header = Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner };
-        frame.render_widget(Paragraph::new(Span::styled(format!(" {message}"), theme.dim)), below_header);
+        let below_header = Rect {
+            y: inner.y + 1,
+            height: inner.height.saturating_sub(1),
+            ..inner
+        };
+        frame.render_widget(
+            Paragraph::new(Span::styled(format!(" {message}"), theme.dim)),
+            below_header,
+        );
     }
     if let Some(field) = list.search.as_ref().filter(|f| f.focused) {
         let x = area.x + 10 + field.input.visual_cursor() as u16;
-        frame.set_cursor_position((x.min(area.right().saturating_sub(2)), area.bottom().saturating_sub(1)));
+        frame.set_cursor_position((
+            x.min(area.right().saturating_sub(2)),
+            area.bottom().saturating_sub(1),
+        ));
     }
 }
 

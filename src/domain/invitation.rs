@@ -1,0 +1,202 @@
+//! Partnership requests ("Request a partnership"): the personalized link, the email, and the
+//! status of a request over time. Partner Center keeps no record of these; twotier does.
+
+use chrono::{DateTime, Duration, Utc};
+
+/// Where a partnership request stands. `Expired` is not stored: it is a `Sent` request older
+/// than the configured period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InvitationStatus {
+    Sent,
+    Accepted,
+    Expired,
+    Revoked,
+}
+
+impl InvitationStatus {
+    /// From the stored status and the clock.
+    pub fn derive(stored: &str, sent_at: DateTime<Utc>, now: DateTime<Utc>, expiry_days: u32) -> InvitationStatus {
+        match stored {
+            "accepted" => InvitationStatus::Accepted,
+            "revoked" => InvitationStatus::Revoked,
+            _ if now - sent_at > Duration::days(i64::from(expiry_days)) => InvitationStatus::Expired,
+            _ => InvitationStatus::Sent,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            InvitationStatus::Sent => "Sent",
+            InvitationStatus::Accepted => "Accepted",
+            InvitationStatus::Expired => "Expired",
+            InvitationStatus::Revoked => "Revoked",
+        }
+    }
+
+    /// Sent and expired requests can be sent again; accepted and revoked ones are final.
+    pub fn can_resend(self) -> bool {
+        matches!(self, InvitationStatus::Sent | InvitationStatus::Expired)
+    }
+
+    pub fn can_revoke(self) -> bool {
+        matches!(self, InvitationStatus::Sent | InvitationStatus::Expired)
+    }
+
+    pub fn can_accept(self) -> bool {
+        self == InvitationStatus::Sent
+    }
+}
+
+/// How the request email left twotier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Delivery {
+    OpenedInEmail,
+    CopiedToClipboard,
+    EmlDraft,
+    /// Done without using either button: the operator sent it some other way.
+    None,
+}
+
+impl Delivery {
+    pub fn key(self) -> &'static str {
+        match self {
+            Delivery::OpenedInEmail => "opened-in-email",
+            Delivery::CopiedToClipboard => "copied-to-clipboard",
+            Delivery::EmlDraft => "eml-draft",
+            Delivery::None => "none",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Delivery {
+        match key {
+            "opened-in-email" => Delivery::OpenedInEmail,
+            "copied-to-clipboard" => Delivery::CopiedToClipboard,
+            "eml-draft" => Delivery::EmlDraft,
+            _ => Delivery::None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Delivery::OpenedInEmail => "Opened in email",
+            Delivery::CopiedToClipboard => "Copied to clipboard",
+            Delivery::EmlDraft => "Saved as .eml draft",
+            Delivery::None => "Not recorded",
+        }
+    }
+}
+
+/// A token from 20 random bytes (160 bits): lowercase base32, 32 characters, safe in a URL.
+pub fn token_from_bytes(bytes: [u8; 20]) -> String {
+    const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+    let mut bits: u64 = 0;
+    let mut count = 0;
+    let mut out = String::with_capacity(32);
+    for b in bytes {
+        bits = (bits << 8) | u64::from(b);
+        count += 8;
+        while count >= 5 {
+            count -= 5;
+            out.push(ALPHABET[((bits >> count) & 31) as usize] as char);
+        }
+    }
+    out
+}
+
+/// The link personalized for this provider: its tenant and the request's own token.
+pub fn link(base_url: &str, provider_tenant: &str, token: &str) -> String {
+    let sep = if base_url.contains('?') { '&' } else { '?' };
+    format!("{base_url}{sep}partnerId={provider_tenant}&token={token}")
+}
+
+/// The token in a pasted link, or the text itself when it is a bare token.
+pub fn token_from(text: &str) -> Option<String> {
+    let t = text.trim();
+    let token = match t.find("token=") {
+        Some(at) => t[at + 6..].split(['&', '#']).next().unwrap_or(""),
+        None => t,
+    };
+    (!token.is_empty() && token.chars().all(|c| c.is_ascii_alphanumeric())).then(|| token.to_ascii_lowercase())
+}
+
+/// Fills the email template (`assets/partnership-request.txt`): the first line is the subject.
+pub struct TemplateValues<'a> {
+    pub provider: &'a str,
+    pub provider_partner_id: &'a str,
+    pub link: &'a str,
+    pub support_email: &'a str,
+    pub support_phone: &'a str,
+}
+
+pub fn render(template: &str, v: &TemplateValues<'_>) -> (String, String) {
+    let filled = template
+        .replace("{provider_partner_id}", v.provider_partner_id)
+        .replace("{provider}", v.provider)
+        .replace("{link}", v.link)
+        .replace("{support_email}", v.support_email)
+        .replace("{support_phone}", v.support_phone);
+    let (first, rest) = filled.split_once('\n').unwrap_or((&filled, ""));
+    let subject = first.strip_prefix("Subject:").unwrap_or(first).trim().to_owned();
+    (subject, rest.trim_start_matches('\n').trim_end().to_owned() + "\n")
+}
+
+/// Done is refused unless the body still holds the personalized link, unchanged.
+pub fn check_body(body: &str, link: &str) -> Result<(), String> {
+    if body.contains(link) {
+        Ok(())
+    } else {
+        Err(format!(
+            "The email must include the personalized link exactly as it was, because it is personalized for your \
+             Partner Center account. Put it back:\n{link}"
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn status_expires_after_the_period_unless_final() {
+        let sent = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        let day = |d| sent + Duration::days(d) + Duration::seconds(1);
+        assert_eq!(InvitationStatus::derive("sent", sent, day(29), 30), InvitationStatus::Sent);
+        assert_eq!(InvitationStatus::derive("sent", sent, day(30), 30), InvitationStatus::Expired);
+        assert_eq!(InvitationStatus::derive("accepted", sent, day(90), 30), InvitationStatus::Accepted);
+        assert_eq!(InvitationStatus::derive("revoked", sent, day(1), 30), InvitationStatus::Revoked);
+        assert!(InvitationStatus::Expired.can_resend() && !InvitationStatus::Expired.can_accept());
+        assert!(!InvitationStatus::Accepted.can_revoke());
+    }
+
+    #[test]
+    fn tokens_are_32_url_safe_characters() {
+        let t = token_from_bytes([0xff; 20]);
+        assert_eq!(t, "77777777777777777777777777777777");
+        assert_eq!(token_from_bytes([0; 20]), "a".repeat(32));
+        assert_eq!(token_from_bytes(*b"abcdefghijklmnopqrst").len(), 32);
+    }
+
+    #[test]
+    fn links_carry_the_provider_and_the_token_back_out() {
+        let l = link("https://pc.example/invite", "9a3c", "abc234");
+        assert_eq!(l, "https://pc.example/invite?partnerId=9a3c&token=abc234");
+        assert_eq!(token_from(&l).as_deref(), Some("abc234"));
+        assert_eq!(token_from(" ABC234 ").as_deref(), Some("abc234"));
+        assert_eq!(token_from("https://x/?a=1&token=q2#frag").as_deref(), Some("q2"));
+        assert_eq!(token_from("not a token!"), None);
+        assert_eq!(link("https://pc.example/i?x=1", "t", "k"), "https://pc.example/i?x=1&partnerId=t&token=k");
+    }
+
+    #[test]
+    fn the_template_fills_subject_and_body() {
+        let v = TemplateValues { provider: "P", provider_partner_id: "1", link: "L", support_email: "e", support_phone: "p" };
+        let (subject, body) = render("Subject: Hi from {provider}\n\nClick {link} ({provider_partner_id})\n", &v);
+        assert_eq!(subject, "Hi from P");
+        assert_eq!(body, "Click L (1)\n");
+        assert!(check_body(&body, "L").is_ok());
+        assert!(check_body("Click (1)", "L").unwrap_err().contains("personalized"));
+    }
+}

@@ -1,0 +1,274 @@
+//! Partnership requests: drafted, recorded as Sent, sent again, revoked, and accepted — the
+//! acceptance making the reseller an Active partner.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Row, Transaction, params};
+
+use super::{CommandResult, Store, audit, db_time, parse_db_time, refuse};
+use crate::domain::ids::{Country, Email, PartnerId, TenantId};
+use crate::domain::invitation::{self, Delivery, InvitationStatus, TemplateValues};
+use crate::domain::text::{clean_multiline, cleaned};
+
+const TEMPLATE: &str = include_str!("../../assets/partnership-request.txt");
+
+/// The email of a partnership request, before it is recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvitationDraft {
+    pub token: String,
+    pub link: String,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+/// A recorded request, as the ledger shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvitationRow {
+    pub id: i64,
+    pub recipient: String,
+    pub sent_by: String,
+    pub sent_at: DateTime<Utc>,
+    /// The stored status (`sent`, `accepted`, `revoked`); see [`InvitationRow::status`].
+    pub stored_status: String,
+    pub delivery: Delivery,
+    pub link: String,
+    pub token: String,
+    pub reseller: Option<String>,
+    pub resent_count: i64,
+}
+
+impl InvitationRow {
+    pub fn status(&self, now: DateTime<Utc>, expiry_days: u32) -> InvitationStatus {
+        InvitationStatus::derive(&self.stored_status, self.sent_at, now, expiry_days)
+    }
+}
+
+pub const COLUMNS: &str = "i.id, i.recipient_email, o.upn, i.sent_at, i.status, i.delivery, i.link, i.token,
+                           r.name, i.resent_count";
+pub const FROM: &str = "invitations i JOIN operators o ON o.id = i.sent_by LEFT JOIN resellers r ON r.id = i.reseller_id";
+
+pub fn from_row(r: &Row<'_>) -> rusqlite::Result<InvitationRow> {
+    Ok(InvitationRow {
+        id: r.get(0)?,
+        recipient: cleaned(r.get(1)?),
+        sent_by: cleaned(r.get(2)?),
+        sent_at: parse_db_time(&r.get::<_, String>(3)?)?,
+        stored_status: r.get(4)?,
+        delivery: Delivery::from_key(&r.get::<_, String>(5)?),
+        link: cleaned(r.get(6)?),
+        token: cleaned(r.get(7)?),
+        reseller: r.get::<_, Option<String>>(8)?.map(cleaned),
+        resent_count: r.get(9)?,
+    })
+}
+
+/// What the operator typed when recording that a reseller accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acceptance {
+    pub name: String,
+    pub partner_id: PartnerId,
+    pub country: Country,
+    pub tenant_id: Option<TenantId>,
+}
+
+impl Store {
+    /// Drafts the email for a new request: a fresh unguessable token from the OS, the link
+    /// personalized for this provider, and the template filled in. Nothing is written.
+    pub fn prepare_invitation(&self, to: &Email) -> CommandResult<InvitationDraft> {
+        let provider = self.provider()?;
+        let base = self.settings.invitation_base_url.as_deref().unwrap_or(&provider.invitation_base_url);
+        let token = loop {
+            let mut bytes = [0u8; 20];
+            getrandom::fill(&mut bytes).map_err(|e| super::CommandError::Refused(format!("no OS randomness: {e}")))?;
+            let token = invitation::token_from_bytes(bytes);
+            let taken: bool =
+                self.conn.query_row("SELECT EXISTS (SELECT 1 FROM invitations WHERE token = ?1)", [&token], |r| r.get(0))?;
+            if !taken {
+                break token;
+            }
+        };
+        let link = invitation::link(base, &provider.tenant_id, &token);
+        let (subject, body) = invitation::render(
+            TEMPLATE,
+            &TemplateValues {
+                provider: &provider.company_name,
+                provider_partner_id: &provider.partner_id,
+                link: &link,
+                support_email: &provider.support_email,
+                support_phone: &provider.support_phone,
+            },
+        );
+        Ok(InvitationDraft { token, link, to: to.to_string(), subject, body })
+    }
+
+    /// Done: records the request as Sent. Refused if the body lost the personalized link.
+    pub fn record_invitation(&mut self, draft: &InvitationDraft, delivery: Delivery, at: DateTime<Utc>) -> CommandResult<i64> {
+        if let Err(why) = invitation::check_body(&draft.body, &draft.link) {
+            return refuse(why);
+        }
+        let to = Email::parse(&draft.to).map_err(super::CommandError::Refused)?;
+        let body = clean_multiline(&draft.body).into_owned();
+        self.mutate(|tx, by| {
+            let Some(by) = by else { return refuse("No operator is signed in.") };
+            tx.execute(
+                "INSERT INTO invitations (token, recipient_email, subject, body, link, delivery, status, sent_by, sent_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'sent', ?7, ?8)",
+                params![draft.token, to.as_str(), cleaned(draft.subject.clone()), body, draft.link, delivery.key(), by.id, db_time(at)],
+            )?;
+            let id = tx.last_insert_rowid();
+            audit(tx, at, Some(by), "Partnership requested", to.as_str(), None, Some(&format!("Sent ({})", delivery.label())))?;
+            Ok(id)
+        })
+    }
+
+    pub fn invitation(&self, id: i64) -> CommandResult<InvitationRow> {
+        let row = self
+            .conn
+            .query_row(&format!("SELECT {COLUMNS} FROM {FROM} WHERE i.id = ?1"), [id], from_row)
+            .optional()?;
+        row.map_or_else(|| refuse("That partnership request no longer exists."), Ok)
+    }
+
+    fn invitation_by_token(&self, token_or_link: &str) -> CommandResult<InvitationRow> {
+        let Some(token) = invitation::token_from(token_or_link) else {
+            return refuse("That is not an invitation token or link.");
+        };
+        let row = self
+            .conn
+            .query_row(&format!("SELECT {COLUMNS} FROM {FROM} WHERE i.token = ?1"), [&token], from_row)
+            .optional()?;
+        row.map_or_else(|| refuse(format!("No partnership request has the token {token}.")), Ok)
+    }
+
+    /// Sends a Sent or Expired request again: it is Sent as of now.
+    pub fn resend_invitation(&mut self, id: i64, delivery: Delivery, at: DateTime<Utc>) -> CommandResult<()> {
+        let row = self.invitation(id)?;
+        let status = row.status(at, self.settings.invitation_expiry_days);
+        if !status.can_resend() {
+            return refuse(format!("This request is {}: it can't be sent again. Request a new partnership instead.", status.label()));
+        }
+        self.mutate(|tx, by| {
+            tx.execute(
+                "UPDATE invitations SET sent_at = ?1, resent_count = resent_count + 1, delivery = ?2 WHERE id = ?3",
+                params![db_time(at), delivery.key(), id],
+            )?;
+            audit(tx, at, by, "Partnership request sent again", &row.recipient, Some(status.label()), Some("Sent"))?;
+            Ok(())
+        })
+    }
+
+    /// Revokes a Sent or Expired request: its link no longer counts.
+    pub fn revoke_invitation(&mut self, id: i64, at: DateTime<Utc>) -> CommandResult<()> {
+        let row = self.invitation(id)?;
+        let status = row.status(at, self.settings.invitation_expiry_days);
+        if !status.can_revoke() {
+            return refuse(format!("This request is {}: there is nothing to revoke.", status.label()));
+        }
+        self.mutate(|tx, by| {
+            tx.execute(
+                "UPDATE invitations SET status = 'revoked', revoked_at = ?1, revoked_by = ?2 WHERE id = ?3",
+                params![db_time(at), by.map(|o| o.id), id],
+            )?;
+            audit(tx, at, by, "Partnership request revoked", &row.recipient, Some(status.label()), Some("Revoked"))?;
+            Ok(())
+        })
+    }
+
+    /// Records that the reseller accepted the request with this token (or link): the request
+    /// becomes Accepted and the reseller an Active partner. Returns the reseller's id.
+    pub fn accept_invitation(&mut self, token_or_link: &str, a: &Acceptance, at: DateTime<Utc>) -> CommandResult<i64> {
+        let row = self.invitation_by_token(token_or_link)?;
+        self.accept(row, a, at)
+    }
+
+    pub fn accept_invitation_id(&mut self, id: i64, a: &Acceptance, at: DateTime<Utc>) -> CommandResult<i64> {
+        let row = self.invitation(id)?;
+        self.accept(row, a, at)
+    }
+
+    fn accept(&mut self, row: InvitationRow, a: &Acceptance, at: DateTime<Utc>) -> CommandResult<i64> {
+        let status = row.status(at, self.settings.invitation_expiry_days);
+        if !status.can_accept() {
+            let why = match status {
+                InvitationStatus::Expired => "It expired: send it again from the Invitations list, then record the acceptance.",
+                InvitationStatus::Revoked => "It was revoked: request a new partnership.",
+                _ => "It was already accepted.",
+            };
+            return refuse(format!("This partnership request is {}. {why}", status.label().to_lowercase()));
+        }
+        let name = crate::domain::ids::company_name(&a.name).map_err(super::CommandError::Refused)?;
+        let provider = self.provider()?;
+        if a.partner_id.as_str() == provider.partner_id {
+            return refuse("That is your own PartnerID: a reseller's PartnerID is never the indirect provider's (error 2072).");
+        }
+        self.mutate(|tx, by| {
+            let clash: Option<String> = tx
+                .query_row(
+                    "SELECT name FROM resellers WHERE partner_id = ?1 AND state = 'active'",
+                    [a.partner_id.as_str()],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(other) = clash {
+                return refuse(format!("PartnerID {} already belongs to the active reseller {}.", a.partner_id, cleaned(other)));
+            }
+            if let Some(tenant) = &a.tenant_id {
+                let taken: Option<String> = tx
+                    .query_row("SELECT name FROM resellers WHERE tenant_id = ?1 AND partner_id <> ?2", params![tenant.as_str(), a.partner_id.as_str()], |r| r.get(0))
+                    .optional()?;
+                if let Some(other) = taken {
+                    return refuse(format!("Tenant ID {tenant} already belongs to the reseller {}.", cleaned(other)));
+                }
+            }
+            // A reseller whose partnership was removed comes back as the same record, with its history.
+            let removed: Option<i64> = tx
+                .query_row("SELECT id FROM resellers WHERE partner_id = ?1 AND state = 'removed' ORDER BY id DESC LIMIT 1", [a.partner_id.as_str()], |r| r.get(0))
+                .optional()?;
+            let reseller_id = match removed {
+                Some(id) => {
+                    tx.execute(
+                        "UPDATE resellers SET state = 'active', name = ?1, location = ?2, tenant_id = coalesce(?3, tenant_id),
+                                              email = ?4, established_at = ?5, removed_at = NULL, removed_by = NULL
+                         WHERE id = ?6",
+                        params![name, a.country.as_str(), a.tenant_id.as_ref().map(TenantId::as_str), row.recipient, db_time(at), id],
+                    )?;
+                    id
+                }
+                None => {
+                    tx.execute(
+                        "INSERT INTO resellers (tenant_id, name, partner_id, location, email, state, established_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, 'active', ?6)",
+                        params![a.tenant_id.as_ref().map(TenantId::as_str), name, a.partner_id.as_str(), a.country.as_str(), row.recipient, db_time(at)],
+                    )?;
+                    tx.last_insert_rowid()
+                }
+            };
+            tx.execute(
+                "UPDATE invitations SET status = 'accepted', accepted_at = ?1, reseller_id = ?2 WHERE id = ?3",
+                params![db_time(at), reseller_id, row.id],
+            )?;
+            audit(tx, at, by, "Partnership request accepted", &row.recipient, Some("Sent"), Some("Accepted"))?;
+            audit(
+                tx,
+                at,
+                by,
+                "Reseller added",
+                &format!("{name} ({})", a.partner_id),
+                None,
+                Some(&format!("Active, {}", a.country)),
+            )?;
+            Ok(reseller_id)
+        })
+    }
+
+    /// Every request, newest first, for the CLI.
+    pub fn all_invitations(&self) -> CommandResult<Vec<InvitationRow>> {
+        let mut stmt = self.conn.prepare(&format!("SELECT {COLUMNS} FROM {FROM} ORDER BY i.sent_at DESC, i.id DESC"))?;
+        let rows = stmt.query_map([], from_row)?.collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+}
+
+pub fn token_exists(tx: &Transaction<'_>, token: &str) -> rusqlite::Result<bool> {
+    tx.query_row("SELECT EXISTS (SELECT 1 FROM invitations WHERE token = ?1)", [token], |r| r.get(0))
+}

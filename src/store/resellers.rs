@@ -1,0 +1,151 @@
+//! Partnerships with indirect resellers: compliance, removal and its impact.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, params};
+
+use super::list::ResellerRow;
+use super::{CommandResult, Store, audit, db_time, parse_db_time, refuse};
+use crate::domain::text::cleaned;
+
+/// What stays pointing at a reseller after its partnership is removed: Partner Center removes
+/// none of it, so the operator sees it before saying Yes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RemovalImpact {
+    /// Customers associated with the reseller.
+    pub customers: i64,
+    /// Subscriptions with the reseller as partner of record ("Reseller (MPN ID)").
+    pub partner_of_record: i64,
+    /// Subscriptions with the reseller as designated support contact.
+    pub support_contact: i64,
+}
+
+/// A reseller as the CLI lists it (active or removed).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ResellerRecord {
+    pub name: String,
+    pub partner_id: String,
+    pub location: String,
+    pub tenant_id: Option<String>,
+    pub state: String,
+    pub mpa_signed: bool,
+    pub por_valid: bool,
+    pub customers: i64,
+    pub since: DateTime<Utc>,
+    pub removed_at: Option<DateTime<Utc>>,
+}
+
+impl Store {
+    pub fn removal_impact(&self, reseller_id: i64) -> CommandResult<RemovalImpact> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT count(*) FROM customers WHERE reseller_id = ?1),
+                    (SELECT count(*) FROM subscriptions WHERE reseller_id = ?1),
+                    (SELECT count(*) FROM subscriptions WHERE support_reseller_id = ?1)",
+            [reseller_id],
+            |r| Ok(RemovalImpact { customers: r.get(0)?, partner_of_record: r.get(1)?, support_contact: r.get(2)? }),
+        )?)
+    }
+
+    /// The active reseller with this PartnerID.
+    pub fn active_reseller_id(&self, partner_id: &str) -> CommandResult<i64> {
+        let id = self
+            .conn
+            .query_row("SELECT id FROM resellers WHERE partner_id = ?1 AND state = 'active'", [partner_id], |r| r.get(0))
+            .optional()?;
+        id.map_or_else(|| refuse(format!("No active indirect reseller has PartnerID {partner_id}.")), Ok)
+    }
+
+    /// Removes the partnership: the reseller leaves the list. Its customers keep their
+    /// association, subscriptions keep their partner of record and support contact, delegated
+    /// admin privileges are unchanged: nothing else is touched.
+    pub fn remove_partnership(&mut self, reseller_id: i64, at: DateTime<Utc>) -> CommandResult<RemovalImpact> {
+        let impact = self.removal_impact(reseller_id)?;
+        self.mutate(|tx, by| {
+            let found: Option<(String, String, String)> = tx
+                .query_row("SELECT name, partner_id, state FROM resellers WHERE id = ?1", [reseller_id], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
+                .optional()?;
+            let Some((name, partner_id, state)) = found else { return refuse("That reseller no longer exists.") };
+            if state != "active" {
+                return refuse(format!("The partnership with {} was already removed.", cleaned(name)));
+            }
+            tx.execute(
+                "UPDATE resellers SET state = 'removed', removed_at = ?1, removed_by = ?2 WHERE id = ?3",
+                params![db_time(at), by.map(|o| o.id), reseller_id],
+            )?;
+            audit(
+                tx,
+                at,
+                by,
+                "Partnership removed",
+                &format!("{name} ({partner_id})"),
+                Some("Active"),
+                Some(&format!(
+                    "Removed; kept {} customers, {} subscriptions as partner of record, {} as support contact",
+                    impact.customers, impact.partner_of_record, impact.support_contact
+                )),
+            )?;
+            Ok(impact)
+        })
+    }
+
+    /// Records the reseller's compliance: MPA signed for its region, PartnerID valid as partner
+    /// of record. Orders refuse to credit a reseller that fails either.
+    pub fn set_compliance(&mut self, reseller_id: i64, mpa_signed: bool, por_valid: bool, at: DateTime<Utc>) -> CommandResult<()> {
+        self.mutate(|tx, by| {
+            let found: Option<(String, bool, bool)> = tx
+                .query_row("SELECT name, mpa_signed, por_valid FROM resellers WHERE id = ?1 AND state = 'active'", [reseller_id], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
+                .optional()?;
+            let Some((name, mpa_before, por_before)) = found else {
+                return refuse("That reseller is no longer an active partner.");
+            };
+            if (mpa_before, por_before) == (mpa_signed, por_valid) {
+                return Ok(());
+            }
+            tx.execute("UPDATE resellers SET mpa_signed = ?1, por_valid = ?2 WHERE id = ?3", params![mpa_signed, por_valid, reseller_id])?;
+            let describe = |mpa: bool, por: bool| {
+                format!("MPA {}, POR {}", if mpa { "signed" } else { "not signed" }, if por { "valid" } else { "not valid" })
+            };
+            audit(tx, at, by, "Compliance changed", &name, Some(&describe(mpa_before, por_before)), Some(&describe(mpa_signed, por_valid)))?;
+            Ok(())
+        })
+    }
+
+    pub fn reseller_row(&self, reseller_id: i64) -> CommandResult<ResellerRow> {
+        use super::list::Listed;
+        let spec = &ResellerRow::SPEC;
+        let row = self
+            .conn
+            .query_row(&format!("SELECT {} FROM {} WHERE r.id = ?1", spec.columns, spec.from), [reseller_id], ResellerRow::from_row)
+            .optional()?;
+        row.map_or_else(|| refuse("That reseller no longer exists."), Ok)
+    }
+
+    /// Every reseller by name, for the CLI; removed ones only with `all`.
+    pub fn all_resellers(&self, all: bool) -> CommandResult<Vec<ResellerRecord>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT r.name, r.partner_id, r.location, r.tenant_id, r.state, r.mpa_signed, r.por_valid,
+                    (SELECT count(*) FROM customers c WHERE c.reseller_id = r.id), r.established_at, r.removed_at
+             FROM resellers r WHERE ?1 OR r.state = 'active' ORDER BY r.name, r.id",
+        )?;
+        let rows = stmt
+            .query_map([all], |r| {
+                Ok(ResellerRecord {
+                    name: cleaned(r.get(0)?),
+                    partner_id: cleaned(r.get(1)?),
+                    location: cleaned(r.get(2)?),
+                    tenant_id: r.get::<_, Option<String>>(3)?.map(cleaned),
+                    state: r.get(4)?,
+                    mpa_signed: r.get(5)?,
+                    por_valid: r.get(6)?,
+                    customers: r.get(7)?,
+                    since: parse_db_time(&r.get::<_, String>(8)?)?,
+                    removed_at: r.get::<_, Option<String>>(9)?.map(|t| parse_db_time(&t)).transpose()?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+}
