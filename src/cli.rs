@@ -35,6 +35,60 @@ pub struct Cli {
 pub enum Command {
     /// (Re)create a demo database of any size, deterministically, at --db
     Demo(DemoArgs),
+    /// Indirect resellers: list them, remove a partnership
+    #[command(subcommand)]
+    Resellers(ResellersCommand),
+    /// Partnership requests: list them, record an acceptance
+    #[command(subcommand)]
+    Invitations(InvitationsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ResellersCommand {
+    /// List the active indirect resellers (with --all, removed partnerships too)
+    List {
+        /// JSON (one array) instead of a table
+        #[arg(long)]
+        json: bool,
+        /// Include removed partnerships
+        #[arg(long)]
+        all: bool,
+    },
+    /// Remove the partnership with the reseller that has this PartnerID
+    Remove {
+        /// The reseller's PartnerID (MPN ID)
+        partner_id: String,
+        /// Confirm: the reseller leaves the list; its customers and subscriptions keep it
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InvitationsCommand {
+    /// List every partnership request, newest first, with its link
+    List {
+        /// JSON (one array) instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record that the reseller accepted the request with this token or link
+    Accept {
+        /// The invitation token, or the whole personalized link
+        token: String,
+        /// The reseller's PartnerID (MPN ID): digits only
+        #[arg(long)]
+        partner_id: String,
+        /// The reseller's company name
+        #[arg(long)]
+        name: String,
+        /// The reseller's country (ISO 3166 alpha-2, such as US)
+        #[arg(long)]
+        country: String,
+        /// The reseller's Microsoft Entra tenant ID (a GUID)
+        #[arg(long)]
+        tenant_id: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -8,7 +8,9 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod logging;
+pub mod platform;
 pub mod runtime;
+pub mod scripting;
 pub mod store;
 pub mod ui;
 
@@ -70,12 +72,46 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
                     "the console needs a terminal. For scripts, see `twotier --help` for the subcommands."
                 );
             }
-            let store = open_or_seed(&db, &operator)?;
+            let mut store = open_or_seed(&db, &operator)?;
             let operator = store.resolve_operator(&operator)?;
+            store.act_as(operator.clone());
+            store.configure(settings(&config));
             tracing::info!(db = %db.display(), operator = %operator.upn, "starting the console");
-            runtime::run_tui(store, operator)
+            let options = runtime::Options {
+                mail_command: config.mail_command.clone(),
+                eml_dir: paths.data_dir.join("drafts"),
+                expiry_days: store.settings().invitation_expiry_days,
+            };
+            runtime::run_tui(store, operator, options)
         }
         Some(Command::Demo(args)) => recreate_demo(&db, &args, &operator),
+        Some(Command::Resellers(command)) => {
+            scripting::resellers(&mut script_store(&db, &operator, &config)?, command)
+        }
+        Some(Command::Invitations(command)) => {
+            scripting::invitations(&mut script_store(&db, &operator, &config)?, command)
+        }
+    }
+}
+
+/// The store for a scripting command, acting as the operator.
+fn script_store(db: &Path, operator: &str, config: &Config) -> anyhow::Result<Store> {
+    let mut store = open_or_seed(db, operator)?;
+    let operator = store.resolve_operator(operator)?;
+    store.act_as(operator);
+    store.configure(settings(config));
+    Ok(store)
+}
+
+/// The store's rules from the config file.
+fn settings(config: &Config) -> store::Settings {
+    let defaults = store::Settings::default();
+    store::Settings {
+        invitation_expiry_days: config
+            .invitations
+            .expiry_days
+            .unwrap_or(defaults.invitation_expiry_days),
+        invitation_base_url: config.invitations.base_url.clone(),
     }
 }
 

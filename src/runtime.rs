@@ -3,6 +3,7 @@
 //! The terminal is restored on every way out: return, error, panic, SIGTERM, SIGHUP and SIGINT.
 
 use std::io::{Stdout, stdout};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -19,13 +20,16 @@ use futures::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use tokio::signal::unix::{SignalKind, signal};
-use tokio::sync::mpsc::unbounded_channel;
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 use crate::app::action::Action;
 use crate::app::effect::Effect;
 use crate::app::keymap;
 use crate::app::state::AppState;
 use crate::app::update::{init, update};
+use crate::domain::invitation::Delivery;
+use crate::platform::clipboard::Clipboard;
+use crate::platform::mail;
 use crate::store::Store;
 use crate::store::operators::Operator;
 use crate::store::worker::Worker;
@@ -74,12 +78,22 @@ impl Drop for TerminalGuard {
     }
 }
 
+/// What the runtime needs from the config and the file layout.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Opens `mailto:` URLs instead of the system opener.
+    pub mail_command: Option<String>,
+    /// Where an email draft is saved when no mail client can be opened.
+    pub eml_dir: PathBuf,
+    pub expiry_days: u32,
+}
+
 /// Runs the TUI until the operator quits.
-pub fn run_tui(store: Store, operator: Operator) -> anyhow::Result<()> {
+pub fn run_tui(store: Store, operator: Operator, options: Options) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(event_loop(store, operator))
+    runtime.block_on(event_loop(store, operator, options))
 }
 
 /// One thing to handle: a terminal event is mapped to an action only when its turn comes, so a
@@ -89,16 +103,36 @@ enum Input {
     Action(Action),
 }
 
-async fn event_loop(store: Store, operator: Operator) -> anyhow::Result<()> {
-    let (reply_tx, mut replies) = unbounded_channel();
+/// What carries effects out: the store worker, the one clipboard, and the mail client.
+struct Edge {
+    worker: Worker,
+    clipboard: Clipboard,
+    actions: UnboundedSender<Action>,
+    options: Options,
+    from: String,
+}
+
+async fn event_loop(store: Store, operator: Operator, options: Options) -> anyhow::Result<()> {
+    let (action_tx, mut replies) = unbounded_channel();
+    let reply_tx = action_tx.clone();
     let worker = Worker::spawn(store, move |reply| {
         let _ = reply_tx.send(Action::Db(reply));
     });
+    let from = operator.upn.clone();
+    let expiry_days = options.expiry_days;
+    let mut edge = Edge {
+        worker,
+        clipboard: Clipboard::new(),
+        actions: action_tx,
+        options,
+        from,
+    };
     let mut guard = TerminalGuard::enter()?;
     let theme = Theme::from_env();
     let size = guard.terminal.size()?;
     let mut state = AppState::new(operator, Utc::now(), size.width, size.height);
     state.utc_offset = Local::now().offset().fix();
+    state.expiry_days = expiry_days;
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -106,7 +140,7 @@ async fn event_loop(store: Store, operator: Operator) -> anyhow::Result<()> {
     let mut sighup = signal(SignalKind::hangup())?;
     let mut sigint = signal(SignalKind::interrupt())?;
 
-    carry_out(init(&mut state), &worker);
+    carry_out(init(&mut state), &mut edge);
     guard.terminal.draw(|f| ui::view(&state, &theme, f))?;
     loop {
         let first = tokio::select! {
@@ -132,7 +166,7 @@ async fn event_loop(store: Store, operator: Operator) -> anyhow::Result<()> {
                 Input::Terminal(event) => action_for_event(&state, event),
             };
             if let Some(action) = action {
-                carry_out(update(&mut state, action), &worker);
+                carry_out(update(&mut state, action), &mut edge);
             }
             if state.quitting {
                 break;
@@ -144,7 +178,7 @@ async fn event_loop(store: Store, operator: Operator) -> anyhow::Result<()> {
         guard.terminal.draw(|f| ui::view(&state, &theme, f))?;
     }
     drop(guard);
-    worker.shutdown();
+    edge.worker.shutdown();
     Ok(())
 }
 
@@ -157,10 +191,45 @@ fn action_for_event(state: &AppState, event: Event) -> Option<Action> {
     }
 }
 
-fn carry_out(effects: Vec<Effect>, worker: &Worker) {
+fn carry_out(effects: Vec<Effect>, edge: &mut Edge) {
     for effect in effects {
         match effect {
-            Effect::Db(cmd) => worker.send(cmd),
+            Effect::Db(cmd) => edge.worker.send(cmd),
+            Effect::Copy { text } => {
+                let result = edge
+                    .clipboard
+                    .copy(&text, &mut stdout())
+                    .map(|kind| kind.label().to_owned())
+                    .map_err(|e| format!("{e:#}"));
+                let _ = edge.actions.send(Action::Copied(result));
+            }
+            Effect::OpenMail { to, subject, body } => {
+                // Starting a mail client can take a second: off the UI thread.
+                let draft = mail::Draft { to, subject, body };
+                let (options, from, actions) = (
+                    edge.options.clone(),
+                    edge.from.clone(),
+                    edge.actions.clone(),
+                );
+                tokio::task::spawn_blocking(move || {
+                    let result = mail::open_in_email(
+                        &draft,
+                        options.mail_command.as_deref(),
+                        &options.eml_dir,
+                        &from,
+                        Utc::now(),
+                    )
+                    .map(|delivery| {
+                        let kind = match delivery {
+                            mail::Delivery::EmlDraft(_) => Delivery::EmlDraft,
+                            _ => Delivery::OpenedInEmail,
+                        };
+                        (kind, delivery.describe())
+                    })
+                    .map_err(|e| format!("{e:#}"));
+                    let _ = actions.send(Action::MailOpened(result));
+                });
+            }
             // `update` already marked the state as quitting; the loop ends after this batch.
             Effect::Quit => {}
         }

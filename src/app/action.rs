@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use tui_input::InputRequest;
 
 use super::state::Screen;
+use crate::domain::invitation::Delivery;
 use crate::store::worker::DbReply;
 
 /// A command bound to a key in the keymap. The footer and the help overlay list these.
@@ -28,16 +29,49 @@ pub enum Command {
     /// `Enter` in the search field: keep the filter, leave the field.
     SearchAccept,
     Refresh,
+    /// `Enter`: confirm, submit the form, or press the focused button.
+    Enter,
+    NextField,
+    PreviousField,
+    /// `Space`: toggle the focused check box.
+    Toggle,
+    Yes,
+    No,
+    /// `←`/`→` between the buttons of a confirmation.
+    SwitchButton,
+    // Indirect resellers
+    RequestPartnership,
+    AddCustomer,
+    ViewCustomers,
+    RemovePartnership,
+    OpenInvitations,
+    EditCompliance,
+    CycleSort,
+    ToggleRemoved,
+    // Invitations
+    RecordAcceptance,
+    ResendInvitation,
+    RevokeInvitation,
+    // Draft email
+    OpenInEmail,
+    CopyToClipboard,
+    EditBody,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     Command(Command),
-    /// Editing the focused text field.
+    /// Editing the focused one-line text field.
     Edit(InputRequest),
+    /// A key for the multi-line body editor of the draft email.
+    EditBody(ratatui_textarea::Input),
     /// Bracketed paste into the focused text field.
     Paste(String),
     Db(DbReply),
+    /// The clipboard took the text (`Ok(how)`), or could not.
+    Copied(Result<String, String>),
+    /// The email left twotier this way (`Ok((delivery, what happened))`), or could not.
+    MailOpened(Result<(Delivery, String), String>),
     /// The clock, passed in so `update` never reads it.
     Tick(DateTime<Utc>),
     Resize {

@@ -5,5 +5,15 @@ use crate::store::worker::DbCmd;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     Db(DbCmd),
+    /// Put this text on the clipboard; the result comes back as `Action::Copied`.
+    Copy {
+        text: String,
+    },
+    /// Hand this email to the mail client; the result comes back as `Action::MailOpened`.
+    OpenMail {
+        to: String,
+        subject: String,
+        body: String,
+    },
     Quit,
 }

@@ -61,6 +61,15 @@ pub enum Context {
     Help,
     Error,
     Search,
+    /// A one-line form (Request a partnership, Record acceptance).
+    Form,
+    Draft,
+    DraftEditing,
+    Confirm,
+    Compliance,
+    Resellers,
+    Invitations,
+    Customers,
     List,
     CompanyProfile,
     Global,
@@ -72,6 +81,14 @@ impl Context {
             Context::Help => "Help",
             Context::Error => "Error",
             Context::Search => "Search",
+            Context::Form => "Form",
+            Context::Draft => "Draft email",
+            Context::DraftEditing => "Editing the body",
+            Context::Confirm => "Confirmation",
+            Context::Compliance => "Compliance",
+            Context::Resellers => "Indirect resellers",
+            Context::Invitations => "Invitations",
+            Context::Customers => "Customers",
             Context::List => "Lists",
             Context::CompanyProfile => "Company profile",
             Context::Global => "Everywhere",
@@ -125,6 +142,128 @@ const SEARCH: &[Binding] = &[
         false,
     ),
 ];
+
+const FORM: &[Binding] = &[
+    bind(&[key(KeyCode::Enter)], Command::Enter, "continue", true),
+    bind(
+        &[key(KeyCode::Tab), key(KeyCode::Down)],
+        Command::NextField,
+        "next field",
+        true,
+    ),
+    bind(
+        &[key(KeyCode::BackTab), key(KeyCode::Up)],
+        Command::PreviousField,
+        "previous field",
+        false,
+    ),
+    bind(&[key(KeyCode::Esc)], Command::Back, "cancel", true),
+];
+
+const DRAFT: &[Binding] = &[
+    bind(&[ch('o')], Command::OpenInEmail, "Open in email", true),
+    bind(
+        &[ch('c')],
+        Command::CopyToClipboard,
+        "Copy to clipboard",
+        true,
+    ),
+    bind(&[ch('e')], Command::EditBody, "edit", true),
+    bind(&[key(KeyCode::Enter)], Command::Enter, "Done", true),
+    bind(&[key(KeyCode::Esc)], Command::Back, "discard", true),
+];
+
+const DRAFT_EDITING: &[Binding] = &[bind(
+    &[key(KeyCode::Esc)],
+    Command::Back,
+    "stop editing",
+    true,
+)];
+
+const CONFIRM: &[Binding] = &[
+    bind(&[ch('y')], Command::Yes, "Yes", true),
+    bind(&[ch('n'), key(KeyCode::Esc)], Command::No, "No", true),
+    bind(
+        &[
+            key(KeyCode::Left),
+            key(KeyCode::Right),
+            key(KeyCode::Tab),
+            key(KeyCode::BackTab),
+        ],
+        Command::SwitchButton,
+        "switch",
+        false,
+    ),
+    bind(
+        &[key(KeyCode::Enter)],
+        Command::Enter,
+        "press the focused button",
+        true,
+    ),
+];
+
+const COMPLIANCE: &[Binding] = &[
+    bind(&[ch(' ')], Command::Toggle, "toggle", true),
+    bind(
+        &[
+            key(KeyCode::Tab),
+            key(KeyCode::Down),
+            key(KeyCode::BackTab),
+            key(KeyCode::Up),
+        ],
+        Command::NextField,
+        "next",
+        true,
+    ),
+    bind(&[key(KeyCode::Enter)], Command::Enter, "save", true),
+    bind(&[key(KeyCode::Esc)], Command::Back, "cancel", true),
+];
+
+const RESELLERS: &[Binding] = &[
+    bind(
+        &[ch('r')],
+        Command::RequestPartnership,
+        "Request a partnership",
+        true,
+    ),
+    bind(&[ch('n')], Command::AddCustomer, "Add new customer", false),
+    bind(&[ch('v')], Command::ViewCustomers, "View customers", true),
+    bind(
+        &[ch('x')],
+        Command::RemovePartnership,
+        "Remove partnership",
+        true,
+    ),
+    bind(&[ch('i')], Command::OpenInvitations, "Invitations", true),
+    bind(&[ch('c')], Command::EditCompliance, "compliance", false),
+    bind(&[ch('s')], Command::CycleSort, "sort", false),
+    bind(&[ch('h')], Command::ToggleRemoved, "show removed", false),
+];
+
+const INVITATIONS: &[Binding] = &[
+    bind(
+        &[ch('a')],
+        Command::RecordAcceptance,
+        "Record acceptance",
+        true,
+    ),
+    bind(&[ch('s')], Command::ResendInvitation, "send again", true),
+    bind(&[ch('x')], Command::RevokeInvitation, "revoke", true),
+    bind(
+        &[ch('r')],
+        Command::RequestPartnership,
+        "Request a partnership",
+        false,
+    ),
+    bind(&[key(KeyCode::Esc)], Command::Back, "back", false),
+];
+
+const CUSTOMERS: &[Binding] = &[bind(
+    &[key(KeyCode::Esc)],
+    Command::Back,
+    "clear search / reseller filter",
+    false,
+)];
 
 const MOVE: [Binding; 6] = [
     bind(&[key(KeyCode::Up), ch('k')], Command::Up, "up", false),
@@ -200,6 +339,14 @@ pub fn bindings(context: Context) -> &'static [Binding] {
         Context::Help => HELP,
         Context::Error => ERROR,
         Context::Search => SEARCH,
+        Context::Form => FORM,
+        Context::Draft => DRAFT,
+        Context::DraftEditing => DRAFT_EDITING,
+        Context::Confirm => CONFIRM,
+        Context::Compliance => COMPLIANCE,
+        Context::Resellers => RESELLERS,
+        Context::Invitations => INVITATIONS,
+        Context::Customers => CUSTOMERS,
         Context::List => LIST,
         Context::CompanyProfile => COMPANY_PROFILE,
         Context::Global => GLOBAL,
@@ -208,10 +355,16 @@ pub fn bindings(context: Context) -> &'static [Binding] {
 
 /// The contexts that read keys now, top first. A modal or a focused field shadows the rest.
 pub fn active_contexts(state: &AppState) -> Vec<Context> {
-    match state.top_modal() {
-        Some(Modal::Help { .. }) => return vec![Context::Help],
-        Some(Modal::Error { .. }) => return vec![Context::Error],
-        None => {}
+    if let Some(modal) = state.top_modal() {
+        return vec![match modal {
+            Modal::Help { .. } => Context::Help,
+            Modal::Error { .. } => Context::Error,
+            Modal::RequestPartnership(_) | Modal::RecordAcceptance(_) => Context::Form,
+            Modal::DraftEmail(d) if d.editing => Context::DraftEditing,
+            Modal::DraftEmail(_) => Context::Draft,
+            Modal::RemovePartnership(_) | Modal::Confirm(_) => Context::Confirm,
+            Modal::Compliance(_) => Context::Compliance,
+        }];
     }
     if state.text_focused() {
         return vec![Context::Search];
@@ -223,6 +376,9 @@ pub fn active_contexts(state: &AppState) -> Vec<Context> {
 pub fn screen_contexts(screen: Screen) -> Vec<Context> {
     match screen {
         Screen::CompanyProfile => vec![Context::CompanyProfile, Context::Global],
+        Screen::Resellers => vec![Context::Resellers, Context::List, Context::Global],
+        Screen::Invitations => vec![Context::Invitations, Context::List, Context::Global],
+        Screen::Customers => vec![Context::Customers, Context::List, Context::Global],
         _ => vec![Context::List, Context::Global],
     }
 }
@@ -250,8 +406,12 @@ pub fn action_for(state: &AppState, event: &KeyEvent) -> Option<Action> {
         {
             return Some(Action::Command(b.command));
         }
-        if context == Context::Search {
-            return edit_request(event).map(Action::Edit);
+        match context {
+            Context::Search | Context::Form => return edit_request(event).map(Action::Edit),
+            Context::DraftEditing => {
+                return Some(Action::EditBody(ratatui_textarea::Input::from(*event)));
+            }
+            _ => {}
         }
     }
     None
@@ -321,14 +481,7 @@ pub fn keys_label(binding: &Binding) -> String {
 /// The footer's entries for the current state: (keys, label).
 pub fn footer(state: &AppState) -> Vec<(String, &'static str)> {
     let mut out: Vec<(String, &'static str)> = Vec::new();
-    let contexts = active_contexts(state);
-    if contexts.first() == Some(&Context::List)
-        || contexts.first() == Some(&Context::CompanyProfile)
-    {
-        out.push(("↑↓".into(), "move"));
-        out.push(("1-5".into(), "menu"));
-    }
-    for context in contexts {
+    for context in active_contexts(state) {
         for b in bindings(context).iter().filter(|b| b.footer) {
             let keys = keys_label(b);
             if !out.iter().any(|(k, _)| *k == keys) {

@@ -20,6 +20,8 @@ pub trait ListOps {
     fn search_focused(&self) -> bool;
     fn has_search(&self) -> bool;
     fn needs_load(&self) -> bool;
+    /// Marks the list stale: it reloads the next time it is shown.
+    fn invalidate(&mut self);
 }
 
 impl<R: Listed + Clone> ListOps for ListModel<R> {
@@ -61,5 +63,8 @@ impl<R: Listed + Clone> ListOps for ListModel<R> {
     }
     fn needs_load(&self) -> bool {
         !self.loaded && !self.is_loading()
+    }
+    fn invalidate(&mut self) {
+        self.loaded = false;
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod action;
 pub mod effect;
+pub mod form;
 pub mod keymap;
 pub mod layout;
 pub mod list;

@@ -2,14 +2,18 @@
 
 use chrono::{DateTime, FixedOffset, Utc};
 
+use super::list_ops::ListOps;
 use super::screens::{
     activity_log::ActivityLogScreen, company_profile::CompanyProfileScreen,
-    customers::CustomersScreen, resellers::ResellersScreen, users::UsersScreen,
+    compliance::ComplianceForm, confirm::Confirm, customers::CustomersScreen,
+    draft_email::DraftEmail, invitations::InvitationsScreen, record_acceptance::AcceptanceForm,
+    remove_partnership::RemoveConfirm, request_partnership::RequestForm,
+    resellers::ResellersScreen, users::UsersScreen,
 };
 use crate::store::operators::Operator;
 use crate::store::provider::ProviderProfile;
 
-/// The Partner Center menu.
+/// The screens: the Partner Center menu, and pages reached from it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Screen {
     Resellers,
@@ -17,6 +21,8 @@ pub enum Screen {
     CompanyProfile,
     ActivityLog,
     Users,
+    /// The ledger of partnership requests, reached from Indirect resellers.
+    Invitations,
 }
 
 impl Screen {
@@ -35,6 +41,7 @@ impl Screen {
             Screen::CompanyProfile => "Company profile",
             Screen::ActivityLog => "Activity log",
             Screen::Users => "Users",
+            Screen::Invitations => "Invitations",
         }
     }
 
@@ -46,23 +53,37 @@ impl Screen {
             Screen::CompanyProfile => "Profile",
             Screen::ActivityLog => "Activity",
             Screen::Users => "Users",
+            Screen::Invitations => "Invitations",
         }
     }
 
-    /// The digit that opens it.
+    /// The digit that opens it, for menu items.
     pub fn digit(self) -> char {
         match self {
-            Screen::Resellers => '1',
+            Screen::Resellers | Screen::Invitations => '1',
             Screen::Customers => '2',
             Screen::CompanyProfile => '3',
             Screen::ActivityLog => '4',
             Screen::Users => '5',
         }
     }
+
+    /// Where `q` and `Esc` go back to; `None` for the menu's own screens (q quits there).
+    pub fn parent(self) -> Option<Screen> {
+        match self {
+            Screen::Invitations => Some(Screen::Resellers),
+            _ => None,
+        }
+    }
+
+    /// The menu item that is lit while this screen shows.
+    pub fn menu_item(self) -> Screen {
+        self.parent().unwrap_or(self)
+    }
 }
 
 /// A layer above the screen. The top one takes every key.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Modal {
     /// The key and task overlay, scrolled this many lines.
     Help {
@@ -72,6 +93,12 @@ pub enum Modal {
         title: String,
         message: String,
     },
+    RequestPartnership(RequestForm),
+    DraftEmail(Box<DraftEmail>),
+    RemovePartnership(RemoveConfirm),
+    RecordAcceptance(Box<AcceptanceForm>),
+    Compliance(ComplianceForm),
+    Confirm(Confirm),
 }
 
 /// A short message at the bottom right that goes away by itself.
@@ -81,7 +108,7 @@ pub struct Toast {
     pub until: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct AppState {
     pub now: DateTime<Utc>,
     /// The local time zone's offset: times are stored in UTC and shown in local time.
@@ -90,12 +117,15 @@ pub struct AppState {
     pub height: u16,
     pub operator: Operator,
     pub provider: Option<ProviderProfile>,
+    /// Days after which an unanswered partnership request shows as Expired.
+    pub expiry_days: u32,
     pub screen: Screen,
     pub resellers: ResellersScreen,
     pub customers: CustomersScreen,
     pub company_profile: CompanyProfileScreen,
     pub activity_log: ActivityLogScreen,
     pub users: UsersScreen,
+    pub invitations: InvitationsScreen,
     pub modals: Vec<Modal>,
     pub toasts: Vec<Toast>,
     /// The last request sequence number handed out.
@@ -112,12 +142,14 @@ impl AppState {
             height,
             operator,
             provider: None,
+            expiry_days: 30,
             screen: Screen::Resellers,
             resellers: ResellersScreen::default(),
             customers: CustomersScreen::default(),
             company_profile: CompanyProfileScreen::default(),
             activity_log: ActivityLogScreen::default(),
             users: UsersScreen::default(),
+            invitations: InvitationsScreen::default(),
             modals: Vec::new(),
             toasts: Vec::new(),
             seq: 0,
@@ -135,26 +167,33 @@ impl AppState {
 
     /// True while a text field has focus: keys then type instead of running commands.
     pub fn text_focused(&self) -> bool {
-        self.top_modal().is_none() && self.current_list().is_some_and(|l| l.search_focused())
+        match self.top_modal() {
+            Some(Modal::RequestPartnership(_) | Modal::RecordAcceptance(_)) => true,
+            Some(Modal::DraftEmail(d)) => d.editing,
+            Some(_) => false,
+            None => self.current_list().is_some_and(|l| l.search_focused()),
+        }
     }
 
     /// The current screen's list, if it is a list screen.
-    pub fn current_list(&self) -> Option<&dyn super::list_ops::ListOps> {
+    pub fn current_list(&self) -> Option<&dyn ListOps> {
         match self.screen {
             Screen::Resellers => Some(&self.resellers.list),
             Screen::Customers => Some(&self.customers.list),
             Screen::ActivityLog => Some(&self.activity_log.list),
             Screen::Users => Some(&self.users.list),
+            Screen::Invitations => Some(&self.invitations.list),
             Screen::CompanyProfile => None,
         }
     }
 
-    pub fn current_list_mut(&mut self) -> Option<&mut dyn super::list_ops::ListOps> {
+    pub fn current_list_mut(&mut self) -> Option<&mut dyn ListOps> {
         match self.screen {
             Screen::Resellers => Some(&mut self.resellers.list),
             Screen::Customers => Some(&mut self.customers.list),
             Screen::ActivityLog => Some(&mut self.activity_log.list),
             Screen::Users => Some(&mut self.users.list),
+            Screen::Invitations => Some(&mut self.invitations.list),
             Screen::CompanyProfile => None,
         }
     }

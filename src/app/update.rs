@@ -1,15 +1,25 @@
 //! `update`: the one place state changes. Pure: no I/O, no clock, no randomness.
+//! The top modal takes every command; otherwise the current screen does.
 
 use chrono::Duration;
 
 use super::action::{Action, Command};
 use super::effect::Effect;
 use super::layout;
+use super::screens::{
+    compliance::ComplianceForm,
+    confirm::{Confirm, ConfirmAction},
+    draft_email::DraftEmail,
+    record_acceptance::AcceptanceForm,
+    remove_partnership::RemoveConfirm,
+    request_partnership::RequestForm,
+};
 use super::state::{AppState, Modal, Screen, Toast};
+use crate::domain::invitation::Delivery;
 use crate::store::worker::{AnyPage, DbCmd, DbReply, ListId};
 
 /// How long a toast stays.
-const TOAST_SECONDS: i64 = 3;
+const TOAST_SECONDS: i64 = 4;
 
 /// What the app asks for when it starts.
 pub fn init(state: &mut AppState) -> Vec<Effect> {
@@ -38,22 +48,87 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Command(command) => command_effects(state, command),
         Action::Edit(request) => {
             let mut seq = state.seq;
-            let effect = state
-                .current_list_mut()
-                .and_then(|l| l.edit_search(request, &mut seq));
+            let effect = match state.modals.last_mut() {
+                Some(Modal::RequestPartnership(form)) => {
+                    form.email.edit(request);
+                    form.revalidate();
+                    None
+                }
+                Some(Modal::RecordAcceptance(form)) => form.edit(request, &mut seq),
+                Some(_) => None,
+                None => state
+                    .current_list_mut()
+                    .and_then(|l| l.edit_search(request, &mut seq)),
+            };
             state.seq = seq;
             effect.into_iter().collect()
         }
-        Action::Paste(text) => {
-            if !state.text_focused() {
-                return Vec::new();
+        Action::EditBody(input) => {
+            if let Some(Modal::DraftEmail(draft)) = state.modals.last_mut()
+                && draft.editing
+            {
+                draft.body.input(input);
             }
+            Vec::new()
+        }
+        Action::Paste(text) => {
             let mut seq = state.seq;
-            let effect = state
-                .current_list_mut()
-                .and_then(|l| l.paste_search(&text, &mut seq));
+            let search_focused = state.text_focused();
+            let effect = match state.modals.last_mut() {
+                Some(Modal::RequestPartnership(form)) => {
+                    form.email.paste(&text);
+                    form.revalidate();
+                    None
+                }
+                Some(Modal::RecordAcceptance(form)) => form.paste(&text, &mut seq),
+                Some(Modal::DraftEmail(draft)) if draft.editing => {
+                    draft
+                        .body
+                        .insert_str(crate::domain::text::clean_multiline(&text));
+                    None
+                }
+                Some(_) => None,
+                None if search_focused => state
+                    .current_list_mut()
+                    .and_then(|l| l.paste_search(&text, &mut seq)),
+                None => None,
+            };
             state.seq = seq;
             effect.into_iter().collect()
+        }
+        Action::Copied(result) => {
+            match result {
+                Ok(how) => {
+                    if let Some(Modal::DraftEmail(draft)) = state.modals.last_mut() {
+                        draft.delivery = Some(Delivery::CopiedToClipboard);
+                    }
+                    toast(state, format!("Copied to clipboard ({how})"));
+                }
+                Err(why) => error(
+                    state,
+                    "Copy to clipboard failed",
+                    format!(
+                        "{why}\n\nSelect the text on screen and copy it by hand, or use Open in email."
+                    ),
+                ),
+            }
+            Vec::new()
+        }
+        Action::MailOpened(result) => {
+            match result {
+                Ok((delivery, what)) => {
+                    if let Some(Modal::DraftEmail(draft)) = state.modals.last_mut() {
+                        draft.delivery = Some(delivery);
+                    }
+                    toast(state, what);
+                }
+                Err(why) => error(
+                    state,
+                    "Open in email failed",
+                    format!("{why}\n\nUse Copy to clipboard instead."),
+                ),
+            }
+            Vec::new()
         }
     }
 }
@@ -67,25 +142,119 @@ fn command_effects(state: &mut AppState, command: Command) -> Vec<Effect> {
         state.quitting = true;
         return vec![Effect::Quit];
     }
-    // The top modal takes every key.
-    if let Some(modal) = state.modals.last_mut() {
-        match (modal, command) {
-            (_, Command::Back) => {
-                state.modals.pop();
-            }
-            (Modal::Help { scroll }, Command::Up) => *scroll = scroll.saturating_sub(1),
-            (Modal::Help { scroll }, Command::Down) => *scroll = scroll.saturating_add(1).min(40),
-            _ => {}
-        }
-        return Vec::new();
+    if !state.modals.is_empty() {
+        return modal_command(state, command);
     }
+    screen_command(state, command)
+}
+
+/// A command for the top modal.
+fn modal_command(state: &mut AppState, command: Command) -> Vec<Effect> {
+    let now = state.now;
+    let Some(modal) = state.modals.last_mut() else {
+        return Vec::new();
+    };
+    let mut close = false;
+    let mut effects = Vec::new();
+    match (modal, command) {
+        (Modal::Help { scroll }, Command::Up) => *scroll = scroll.saturating_sub(1),
+        (Modal::Help { scroll }, Command::Down) => *scroll = scroll.saturating_add(1).min(60),
+        (Modal::Help { .. } | Modal::Error { .. }, Command::Back) => close = true,
+
+        (Modal::RequestPartnership(form), Command::Enter) => effects.extend(form.submit()),
+        (Modal::RequestPartnership(_), Command::Back) => close = true,
+
+        (Modal::DraftEmail(draft), Command::Back) if draft.editing => draft.stop_editing(),
+        (Modal::DraftEmail(_), Command::Back) => close = true,
+        (Modal::DraftEmail(draft), Command::EditBody) => {
+            draft.editing = true;
+            draft.problem = None;
+        }
+        (Modal::DraftEmail(draft), Command::OpenInEmail) => effects.push(Effect::OpenMail {
+            to: draft.draft.to.clone(),
+            subject: draft.draft.subject.clone(),
+            body: draft.body_text(),
+        }),
+        (Modal::DraftEmail(draft), Command::CopyToClipboard) => effects.push(Effect::Copy {
+            text: draft.full_message(),
+        }),
+        (Modal::DraftEmail(draft), Command::Enter) => effects.extend(draft.done(now)),
+
+        (Modal::RecordAcceptance(form), Command::NextField) => form.next_field(),
+        (Modal::RecordAcceptance(form), Command::PreviousField) => form.previous_field(),
+        (Modal::RecordAcceptance(form), Command::Enter) => effects.extend(form.submit(now)),
+        (Modal::RecordAcceptance(_), Command::Back) => close = true,
+
+        (Modal::Compliance(form), Command::Toggle) => form.toggle(),
+        (Modal::Compliance(form), Command::NextField) => form.focus = 1 - form.focus,
+        (Modal::Compliance(form), Command::Enter) => {
+            effects.push(Effect::Db(DbCmd::SetCompliance {
+                reseller_id: form.reseller_id,
+                mpa_signed: form.mpa_signed,
+                por_valid: form.por_valid,
+                at: now,
+            }));
+            close = true;
+        }
+        (Modal::Compliance(_), Command::Back) => close = true,
+
+        (Modal::RemovePartnership(c), Command::SwitchButton) => c.yes_focused = !c.yes_focused,
+        (Modal::RemovePartnership(c), Command::Yes) => effects.extend(remove(c, now)),
+        (Modal::RemovePartnership(c), Command::Enter) if c.yes_focused => {
+            effects.extend(remove(c, now))
+        }
+        (Modal::RemovePartnership(_), Command::No | Command::Enter) => close = true,
+
+        (Modal::Confirm(c), Command::SwitchButton) => c.yes_focused = !c.yes_focused,
+        (Modal::Confirm(c), Command::Yes) => {
+            effects.push(confirmed(&c.action, now));
+            close = true;
+        }
+        (Modal::Confirm(c), Command::Enter) if c.yes_focused => {
+            effects.push(confirmed(&c.action, now));
+            close = true;
+        }
+        (Modal::Confirm(_), Command::No | Command::Enter) => close = true,
+        _ => {}
+    }
+    if close {
+        state.modals.pop();
+    }
+    effects
+}
+
+fn remove(c: &mut RemoveConfirm, now: chrono::DateTime<chrono::Utc>) -> Option<Effect> {
+    if c.submitting {
+        return None;
+    }
+    c.submitting = true;
+    Some(Effect::Db(DbCmd::RemovePartnership {
+        reseller_id: c.reseller_id,
+        name: c.name.clone(),
+        at: now,
+    }))
+}
+
+fn confirmed(action: &ConfirmAction, now: chrono::DateTime<chrono::Utc>) -> Effect {
+    match action {
+        ConfirmAction::RevokeInvitation { id } => {
+            Effect::Db(DbCmd::RevokeInvitation { id: *id, at: now })
+        }
+    }
+}
+
+/// A command for the current screen.
+fn screen_command(state: &mut AppState, command: Command) -> Vec<Effect> {
     let viewport = viewport(state);
     let mut seq = state.seq;
     let effects = match command {
-        Command::Quit => {
-            state.quitting = true;
-            vec![Effect::Quit]
-        }
+        Command::Quit => match state.screen.parent() {
+            Some(parent) => enter_screen(state, parent),
+            None => {
+                state.quitting = true;
+                vec![Effect::Quit]
+            }
+        },
         Command::Help => {
             state.modals.push(Modal::Help { scroll: 0 });
             Vec::new()
@@ -114,11 +283,7 @@ fn command_effects(state: &mut AppState, command: Command) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Command::Back => state
-            .current_list_mut()
-            .and_then(|l| l.clear_search(&mut seq))
-            .into_iter()
-            .collect(),
+        Command::Back => back(state, &mut seq),
         Command::Up
         | Command::Down
         | Command::PageUp
@@ -144,10 +309,175 @@ fn command_effects(state: &mut AppState, command: Command) -> Vec<Effect> {
                     .collect()
             }
         }
-        Command::ForceQuit => unreachable!("handled above"),
+        Command::RequestPartnership => {
+            state
+                .modals
+                .push(Modal::RequestPartnership(RequestForm::default()));
+            Vec::new()
+        }
+        Command::AddCustomer => {
+            toast(
+                state,
+                "Add new customer opens the customer wizard, which is not built yet".into(),
+            );
+            Vec::new()
+        }
+        Command::ViewCustomers => view_customers(state, &mut seq),
+        Command::RemovePartnership => match state.resellers.list.selected_row() {
+            Some(r) if r.is_active() => {
+                vec![Effect::Db(DbCmd::RemovalImpact {
+                    reseller_id: r.id,
+                    name: r.name.clone(),
+                })]
+            }
+            Some(r) => {
+                let name = r.name.clone();
+                toast(
+                    state,
+                    format!("The partnership with {name} was already removed"),
+                );
+                Vec::new()
+            }
+            None => Vec::new(),
+        },
+        Command::EditCompliance => match state.resellers.list.selected_row() {
+            Some(r) if r.is_active() => {
+                let form = ComplianceForm {
+                    reseller_id: r.id,
+                    name: r.name.clone(),
+                    mpa_signed: r.mpa_signed,
+                    por_valid: r.por_valid,
+                    focus: 0,
+                };
+                state.modals.push(Modal::Compliance(form));
+                Vec::new()
+            }
+            _ => Vec::new(),
+        },
+        Command::CycleSort => {
+            let list = &mut state.resellers.list;
+            list.filter.sort = list.filter.sort.next();
+            let effect = list.reload(&mut seq);
+            let label = state.resellers.list.filter.sort.label();
+            toast(state, format!("Sorted by {label}"));
+            vec![effect]
+        }
+        Command::ToggleRemoved => {
+            let list = &mut state.resellers.list;
+            list.filter.include_removed = !list.filter.include_removed;
+            let showing = list.filter.include_removed;
+            let effect = list.reload(&mut seq);
+            toast(
+                state,
+                if showing {
+                    "Showing removed partnerships too".into()
+                } else {
+                    "Hiding removed partnerships".into()
+                },
+            );
+            vec![effect]
+        }
+        Command::OpenInvitations => enter_screen(state, Screen::Invitations),
+        Command::RecordAcceptance => record_acceptance(state),
+        Command::ResendInvitation => match state.invitations.list.selected_row() {
+            Some(row) if row.status(state.now, state.expiry_days).can_resend() => {
+                vec![Effect::Db(DbCmd::LoadInvitationDraft { id: row.id })]
+            }
+            Some(row) => {
+                let status = row.status(state.now, state.expiry_days).label();
+                toast(
+                    state,
+                    format!("This request is {status}: it can't be sent again"),
+                );
+                Vec::new()
+            }
+            None => Vec::new(),
+        },
+        Command::RevokeInvitation => match state.invitations.list.selected_row() {
+            Some(row) if row.status(state.now, state.expiry_days).can_revoke() => {
+                let confirm = Confirm {
+                    title: "Revoke partnership request".into(),
+                    message: format!(
+                        "Revoke the partnership request sent to {}? The reseller can no longer be recorded as accepting it; \
+                         you can request a new partnership at any time.",
+                        row.recipient
+                    ),
+                    yes_label: "Revoke",
+                    action: ConfirmAction::RevokeInvitation { id: row.id },
+                    yes_focused: false,
+                };
+                state.modals.push(Modal::Confirm(confirm));
+                Vec::new()
+            }
+            Some(row) => {
+                let status = row.status(state.now, state.expiry_days).label();
+                toast(
+                    state,
+                    format!("This request is {status}: there is nothing to revoke"),
+                );
+                Vec::new()
+            }
+            None => Vec::new(),
+        },
+        _ => Vec::new(),
     };
     state.seq = state.seq.max(seq);
     effects
+}
+
+/// `Esc` on a screen: clear the search; then a reseller filter; then go back to the parent.
+fn back(state: &mut AppState, seq: &mut u64) -> Vec<Effect> {
+    if let Some(effect) = state.current_list_mut().and_then(|l| l.clear_search(seq)) {
+        return vec![effect];
+    }
+    if state.screen == Screen::Customers && state.customers.reseller_filter.take().is_some() {
+        state.customers.list.filter.reseller_id = None;
+        return vec![state.customers.list.reload(seq)];
+    }
+    match state.screen.parent() {
+        Some(parent) => enter_screen(state, parent),
+        None => Vec::new(),
+    }
+}
+
+/// `v`: Customers, narrowed to the selected reseller's.
+fn view_customers(state: &mut AppState, seq: &mut u64) -> Vec<Effect> {
+    let Some(r) = state.resellers.list.selected_row() else {
+        return Vec::new();
+    };
+    let (id, name) = (r.id, r.name.clone());
+    let customers = &mut state.customers;
+    customers.reseller_filter = Some(name);
+    customers.list.filter.reseller_id = Some(id);
+    customers.list.filter.search.clear();
+    customers.list.search = None;
+    state.screen = Screen::Customers;
+    vec![state.customers.list.reload(seq)]
+}
+
+/// `a` on a Sent request: the acceptance form.
+fn record_acceptance(state: &mut AppState) -> Vec<Effect> {
+    let Some(row) = state.invitations.list.selected_row() else {
+        return Vec::new();
+    };
+    let status = row.status(state.now, state.expiry_days);
+    if !status.can_accept() {
+        let why = match status.label() {
+            "Expired" => "it expired; send it again first (s)",
+            "Revoked" => "it was revoked; request a new partnership (r)",
+            _ => "it was already accepted",
+        };
+        toast(state, format!("Can't record acceptance: {why}"));
+        return Vec::new();
+    }
+    let provider_id = state
+        .provider
+        .as_ref()
+        .map(|p| p.partner_id.clone())
+        .unwrap_or_default();
+    let form = AcceptanceForm::new(row.id, row.recipient.clone(), provider_id);
+    state.modals.push(Modal::RecordAcceptance(Box::new(form)));
+    Vec::new()
 }
 
 fn scroll_profile(state: &mut AppState, command: Command) {
@@ -195,21 +525,128 @@ fn receive(state: &mut AppState, reply: DbReply) -> Vec<Effect> {
                 (ListId::Users, AnyPage::Users(p)) => {
                     state.users.list.receive(seq, p, viewport, next)
                 }
+                (ListId::Invitations, AnyPage::Invitations(p)) => {
+                    state.invitations.list.receive(seq, p, viewport, next)
+                }
                 _ => None,
             };
             follow_up.into_iter().collect()
         }
+        DbReply::Draft { draft, resend_of } => {
+            // The draft replaces the address form it answers (a resend opens it directly).
+            if matches!(state.top_modal(), Some(Modal::RequestPartnership(_))) {
+                state.modals.pop();
+            }
+            state
+                .modals
+                .push(Modal::DraftEmail(Box::new(DraftEmail::new(
+                    *draft, resend_of,
+                ))));
+            Vec::new()
+        }
+        DbReply::PartnerIdOwner {
+            seq,
+            partner_id,
+            owner,
+        } => {
+            if let Some(Modal::RecordAcceptance(form)) = state.modals.last_mut() {
+                form.owner_checked(seq, partner_id, owner);
+            }
+            Vec::new()
+        }
+        DbReply::Impact {
+            reseller_id,
+            name,
+            impact,
+        } => {
+            let confirm = RemoveConfirm {
+                reseller_id,
+                name,
+                impact,
+                yes_focused: false,
+                submitting: false,
+            };
+            state.modals.push(Modal::RemovePartnership(confirm));
+            Vec::new()
+        }
+        DbReply::Done { message, reload } => {
+            // The modal that asked is finished.
+            if matches!(
+                state.top_modal(),
+                Some(
+                    Modal::DraftEmail(_) | Modal::RecordAcceptance(_) | Modal::RemovePartnership(_)
+                )
+            ) {
+                state.modals.pop();
+            }
+            toast(state, message);
+            reload_lists(state, &reload)
+        }
+        DbReply::Refused { what, message } => {
+            unblock_top_modal(state);
+            error(state, &format!("{what}: not done"), message);
+            Vec::new()
+        }
         DbReply::Failed { what, message } => {
-            state.modals.push(Modal::Error {
-                title: format!("{what} failed"),
-                message: format!(
-                    "{message}\n\nNothing was changed. Try again with Ctrl-R; if it keeps failing, \
-                     the log file (see twotier --help) has the details."
+            unblock_top_modal(state);
+            error(
+                state,
+                &format!("{what} failed"),
+                format!(
+                    "{message}\n\nNothing was changed. Try again; if it keeps failing, the log file (see twotier --help) has the details."
                 ),
-            });
+            );
             Vec::new()
         }
     }
+}
+
+/// A refused or failed command leaves its form open, with its input, ready to try again.
+fn unblock_top_modal(state: &mut AppState) {
+    match state.modals.last_mut() {
+        Some(Modal::RequestPartnership(form)) => form.waiting = false,
+        Some(Modal::DraftEmail(draft)) => draft.submitting = false,
+        Some(Modal::RecordAcceptance(form)) => form.submitting = false,
+        Some(Modal::RemovePartnership(_)) => {
+            state.modals.pop();
+        }
+        _ => {}
+    }
+}
+
+/// Lists that changed are reloaded now if shown, or on their next visit.
+fn reload_lists(state: &mut AppState, lists: &[ListId]) -> Vec<Effect> {
+    let mut seq = state.seq;
+    let mut effects = Vec::new();
+    for list in lists {
+        let (model, shown): (&mut dyn super::list_ops::ListOps, bool) = match list {
+            ListId::Resellers => (&mut state.resellers.list, state.screen == Screen::Resellers),
+            ListId::Customers => (&mut state.customers.list, state.screen == Screen::Customers),
+            ListId::Activity => (
+                &mut state.activity_log.list,
+                state.screen == Screen::ActivityLog,
+            ),
+            ListId::Users => (&mut state.users.list, state.screen == Screen::Users),
+            ListId::Invitations => (
+                &mut state.invitations.list,
+                state.screen == Screen::Invitations,
+            ),
+        };
+        if shown {
+            effects.push(model.reload(&mut seq));
+        } else {
+            model.invalidate();
+        }
+    }
+    state.seq = seq;
+    effects
+}
+
+fn error(state: &mut AppState, title: &str, message: String) {
+    state.modals.push(Modal::Error {
+        title: title.to_owned(),
+        message,
+    });
 }
 
 /// Shows a short message at the bottom right.

@@ -16,13 +16,18 @@ impl PartnerId {
     pub fn parse(text: &str) -> Result<PartnerId, Problem> {
         let t = text.trim();
         if t.is_empty() {
-            return Err("Enter the PartnerID (MPN ID): digits only, usually 6 or 7 of them.".into());
+            return Err(
+                "Enter the PartnerID (MPN ID): digits only, usually 6 or 7 of them.".into(),
+            );
         }
         if !t.chars().all(|c| c.is_ascii_digit()) {
             return Err("A PartnerID has digits only (no letters, spaces or dashes).".into());
         }
         if t.len() > 10 {
-            return Err(format!("A PartnerID has at most 10 digits; this one has {}.", t.len()));
+            return Err(format!(
+                "A PartnerID has at most 10 digits; this one has {}.",
+                t.len()
+            ));
         }
         Ok(PartnerId(t.to_owned()))
     }
@@ -55,10 +60,16 @@ pub struct TenantId(String);
 impl TenantId {
     pub fn parse(text: &str) -> Result<TenantId, Problem> {
         let t = text.trim();
-        let inner = t.strip_prefix('{').and_then(|s| s.strip_suffix('}')).unwrap_or(t);
+        let inner = t
+            .strip_prefix('{')
+            .and_then(|s| s.strip_suffix('}'))
+            .unwrap_or(t);
         let groups: Vec<&str> = inner.split('-').collect();
         let shape_ok = groups.len() == 5
-            && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()));
+            && groups
+                .iter()
+                .zip([8, 4, 4, 4, 12])
+                .all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()));
         if !shape_ok {
             return Err("A tenant ID is a GUID like 484e548c-6ae5-4d12-b6a2-3b7ab5c5e2f1.".into());
         }
@@ -93,7 +104,9 @@ impl Country {
     pub fn parse(text: &str) -> Result<Country, Problem> {
         let t = text.trim().to_ascii_uppercase();
         if t.len() != 2 || !t.chars().all(|c| c.is_ascii_alphabetic()) {
-            return Err("Enter the country as its two-letter ISO code, such as US, CA or MX.".into());
+            return Err(
+                "Enter the country as its two-letter ISO code, such as US, CA or MX.".into(),
+            );
         }
         if !COUNTRIES.split_ascii_whitespace().any(|c| c == t) {
             return Err(format!("{t} is not an ISO 3166 country code."));
@@ -134,7 +147,9 @@ impl Email {
         if local.len() > 64 {
             return Err("The part before the @ is longer than 64 characters.".into());
         }
-        let local_ok = local.chars().all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c))
+        let local_ok = local
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c))
             && !local.starts_with('.')
             && !local.ends_with('.')
             && !local.contains("..");
@@ -151,9 +166,13 @@ impl Email {
                     && !l.starts_with('-')
                     && !l.ends_with('-')
             })
-            && labels.last().is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()));
+            && labels
+                .last()
+                .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()));
         if !domain_ok {
-            return Err(format!("\"{domain}\" is not a valid email domain (such as company.com)."));
+            return Err(format!(
+                "\"{domain}\" is not a valid email domain (such as company.com)."
+            ));
         }
         Ok(Email(format!("{local}@{}", domain.to_ascii_lowercase())))
     }
@@ -203,10 +222,24 @@ mod tests {
     fn partner_ids() {
         assert_eq!(PartnerId::parse(" 4847383 ").unwrap().as_str(), "4847383");
         assert!(PartnerId::parse("4847383").unwrap().warning().is_none());
-        assert!(PartnerId::parse("12345").unwrap().warning().unwrap().contains("5"));
+        assert!(
+            PartnerId::parse("12345")
+                .unwrap()
+                .warning()
+                .unwrap()
+                .contains("5")
+        );
         assert!(PartnerId::parse("").unwrap_err().contains("Enter"));
-        assert!(PartnerId::parse("48-47").unwrap_err().contains("digits only"));
-        assert!(PartnerId::parse("12345678901").unwrap_err().contains("at most 10"));
+        assert!(
+            PartnerId::parse("48-47")
+                .unwrap_err()
+                .contains("digits only")
+        );
+        assert!(
+            PartnerId::parse("12345678901")
+                .unwrap_err()
+                .contains("at most 10")
+        );
     }
 
     #[test]
@@ -227,15 +260,32 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(Email::parse("Partners@Adatum.Example").unwrap().as_str(), "Partners@adatum.example");
-        for bad in ["", "adatum.example", "a@b", "a@@b.com", "a b@c.com", "a@b..com", ".a@b.com", "a@-b.com", "a@b.c0m", "a\u{1b}@b.com"] {
+        assert_eq!(
+            Email::parse("Partners@Adatum.Example").unwrap().as_str(),
+            "Partners@adatum.example"
+        );
+        for bad in [
+            "",
+            "adatum.example",
+            "a@b",
+            "a@@b.com",
+            "a b@c.com",
+            "a@b..com",
+            ".a@b.com",
+            "a@-b.com",
+            "a@b.c0m",
+            "a\u{1b}@b.com",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} passed");
         }
     }
 
     #[test]
     fn company_names() {
-        assert_eq!(company_name("  Adatum IT Services ").unwrap(), "Adatum IT Services");
+        assert_eq!(
+            company_name("  Adatum IT Services ").unwrap(),
+            "Adatum IT Services"
+        );
         assert!(company_name("A").is_err());
         assert!(company_name("...").is_err());
         assert!(company_name("   ").is_err());

@@ -16,11 +16,18 @@ pub enum InvitationStatus {
 
 impl InvitationStatus {
     /// From the stored status and the clock.
-    pub fn derive(stored: &str, sent_at: DateTime<Utc>, now: DateTime<Utc>, expiry_days: u32) -> InvitationStatus {
+    pub fn derive(
+        stored: &str,
+        sent_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+        expiry_days: u32,
+    ) -> InvitationStatus {
         match stored {
             "accepted" => InvitationStatus::Accepted,
             "revoked" => InvitationStatus::Revoked,
-            _ if now - sent_at > Duration::days(i64::from(expiry_days)) => InvitationStatus::Expired,
+            _ if now - sent_at > Duration::days(i64::from(expiry_days)) => {
+                InvitationStatus::Expired
+            }
             _ => InvitationStatus::Sent,
         }
     }
@@ -118,7 +125,8 @@ pub fn token_from(text: &str) -> Option<String> {
         Some(at) => t[at + 6..].split(['&', '#']).next().unwrap_or(""),
         None => t,
     };
-    (!token.is_empty() && token.chars().all(|c| c.is_ascii_alphanumeric())).then(|| token.to_ascii_lowercase())
+    (!token.is_empty() && token.chars().all(|c| c.is_ascii_alphanumeric()))
+        .then(|| token.to_ascii_lowercase())
 }
 
 /// Fills the email template (`assets/partnership-request.txt`): the first line is the subject.
@@ -138,8 +146,15 @@ pub fn render(template: &str, v: &TemplateValues<'_>) -> (String, String) {
         .replace("{support_email}", v.support_email)
         .replace("{support_phone}", v.support_phone);
     let (first, rest) = filled.split_once('\n').unwrap_or((&filled, ""));
-    let subject = first.strip_prefix("Subject:").unwrap_or(first).trim().to_owned();
-    (subject, rest.trim_start_matches('\n').trim_end().to_owned() + "\n")
+    let subject = first
+        .strip_prefix("Subject:")
+        .unwrap_or(first)
+        .trim()
+        .to_owned();
+    (
+        subject,
+        rest.trim_start_matches('\n').trim_end().to_owned() + "\n",
+    )
 }
 
 /// Done is refused unless the body still holds the personalized link, unchanged.
@@ -163,10 +178,22 @@ mod tests {
     fn status_expires_after_the_period_unless_final() {
         let sent = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
         let day = |d| sent + Duration::days(d) + Duration::seconds(1);
-        assert_eq!(InvitationStatus::derive("sent", sent, day(29), 30), InvitationStatus::Sent);
-        assert_eq!(InvitationStatus::derive("sent", sent, day(30), 30), InvitationStatus::Expired);
-        assert_eq!(InvitationStatus::derive("accepted", sent, day(90), 30), InvitationStatus::Accepted);
-        assert_eq!(InvitationStatus::derive("revoked", sent, day(1), 30), InvitationStatus::Revoked);
+        assert_eq!(
+            InvitationStatus::derive("sent", sent, day(29), 30),
+            InvitationStatus::Sent
+        );
+        assert_eq!(
+            InvitationStatus::derive("sent", sent, day(30), 30),
+            InvitationStatus::Expired
+        );
+        assert_eq!(
+            InvitationStatus::derive("accepted", sent, day(90), 30),
+            InvitationStatus::Accepted
+        );
+        assert_eq!(
+            InvitationStatus::derive("revoked", sent, day(1), 30),
+            InvitationStatus::Revoked
+        );
         assert!(InvitationStatus::Expired.can_resend() && !InvitationStatus::Expired.can_accept());
         assert!(!InvitationStatus::Accepted.can_revoke());
     }
@@ -185,18 +212,37 @@ mod tests {
         assert_eq!(l, "https://pc.example/invite?partnerId=9a3c&token=abc234");
         assert_eq!(token_from(&l).as_deref(), Some("abc234"));
         assert_eq!(token_from(" ABC234 ").as_deref(), Some("abc234"));
-        assert_eq!(token_from("https://x/?a=1&token=q2#frag").as_deref(), Some("q2"));
+        assert_eq!(
+            token_from("https://x/?a=1&token=q2#frag").as_deref(),
+            Some("q2")
+        );
         assert_eq!(token_from("not a token!"), None);
-        assert_eq!(link("https://pc.example/i?x=1", "t", "k"), "https://pc.example/i?x=1&partnerId=t&token=k");
+        assert_eq!(
+            link("https://pc.example/i?x=1", "t", "k"),
+            "https://pc.example/i?x=1&partnerId=t&token=k"
+        );
     }
 
     #[test]
     fn the_template_fills_subject_and_body() {
-        let v = TemplateValues { provider: "P", provider_partner_id: "1", link: "L", support_email: "e", support_phone: "p" };
-        let (subject, body) = render("Subject: Hi from {provider}\n\nClick {link} ({provider_partner_id})\n", &v);
+        let v = TemplateValues {
+            provider: "P",
+            provider_partner_id: "1",
+            link: "L",
+            support_email: "e",
+            support_phone: "p",
+        };
+        let (subject, body) = render(
+            "Subject: Hi from {provider}\n\nClick {link} ({provider_partner_id})\n",
+            &v,
+        );
         assert_eq!(subject, "Hi from P");
         assert_eq!(body, "Click L (1)\n");
         assert!(check_body(&body, "L").is_ok());
-        assert!(check_body("Click (1)", "L").unwrap_err().contains("personalized"));
+        assert!(
+            check_body("Click (1)", "L")
+                .unwrap_err()
+                .contains("personalized")
+        );
     }
 }

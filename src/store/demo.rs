@@ -131,7 +131,10 @@ pub fn catalog() -> anyhow::Result<Vec<CatalogOffer>> {
 pub fn seed(store: &mut Store, params: &DemoParams, first_operator: &str) -> anyhow::Result<()> {
     let demo: DemoFile = toml::from_str(DEMO_TOML).context("assets/demo.toml")?;
     let offers = catalog()?;
-    Ok(store.mutate(|tx, _| Ok(Generator::new(tx, params, &demo, &offers).run(first_operator)?))?)
+    Ok(
+        store
+            .mutate(|tx, _| Ok(Generator::new(tx, params, &demo, &offers).run(first_operator)?))?,
+    )
 }
 
 struct Generator<'a> {

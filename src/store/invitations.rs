@@ -2,7 +2,7 @@
 //! acceptance making the reseller an Active partner.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Row, Transaction, params};
+use rusqlite::{OptionalExtension, Row, params};
 
 use super::{CommandResult, Store, audit, db_time, parse_db_time, refuse};
 use crate::domain::ids::{Country, Email, PartnerId, TenantId};
@@ -35,6 +35,7 @@ pub struct InvitationRow {
     pub token: String,
     pub reseller: Option<String>,
     pub resent_count: i64,
+    pub key: super::list::Key,
 }
 
 impl InvitationRow {
@@ -43,16 +44,23 @@ impl InvitationRow {
     }
 }
 
-pub const COLUMNS: &str = "i.id, i.recipient_email, o.upn, i.sent_at, i.status, i.delivery, i.link, i.token,
+pub const COLUMNS: &str =
+    "i.id, i.recipient_email, o.upn, i.sent_at, i.status, i.delivery, i.link, i.token,
                            r.name, i.resent_count";
 pub const FROM: &str = "invitations i JOIN operators o ON o.id = i.sent_by LEFT JOIN resellers r ON r.id = i.reseller_id";
 
+/// A ledger row; its list position is (sent_at, id), newest first.
 pub fn from_row(r: &Row<'_>) -> rusqlite::Result<InvitationRow> {
+    let (id, sent_at): (i64, String) = (r.get(0)?, r.get(3)?);
     Ok(InvitationRow {
-        id: r.get(0)?,
+        id,
+        key: super::list::Key {
+            sort: sent_at.clone(),
+            id,
+        },
         recipient: cleaned(r.get(1)?),
         sent_by: cleaned(r.get(2)?),
-        sent_at: parse_db_time(&r.get::<_, String>(3)?)?,
+        sent_at: parse_db_time(&sent_at)?,
         stored_status: r.get(4)?,
         delivery: Delivery::from_key(&r.get::<_, String>(5)?),
         link: cleaned(r.get(6)?),
@@ -76,13 +84,21 @@ impl Store {
     /// personalized for this provider, and the template filled in. Nothing is written.
     pub fn prepare_invitation(&self, to: &Email) -> CommandResult<InvitationDraft> {
         let provider = self.provider()?;
-        let base = self.settings.invitation_base_url.as_deref().unwrap_or(&provider.invitation_base_url);
+        let base = self
+            .settings
+            .invitation_base_url
+            .as_deref()
+            .unwrap_or(&provider.invitation_base_url);
         let token = loop {
             let mut bytes = [0u8; 20];
-            getrandom::fill(&mut bytes).map_err(|e| super::CommandError::Refused(format!("no OS randomness: {e}")))?;
+            getrandom::fill(&mut bytes)
+                .map_err(|e| super::CommandError::Refused(format!("no OS randomness: {e}")))?;
             let token = invitation::token_from_bytes(bytes);
-            let taken: bool =
-                self.conn.query_row("SELECT EXISTS (SELECT 1 FROM invitations WHERE token = ?1)", [&token], |r| r.get(0))?;
+            let taken: bool = self.conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM invitations WHERE token = ?1)",
+                [&token],
+                |r| r.get(0),
+            )?;
             if !taken {
                 break token;
             }
@@ -98,11 +114,22 @@ impl Store {
                 support_phone: &provider.support_phone,
             },
         );
-        Ok(InvitationDraft { token, link, to: to.to_string(), subject, body })
+        Ok(InvitationDraft {
+            token,
+            link,
+            to: to.to_string(),
+            subject,
+            body,
+        })
     }
 
     /// Done: records the request as Sent. Refused if the body lost the personalized link.
-    pub fn record_invitation(&mut self, draft: &InvitationDraft, delivery: Delivery, at: DateTime<Utc>) -> CommandResult<i64> {
+    pub fn record_invitation(
+        &mut self,
+        draft: &InvitationDraft,
+        delivery: Delivery,
+        at: DateTime<Utc>,
+    ) -> CommandResult<i64> {
         if let Err(why) = invitation::check_body(&draft.body, &draft.link) {
             return refuse(why);
         }
@@ -121,10 +148,35 @@ impl Store {
         })
     }
 
+    /// The stored email of a request, to send it again with the same link.
+    pub fn invitation_draft(&self, id: i64) -> CommandResult<InvitationDraft> {
+        let draft = self
+            .conn
+            .query_row(
+                "SELECT token, link, recipient_email, subject, body FROM invitations WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok(InvitationDraft {
+                        token: r.get(0)?,
+                        link: r.get(1)?,
+                        to: cleaned(r.get(2)?),
+                        subject: cleaned(r.get(3)?),
+                        body: clean_multiline(&r.get::<_, String>(4)?).into_owned(),
+                    })
+                },
+            )
+            .optional()?;
+        draft.map_or_else(|| refuse("That partnership request no longer exists."), Ok)
+    }
+
     pub fn invitation(&self, id: i64) -> CommandResult<InvitationRow> {
         let row = self
             .conn
-            .query_row(&format!("SELECT {COLUMNS} FROM {FROM} WHERE i.id = ?1"), [id], from_row)
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM {FROM} WHERE i.id = ?1"),
+                [id],
+                from_row,
+            )
             .optional()?;
         row.map_or_else(|| refuse("That partnership request no longer exists."), Ok)
     }
@@ -135,17 +187,32 @@ impl Store {
         };
         let row = self
             .conn
-            .query_row(&format!("SELECT {COLUMNS} FROM {FROM} WHERE i.token = ?1"), [&token], from_row)
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM {FROM} WHERE i.token = ?1"),
+                [&token],
+                from_row,
+            )
             .optional()?;
-        row.map_or_else(|| refuse(format!("No partnership request has the token {token}.")), Ok)
+        row.map_or_else(
+            || refuse(format!("No partnership request has the token {token}.")),
+            Ok,
+        )
     }
 
     /// Sends a Sent or Expired request again: it is Sent as of now.
-    pub fn resend_invitation(&mut self, id: i64, delivery: Delivery, at: DateTime<Utc>) -> CommandResult<()> {
+    pub fn resend_invitation(
+        &mut self,
+        id: i64,
+        delivery: Delivery,
+        at: DateTime<Utc>,
+    ) -> CommandResult<()> {
         let row = self.invitation(id)?;
         let status = row.status(at, self.settings.invitation_expiry_days);
         if !status.can_resend() {
-            return refuse(format!("This request is {}: it can't be sent again. Request a new partnership instead.", status.label()));
+            return refuse(format!(
+                "This request is {}: it can't be sent again. Request a new partnership instead.",
+                status.label()
+            ));
         }
         self.mutate(|tx, by| {
             tx.execute(
@@ -162,7 +229,10 @@ impl Store {
         let row = self.invitation(id)?;
         let status = row.status(at, self.settings.invitation_expiry_days);
         if !status.can_revoke() {
-            return refuse(format!("This request is {}: there is nothing to revoke.", status.label()));
+            return refuse(format!(
+                "This request is {}: there is nothing to revoke.",
+                status.label()
+            ));
         }
         self.mutate(|tx, by| {
             tx.execute(
@@ -176,30 +246,53 @@ impl Store {
 
     /// Records that the reseller accepted the request with this token (or link): the request
     /// becomes Accepted and the reseller an Active partner. Returns the reseller's id.
-    pub fn accept_invitation(&mut self, token_or_link: &str, a: &Acceptance, at: DateTime<Utc>) -> CommandResult<i64> {
+    pub fn accept_invitation(
+        &mut self,
+        token_or_link: &str,
+        a: &Acceptance,
+        at: DateTime<Utc>,
+    ) -> CommandResult<i64> {
         let row = self.invitation_by_token(token_or_link)?;
         self.accept(row, a, at)
     }
 
-    pub fn accept_invitation_id(&mut self, id: i64, a: &Acceptance, at: DateTime<Utc>) -> CommandResult<i64> {
+    pub fn accept_invitation_id(
+        &mut self,
+        id: i64,
+        a: &Acceptance,
+        at: DateTime<Utc>,
+    ) -> CommandResult<i64> {
         let row = self.invitation(id)?;
         self.accept(row, a, at)
     }
 
-    fn accept(&mut self, row: InvitationRow, a: &Acceptance, at: DateTime<Utc>) -> CommandResult<i64> {
+    fn accept(
+        &mut self,
+        row: InvitationRow,
+        a: &Acceptance,
+        at: DateTime<Utc>,
+    ) -> CommandResult<i64> {
         let status = row.status(at, self.settings.invitation_expiry_days);
         if !status.can_accept() {
             let why = match status {
-                InvitationStatus::Expired => "It expired: send it again from the Invitations list, then record the acceptance.",
+                InvitationStatus::Expired => {
+                    "It expired: send it again from the Invitations list, then record the acceptance."
+                }
                 InvitationStatus::Revoked => "It was revoked: request a new partnership.",
                 _ => "It was already accepted.",
             };
-            return refuse(format!("This partnership request is {}. {why}", status.label().to_lowercase()));
+            return refuse(format!(
+                "This partnership request is {}. {why}",
+                status.label().to_lowercase()
+            ));
         }
-        let name = crate::domain::ids::company_name(&a.name).map_err(super::CommandError::Refused)?;
+        let name =
+            crate::domain::ids::company_name(&a.name).map_err(super::CommandError::Refused)?;
         let provider = self.provider()?;
         if a.partner_id.as_str() == provider.partner_id {
-            return refuse("That is your own PartnerID: a reseller's PartnerID is never the indirect provider's (error 2072).");
+            return refuse(
+                "That is your own PartnerID: a reseller's PartnerID is never the indirect provider's (error 2072).",
+            );
         }
         self.mutate(|tx, by| {
             let clash: Option<String> = tx
@@ -263,12 +356,10 @@ impl Store {
 
     /// Every request, newest first, for the CLI.
     pub fn all_invitations(&self) -> CommandResult<Vec<InvitationRow>> {
-        let mut stmt = self.conn.prepare(&format!("SELECT {COLUMNS} FROM {FROM} ORDER BY i.sent_at DESC, i.id DESC"))?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM {FROM} ORDER BY i.sent_at DESC, i.id DESC"
+        ))?;
         let rows = stmt.query_map([], from_row)?.collect::<Result<_, _>>()?;
         Ok(rows)
     }
-}
-
-pub fn token_exists(tx: &Transaction<'_>, token: &str) -> rusqlite::Result<bool> {
-    tx.query_row("SELECT EXISTS (SELECT 1 FROM invitations WHERE token = ?1)", [token], |r| r.get(0))
 }

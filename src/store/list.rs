@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Row, ToSql};
 
+use super::invitations::{self, InvitationRow};
 use super::{operators, parse_db_time};
 use crate::domain::text::cleaned;
 
@@ -23,11 +24,41 @@ pub enum Anchor {
     Before(Key),
 }
 
-/// What narrows a list: a "starts with" search (case-insensitive) and, for customers, a reseller.
+/// What narrows and orders a list: a "starts with" search (case-insensitive); for customers, a
+/// reseller; for resellers, whether removed partnerships show and the sort column.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {
     pub search: String,
     pub reseller_id: Option<i64>,
+    pub include_removed: bool,
+    pub sort: Sort,
+}
+
+/// The sort column of the Indirect resellers list (other lists have one order).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Sort {
+    #[default]
+    Name,
+    PartnerId,
+    Since,
+}
+
+impl Sort {
+    pub fn next(self) -> Sort {
+        match self {
+            Sort::Name => Sort::PartnerId,
+            Sort::PartnerId => Sort::Since,
+            Sort::Since => Sort::Name,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Sort::Name => "Name",
+            Sort::PartnerId => "PartnerID",
+            Sort::Since => "Since (newest first)",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,12 +81,15 @@ pub struct Page<R> {
 
 /// A row type that can be listed.
 pub trait Listed: Sized {
-    const SPEC: ListSpec;
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self>;
+    /// The SQL for this filter (the sort column may depend on it).
+    fn spec(filter: &Filter) -> ListSpec;
+    /// Builds a row from the spec's columns; `key` is its position, read from the sort columns.
+    fn from_row(r: &Row<'_>, key: Key) -> rusqlite::Result<Self>;
     fn key(&self) -> Key;
 }
 
 /// The SQL of one list. Every part is a constant of this module, never user text.
+#[derive(Debug, Clone, Copy)]
 pub struct ListSpec {
     pub columns: &'static str,
     /// `FROM` clause with joins; the first table carries the filters.
@@ -131,13 +165,14 @@ pub fn page_sql(spec: &ListSpec, req: &PageRequest) -> (String, Vec<Box<dyn ToSq
     }
     let dir = if ascending { "ASC" } else { "DESC" };
     let limit = sql.push(req.limit as i64 + 1);
+    // The sort value and id come last: they are the row's key.
     sql.text = format!(
-        "SELECT {} FROM {} WHERE {} ORDER BY {} {dir}, {} {dir} LIMIT {limit}",
+        "SELECT {}, {sort}, {id} FROM {} WHERE {} ORDER BY {sort} {dir}, {id} {dir} LIMIT {limit}",
         spec.columns,
         spec.from,
         clauses.join(" AND "),
-        spec.sort,
-        spec.id
+        sort = spec.sort,
+        id = spec.id
     );
     (sql.text, sql.params)
 }
@@ -158,12 +193,19 @@ pub fn count_sql(spec: &ListSpec, filter: &Filter) -> (String, Vec<Box<dyn ToSql
 }
 
 pub fn fetch_page<R: Listed>(conn: &Connection, req: &PageRequest) -> rusqlite::Result<Page<R>> {
-    let spec = &R::SPEC;
+    let spec = &R::spec(&req.filter);
     let (text, params) = page_sql(spec, req);
     let mut stmt = conn.prepare_cached(&text)?;
+    let n = stmt.column_count();
     let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
     let mut rows: Vec<R> = stmt
-        .query_map(refs.as_slice(), R::from_row)?
+        .query_map(refs.as_slice(), |r| {
+            let key = Key {
+                sort: r.get(n - 2)?,
+                id: r.get(n - 1)?,
+            };
+            R::from_row(r, key)
+        })?
         .collect::<Result<_, _>>()?;
     let more = rows.len() > req.limit;
     rows.truncate(req.limit);
@@ -207,7 +249,9 @@ pub struct ResellerRow {
     pub por_valid: bool,
     pub customers: i64,
     pub since: DateTime<Utc>,
-    /// Position in the list, from the stored (not the cleaned) name so paging never skips rows.
+    /// When the partnership was removed (only listed with `Filter::include_removed`).
+    pub removed_at: Option<DateTime<Utc>>,
+    /// Position in the list, from the stored (not the cleaned) values so paging never skips rows.
     pub key: Key,
 }
 
@@ -220,36 +264,54 @@ impl ResellerRow {
             (true, false) => Some("POR not valid"),
         }
     }
+
+    pub fn is_active(&self) -> bool {
+        self.removed_at.is_none()
+    }
 }
 
-impl Listed for ResellerRow {
-    const SPEC: ListSpec = ListSpec {
-        columns: "r.id, r.name, r.partner_id, r.location, r.mpa_signed, r.por_valid,
-                  (SELECT count(*) FROM customers c WHERE c.reseller_id = r.id), r.established_at",
-        from: "resellers r",
-        scope: "r.state = 'active'",
-        sort: "r.name",
-        id: "r.id",
-        search: &["r.name", "r.partner_id"],
-        reseller: None,
-        descending: false,
-    };
+pub const RESELLER_COLUMNS: &str =
+    "r.id, r.name, r.partner_id, r.location, r.mpa_signed, r.por_valid,
+    (SELECT count(*) FROM customers c WHERE c.reseller_id = r.id), r.established_at, r.removed_at";
 
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
-        let (id, raw_name): (i64, String) = (r.get(0)?, r.get(1)?);
-        Ok(ResellerRow {
-            id,
-            key: Key {
-                sort: raw_name.clone(),
-                id,
+impl Listed for ResellerRow {
+    fn spec(filter: &Filter) -> ListSpec {
+        let (sort, descending) = match filter.sort {
+            Sort::Name => ("r.name", false),
+            Sort::PartnerId => ("r.partner_id", false),
+            Sort::Since => ("r.established_at", true),
+        };
+        ListSpec {
+            columns: RESELLER_COLUMNS,
+            from: "resellers r",
+            scope: if filter.include_removed {
+                "1"
+            } else {
+                "r.state = 'active'"
             },
-            name: cleaned(raw_name),
+            sort,
+            id: "r.id",
+            search: &["r.name", "r.partner_id"],
+            reseller: None,
+            descending,
+        }
+    }
+
+    fn from_row(r: &Row<'_>, key: Key) -> rusqlite::Result<Self> {
+        Ok(ResellerRow {
+            id: r.get(0)?,
+            name: cleaned(r.get(1)?),
             partner_id: cleaned(r.get(2)?),
             location: cleaned(r.get(3)?),
             mpa_signed: r.get(4)?,
             por_valid: r.get(5)?,
             customers: r.get(6)?,
             since: parse_db_time(&r.get::<_, String>(7)?)?,
+            removed_at: r
+                .get::<_, Option<String>>(8)?
+                .map(|t| parse_db_time(&t))
+                .transpose()?,
+            key,
         })
     }
 
@@ -271,31 +333,29 @@ pub struct CustomerRow {
 }
 
 impl Listed for CustomerRow {
-    const SPEC: ListSpec = ListSpec {
-        columns: "c.id, c.company_name, c.domain, c.tenant_id, r.name,
-                  (SELECT count(*) FROM subscriptions s WHERE s.customer_id = c.id)",
-        from: "customers c LEFT JOIN resellers r ON r.id = c.reseller_id",
-        scope: "1",
-        sort: "c.company_name",
-        id: "c.id",
-        search: &["c.company_name", "c.domain", "c.tenant_id"],
-        reseller: Some("c.reseller_id"),
-        descending: false,
-    };
+    fn spec(_: &Filter) -> ListSpec {
+        ListSpec {
+            columns: "c.id, c.company_name, c.domain, c.tenant_id, r.name,
+                      (SELECT count(*) FROM subscriptions s WHERE s.customer_id = c.id)",
+            from: "customers c LEFT JOIN resellers r ON r.id = c.reseller_id",
+            scope: "1",
+            sort: "c.company_name",
+            id: "c.id",
+            search: &["c.company_name", "c.domain", "c.tenant_id"],
+            reseller: Some("c.reseller_id"),
+            descending: false,
+        }
+    }
 
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
-        let (id, raw_name): (i64, String) = (r.get(0)?, r.get(1)?);
+    fn from_row(r: &Row<'_>, key: Key) -> rusqlite::Result<Self> {
         Ok(CustomerRow {
-            id,
-            key: Key {
-                sort: raw_name.clone(),
-                id,
-            },
-            company_name: cleaned(raw_name),
+            id: r.get(0)?,
+            company_name: cleaned(r.get(1)?),
             domain: cleaned(r.get(2)?),
             tenant_id: cleaned(r.get(3)?),
             reseller: r.get::<_, Option<String>>(4)?.map(cleaned),
             subscriptions: r.get(5)?,
+            key,
         })
     }
 
@@ -318,28 +378,29 @@ pub struct ActivityRow {
 }
 
 impl Listed for ActivityRow {
-    const SPEC: ListSpec = ListSpec {
-        columns: "a.id, a.at, a.operator, a.action, a.target, a.before, a.after",
-        from: "audit_log a",
-        scope: "1",
-        sort: "a.at",
-        id: "a.id",
-        search: &["a.operator", "a.action", "a.target"],
-        reseller: None,
-        descending: true,
-    };
+    fn spec(_: &Filter) -> ListSpec {
+        ListSpec {
+            columns: "a.id, a.at, a.operator, a.action, a.target, a.before, a.after",
+            from: "audit_log a",
+            scope: "1",
+            sort: "a.at",
+            id: "a.id",
+            search: &["a.operator", "a.action", "a.target"],
+            reseller: None,
+            descending: true,
+        }
+    }
 
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
-        let (id, at_text): (i64, String) = (r.get(0)?, r.get(1)?);
+    fn from_row(r: &Row<'_>, key: Key) -> rusqlite::Result<Self> {
         Ok(ActivityRow {
-            id,
-            at: parse_db_time(&at_text)?,
+            id: r.get(0)?,
+            at: parse_db_time(&r.get::<_, String>(1)?)?,
             operator: cleaned(r.get(2)?),
             action: cleaned(r.get(3)?),
             target: cleaned(r.get(4)?),
             before: r.get::<_, Option<String>>(5)?.map(cleaned),
             after: r.get::<_, Option<String>>(6)?.map(cleaned),
-            key: Key { sort: at_text, id },
+            key,
         })
     }
 
@@ -349,18 +410,20 @@ impl Listed for ActivityRow {
 }
 
 impl Listed for operators::Operator {
-    const SPEC: ListSpec = ListSpec {
-        columns: operators::COLUMNS,
-        from: "operators o",
-        scope: "1",
-        sort: "o.upn",
-        id: "o.id",
-        search: &["o.upn"],
-        reseller: None,
-        descending: false,
-    };
+    fn spec(_: &Filter) -> ListSpec {
+        ListSpec {
+            columns: operators::COLUMNS,
+            from: "operators o",
+            scope: "1",
+            sort: "o.upn",
+            id: "o.id",
+            search: &["o.upn"],
+            reseller: None,
+            descending: false,
+        }
+    }
 
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(r: &Row<'_>, _: Key) -> rusqlite::Result<Self> {
         operators::from_row(r)
     }
 
@@ -369,5 +432,28 @@ impl Listed for operators::Operator {
             sort: self.upn.clone(),
             id: self.id,
         }
+    }
+}
+
+impl Listed for InvitationRow {
+    fn spec(_: &Filter) -> ListSpec {
+        ListSpec {
+            columns: invitations::COLUMNS,
+            from: invitations::FROM,
+            scope: "1",
+            sort: "i.sent_at",
+            id: "i.id",
+            search: &["i.recipient_email"],
+            reseller: None,
+            descending: true,
+        }
+    }
+
+    fn from_row(r: &Row<'_>, _: Key) -> rusqlite::Result<Self> {
+        invitations::from_row(r)
+    }
+
+    fn key(&self) -> Key {
+        self.key.clone()
     }
 }

@@ -69,7 +69,10 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { invitation_expiry_days: 30, invitation_base_url: None }
+        Settings {
+            invitation_expiry_days: 30,
+            invitation_base_url: None,
+        }
     }
 }
 
@@ -132,11 +135,19 @@ impl Store {
              PRAGMA foreign_keys = ON;",
         )
         .map_err(sqlite)?;
-        let mut store = Store { conn, actor: None, settings: Settings::default() };
+        let mut store = Store {
+            conn,
+            actor: None,
+            settings: Settings::default(),
+        };
         let before = store.schema_version().map_err(sqlite)?;
         // The header said otherwise, but a newer version may sit in the WAL, not yet checkpointed.
         if before > SCHEMA_VERSION {
-            return Err(OpenError::NewerSchema { path: path.to_owned(), found: before, known: SCHEMA_VERSION });
+            return Err(OpenError::NewerSchema {
+                path: path.to_owned(),
+                found: before,
+                known: SCHEMA_VERSION,
+            });
         }
         store.migrate().map_err(sqlite)?;
         let opened = if before == 0 || !store.has_provider().map_err(sqlite)? {
@@ -197,7 +208,9 @@ impl Store {
         &mut self,
         f: impl FnOnce(&Transaction<'_>, Option<&operators::Operator>) -> CommandResult<T>,
     ) -> CommandResult<T> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let value = f(&tx, self.actor.as_ref())?;
         tx.commit()?;
         Ok(value)
@@ -235,14 +248,20 @@ pub fn inspect_existing(path: &Path) -> Result<(), OpenError> {
     if file.read_exact(&mut header).is_err() || &header[..16] != b"SQLite format 3\0" {
         return Err(OpenError::NotSqlite(path.to_owned()));
     }
-    let be = |at: usize| i32::from_be_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]]);
+    let be = |at: usize| {
+        i32::from_be_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]])
+    };
     let (schema_cookie, version, application_id) = (be(40), be(60), be(68));
     let empty = schema_cookie == 0 && version == 0 && application_id == 0;
     if application_id != APPLICATION_ID && !empty {
         return Err(OpenError::ForeignDatabase(path.to_owned()));
     }
     if version > SCHEMA_VERSION {
-        return Err(OpenError::NewerSchema { path: path.to_owned(), found: version, known: SCHEMA_VERSION });
+        return Err(OpenError::NewerSchema {
+            path: path.to_owned(),
+            found: version,
+            known: SCHEMA_VERSION,
+        });
     }
     Ok(())
 }

@@ -3,7 +3,6 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
-use super::list::ResellerRow;
 use super::{CommandResult, Store, audit, db_time, parse_db_time, refuse};
 use crate::domain::text::cleaned;
 
@@ -41,23 +40,57 @@ impl Store {
                     (SELECT count(*) FROM subscriptions WHERE reseller_id = ?1),
                     (SELECT count(*) FROM subscriptions WHERE support_reseller_id = ?1)",
             [reseller_id],
-            |r| Ok(RemovalImpact { customers: r.get(0)?, partner_of_record: r.get(1)?, support_contact: r.get(2)? }),
+            |r| {
+                Ok(RemovalImpact {
+                    customers: r.get(0)?,
+                    partner_of_record: r.get(1)?,
+                    support_contact: r.get(2)?,
+                })
+            },
         )?)
+    }
+
+    /// The name of the active reseller with this PartnerID, if any.
+    pub fn active_reseller_name(&self, partner_id: &str) -> CommandResult<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT name FROM resellers WHERE partner_id = ?1 AND state = 'active'",
+                [partner_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .map(cleaned))
     }
 
     /// The active reseller with this PartnerID.
     pub fn active_reseller_id(&self, partner_id: &str) -> CommandResult<i64> {
         let id = self
             .conn
-            .query_row("SELECT id FROM resellers WHERE partner_id = ?1 AND state = 'active'", [partner_id], |r| r.get(0))
+            .query_row(
+                "SELECT id FROM resellers WHERE partner_id = ?1 AND state = 'active'",
+                [partner_id],
+                |r| r.get(0),
+            )
             .optional()?;
-        id.map_or_else(|| refuse(format!("No active indirect reseller has PartnerID {partner_id}.")), Ok)
+        id.map_or_else(
+            || {
+                refuse(format!(
+                    "No active indirect reseller has PartnerID {partner_id}."
+                ))
+            },
+            Ok,
+        )
     }
 
     /// Removes the partnership: the reseller leaves the list. Its customers keep their
     /// association, subscriptions keep their partner of record and support contact, delegated
     /// admin privileges are unchanged: nothing else is touched.
-    pub fn remove_partnership(&mut self, reseller_id: i64, at: DateTime<Utc>) -> CommandResult<RemovalImpact> {
+    pub fn remove_partnership(
+        &mut self,
+        reseller_id: i64,
+        at: DateTime<Utc>,
+    ) -> CommandResult<RemovalImpact> {
         let impact = self.removal_impact(reseller_id)?;
         self.mutate(|tx, by| {
             let found: Option<(String, String, String)> = tx
@@ -91,7 +124,13 @@ impl Store {
 
     /// Records the reseller's compliance: MPA signed for its region, PartnerID valid as partner
     /// of record. Orders refuse to credit a reseller that fails either.
-    pub fn set_compliance(&mut self, reseller_id: i64, mpa_signed: bool, por_valid: bool, at: DateTime<Utc>) -> CommandResult<()> {
+    pub fn set_compliance(
+        &mut self,
+        reseller_id: i64,
+        mpa_signed: bool,
+        por_valid: bool,
+        at: DateTime<Utc>,
+    ) -> CommandResult<()> {
         self.mutate(|tx, by| {
             let found: Option<(String, bool, bool)> = tx
                 .query_row("SELECT name, mpa_signed, por_valid FROM resellers WHERE id = ?1 AND state = 'active'", [reseller_id], |r| {
@@ -113,16 +152,6 @@ impl Store {
         })
     }
 
-    pub fn reseller_row(&self, reseller_id: i64) -> CommandResult<ResellerRow> {
-        use super::list::Listed;
-        let spec = &ResellerRow::SPEC;
-        let row = self
-            .conn
-            .query_row(&format!("SELECT {} FROM {} WHERE r.id = ?1", spec.columns, spec.from), [reseller_id], ResellerRow::from_row)
-            .optional()?;
-        row.map_or_else(|| refuse("That reseller no longer exists."), Ok)
-    }
-
     /// Every reseller by name, for the CLI; removed ones only with `all`.
     pub fn all_resellers(&self, all: bool) -> CommandResult<Vec<ResellerRecord>> {
         let mut stmt = self.conn.prepare(
@@ -142,7 +171,10 @@ impl Store {
                     por_valid: r.get(6)?,
                     customers: r.get(7)?,
                     since: parse_db_time(&r.get::<_, String>(8)?)?,
-                    removed_at: r.get::<_, Option<String>>(9)?.map(|t| parse_db_time(&t)).transpose()?,
+                    removed_at: r
+                        .get::<_, Option<String>>(9)?
+                        .map(|t| parse_db_time(&t))
+                        .transpose()?,
                 })
             })?
             .collect::<Result<_, _>>()?;

@@ -5,10 +5,16 @@
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::JoinHandle;
 
-use super::Store;
+use chrono::{DateTime, Utc};
+
+use super::invitations::{Acceptance, InvitationDraft, InvitationRow};
 use super::list::{ActivityRow, CustomerRow, Listed, Page, PageRequest, ResellerRow, fetch_page};
 use super::operators::Operator;
 use super::provider::ProviderProfile;
+use super::resellers::RemovalImpact;
+use super::{CommandError, CommandResult, Store};
+use crate::domain::ids::Email;
+use crate::domain::invitation::Delivery;
 
 /// The lists the UI pages through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -17,9 +23,10 @@ pub enum ListId {
     Customers,
     Activity,
     Users,
+    Invitations,
 }
 
-/// A request to the store.
+/// A request to the store. Mutations carry the time they happen at (the UI's clock).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DbCmd {
     LoadProvider,
@@ -27,6 +34,50 @@ pub enum DbCmd {
         list: ListId,
         seq: u64,
         req: PageRequest,
+    },
+    /// Drafts a partnership request to this (valid) address; writes nothing.
+    PrepareInvitation {
+        to: Email,
+    },
+    /// The stored email of a request, to send it again.
+    LoadInvitationDraft {
+        id: i64,
+    },
+    /// Done: records the request as Sent, or as sent again (`resend_of`).
+    RecordInvitation {
+        draft: Box<InvitationDraft>,
+        delivery: Delivery,
+        resend_of: Option<i64>,
+        at: DateTime<Utc>,
+    },
+    RevokeInvitation {
+        id: i64,
+        at: DateTime<Utc>,
+    },
+    AcceptInvitation {
+        id: i64,
+        acceptance: Box<Acceptance>,
+        at: DateTime<Utc>,
+    },
+    /// Which active reseller, if any, already has this PartnerID (checked as the operator types).
+    CheckPartnerId {
+        seq: u64,
+        partner_id: String,
+    },
+    RemovalImpact {
+        reseller_id: i64,
+        name: String,
+    },
+    RemovePartnership {
+        reseller_id: i64,
+        name: String,
+        at: DateTime<Utc>,
+    },
+    SetCompliance {
+        reseller_id: i64,
+        mpa_signed: bool,
+        por_valid: bool,
+        at: DateTime<Utc>,
     },
 }
 
@@ -37,6 +88,7 @@ pub enum AnyPage {
     Customers(Page<CustomerRow>),
     Activity(Page<ActivityRow>),
     Users(Page<Operator>),
+    Invitations(Page<InvitationRow>),
 }
 
 /// The store's answer to a [`DbCmd`].
@@ -47,6 +99,30 @@ pub enum DbReply {
         list: ListId,
         seq: u64,
         page: AnyPage,
+    },
+    Draft {
+        draft: Box<InvitationDraft>,
+        resend_of: Option<i64>,
+    },
+    PartnerIdOwner {
+        seq: u64,
+        partner_id: String,
+        owner: Option<String>,
+    },
+    Impact {
+        reseller_id: i64,
+        name: String,
+        impact: RemovalImpact,
+    },
+    /// A mutation was committed: say so, and reload these lists.
+    Done {
+        message: String,
+        reload: Vec<ListId>,
+    },
+    /// A rule refused the command; nothing changed. The message says why, in words.
+    Refused {
+        what: String,
+        message: String,
     },
     /// The command failed. `what` says which task, in words for the error modal.
     Failed {
@@ -89,7 +165,7 @@ impl Worker {
     }
 }
 
-fn serve(store: Store, rx: Receiver<DbCmd>, reply: impl Fn(DbReply)) {
+fn serve(mut store: Store, rx: Receiver<DbCmd>, reply: impl Fn(DbReply)) {
     while let Ok(first) = rx.recv() {
         // Take everything queued, and keep only the newest page request of each list: while
         // someone types a search, the pages for the letters already replaced are never run.
@@ -105,27 +181,125 @@ fn serve(store: Store, rx: Receiver<DbCmd>, reply: impl Fn(DbReply)) {
         }
         for (cmd, skip) in batch.into_iter().zip(superseded) {
             if !skip {
-                reply(execute(&store, cmd));
+                reply(execute(&mut store, cmd));
             }
         }
     }
 }
 
-/// Runs one command. Public so tests and the CLI can use the store the same way the UI does.
-pub fn execute(store: &Store, cmd: DbCmd) -> DbReply {
-    let result = match &cmd {
-        DbCmd::LoadProvider => store.provider().map(|p| DbReply::Provider(Box::new(p))),
-        DbCmd::Page { list, seq, req } => page(store, *list, req).map(|page| DbReply::Page {
-            list: *list,
-            seq: *seq,
-            page,
-        }),
-    };
-    result.unwrap_or_else(|e| {
-        tracing::error!(?cmd, error = %e, "store command failed");
-        DbReply::Failed {
-            what: describe(&cmd),
-            message: e.to_string(),
+/// Runs one command. Public so tests can drive the store exactly as the UI does.
+pub fn execute(store: &mut Store, cmd: DbCmd) -> DbReply {
+    let what = describe(&cmd);
+    match run(store, cmd) {
+        Ok(reply) => reply,
+        Err(CommandError::Refused(message)) => DbReply::Refused { what, message },
+        Err(CommandError::Db(e)) => {
+            tracing::error!(task = %what, error = %e, "store command failed");
+            DbReply::Failed {
+                what,
+                message: e.to_string(),
+            }
+        }
+    }
+}
+
+fn done(message: String, reload: &[ListId]) -> DbReply {
+    DbReply::Done {
+        message,
+        reload: reload.to_vec(),
+    }
+}
+
+fn run(store: &mut Store, cmd: DbCmd) -> CommandResult<DbReply> {
+    use ListId::{Activity, Customers, Invitations, Resellers};
+    Ok(match cmd {
+        DbCmd::LoadProvider => DbReply::Provider(Box::new(store.provider()?)),
+        DbCmd::Page { list, seq, req } => DbReply::Page {
+            list,
+            seq,
+            page: page(store, list, &req)?,
+        },
+        DbCmd::PrepareInvitation { to } => DbReply::Draft {
+            draft: Box::new(store.prepare_invitation(&to)?),
+            resend_of: None,
+        },
+        DbCmd::LoadInvitationDraft { id } => DbReply::Draft {
+            draft: Box::new(store.invitation_draft(id)?),
+            resend_of: Some(id),
+        },
+        DbCmd::RecordInvitation {
+            draft,
+            delivery,
+            resend_of: None,
+            at,
+        } => {
+            store.record_invitation(&draft, delivery, at)?;
+            done(
+                format!("Partnership request to {} recorded as Sent", draft.to),
+                &[Invitations, Activity],
+            )
+        }
+        DbCmd::RecordInvitation {
+            draft,
+            delivery,
+            resend_of: Some(id),
+            at,
+        } => {
+            store.resend_invitation(id, delivery, at)?;
+            done(
+                format!("Partnership request to {} sent again", draft.to),
+                &[Invitations, Activity],
+            )
+        }
+        DbCmd::RevokeInvitation { id, at } => {
+            store.revoke_invitation(id, at)?;
+            done(
+                "Partnership request revoked".into(),
+                &[Invitations, Activity],
+            )
+        }
+        DbCmd::AcceptInvitation { id, acceptance, at } => {
+            store.accept_invitation_id(id, &acceptance, at)?;
+            done(
+                format!(
+                    "{} is now an active indirect reseller",
+                    acceptance.name.trim()
+                ),
+                &[Invitations, Resellers, Activity],
+            )
+        }
+        DbCmd::CheckPartnerId { seq, partner_id } => {
+            let owner = store.active_reseller_name(&partner_id)?;
+            DbReply::PartnerIdOwner {
+                seq,
+                partner_id,
+                owner,
+            }
+        }
+        DbCmd::RemovalImpact { reseller_id, name } => DbReply::Impact {
+            reseller_id,
+            name,
+            impact: store.removal_impact(reseller_id)?,
+        },
+        DbCmd::RemovePartnership {
+            reseller_id,
+            name,
+            at,
+        } => {
+            store.remove_partnership(reseller_id, at)?;
+            done(
+                format!("Partnership with {name} removed"),
+                &[Resellers, Customers, Activity],
+            )
+        }
+        DbCmd::SetCompliance {
+            reseller_id,
+            mpa_signed,
+            por_valid,
+            at,
+        } => {
+            store.set_compliance(reseller_id, mpa_signed, por_valid, at)?;
+            done("Compliance saved".into(), &[Resellers, Activity])
         }
     })
 }
@@ -139,9 +313,11 @@ fn page(store: &Store, list: ListId, req: &PageRequest) -> rusqlite::Result<AnyP
         ListId::Customers => AnyPage::Customers(get(store, req)?),
         ListId::Activity => AnyPage::Activity(get(store, req)?),
         ListId::Users => AnyPage::Users(get(store, req)?),
+        ListId::Invitations => AnyPage::Invitations(get(store, req)?),
     })
 }
 
+/// The task, in words, for messages.
 fn describe(cmd: &DbCmd) -> String {
     match cmd {
         DbCmd::LoadProvider => "Loading the company profile".into(),
@@ -152,7 +328,18 @@ fn describe(cmd: &DbCmd) -> String {
                 ListId::Customers => "customers",
                 ListId::Activity => "activity log",
                 ListId::Users => "users",
+                ListId::Invitations => "partnership requests",
             }
         ),
+        DbCmd::PrepareInvitation { .. } | DbCmd::LoadInvitationDraft { .. } => {
+            "Drafting the partnership request".into()
+        }
+        DbCmd::RecordInvitation { .. } => "Recording the partnership request".into(),
+        DbCmd::RevokeInvitation { .. } => "Revoking the partnership request".into(),
+        DbCmd::AcceptInvitation { .. } => "Recording the acceptance".into(),
+        DbCmd::CheckPartnerId { .. } => "Checking the PartnerID".into(),
+        DbCmd::RemovalImpact { .. } => "Counting what the reseller keeps".into(),
+        DbCmd::RemovePartnership { .. } => "Removing the partnership".into(),
+        DbCmd::SetCompliance { .. } => "Saving compliance".into(),
     }
 }

@@ -92,12 +92,25 @@ pub fn menu(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-/// The keys of the current screen and state, from the keymap.
+/// The keys of the current screen and state, from the keymap. When they do not all fit, the
+/// last ones give way, but `? help` (which lists them all) always shows.
 pub fn footer(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let entries = keymap::footer(state);
+    let width = |(keys, label): &(String, &str)| keys.width() + label.width() + 3;
+    let help = entries.iter().position(|(k, _)| k == "?");
+    let reserved = help.map_or(0, |i| width(&entries[i]));
+    let mut used = 1 + reserved;
     let mut spans = vec![Span::raw(" ")];
-    for (keys, label) in keymap::footer(state) {
-        spans.push(Span::styled(keys, theme.key));
-        spans.push(Span::styled(format!(" {label}  "), theme.dim));
+    for (i, entry) in entries.iter().enumerate() {
+        let is_help = Some(i) == help;
+        if !is_help && used + width(entry) > area.width as usize {
+            continue;
+        }
+        if !is_help {
+            used += width(entry);
+        }
+        spans.push(Span::styled(entry.0.clone(), theme.key));
+        spans.push(Span::styled(format!(" {}  ", entry.1), theme.dim));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -43,6 +43,7 @@ pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame) {
         Screen::CompanyProfile => screens::company_profile::view(state, theme, frame, body),
         Screen::ActivityLog => screens::activity_log::view(state, theme, frame, body),
         Screen::Users => screens::users::view(state, theme, frame, body),
+        Screen::Invitations => screens::invitations::view(state, theme, frame, body),
     }
     chrome::footer(state, theme, frame, footer);
     chrome::toasts(state, theme, frame, body);
@@ -52,6 +53,16 @@ pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame) {
             Modal::Error { title, message } => {
                 widgets::modal::error(title, message, theme, frame, area)
             }
+            Modal::RequestPartnership(form) => {
+                screens::request_partnership::view(form, theme, frame, area)
+            }
+            Modal::DraftEmail(draft) => screens::draft_email::view(draft, theme, frame, area),
+            Modal::RemovePartnership(c) => screens::remove_partnership::view(c, theme, frame, area),
+            Modal::RecordAcceptance(form) => {
+                screens::record_acceptance::view(form, theme, frame, area)
+            }
+            Modal::Compliance(form) => screens::compliance::view(form, theme, frame, area),
+            Modal::Confirm(c) => screens::confirm::view(c, theme, frame, area),
         }
     }
 }

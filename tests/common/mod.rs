@@ -72,8 +72,10 @@ pub struct Harness {
 }
 
 impl Harness {
-    pub fn new(db: TestDb, width: u16, height: u16) -> Harness {
-        let state = AppState::new(db.operator(), now(), width, height);
+    pub fn new(mut db: TestDb, width: u16, height: u16) -> Harness {
+        let operator = db.operator();
+        db.store.act_as(operator.clone());
+        let state = AppState::new(operator, now(), width, height);
         let mut h = Harness {
             db,
             state,
@@ -113,7 +115,7 @@ impl Harness {
         while let Some(effect) = queue.pop_front() {
             self.effects.push(effect.clone());
             if let Effect::Db(cmd) = effect {
-                let reply = execute(&self.db.store, cmd);
+                let reply = execute(&mut self.db.store, cmd);
                 queue.extend(update(&mut self.state, Action::Db(reply)));
             }
         }

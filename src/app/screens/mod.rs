@@ -1,7 +1,15 @@
-//! One model per screen; its view lives in `ui::screens` under the same name.
+//! One model per screen (and per modal), with its update arm; its view lives in `ui::screens`
+//! under the same name.
 
 pub mod activity_log;
 pub mod company_profile;
+pub mod compliance;
+pub mod confirm;
 pub mod customers;
+pub mod draft_email;
+pub mod invitations;
+pub mod record_acceptance;
+pub mod remove_partnership;
+pub mod request_partnership;
 pub mod resellers;
 pub mod users;

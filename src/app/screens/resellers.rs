@@ -1,4 +1,5 @@
-//! Indirect resellers: the active partnerships, by name.
+//! Indirect resellers: the partnerships, by name (or PartnerID, or newest first), with Request a
+//! partnership, View customers, Remove partnership, compliance and the invitations ledger.
 
 use crate::app::list::ListModel;
 use crate::store::list::ResellerRow;

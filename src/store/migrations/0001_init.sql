@@ -48,8 +48,13 @@ CREATE TABLE resellers (
     removed_at     TEXT,
     removed_by     INTEGER REFERENCES operators (id)
 );
+-- One index per sort order of the list, with and without removed partnerships.
 CREATE INDEX resellers_by_state_name ON resellers (state, name, id);
-CREATE INDEX resellers_by_state_partner_id ON resellers (state, partner_id);
+CREATE INDEX resellers_by_state_partner_id ON resellers (state, partner_id, id);
+CREATE INDEX resellers_by_state_since ON resellers (state, established_at, id);
+CREATE INDEX resellers_by_name ON resellers (name, id);
+CREATE INDEX resellers_by_partner_id ON resellers (partner_id, id);
+CREATE INDEX resellers_by_since ON resellers (established_at, id);
 CREATE UNIQUE INDEX resellers_active_partner_id ON resellers (partner_id) WHERE state = 'active';
 
 -- Partnership requests ("Request a partnership"): the ledger Partner Center does not keep.
@@ -57,7 +62,7 @@ CREATE UNIQUE INDEX resellers_active_partner_id ON resellers (partner_id) WHERE 
 CREATE TABLE invitations (
     id              INTEGER PRIMARY KEY,
     token           TEXT NOT NULL UNIQUE,
-    recipient_email TEXT NOT NULL,
+    recipient_email TEXT NOT NULL COLLATE NOCASE,
     subject         TEXT NOT NULL,
     body            TEXT NOT NULL,
     link            TEXT NOT NULL,
@@ -72,6 +77,7 @@ CREATE TABLE invitations (
     revoked_by      INTEGER REFERENCES operators (id)
 );
 CREATE INDEX invitations_by_sent_at ON invitations (sent_at, id);
+CREATE INDEX invitations_by_recipient ON invitations (recipient_email);
 
 -- Customers, with their company and billing profile. The temporary admin password is never stored.
 CREATE TABLE customers (

@@ -26,16 +26,24 @@ pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     if full_id {
         columns[2].width = Constraint::Length(36);
     }
-    let empty = if state.customers.list.filter.search.is_empty() {
+    let empty = if state.customers.reseller_filter.is_some()
+        && state.customers.list.filter.search.is_empty()
+    {
+        "This reseller has no customers yet."
+    } else if state.customers.list.filter.search.is_empty() {
         "No customers yet."
     } else {
         "No company name, domain or Microsoft ID starts with that."
+    };
+    let title = match &state.customers.reseller_filter {
+        Some(name) => format!("Customers · Indirect reseller: {name}"),
+        None => "Customers".to_owned(),
     };
     window_table::render(
         frame,
         area,
         theme,
-        "Customers",
+        &title,
         &state.customers.list,
         &columns,
         empty,

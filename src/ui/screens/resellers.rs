@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Cell;
 
 use crate::app::state::AppState;
+use crate::store::list::Sort;
 use crate::ui::Theme;
 use crate::ui::widgets::window_table::{self, Column, column};
 
@@ -27,43 +28,51 @@ pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     if wide {
         columns[3].width = Constraint::Length(23);
     }
-    let empty = if state.resellers.list.filter.search.is_empty() {
-        "No indirect resellers yet."
+    let filter = &state.resellers.list.filter;
+    let empty = if filter.search.is_empty() {
+        "No indirect resellers yet. Press r to request a partnership."
     } else {
         "No indirect reseller's name or PartnerID starts with that."
     };
-    window_table::render(
-        frame,
-        area,
-        theme,
-        "Indirect resellers",
-        &state.resellers.list,
-        &columns,
-        empty,
-        |r| {
-            let status = match r.compliance_warning() {
-                None => Line::from("Active"),
-                // Narrow: the first word of the reason ("MPA", "POR").
-                Some(why) => {
-                    let why = if wide {
-                        why
-                    } else {
-                        why.split(' ').next().unwrap_or(why)
-                    };
-                    Line::from(vec![
-                        Span::raw("Active "),
-                        Span::styled(format!("⚠ {why}"), theme.warning),
-                    ])
-                }
-            };
-            vec![
-                Cell::from(r.name.clone()),
-                Cell::from(r.partner_id.clone()),
-                Cell::from(r.location.clone()),
-                Cell::from(status),
-                Cell::from(Line::from(r.customers.to_string()).right_aligned()),
-                Cell::from(state.local(r.since).format("%Y-%m-%d").to_string()),
-            ]
-        },
-    );
+    let mut title = "Indirect resellers".to_owned();
+    if filter.sort != Sort::Name {
+        title.push_str(&format!(" · by {}", filter.sort.label()));
+    }
+    if filter.include_removed {
+        title.push_str(" · with removed");
+    }
+    let list = &state.resellers.list;
+    window_table::render(frame, area, theme, &title, list, &columns, empty, |r| {
+        let status = match (r.removed_at, r.compliance_warning()) {
+            (Some(at), _) => {
+                let text = if wide {
+                    format!("Removed {}", state.local(at).format("%Y-%m-%d"))
+                } else {
+                    "Removed".into()
+                };
+                Line::from(Span::styled(text, theme.dim))
+            }
+            (None, None) => Line::from("Active"),
+            // Narrow: the first word of the reason ("MPA", "POR").
+            (None, Some(why)) => {
+                let why = if wide {
+                    why
+                } else {
+                    why.split(' ').next().unwrap_or(why)
+                };
+                Line::from(vec![
+                    Span::raw("Active "),
+                    Span::styled(format!("⚠ {why}"), theme.warning),
+                ])
+            }
+        };
+        vec![
+            Cell::from(r.name.clone()),
+            Cell::from(r.partner_id.clone()),
+            Cell::from(r.location.clone()),
+            Cell::from(status),
+            Cell::from(Line::from(r.customers.to_string()).right_aligned()),
+            Cell::from(state.local(r.since).format("%Y-%m-%d").to_string()),
+        ]
+    });
 }

@@ -45,3 +45,13 @@ pub fn error(title: &str, message: &str, theme: &Theme, frame: &mut Frame, area:
     ]));
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner);
 }
+
+/// "[ Yes ]  [ No ]", the focused one reversed.
+pub fn buttons(yes: &str, no: &str, yes_focused: bool, theme: &Theme) -> Line<'static> {
+    let style = |focused: bool| if focused { theme.selected } else { theme.dim };
+    Line::from(vec![
+        Span::styled(format!("[ {yes} (y) ]"), style(yes_focused)),
+        Span::raw("   "),
+        Span::styled(format!("[ {no} (n) ]"), style(!yes_focused)),
+    ])
+}

@@ -1,0 +1,57 @@
+//! Invitations: Recipient · Sent by · Sent at · Age · Status · Delivery, newest first.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::Span;
+use ratatui::widgets::Cell;
+
+use crate::app::state::AppState;
+use crate::domain::invitation::InvitationStatus;
+use crate::ui::Theme;
+use crate::ui::widgets::window_table::{self, column};
+
+pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let columns = [
+        column("Recipient", Constraint::Fill(3), 0),
+        column("Sent by", Constraint::Fill(2), 90),
+        column("Sent at", Constraint::Length(16), 70),
+        column("Age", Constraint::Length(5), 0),
+        column("Status", Constraint::Length(8), 0),
+        column("Delivery", Constraint::Length(19), 110),
+        column("Reseller", Constraint::Fill(2), 100),
+    ];
+    let title = "Invitations (partnership requests)";
+    let empty = if state.invitations.list.filter.search.is_empty() {
+        "No partnership requests yet. Press r to request a partnership."
+    } else {
+        "No recipient starts with that."
+    };
+    window_table::render(
+        frame,
+        area,
+        theme,
+        title,
+        &state.invitations.list,
+        &columns,
+        empty,
+        |i| {
+            let status = i.status(state.now, state.expiry_days);
+            let style = match status {
+                InvitationStatus::Sent => theme.accent,
+                InvitationStatus::Accepted => ratatui::style::Style::new(),
+                InvitationStatus::Expired => theme.warning,
+                InvitationStatus::Revoked => theme.dim,
+            };
+            let age = (state.now - i.sent_at).num_days().max(0);
+            vec![
+                Cell::from(i.recipient.clone()),
+                Cell::from(i.sent_by.clone()),
+                Cell::from(state.local(i.sent_at).format("%Y-%m-%d %H:%M").to_string()),
+                Cell::from(format!("{age}d")),
+                Cell::from(Span::styled(status.label(), style)),
+                Cell::from(i.delivery.label()),
+                Cell::from(i.reseller.clone().unwrap_or_default()),
+            ]
+        },
+    );
+}
