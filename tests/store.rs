@@ -684,3 +684,30 @@ fn unknown_and_disabled_operators_are_refused_with_advice() {
     let err = db.store.resolve_operator(OPERATOR).unwrap_err().to_string();
     assert!(err.contains("disabled"), "{err}");
 }
+
+#[test]
+fn demo_ids_are_valid_guids() {
+    let db = TestDb::default_demo();
+    let conn = db.store.conn();
+    for sql in [
+        "SELECT tenant_id FROM customers",
+        "SELECT tenant_id FROM resellers",
+        "SELECT subscription_id FROM subscriptions",
+        "SELECT order_id FROM orders",
+    ] {
+        let ids: Vec<String> = conn
+            .prepare(sql)
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(!ids.is_empty());
+        for id in ids {
+            let parsed =
+                twotier::domain::ids::TenantId::parse(&id).unwrap_or_else(|e| panic!("{id}: {e}"));
+            assert_eq!(parsed.as_str(), id);
+            assert_eq!(&id[14..15], "4", "version 4: {id}");
+        }
+    }
+}

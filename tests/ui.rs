@@ -183,3 +183,114 @@ fn no_color_theme_uses_no_colours() {
         assert_eq!(cell.bg, ratatui::style::Color::Reset);
     }
 }
+
+fn open_draft(h: &mut Harness) {
+    h.type_str("r");
+    h.type_str("partners@contoso.example");
+    h.press(KeyCode::Enter);
+}
+
+/// Tokens are random: the snapshot shows a fixed one in their place.
+fn fixed_token(h: &mut Harness) {
+    if let Some(twotier::app::state::Modal::DraftEmail(d)) = h.state.modals.last_mut() {
+        let token = d.draft.token.clone();
+        let fixed = "abcdefghijklmnopqrstuvwxyz234567";
+        d.draft.link = d.draft.link.replace(&token, fixed);
+        d.draft.token = fixed.to_owned();
+        let body = d.body_text().replace(&token, fixed);
+        *d = Box::new(twotier::app::screens::draft_email::DraftEmail::new(
+            twotier::store::invitations::InvitationDraft {
+                body,
+                ..d.draft.clone()
+            },
+            None,
+        ));
+    }
+}
+
+#[test]
+fn request_form_and_draft_email() {
+    let mut h = Harness::new(TestDb::default_demo(), 80, 24);
+    h.type_str("r");
+    h.type_str("partners@contoso");
+    snapshot("request_form_invalid", &h);
+    h.type_str(".example");
+    h.press(KeyCode::Enter);
+    fixed_token(&mut h);
+    snapshot("draft_email_80x24", &h);
+    let mut wide = Harness::new(TestDb::default_demo(), 120, 40);
+    open_draft(&mut wide);
+    fixed_token(&mut wide);
+    snapshot("draft_email_120x40", &wide);
+}
+
+#[test]
+fn draft_email_with_a_broken_link_says_why() {
+    let mut h = Harness::new(TestDb::default_demo(), 100, 30);
+    open_draft(&mut h);
+    fixed_token(&mut h);
+    h.type_str("e");
+    for _ in 0..200 {
+        h.press(KeyCode::Down);
+    }
+    h.press(KeyCode::Esc);
+    if let Some(twotier::app::state::Modal::DraftEmail(d)) = h.state.modals.last_mut() {
+        let body = d
+            .body_text()
+            .replace("token=abcdefghijklmnopqrstuvwxyz234567", "token=changed");
+        *d = Box::new(twotier::app::screens::draft_email::DraftEmail::new(
+            twotier::store::invitations::InvitationDraft {
+                body,
+                ..d.draft.clone()
+            },
+            None,
+        ));
+    }
+    h.press(KeyCode::Enter);
+    snapshot("draft_email_refused", &h);
+    assert!(screen_text(&h.state).contains("must include the personalized link"));
+}
+
+#[test]
+fn remove_partnership_confirmation() {
+    let mut h = Harness::new(TestDb::default_demo(), 100, 30);
+    h.type_str("x");
+    snapshot("remove_partnership_100x30", &h);
+    let text = screen_text(&h.state);
+    assert!(text.contains("Customers associated to the indirect reseller will not be removed."));
+    let mut small = Harness::new(TestDb::default_demo(), 80, 24);
+    small.type_str("x");
+    snapshot("remove_partnership_80x24", &small);
+}
+
+#[test]
+fn invitations_ledger_and_acceptance_form() {
+    let mut h = Harness::new(TestDb::default_demo(), 120, 30);
+    h.type_str("i");
+    snapshot("invitations_120x30", &h);
+    h.type_str("ja");
+    h.type_str("Contoso Partners");
+    h.press(KeyCode::Tab);
+    h.type_str("12345");
+    snapshot("record_acceptance_warning", &h);
+    let mut narrow = Harness::new(TestDb::default_demo(), 60, 16);
+    narrow.type_str("ija");
+    snapshot("record_acceptance_60x16", &narrow);
+}
+
+#[test]
+fn compliance_and_revoke_confirmation() {
+    let mut h = Harness::new(TestDb::default_demo(), 80, 24);
+    h.type_str("c");
+    snapshot("compliance_80x24", &h);
+    let mut h = Harness::new(TestDb::default_demo(), 80, 24);
+    h.type_str("ijx");
+    snapshot("revoke_confirmation", &h);
+}
+
+#[test]
+fn removed_partnerships_show_as_history() {
+    let mut h = Harness::new(TestDb::default_demo(), 120, 24);
+    h.type_str("h");
+    snapshot("resellers_with_removed_120x24", &h);
+}

@@ -102,7 +102,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
                     if let Some(Modal::DraftEmail(draft)) = state.modals.last_mut() {
                         draft.delivery = Some(Delivery::CopiedToClipboard);
                     }
-                    toast(state, format!("Copied to clipboard ({how})"));
+                    toast(state, format!("Copied to clipboard: {how}"));
                 }
                 Err(why) => error(
                     state,

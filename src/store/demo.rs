@@ -179,25 +179,19 @@ impl<'a> Generator<'a> {
         self.start - Days::new(days)
     }
 
+    /// A version-4 GUID from the seeded generator (RFC 9562 layout: version and variant bits set).
     fn guid(&mut self) -> String {
-        let b: [u8; 16] = self.rng.random();
+        let mut b: [u8; 16] = self.rng.random();
+        b[6] = (b[6] & 0x0f) | 0x40;
+        b[8] = (b[8] & 0x3f) | 0x80;
+        let hex = |bytes: &[u8]| bytes.iter().map(|x| format!("{x:02x}")).collect::<String>();
         format!(
-            "{:02x}{:02x}{:02x}{:02x}-{:02x}{:02x}-4{:01x}{:02x}-{:01x}{:01x}{:02x}-{}",
-            b[0],
-            b[1],
-            b[2],
-            b[3],
-            b[4],
-            b[5],
-            b[6] & 0x0f,
-            b[7],
-            8 | (b[8] & 0x3),
-            b[9] & 0x0f,
-            b[10],
-            b[11..16]
-                .iter()
-                .map(|x| format!("{x:02x}"))
-                .collect::<String>()
+            "{}-{}-{}-{}-{}",
+            hex(&b[0..4]),
+            hex(&b[4..6]),
+            hex(&b[6..8]),
+            hex(&b[8..10]),
+            hex(&b[10..16])
         )
     }
 

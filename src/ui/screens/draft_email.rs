@@ -2,8 +2,10 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
+use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use unicode_width::UnicodeWidthStr;
 
 use crate::app::screens::draft_email::DraftEmail;
 use crate::domain::text::clean;
@@ -26,10 +28,13 @@ pub fn view(draft: &DraftEmail, theme: &Theme, frame: &mut Frame, area: Rect) {
         Line::from(Span::styled(title, theme.title)),
         theme,
     );
-    let problem_lines = draft
-        .problem
-        .as_ref()
-        .map_or(0, |p| p.lines().count() as u16 + 1);
+    // Lines the problem takes once wrapped to the box's width.
+    let width = inner.width.max(1) as usize;
+    let problem_lines = draft.problem.as_ref().map_or(0, |p| {
+        p.lines()
+            .map(|l| l.width().div_ceil(width).max(1) as u16)
+            .sum::<u16>()
+    });
     let [to, subject, problem, body, notice, buttons] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
@@ -52,7 +57,7 @@ pub fn view(draft: &DraftEmail, theme: &Theme, frame: &mut Frame, area: Rect) {
     );
     if let Some(p) = &draft.problem {
         frame.render_widget(
-            Paragraph::new(Span::styled(p.clone(), theme.error)).wrap(Wrap { trim: false }),
+            Paragraph::new(Text::styled(p.clone(), theme.error)).wrap(Wrap { trim: false }),
             problem,
         );
     }

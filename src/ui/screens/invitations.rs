@@ -20,7 +20,7 @@ pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
         column("Delivery", Constraint::Length(19), 110),
         column("Reseller", Constraint::Fill(2), 100),
     ];
-    let title = "Invitations (partnership requests)";
+    let title = "Invitations · partnership requests";
     let empty = if state.invitations.list.filter.search.is_empty() {
         "No partnership requests yet. Press r to request a partnership."
     } else {

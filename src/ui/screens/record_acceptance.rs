@@ -13,24 +13,35 @@ use crate::ui::widgets::modal::{centered, frame_box};
 pub fn view(form: &AcceptanceForm, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner = frame_box(
         frame,
-        centered(area, 96, 16),
+        centered(area, 96, 20),
         Line::from(Span::styled(" Record acceptance ", theme.title)),
         theme,
     );
-    let intro = format!(
-        "The reseller invited at {} accepted in Partner Center (\"Authorize indirect provider\"). \
-         Enter its details as they appear there; it then shows as an active indirect reseller.",
-        form.recipient
-    );
-    frame.render_widget(
-        Paragraph::new(Span::styled(intro, theme.dim)).wrap(Wrap { trim: true }),
-        Rect { height: 2, ..inner },
-    );
+    // On a small terminal the fields come first and the introduction goes.
+    let fields_height = FIELD_HEIGHT * form.fields.len() as u16 + 1;
+    let intro_height = if inner.height >= fields_height + 4 {
+        4
+    } else {
+        0
+    };
+    if intro_height > 0 {
+        let intro = format!(
+            "The reseller invited at {} accepted in Partner Center (\"Authorize indirect provider\"). \
+             Enter its details as they appear there; it then shows as an active indirect reseller.",
+            form.recipient
+        );
+        let intro_area = Rect { height: 3, ..inner };
+        frame.render_widget(
+            Paragraph::new(Span::styled(intro, theme.dim)).wrap(Wrap { trim: true }),
+            intro_area,
+        );
+    }
     for (i, field) in form.fields.iter().enumerate() {
-        let y = inner.y + 3 + i as u16 * (FIELD_HEIGHT + 1);
+        let y = inner.y + intro_height + i as u16 * FIELD_HEIGHT;
         if y + FIELD_HEIGHT > inner.bottom() {
             break;
         }
+        let focused = i == form.focus;
         text_field(
             frame,
             Rect {
@@ -39,7 +50,7 @@ pub fn view(form: &AcceptanceForm, theme: &Theme, frame: &mut Frame, area: Rect)
                 ..inner
             },
             field,
-            i == form.focus,
+            focused,
             20,
             theme,
         );

@@ -13,7 +13,7 @@ use crate::ui::widgets::modal::{centered, frame_box};
 pub fn view(form: &RequestForm, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner = frame_box(
         frame,
-        centered(area, 76, 10),
+        centered(area, 76, 12),
         Line::from(Span::styled(" Request a partnership ", theme.title)),
         theme,
     );
@@ -31,7 +31,7 @@ pub fn view(form: &RequestForm, theme: &Theme, frame: &mut Frame, area: Rect) {
     text_field(frame, field, &form.email, true, 18, theme);
     if form.waiting {
         let at = Rect {
-            y: inner.y + 7,
+            y: inner.y + 8,
             height: 1,
             ..inner
         };

@@ -3,18 +3,18 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use crate::app::form::{TextField, Verdict};
 use crate::domain::text::clean;
 use crate::ui::Theme;
 
-/// Lines one field takes: the label and value, then its message.
-pub const FIELD_HEIGHT: u16 = 2;
+/// Lines one field takes: the label and value, then its message (wrapped over two lines).
+pub const FIELD_HEIGHT: u16 = 3;
 
-/// Draws `field` in two lines of `area` (label + value, then the message); puts the cursor in the
-/// value when `focused`.
+/// Draws `field` in `FIELD_HEIGHT` lines of `area` (label + value, then the message); puts the
+/// cursor in the value when `focused`.
 pub fn text_field(
     frame: &mut Frame,
     area: Rect,
@@ -55,11 +55,12 @@ pub fn text_field(
         x: area.x + label_width + 1,
         y: area.y + 1,
         width: area.width.saturating_sub(label_width + 1),
-        height: 1,
+        height: area.height.saturating_sub(1).min(FIELD_HEIGHT - 1),
     };
-    if area.height >= FIELD_HEIGHT {
-        frame.render_widget(Paragraph::new(Line::from(message)), message_area);
-    }
+    frame.render_widget(
+        Paragraph::new(Line::from(message)).wrap(Wrap { trim: true }),
+        message_area,
+    );
     if focused {
         let x = area.x + label_width + 1 + (cursor - skip).min(value.width()) as u16;
         frame.set_cursor_position((x.min(area.right().saturating_sub(1)), area.y));
