@@ -198,13 +198,13 @@ fn fixed_token(h: &mut Harness) {
         d.draft.link = d.draft.link.replace(&token, fixed);
         d.draft.token = fixed.to_owned();
         let body = d.body_text().replace(&token, fixed);
-        *d = Box::new(twotier::app::screens::draft_email::DraftEmail::new(
+        **d = twotier::app::screens::draft_email::DraftEmail::new(
             twotier::store::invitations::InvitationDraft {
                 body,
                 ..d.draft.clone()
             },
             None,
-        ));
+        );
     }
 }
 
@@ -238,13 +238,13 @@ fn draft_email_with_a_broken_link_says_why() {
         let body = d
             .body_text()
             .replace("token=abcdefghijklmnopqrstuvwxyz234567", "token=changed");
-        *d = Box::new(twotier::app::screens::draft_email::DraftEmail::new(
+        **d = twotier::app::screens::draft_email::DraftEmail::new(
             twotier::store::invitations::InvitationDraft {
                 body,
                 ..d.draft.clone()
             },
             None,
-        ));
+        );
     }
     h.press(KeyCode::Enter);
     snapshot("draft_email_refused", &h);
