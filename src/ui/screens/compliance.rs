@@ -5,9 +5,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use crate::app::keymap::Context;
 use crate::app::screens::compliance::ComplianceForm;
 use crate::ui::Theme;
-use crate::ui::widgets::modal::{centered, frame_box};
+use crate::ui::widgets::modal::{centered, frame_box, key_buttons};
 
 pub fn view(form: &ComplianceForm, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner = frame_box(
@@ -48,16 +49,7 @@ pub fn view(form: &ComplianceForm, theme: &Theme, frame: &mut Frame, area: Rect)
             "PartnerID valid as partner of record (validateresellers)",
         ),
         Line::from(""),
-        Line::from(vec![
-            Span::styled("Space", theme.key),
-            Span::raw(" toggle  "),
-            Span::styled("Tab", theme.key),
-            Span::raw(" next  "),
-            Span::styled("Enter", theme.key),
-            Span::raw(" save  "),
-            Span::styled("Esc", theme.key),
-            Span::raw(" cancel"),
-        ]),
+        Line::from(key_buttons(Context::Compliance, theme)),
     ];
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }

@@ -7,10 +7,11 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use unicode_width::UnicodeWidthStr;
 
+use crate::app::keymap::Context;
 use crate::app::screens::draft_email::DraftEmail;
 use crate::domain::text::clean;
 use crate::ui::Theme;
-use crate::ui::widgets::modal::{centered, frame_box};
+use crate::ui::widgets::modal::{centered, frame_box, key_buttons};
 
 pub fn view(draft: &DraftEmail, theme: &Theme, frame: &mut Frame, area: Rect) {
     let title = if draft.resend_of.is_some() {
@@ -93,22 +94,12 @@ pub fn view(draft: &DraftEmail, theme: &Theme, frame: &mut Frame, area: Rect) {
         Some(d) => format!("   ({})", d.label()),
         None => String::new(),
     };
-    let keys = if draft.editing {
-        vec![Span::styled("Esc", theme.key), Span::raw(" stop editing")]
+    let context = if draft.editing {
+        Context::DraftEditing
     } else {
-        vec![
-            Span::styled("o", theme.key),
-            Span::raw(" Open in email   "),
-            Span::styled("c", theme.key),
-            Span::raw(" Copy to clipboard   "),
-            Span::styled("e", theme.key),
-            Span::raw(" edit   "),
-            Span::styled("Enter", theme.key),
-            Span::raw(" Done   "),
-            Span::styled("Esc", theme.key),
-            Span::raw(" discard"),
-            Span::styled(delivered, theme.dim),
-        ]
+        Context::Draft
     };
+    let mut keys = key_buttons(context, theme);
+    keys.push(Span::styled(delivered, theme.dim));
     frame.render_widget(Paragraph::new(Line::from(keys)), buttons);
 }

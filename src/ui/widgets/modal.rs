@@ -5,6 +5,7 @@ use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
+use crate::app::keymap::{self, Context};
 use crate::ui::Theme;
 
 /// A centred rectangle of at most `width`×`height` inside `area`.
@@ -54,4 +55,18 @@ pub fn buttons(yes: &str, no: &str, yes_focused: bool, theme: &Theme) -> Line<'s
         Span::raw("   "),
         Span::styled(format!("[ {no} (n) ]"), style(!yes_focused)),
     ])
+}
+
+/// The keys of a context as a row of buttons ("o Open in email   c Copy to clipboard …"), from
+/// the keymap, so a dialog's buttons never disagree with what the keys do.
+pub fn key_buttons(context: Context, theme: &Theme) -> Vec<Span<'static>> {
+    let mut spans = Vec::new();
+    for b in keymap::bindings(context).iter().filter(|b| b.footer) {
+        if !spans.is_empty() {
+            spans.push(Span::raw("   "));
+        }
+        spans.push(Span::styled(keymap::keys_label(b), theme.key));
+        spans.push(Span::raw(format!(" {}", b.label)));
+    }
+    spans
 }
