@@ -41,6 +41,14 @@ pub enum Command {
     /// Partnership requests: list them, record an acceptance
     #[command(subcommand)]
     Invitations(InvitationsCommand),
+    /// Customers: list them, with their reseller and subscriptions
+    #[command(subcommand)]
+    Customers(CustomersCommand),
+    /// Subscriptions: list them, with partner of record and support contact
+    #[command(subcommand)]
+    Subscriptions(SubscriptionsCommand),
+    /// Export every customer or subscription: CSV as Partner Center's exports, or JSON
+    Export(ExportArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -119,4 +127,64 @@ pub fn files_help(paths: &Paths) -> String {
         paths.config_file.display(),
         paths.log_file.display()
     )
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CustomersCommand {
+    /// List the customers by company name
+    List {
+        /// Only the customers of the indirect reseller (active or removed) with this PartnerID
+        #[arg(long, value_name = "PARTNER_ID")]
+        reseller: Option<String>,
+        /// Only customers whose company name, primary domain or Microsoft ID starts with TEXT
+        /// (any case)
+        #[arg(long, value_name = "TEXT")]
+        search: Option<String>,
+        /// JSON (one array) instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SubscriptionsCommand {
+    /// List the subscriptions, customer by customer
+    List {
+        /// Only this customer's subscriptions: its Microsoft ID (tenant ID) or primary domain
+        #[arg(long, value_name = "ID")]
+        customer: Option<String>,
+        /// Only subscriptions with the reseller (active or removed) with this PartnerID as
+        /// partner of record
+        #[arg(long, value_name = "PARTNER_ID")]
+        reseller: Option<String>,
+        /// JSON (one array) instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// What to export
+    #[arg(value_enum)]
+    pub what: ExportWhat,
+    /// csv: Partner Center's columns, safe to open in a spreadsheet; json: the objects of
+    /// `list --json`
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// Write to FILE (complete, or not at all) instead of stdout
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportWhat {
+    Customers,
+    Subscriptions,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
 }

@@ -7,6 +7,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod export;
 pub mod logging;
 pub mod platform;
 pub mod runtime;
@@ -90,6 +91,15 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
         }
         Some(Command::Invitations(command)) => {
             scripting::invitations(&mut script_store(&db, &operator, &config)?, command)
+        }
+        Some(Command::Customers(command)) => {
+            scripting::customers(&mut script_store(&db, &operator, &config)?, command)
+        }
+        Some(Command::Subscriptions(command)) => {
+            scripting::subscriptions(&mut script_store(&db, &operator, &config)?, command)
+        }
+        Some(Command::Export(args)) => {
+            scripting::export(&mut script_store(&db, &operator, &config)?, args)
         }
     }
 }

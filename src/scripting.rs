@@ -202,3 +202,173 @@ fn print_table(headers: &[&str], rows: &[Vec<String>]) {
         line(row.iter().map(String::as_str).collect());
     }
 }
+
+pub fn customers(store: &mut Store, command: crate::cli::CustomersCommand) -> anyhow::Result<()> {
+    let crate::cli::CustomersCommand::List {
+        reseller,
+        search,
+        json,
+    } = command;
+    let filter = crate::store::export::CustomerFilter {
+        reseller_partner_id: reseller,
+        search,
+    };
+    to_stdout(|out| {
+        if json {
+            crate::export::write_customers(store, &filter, crate::export::Format::Json, out)?;
+            return Ok(());
+        }
+        let mut table = Vec::new();
+        store.for_each_customer(&filter, |c| {
+            table.push(vec![
+                c.company_name.clone(),
+                c.primary_domain.clone(),
+                c.microsoft_id.clone(),
+                c.reseller.clone().unwrap_or_else(|| "Direct".to_owned()),
+                c.subscriptions.to_string(),
+            ]);
+            Ok(())
+        })?;
+        let headers = [
+            "Company name",
+            "Primary domain",
+            "Microsoft ID",
+            "Reseller",
+            "Subscriptions",
+        ];
+        Ok(write_table(out, &headers, &table)?)
+    })
+}
+
+pub fn subscriptions(
+    store: &mut Store,
+    command: crate::cli::SubscriptionsCommand,
+) -> anyhow::Result<()> {
+    let crate::cli::SubscriptionsCommand::List {
+        customer,
+        reseller,
+        json,
+    } = command;
+    let filter = crate::store::export::SubscriptionFilter {
+        customer_id: customer
+            .map(|key| store.customer_id_by_key(&key).map_err(refused))
+            .transpose()?,
+        reseller_partner_id: reseller,
+    };
+    to_stdout(|out| {
+        if json {
+            crate::export::write_subscriptions(store, &filter, crate::export::Format::Json, out)?;
+            return Ok(());
+        }
+        let mut table = Vec::new();
+        store.for_each_subscription(&filter, |s| {
+            table.push(vec![
+                s.subscription_id.clone(),
+                s.subscription.clone(),
+                s.customer.clone(),
+                s.quantity.to_string(),
+                crate::export::status_label(&s.status).to_owned(),
+                s.reseller.clone().unwrap_or_else(|| "Direct".to_owned()),
+                s.support_contact.clone(),
+            ]);
+            Ok(())
+        })?;
+        let headers = [
+            "Subscription ID",
+            "Subscription",
+            "Customer",
+            "Quantity",
+            "Status",
+            "Reseller",
+            "Support contact",
+        ];
+        Ok(write_table(out, &headers, &table)?)
+    })
+}
+
+/// `twotier export`: streamed row by row to stdout, or to a file that is complete or absent.
+pub fn export(store: &mut Store, args: crate::cli::ExportArgs) -> anyhow::Result<()> {
+    use crate::cli::{ExportFormat, ExportWhat};
+    use crate::export::{Format, write_customers, write_subscriptions};
+    let format = match args.format {
+        ExportFormat::Csv => Format::Csv,
+        ExportFormat::Json => Format::Json,
+    };
+    let store = &*store;
+    let write = |out: &mut dyn std::io::Write| match args.what {
+        ExportWhat::Customers => write_customers(store, &Default::default(), format, out),
+        ExportWhat::Subscriptions => write_subscriptions(store, &Default::default(), format, out),
+    };
+    let Some(path) = &args.out else {
+        return to_stdout(|out| write(out).map(drop));
+    };
+    let n = crate::export::write_atomically(path, |out| write(out))?;
+    let noun = match (args.what, n) {
+        (ExportWhat::Customers, 1) => "customer",
+        (ExportWhat::Customers, _) => "customers",
+        (ExportWhat::Subscriptions, 1) => "subscription",
+        (ExportWhat::Subscriptions, _) => "subscriptions",
+    };
+    eprintln!(
+        "Exported {n} {noun} to {}",
+        crate::domain::text::clean(&path.display().to_string())
+    );
+    Ok(())
+}
+
+/// Runs `write` on a buffered stdout. A reader that stops early (`| head`) ends the output
+/// quietly instead of as an error.
+fn to_stdout(
+    write: impl FnOnce(&mut dyn std::io::Write) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let result = write(&mut out).and_then(|()| Ok(out.flush()?));
+    match result {
+        Err(e)
+            if e.chain().any(|cause| {
+                cause
+                    .downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            Ok(())
+        }
+        other => other,
+    }
+}
+
+/// Like `print_table`, to any writer: columns padded to their widest cell, two spaces apart.
+fn write_table(
+    out: &mut dyn std::io::Write,
+    headers: &[&str],
+    rows: &[Vec<String>],
+) -> std::io::Result<()> {
+    use unicode_width::UnicodeWidthStr;
+    let widths: Vec<usize> = (0..headers.len())
+        .map(|c| {
+            rows.iter()
+                .map(|r| r[c].width())
+                .chain([headers[c].width()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut line = |cells: &mut dyn Iterator<Item = &str>| {
+        let mut text = String::new();
+        for (i, (cell, w)) in cells.zip(&widths).enumerate() {
+            if i > 0 {
+                text.push_str("  ");
+            }
+            text.push_str(cell);
+            text.extend(std::iter::repeat_n(' ', w.saturating_sub(cell.width())));
+        }
+        writeln!(out, "{}", text.trim_end())
+    };
+    line(&mut headers.iter().copied())?;
+    for row in rows {
+        line(&mut row.iter().map(String::as_str))?;
+    }
+    Ok(())
+}

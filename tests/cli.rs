@@ -676,3 +676,886 @@ fn the_console_without_a_terminal_says_it_needs_one() {
         "the database was created although the console could not start"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// 9. Scripting: resellers and invitations
+// ---------------------------------------------------------------------------------------------
+
+/// Today's date (UTC), as `date -u +%F` prints it: the CLI computes Expired against the real
+/// clock, so demos whose invitation ages matter are laid out from today.
+fn today() -> String {
+    chrono::Utc::now().format("%Y-%m-%d").to_string()
+}
+
+/// A default-sized demo database (12 resellers, one of them removed; 7 invitations) laid out
+/// from `as_of`, made by the demo operator = the OS user, who the scripting commands act as.
+fn default_demo(sandbox: &Sandbox, name: &str, as_of: &str) -> PathBuf {
+    let db = sandbox.file(name);
+    let out = sandbox.run(&["demo", "--db", db.to_str().unwrap(), "--as-of", as_of]);
+    assert_success(&out);
+    db
+}
+
+/// Runs `twotier --db DB ARGS…`.
+fn run_on(sandbox: &Sandbox, db: &Path, args: &[&str]) -> Output {
+    let mut all = vec!["--db", db.to_str().unwrap()];
+    all.extend_from_slice(args);
+    sandbox.run(&all)
+}
+
+/// Runs a command that must succeed and print one JSON value.
+#[track_caller]
+fn json_of(sandbox: &Sandbox, db: &Path, args: &[&str]) -> serde_json::Value {
+    let out = run_on(sandbox, db, args);
+    assert_success(&out);
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{args:?} did not print JSON ({e})\n{}", describe(&out)))
+}
+
+#[track_caller]
+fn json_array(value: &serde_json::Value) -> &Vec<serde_json::Value> {
+    value
+        .as_array()
+        .unwrap_or_else(|| panic!("not a JSON array: {value:#}"))
+}
+
+/// The set of keys of a JSON object.
+#[track_caller]
+fn keys(object: &serde_json::Value) -> BTreeSet<String> {
+    object
+        .as_object()
+        .unwrap_or_else(|| panic!("not a JSON object: {object:#}"))
+        .keys()
+        .cloned()
+        .collect()
+}
+
+fn key_set(names: &[&str]) -> BTreeSet<String> {
+    names.iter().map(|s| (*s).to_owned()).collect()
+}
+
+#[track_caller]
+fn str_field<'a>(object: &'a serde_json::Value, key: &str) -> &'a str {
+    object[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("{key} is not a string in {object:#}"))
+}
+
+#[track_caller]
+fn assert_rfc3339(object: &serde_json::Value, key: &str) {
+    let text = str_field(object, key);
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(text).is_ok(),
+        "{key} = {text:?} is not an RFC 3339 time in {object:#}"
+    );
+}
+
+/// The JSON object of the list whose `key` is `value`.
+#[track_caller]
+fn find_by<'a>(list: &'a serde_json::Value, key: &str, value: &str) -> &'a serde_json::Value {
+    json_array(list)
+        .iter()
+        .find(|o| o[key].as_str() == Some(value))
+        .unwrap_or_else(|| panic!("no object with {key} = {value:?} in {list:#}"))
+}
+
+/// The token of the demo invitation sent to `recipient`.
+#[track_caller]
+fn token_of(sandbox: &Sandbox, db: &Path, recipient: &str) -> String {
+    let list = json_of(sandbox, db, &["invitations", "list", "--json"]);
+    str_field(find_by(&list, "recipient", recipient), "token").to_owned()
+}
+
+/// The whole database as SQL text, to compare before and after a refused command.
+fn dump(db: &Path) -> String {
+    sqlite3(db, ".dump")
+}
+
+/// A plain table as the CLI prints it: the column names (split at runs of 2+ spaces in the
+/// header) and each row cut at the header's column offsets, trimmed.
+fn parse_table(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut lines = text.lines();
+    let header = lines.next().unwrap_or_default();
+    let mut starts = Vec::new();
+    let mut names = Vec::new();
+    let chars: Vec<char> = header.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] != ' ' {
+            let start = i;
+            while i < chars.len()
+                && !(chars[i] == ' ' && chars.get(i + 1).is_none_or(|c| *c == ' '))
+            {
+                i += 1;
+            }
+            starts.push(start);
+            names.push(chars[start..i].iter().collect::<String>());
+        } else {
+            i += 1;
+        }
+    }
+    let rows = lines
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| {
+            let cells: Vec<char> = line.chars().collect();
+            (0..starts.len())
+                .map(|c| {
+                    let from = starts[c].min(cells.len());
+                    let to = starts
+                        .get(c + 1)
+                        .copied()
+                        .unwrap_or(cells.len())
+                        .min(cells.len());
+                    cells[from..to].iter().collect::<String>().trim().to_owned()
+                })
+                .collect()
+        })
+        .collect();
+    (names, rows)
+}
+
+const RESELLER_FIELDS: &[&str] = &[
+    "name",
+    "partner_id",
+    "location",
+    "tenant_id",
+    "state",
+    "mpa_signed",
+    "por_valid",
+    "customers",
+    "since",
+    "removed_at",
+];
+
+const INVITATION_FIELDS: &[&str] = &[
+    "recipient",
+    "status",
+    "sent_by",
+    "sent_at",
+    "age_days",
+    "delivery",
+    "link",
+    "token",
+    "reseller",
+    "resent_count",
+];
+
+/// A GUID as Partner Center writes a tenant ID: 8-4-4-4-12 lowercase hex digits.
+fn is_guid(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    groups.len() == 5
+        && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| {
+            g.len() == n
+                && g.chars()
+                    .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
+        })
+}
+
+#[test]
+fn resellers_list_prints_the_active_resellers_as_a_table() {
+    let sandbox = Sandbox::new();
+    let db = default_demo(&sandbox, "t.db", "2026-11-01");
+
+    let out = run_on(&sandbox, &db, &["resellers", "list"]);
+    assert_success(&out);
+    let text = stdout(&out);
+    let (header, rows) = parse_table(&text);
+    assert_eq!(
+        header,
+        [
+            "Name",
+            "PartnerID (MPN ID)",
+            "Location",
+            "Status",
+            "Customers",
+            "Since"
+        ],
+        "the header of resellers list:\n{text}"
+    );
+    assert_eq!(rows.len(), 11, "12 demo resellers, one removed:\n{text}");
+    assert!(
+        !text.contains("Woodgrove Systems"),
+        "the removed reseller is listed without --all:\n{text}"
+    );
+    let adatum = rows
+        .iter()
+        .find(|r| r[0] == "Adatum IT Services")
+        .unwrap_or_else(|| panic!("no Adatum IT Services row:\n{text}"));
+    assert_eq!(adatum[1], "5139005", "{text}");
+    assert_eq!(adatum[2], "US", "{text}");
+    assert!(adatum[3].starts_with("Active"), "{text}");
+    for row in &rows {
+        assert!(
+            row[1].chars().all(|c| c.is_ascii_digit()) && !row[1].is_empty(),
+            "PartnerID column of {row:?}:\n{text}"
+        );
+        assert_eq!(row[2].len(), 2, "Location column of {row:?}:\n{text}");
+        assert!(row[3].starts_with("Active"), "Status of {row:?}:\n{text}");
+        assert!(
+            row[4].parse::<u32>().is_ok(),
+            "Customers column of {row:?}:\n{text}"
+        );
+        assert!(
+            chrono::NaiveDate::parse_from_str(&row[5], "%Y-%m-%d").is_ok(),
+            "Since column of {row:?}:\n{text}"
+        );
+    }
+    let mut names: Vec<&String> = rows.iter().map(|r| &r[0]).collect();
+    let listed = names.clone();
+    names.sort_by_key(|n| n.to_lowercase());
+    assert_eq!(listed, names, "not sorted by name:\n{text}");
+
+    // --all: the removed partnership too, as Removed.
+    let out = run_on(&sandbox, &db, &["resellers", "list", "--all"]);
+    assert_success(&out);
+    let text = stdout(&out);
+    let (_, rows) = parse_table(&text);
+    assert_eq!(rows.len(), 12, "--all lists every reseller:\n{text}");
+    let woodgrove = rows
+        .iter()
+        .find(|r| r[0] == "Woodgrove Systems")
+        .unwrap_or_else(|| panic!("--all does not list Woodgrove Systems:\n{text}"));
+    assert_eq!(woodgrove[3], "Removed", "{text}");
+    assert_eq!(
+        rows.iter().filter(|r| r[3] == "Removed").count(),
+        1,
+        "{text}"
+    );
+}
+
+#[test]
+fn resellers_list_json_has_exactly_the_documented_fields() {
+    let sandbox = Sandbox::new();
+    let db = default_demo(&sandbox, "t.db", "2026-11-01");
+    let expected = key_set(RESELLER_FIELDS);
+
+    for (args, n) in [
+        (vec!["resellers", "list", "--json"], 11),
+        (vec!["resellers", "list", "--json", "--all"], 12),
+    ] {
+        let list = json_of(&sandbox, &db, &args);
+        let rows = json_array(&list);
+        assert_eq!(rows.len(), n, "{args:?}: {list:#}");
+        for r in rows {
+            assert_eq!(keys(r), expected, "{args:?}: the fields of {r:#}");
+            for key in ["name", "partner_id", "location", "state"] {
+                str_field(r, key);
+            }
+            assert!(
+                r["mpa_signed"].is_boolean() && r["por_valid"].is_boolean(),
+                "{r:#}"
+            );
+            assert!(
+                r["customers"].is_u64(),
+                "customers is not an integer: {r:#}"
+            );
+            assert_rfc3339(r, "since");
+            let state = str_field(r, "state");
+            assert!(state == "active" || state == "removed", "{r:#}");
+            if state == "removed" {
+                assert_rfc3339(r, "removed_at");
+            } else {
+                assert!(r["removed_at"].is_null(), "{r:#}");
+            }
+            assert!(
+                r["tenant_id"].is_null() || r["tenant_id"].as_str().is_some_and(is_guid),
+                "tenant_id is neither null nor a GUID: {r:#}"
+            );
+            assert!(
+                !str_field(r, "partner_id").is_empty()
+                    && str_field(r, "partner_id")
+                        .chars()
+                        .all(|c| c.is_ascii_digit()),
+                "{r:#}"
+            );
+        }
+        let removed: Vec<&str> = rows
+            .iter()
+            .filter(|r| r["state"] == "removed")
+            .map(|r| str_field(r, "name"))
+            .collect();
+        if n == 12 {
+            assert_eq!(removed, ["Woodgrove Systems"], "{list:#}");
+        } else {
+            assert!(removed.is_empty(), "{list:#}");
+        }
+    }
+    let list = json_of(&sandbox, &db, &["resellers", "list", "--json"]);
+    let adatum = find_by(&list, "name", "Adatum IT Services");
+    assert_eq!(adatum["partner_id"], "5139005");
+    assert_eq!(adatum["location"], "US");
+    assert_eq!(adatum["state"], "active");
+    assert_eq!(
+        adatum["customers"].as_i64().unwrap(),
+        sqlite3_value(
+            &db,
+            "SELECT count(*) FROM customers c JOIN resellers r ON r.id = c.reseller_id WHERE r.partner_id = '5139005';"
+        ),
+        "{adatum:#}"
+    );
+    let fourth = find_by(&list, "name", "Fourth Coffee Technologies");
+    assert_eq!(fourth["mpa_signed"], false, "{fourth:#}");
+}
+
+/// Any command on a missing database creates the default demo first.
+#[test]
+fn resellers_list_on_a_missing_database_creates_the_demo() {
+    let sandbox = Sandbox::new();
+    let db = sandbox.file("new.db");
+    let list = json_of(&sandbox, &db, &["resellers", "list", "--json"]);
+    assert_eq!(json_array(&list).len(), 11, "{list:#}");
+    assert!(db.exists());
+    assert_eq!(count(&db, "resellers"), 12);
+}
+
+#[test]
+fn invitations_list_json_and_table() {
+    let sandbox = Sandbox::new();
+    let db = default_demo(&sandbox, "t.db", &today());
+    let list = json_of(&sandbox, &db, &["invitations", "list", "--json"]);
+    let rows = json_array(&list);
+    assert_eq!(rows.len(), 7, "the demo ledger: {list:#}");
+    let expected = key_set(INVITATION_FIELDS);
+    let mut statuses = BTreeSet::new();
+    for i in rows {
+        assert_eq!(keys(i), expected, "the fields of {i:#}");
+        for key in [
+            "recipient",
+            "status",
+            "sent_by",
+            "delivery",
+            "link",
+            "token",
+        ] {
+            str_field(i, key);
+        }
+        assert_rfc3339(i, "sent_at");
+        assert!(i["age_days"].is_u64(), "age_days: {i:#}");
+        assert!(i["resent_count"].is_u64(), "resent_count: {i:#}");
+        let status = str_field(i, "status");
+        assert!(
+            ["sent", "accepted", "expired", "revoked"].contains(&status),
+            "status {status:?} is not one of the kebab-case statuses: {i:#}"
+        );
+        statuses.insert(status.to_owned());
+        assert!(
+            [
+                "opened-in-email",
+                "copied-to-clipboard",
+                "eml-draft",
+                "none"
+            ]
+            .contains(&str_field(i, "delivery")),
+            "{i:#}"
+        );
+        let (link, token) = (str_field(i, "link"), str_field(i, "token"));
+        assert!(!token.is_empty(), "{i:#}");
+        assert!(
+            link.contains(&format!("token={token}")),
+            "the link does not carry its token: {i:#}"
+        );
+        assert!(link.contains("partnerId="), "{i:#}");
+        if status == "accepted" {
+            assert!(i["reseller"].is_string(), "{i:#}");
+        } else {
+            assert!(i["reseller"].is_null(), "{i:#}");
+        }
+    }
+    assert_eq!(
+        statuses,
+        key_set(&["sent", "accepted", "expired", "revoked"]),
+        "{list:#}"
+    );
+    let summit = find_by(&list, "recipient", "hello@summitmsp.example");
+    assert_eq!(summit["status"], "expired", "{summit:#}");
+    assert_eq!(summit["age_days"], 45, "{summit:#}");
+    let alpine = find_by(&list, "recipient", "it@alpineridge.example");
+    assert_eq!(alpine["status"], "sent", "{alpine:#}");
+    assert_eq!(alpine["age_days"], 3, "{alpine:#}");
+    assert_eq!(
+        find_by(&list, "recipient", "ops@oldharbor.example")["status"],
+        "revoked"
+    );
+    // Newest first.
+    let sent_at: Vec<&str> = rows.iter().map(|i| str_field(i, "sent_at")).collect();
+    let mut sorted = sent_at.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(sent_at, sorted, "not newest first");
+
+    let out = run_on(&sandbox, &db, &["invitations", "list"]);
+    assert_success(&out);
+    let text = stdout(&out);
+    let (header, table) = parse_table(&text);
+    assert_eq!(
+        header,
+        ["Recipient", "Status", "Sent by", "Sent at (UTC)", "Link"],
+        "{text}"
+    );
+    assert_eq!(table.len(), 7, "{text}");
+    for i in rows {
+        let row = table
+            .iter()
+            .find(|r| r[0] == str_field(i, "recipient"))
+            .unwrap_or_else(|| panic!("no row for {i:#}\n{text}"));
+        let label = match str_field(i, "status") {
+            "sent" => "Sent",
+            "accepted" => "Accepted",
+            "expired" => "Expired",
+            _ => "Revoked",
+        };
+        assert_eq!(row[1], label, "{text}");
+        assert_eq!(row[4], str_field(i, "link"), "{text}");
+    }
+}
+
+#[test]
+fn invitations_accept_by_token_and_by_link() {
+    let sandbox = Sandbox::new();
+    let db = default_demo(&sandbox, "t.db", &today());
+    let token = token_of(&sandbox, &db, "it@alpineridge.example");
+
+    let out = run_on(
+        &sandbox,
+        &db,
+        &[
+            "invitations",
+            "accept",
+            &token,
+            "--partner-id",
+            "7654321",
+            "--name",
+            "Contoso Partners",
+            "--country",
+            "us",
+        ],
+    );
+    assert_success(&out);
+    assert!(
+        stdout(&out).contains("Contoso Partners"),
+        "{}",
+        describe(&out)
+    );
+    let resellers = json_of(&sandbox, &db, &["resellers", "list", "--json"]);
+    assert_eq!(json_array(&resellers).len(), 12, "{resellers:#}");
+    let contoso = find_by(&resellers, "name", "Contoso Partners");
+    assert_eq!(contoso["partner_id"], "7654321", "{contoso:#}");
+    assert_eq!(contoso["location"], "US", "{contoso:#}");
+    assert_eq!(contoso["state"], "active", "{contoso:#}");
+    assert_eq!(contoso["customers"], 0, "{contoso:#}");
+    assert!(contoso["removed_at"].is_null(), "{contoso:#}");
+    let invitations = json_of(&sandbox, &db, &["invitations", "list", "--json"]);
+    let accepted = find_by(&invitations, "token", &token);
+    assert_eq!(accepted["status"], "accepted", "{accepted:#}");
+    assert_eq!(accepted["reseller"], "Contoso Partners", "{accepted:#}");
+    assert_eq!(accepted["recipient"], "it@alpineridge.example");
+
+    // The whole link instead of the token, with a tenant ID.
+    let other = find_by(
+        &invitations,
+        "recipient",
+        "partners@cascade-networks.example",
+    );
+    assert_eq!(other["status"], "sent", "{other:#}");
+    let link = str_field(other, "link").to_owned();
+    let token2 = str_field(other, "token").to_owned();
+    let out = run_on(
+        &sandbox,
+        &db,
+        &[
+            "invitations",
+            "accept",
+            &link,
+            "--partner-id",
+            "7654322",
+            "--name",
+            "Fabrikam Resale",
+            "--country",
+            "CA",
+            "--tenant-id",
+            "6F1A2B3C-4D5E-4F60-8A7B-9C0D1E2F3A4B",
+        ],
+    );
+    assert_success(&out);
+    let resellers = json_of(&sandbox, &db, &["resellers", "list", "--json"]);
+    let fabrikam = find_by(&resellers, "name", "Fabrikam Resale");
+    assert_eq!(fabrikam["partner_id"], "7654322", "{fabrikam:#}");
+    assert_eq!(fabrikam["location"], "CA", "{fabrikam:#}");
+    assert_eq!(
+        fabrikam["tenant_id"], "6f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b",
+        "{fabrikam:#}"
+    );
+    let invitations = json_of(&sandbox, &db, &["invitations", "list", "--json"]);
+    let accepted = find_by(&invitations, "token", &token2);
+    assert_eq!(accepted["status"], "accepted", "{accepted:#}");
+    assert_eq!(accepted["reseller"], "Fabrikam Resale", "{accepted:#}");
+
+    // Both are on record.
+    let actions = sqlite3(&db, "SELECT action || ' | ' || target FROM audit_log;");
+    for expected in [
+        "Partnership request accepted | it@alpineridge.example",
+        "Reseller added | Contoso Partners (7654321)",
+        "Partnership request accepted | partners@cascade-networks.example",
+        "Reseller added | Fabrikam Resale (7654322)",
+    ] {
+        assert!(
+            actions.lines().any(|l| l == expected),
+            "no activity log entry {expected:?}:\n{actions}"
+        );
+    }
+}
+
+/// An acceptance that must be refused: non-zero exit (not a usage error), `says` on stderr, and
+/// the database exactly as it was.
+#[track_caller]
+fn assert_accept_refused(sandbox: &Sandbox, db: &Path, token: &str, fields: &[&str], says: &str) {
+    let before = dump(db);
+    let mut args = vec!["invitations", "accept", token];
+    args.extend_from_slice(fields);
+    let out = run_on(sandbox, db, &args);
+    assert_refused(&out);
+    let err = stderr(&out);
+    assert!(
+        err.to_lowercase().contains(&says.to_lowercase()),
+        "accepting {args:?}: stderr does not say {says:?}\n{}",
+        describe(&out)
+    );
+    assert!(
+        !err.contains('\u{1b}') && !err.contains('\u{202e}'),
+        "raw control characters on stderr\n{}",
+        describe(&out)
+    );
+    assert!(
+        dump(db) == before,
+        "a refused acceptance ({args:?}) changed the database:\n{}",
+        first_difference(&before, &dump(db))
+    );
+}
+
+const CONTOSO: &[&str] = &[
+    "--partner-id",
+    "7654321",
+    "--name",
+    "Contoso Partners",
+    "--country",
+    "US",
+];
+
+#[test]
+fn invitations_accept_refusals_change_nothing() {
+    let sandbox = Sandbox::new();
+    let db = default_demo(&sandbox, "t.db", &today());
+    let sent = token_of(&sandbox, &db, "partners@cascade-networks.example");
+    let expired = token_of(&sandbox, &db, "hello@summitmsp.example");
+    let revoked = token_of(&sandbox, &db, "ops@oldharbor.example");
+    let accepted = token_of(&sandbox, &db, "partners+5139005@reseller.example");
+    let adatum_tenant = sqlite3(
+        &db,
+        "SELECT tenant_id FROM resellers WHERE partner_id = '5139005';",
+    )
+    .trim()
+    .to_owned();
+
+    assert_accept_refused(
+        &sandbox,
+        &db,
+        "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz",
+        CONTOSO,
+        "No partnership request has the token",
+    );
+    assert_accept_refused(&sandbox, &db, &expired, CONTOSO, "expired");
+    assert_accept_refused(&sandbox, &db, &revoked, CONTOSO, "revoked");
+    assert_accept_refused(&sandbox, &db, &accepted, CONTOSO, "already accepted");
+    let with = |partner_id: &'static str, name: &'static str, country: &'static str| {
+        vec![
+            "--partner-id",
+            partner_id,
+            "--name",
+            name,
+            "--country",
+            country,
+        ]
+    };
+    assert_accept_refused(
+        &sandbox,
+        &db,
+        &sent,
+        &with("4120357", "Contoso Partners", "US"),
+        "your own PartnerID",
+    );
+    assert_accept_refused(
+        &sandbox,
+        &db,
+        &sent,
+        &with("5139005", "Contoso Partners", "US"),
+        "already belongs",
+    );
+    assert_accept_refused(
+        &sandbox,
+        &db,
+        &sent,
+        &with("12ab", "Contoso Partners", "US"),
+        "--partner-id",
+    );
+    assert_accept_refused(
+        &sandbox,
+        &db,
+        &sent,
+        &with("12345678901", "Contoso Partners", "US"),
+        "--partner-id",
+    );
+    assert_accept_refused(
+        &sandbox,
+        &db,
+        &sent,
+        &with("7654321", "Contoso Partners", "XX"),
+        "--country",
+    );
+    let mut tenant = with("7654321", "Contoso Partners", "US");
+    tenant.extend(["--tenant-id", "nope"]);
+    assert_accept_refused(&sandbox, &db, &sent, &tenant, "--tenant-id");
+    let mut taken = with("7654321", "Contoso Partners", "US");
+    taken.extend(["--tenant-id", &adatum_tenant]);
+    assert_accept_refused(&sandbox, &db, &sent, &taken, "already belongs");
+    for name in ["Evil\u{1b}Corp", "Evil\u{202e}Corp", "Evil\u{7}Corp", "  "] {
+        assert_accept_refused(&sandbox, &db, &sent, &with("7654321", name, "US"), "name");
+    }
+
+    // And the token still works afterwards: nothing was used up.
+    let out = run_on(
+        &sandbox,
+        &db,
+        &[&["invitations", "accept", &sent], CONTOSO].concat(),
+    );
+    assert_success(&out);
+}
+
+#[test]
+fn resellers_remove_needs_yes_and_keeps_the_customers() {
+    let sandbox = Sandbox::new();
+    let db = default_demo(&sandbox, "t.db", "2026-11-01");
+    let customers_sql = "SELECT count(*) FROM customers c JOIN resellers r ON r.id = c.reseller_id WHERE r.partner_id = '5139005';";
+    let customers = sqlite3_value(&db, customers_sql);
+    assert!(customers > 0, "Adatum has no demo customers");
+    let por = sqlite3_value(
+        &db,
+        "SELECT count(*) FROM subscriptions s JOIN resellers r ON r.id = s.reseller_id WHERE r.partner_id = '5139005';",
+    );
+    let support = sqlite3_value(
+        &db,
+        "SELECT count(*) FROM subscriptions s JOIN resellers r ON r.id = s.support_reseller_id WHERE r.partner_id = '5139005';",
+    );
+    // Open once so that the "before" dump is of a database the CLI has already opened.
+    json_of(&sandbox, &db, &["resellers", "list", "--json"]);
+
+    // Without --yes: refused, says so, shows the impact, changes nothing.
+    let before = dump(&db);
+    let out = run_on(&sandbox, &db, &["resellers", "remove", "5139005"]);
+    assert_refused(&out);
+    let err = stderr(&out);
+    assert!(err.contains("--yes"), "{}", describe(&out));
+    for n in [
+        format!("{customers} customers"),
+        format!("{por} subscriptions"),
+        format!("{support} as support contact"),
+    ] {
+        assert!(
+            err.contains(&n),
+            "the impact {n:?} is not shown\n{}",
+            describe(&out)
+        );
+    }
+    assert!(
+        dump(&db) == before,
+        "remove without --yes changed the database"
+    );
+
+    // With --yes.
+    let out = run_on(&sandbox, &db, &["resellers", "remove", "5139005", "--yes"]);
+    assert_success(&out);
+    let text = stdout(&out);
+    assert!(
+        text.contains("Kept") && text.contains(&format!("{customers} customers")),
+        "{}",
+        describe(&out)
+    );
+    let out = run_on(&sandbox, &db, &["resellers", "list"]);
+    assert_success(&out);
+    assert!(
+        !stdout(&out).contains("Adatum IT Services"),
+        "{}",
+        describe(&out)
+    );
+    assert_eq!(parse_table(&stdout(&out)).1.len(), 10, "{}", describe(&out));
+    let out = run_on(&sandbox, &db, &["resellers", "list", "--all"]);
+    assert_success(&out);
+    let (_, rows) = parse_table(&stdout(&out));
+    let adatum = rows
+        .iter()
+        .find(|r| r[0] == "Adatum IT Services")
+        .unwrap_or_else(|| panic!("--all does not list Adatum\n{}", describe(&out)));
+    assert_eq!(adatum[3], "Removed");
+    let all = json_of(&sandbox, &db, &["resellers", "list", "--json", "--all"]);
+    let adatum = find_by(&all, "partner_id", "5139005");
+    assert_eq!(adatum["state"], "removed", "{adatum:#}");
+    assert_rfc3339(adatum, "removed_at");
+    assert_eq!(adatum["customers"].as_i64(), Some(customers), "{adatum:#}");
+
+    // Its customers and subscriptions keep it.
+    assert_eq!(sqlite3_value(&db, customers_sql), customers);
+    assert_eq!(
+        sqlite3_value(
+            &db,
+            "SELECT count(*) FROM subscriptions s JOIN resellers r ON r.id = s.reseller_id WHERE r.partner_id = '5139005';"
+        ),
+        por
+    );
+    let actions = sqlite3(&db, "SELECT action FROM audit_log;");
+    assert!(
+        actions.lines().any(|a| a == "Partnership removed"),
+        "no \"Partnership removed\" in the activity log:\n{actions}"
+    );
+
+    // Again: nothing to remove.
+    let before = dump(&db);
+    let out = run_on(&sandbox, &db, &["resellers", "remove", "5139005", "--yes"]);
+    assert_refused(&out);
+    assert!(
+        stderr(&out).to_lowercase().contains("no active"),
+        "{}",
+        describe(&out)
+    );
+    assert!(dump(&db) == before, "a second remove changed the database");
+}
+
+/// Text from the database reaches stdout without terminal control: no ESC, BEL, bidi override
+/// or zero-width characters, in the table or in JSON.
+#[test]
+fn scripting_output_is_sanitised() {
+    let sandbox = Sandbox::new();
+    let db = default_demo(&sandbox, "t.db", &today());
+    sqlite3(
+        &db,
+        "UPDATE resellers SET name = 'Evil' || char(27) || ']0;pwned' || char(7) || char(27) || '[2J' || char(8238) || 'Corp' || char(8203) || char(27) || '[31m' WHERE partner_id = '4847383';
+         UPDATE invitations SET recipient_email = 'x' || char(27) || ']0;pwned' || char(7) || char(8238) || '@evil.example' || char(8203) WHERE recipient_email = 'it@alpineridge.example';",
+    );
+    let bad = |text: &[u8]| -> Vec<String> {
+        let s = String::from_utf8_lossy(text);
+        let mut found = Vec::new();
+        for (c, what) in [
+            ('\u{1b}', "ESC"),
+            ('\u{7}', "BEL"),
+            ('\u{9b}', "CSI"),
+            ('\u{202e}', "U+202E"),
+            ('\u{200b}', "U+200B"),
+        ] {
+            if s.contains(c) {
+                found.push(what.to_owned());
+            }
+        }
+        found
+    };
+    for args in [
+        vec!["resellers", "list"],
+        vec!["resellers", "list", "--all"],
+        vec!["resellers", "list", "--json"],
+        vec!["invitations", "list"],
+        vec!["invitations", "list", "--json"],
+    ] {
+        let out = run_on(&sandbox, &db, &args);
+        assert_success(&out);
+        let found = bad(&out.stdout);
+        assert!(
+            found.is_empty(),
+            "{args:?} printed {found:?}\n{}",
+            describe(&out)
+        );
+        let text = stdout(&out);
+        assert!(
+            text.contains("Evil") || text.contains("evil.example"),
+            "the hostile row is not listed by {args:?}\n{}",
+            describe(&out)
+        );
+    }
+    let list = json_of(&sandbox, &db, &["resellers", "list", "--json"]);
+    let evil = find_by(&list, "partner_id", "4847383");
+    let name = str_field(evil, "name");
+    assert!(
+        name.starts_with("Evil") && name.contains("Corp"),
+        "the name lost its text: {name:?}"
+    );
+    assert!(
+        !name.chars().any(char::is_control),
+        "control characters in {name:?}"
+    );
+}
+
+/// A PartnerID typed on the command line is echoed in the refusal; it must not carry terminal
+/// control either.
+#[test]
+fn resellers_remove_does_not_echo_control_characters() {
+    let sandbox = Sandbox::new();
+    let db = default_demo(&sandbox, "t.db", "2026-11-01");
+    let before = dump(&db);
+    let out = run_on(
+        &sandbox,
+        &db,
+        &["resellers", "remove", "5139005\u{1b}]0;pwned\u{7}", "--yes"],
+    );
+    assert_refused(&out);
+    let all = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(
+        !all.contains('\u{1b}') && !all.contains('\u{7}'),
+        "the refusal echoes raw control characters: {all:?}"
+    );
+    assert!(dump(&db) == before);
+}
+
+#[test]
+fn a_configured_expiry_refuses_an_older_invitation() {
+    let sandbox = Sandbox::new();
+    let db = default_demo(&sandbox, "t.db", &today());
+    let token = token_of(&sandbox, &db, "it@alpineridge.example");
+    let invitations = json_of(&sandbox, &db, &["invitations", "list", "--json"]);
+    assert_eq!(
+        find_by(&invitations, "token", &token)["status"],
+        "sent",
+        "3 days old is Sent with the default 30 days"
+    );
+
+    let config = sandbox.tmp.path().join("config.toml");
+    std::fs::write(&config, "[invitations]\nexpiry_days = 1\n").unwrap();
+    let config = config.to_str().unwrap();
+    let invitations = json_of(
+        &sandbox,
+        &db,
+        &["--config", config, "invitations", "list", "--json"],
+    );
+    assert_eq!(
+        find_by(&invitations, "token", &token)["status"],
+        "expired",
+        "3 days old with expiry_days = 1: {invitations:#}"
+    );
+    let before = dump(&db);
+    let out = run_on(
+        &sandbox,
+        &db,
+        &[
+            &["--config", config, "invitations", "accept", &token],
+            CONTOSO,
+        ]
+        .concat(),
+    );
+    assert_refused(&out);
+    assert!(stderr(&out).contains("expired"), "{}", describe(&out));
+    assert!(
+        dump(&db) == before,
+        "the refused acceptance changed the database"
+    );
+    let resellers = json_of(&sandbox, &db, &["resellers", "list", "--json"]);
+    assert!(
+        json_array(&resellers)
+            .iter()
+            .all(|r| r["name"] != "Contoso Partners"),
+        "{resellers:#}"
+    );
+}

@@ -166,6 +166,11 @@ fn system_clipboard_copy_read_back_and_clear() {
     // The user copied something else since: left alone.
     clipboard.copy(secret, &mut out).unwrap();
     xclip_write(&xvfb.display, "copied by the user");
+    // xclip serves the selection from a forked child: it owns it a moment after `wait` returns.
+    let start = std::time::Instant::now();
+    while xclip_read(&xvfb.display) != "copied by the user" && start.elapsed().as_secs() < 5 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     assert_eq!(xclip_read(&xvfb.display), "copied by the user");
     clipboard.clear_if_holds(secret);
     assert_eq!(xclip_read(&xvfb.display), "copied by the user");

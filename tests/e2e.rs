@@ -4,7 +4,8 @@
 //! 120×40 window running a small script: it notes the tty settings, prints a marker line on the
 //! normal screen, runs twotier (the pid is written to a file), writes twotier's exit status to a
 //! file, notes the tty settings again and sleeps, so the pane stays for inspection. The server is
-//! killed when the test ends, even when it fails.
+//! killed when the test ends, even when it fails. The app runs without a display (no `DISPLAY`,
+//! `WAYLAND_DISPLAY` or SSH variables), so Copy to clipboard goes through OSC 52 to tmux.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -67,6 +68,7 @@ impl Session {
         let script = format!(
             "export HOME={home}\n\
              unset XDG_DATA_HOME XDG_CONFIG_HOME XDG_STATE_HOME XDG_CACHE_HOME TWOTIER_DB TWOTIER_CONFIG TWOTIER_LOG\n\
+             unset DISPLAY WAYLAND_DISPLAY SSH_CONNECTION SSH_TTY SSH_CLIENT\n\
              cd {dir}\n\
              stty -g > {stty_before}\n\
              echo {MARKER_BEFORE}\n\
@@ -691,4 +693,863 @@ fn tui_refuses_a_read_only_database() {
     let db = demo_db(&s, "read-only.db");
     std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
     tui_refuses(&db, &s, &["read-only"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Indirect resellers: request a partnership, the invitations ledger, acceptance, removal
+// ---------------------------------------------------------------------------------------------
+
+const CONTOSO_EMAIL: &str = "partners@contoso.example";
+
+impl Session {
+    /// The binary as a plain process beside the app (same HOME, same clean environment).
+    fn cli(&self, args: &[&str]) -> Output {
+        let mut cmd = Command::new(BIN);
+        for var in [
+            "TWOTIER_DB",
+            "TWOTIER_CONFIG",
+            "TWOTIER_LOG",
+            "XDG_DATA_HOME",
+            "XDG_CONFIG_HOME",
+            "XDG_STATE_HOME",
+            "DISPLAY",
+            "WAYLAND_DISPLAY",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd.env("HOME", self.path("home"))
+            .current_dir(self.dir.path())
+            .stdin(std::process::Stdio::null())
+            .args(args)
+            .output()
+            .expect("running the twotier binary")
+    }
+
+    /// `twotier --db DB invitations list --json`, parsed.
+    #[track_caller]
+    fn invitations_json(&self, db: &Path) -> Vec<serde_json::Value> {
+        let out = self.cli(&[
+            "--db",
+            db.to_str().unwrap(),
+            "invitations",
+            "list",
+            "--json",
+        ]);
+        assert!(
+            out.status.success(),
+            "invitations list failed\n{}",
+            describe(&out)
+        );
+        let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "invitations list --json is not JSON ({e})\n{}",
+                describe(&out)
+            )
+        });
+        value.as_array().expect("a JSON array").clone()
+    }
+
+    /// `twotier --db DB resellers list --json [--all]`, parsed.
+    #[track_caller]
+    fn resellers_json(&self, db: &Path, all: bool) -> Vec<serde_json::Value> {
+        let mut args = vec!["--db", db.to_str().unwrap(), "resellers", "list", "--json"];
+        if all {
+            args.push("--all");
+        }
+        let out = self.cli(&args);
+        assert!(
+            out.status.success(),
+            "resellers list failed\n{}",
+            describe(&out)
+        );
+        let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "resellers list --json is not JSON ({e})\n{}",
+                describe(&out)
+            )
+        });
+        value.as_array().expect("a JSON array").clone()
+    }
+
+    /// Like [`Session::wait_for`] but gives up quietly after `timeout`: `None` if `done` never held.
+    fn try_wait_for(&self, timeout: Duration, done: impl Fn(&str) -> bool) -> Option<String> {
+        let start = Instant::now();
+        let mut previous: Option<String> = None;
+        loop {
+            let screen = self.screen();
+            if done(&screen) {
+                if previous.as_deref() == Some(screen.as_str()) {
+                    return Some(screen);
+                }
+                previous = Some(screen.clone());
+            } else {
+                previous = None;
+            }
+            if start.elapsed() > timeout {
+                return None;
+            }
+            std::thread::sleep(POLL);
+        }
+    }
+
+    /// Asserts that `never` does not become true on the screen for `period` (a refused key must
+    /// leave things as they are); returns the last screen.
+    #[track_caller]
+    fn assert_stays(&self, period: Duration, what: &str, never: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            assert!(!never(&screen), "{what}:\n{screen}");
+            if start.elapsed() > period {
+                return screen;
+            }
+            std::thread::sleep(POLL);
+        }
+    }
+
+    /// Pastes `text` as a bracketed paste (as a terminal does when the user pastes).
+    fn paste(&self, text: &str) {
+        self.tmux_ok(&["set-buffer", "-b", "e2e-paste", "--", text]);
+        self.tmux_ok(&[
+            "paste-buffer",
+            "-p",
+            "-r",
+            "-d",
+            "-b",
+            "e2e-paste",
+            "-t",
+            TARGET,
+        ]);
+    }
+
+    /// `r` on the resellers list, the email typed into the form, Enter: the Draft email is open.
+    /// Returns the invitation token shown in the draft's link.
+    #[track_caller]
+    fn open_draft(&self, email: &str) -> String {
+        self.type_text("r");
+        self.wait_for_text(&["Request a partnership", "Reseller's email"]);
+        self.type_text(email);
+        self.wait_for(&format!("{email} in the form"), |s| {
+            line_with(s, &["Reseller's email", email]).is_some()
+        });
+        self.key("Enter");
+        let screen = self.wait_for("the Draft email with the personalized link", |s| {
+            s.contains("Draft email")
+                && line_with(s, &["To", email]).is_some()
+                && line_with(s, &["Subject", "Partnership request from Northwind"]).is_some()
+                && s.contains("partnerId=")
+                && token_on(s).is_some_and(|t| t.len() == 32)
+        });
+        token_on(&screen).unwrap()
+    }
+}
+
+fn describe(out: &Output) -> String {
+    format!(
+        "status: {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// The token of the first `token=` on the screen.
+fn token_on(screen: &str) -> Option<String> {
+    let at = screen.find("token=")? + "token=".len();
+    let token: String = screen[at..]
+        .chars()
+        .take_while(char::is_ascii_alphanumeric)
+        .collect();
+    (!token.is_empty()).then_some(token)
+}
+
+/// The invitation sent to `recipient`, from the CLI's JSON.
+fn invitation_to<'a>(
+    list: &'a [serde_json::Value],
+    recipient: &str,
+) -> Option<&'a serde_json::Value> {
+    list.iter().find(|i| i["recipient"] == recipient)
+}
+
+/// Runs the sqlite3 shell on `db` (read-only queries; fine while the app runs: WAL).
+#[track_caller]
+fn sqlite3(db: &Path, sql: &str) -> String {
+    assert!(
+        Path::new(SQLITE3).exists(),
+        "these tests need the sqlite3 shell at {SQLITE3}"
+    );
+    let out = Command::new(SQLITE3).arg(db).arg(sql).output().unwrap();
+    assert!(
+        out.status.success(),
+        "sqlite3 {sql:?} failed\n{}",
+        describe(&out)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+#[track_caller]
+fn sqlite3_count(db: &Path, sql: &str) -> i64 {
+    let text = sqlite3(db, sql);
+    text.parse()
+        .unwrap_or_else(|_| panic!("sqlite3 {sql:?} printed {text:?}"))
+}
+
+/// A default-sized demo database (12 resellers, 7 invitations), laid out from today.
+fn default_demo_db(s: &Session, name: &str) -> PathBuf {
+    let db = s.work(name);
+    let out = s.cli(&["demo", "--db", db.to_str().unwrap()]);
+    assert!(out.status.success(), "demo failed\n{}", describe(&out));
+    db
+}
+
+/// The issue's end-to-end flow: request → copy → Done → accept by CLI → listed → remove → gone.
+#[test]
+fn request_copy_done_accept_by_cli_listed_remove_gone() {
+    let s = Session::new();
+    let db = s.path("t.db");
+    s.start(&["--db", db.to_str().unwrap()]);
+    // OSC 52 from the app becomes a tmux paste buffer: what was copied can be read back.
+    s.tmux_ok(&["set-option", "-s", "set-clipboard", "on"]);
+    s.wait_for_text(FIRST_SCREEN);
+
+    // r: Request a partnership → the Draft email.
+    let token = s.open_draft(CONTOSO_EMAIL);
+
+    // c: Copy to clipboard (OSC 52, no display here).
+    s.type_text("c");
+    s.wait_for_text(&["Copied to clipboard"]);
+    let start = Instant::now();
+    let copied = loop {
+        let out = s.tmux(&["show-buffer"]);
+        if out.status.success() {
+            break String::from_utf8_lossy(&out.stdout).into_owned();
+        }
+        assert!(
+            start.elapsed() < TIMEOUT,
+            "nothing reached the terminal clipboard (no tmux buffer after OSC 52)"
+        );
+        std::thread::sleep(POLL);
+    };
+    assert!(
+        copied.starts_with(&format!("To: {CONTOSO_EMAIL}\n"))
+            && copied.contains("Subject: Partnership request from Northwind Cloud Distribution")
+            && copied.contains(&format!("&token={token}")),
+        "the clipboard does not hold the whole message with the link:\n{copied}"
+    );
+
+    // Enter: Done records it as Sent.
+    s.key("Enter");
+    s.wait_for("the draft closed and the request recorded", |sc| {
+        sc.contains("recorded as Sent") && !sc.contains("Draft email")
+    });
+
+    // i: the ledger lists it as Sent.
+    s.type_text("i");
+    s.wait_for("the request in the Invitations ledger", |sc| {
+        sc.contains("┌ Invitations")
+            && line_with(sc, &[CONTOSO_EMAIL, "Sent", "Copied to clipboard"]).is_some()
+    });
+
+    // The reseller accepted; the operator records it from a script, the app still running.
+    let list = s.invitations_json(&db);
+    let recorded = invitation_to(&list, CONTOSO_EMAIL)
+        .unwrap_or_else(|| panic!("the CLI does not list {CONTOSO_EMAIL}: {list:#?}"));
+    assert_eq!(recorded["status"], "sent", "{recorded:#}");
+    assert_eq!(recorded["delivery"], "copied-to-clipboard", "{recorded:#}");
+    assert_eq!(
+        recorded["token"],
+        token.as_str(),
+        "the recorded token is not the one in the draft's link"
+    );
+    let out = s.cli(&[
+        "--db",
+        db.to_str().unwrap(),
+        "invitations",
+        "accept",
+        &token,
+        "--partner-id",
+        "7654321",
+        "--name",
+        "Contoso Partners",
+        "--country",
+        "US",
+    ]);
+    assert!(out.status.success(), "accept failed\n{}", describe(&out));
+
+    // Ctrl-R: the ledger shows it Accepted.
+    s.key("C-r");
+    s.wait_for("the request shown as Accepted", |sc| {
+        line_with(sc, &[CONTOSO_EMAIL, "Accepted", "Contoso"]).is_some()
+    });
+
+    // 1, Ctrl-R: the reseller is listed, Active.
+    s.type_text("1");
+    s.wait_for_text(&["┌ Indirect resellers"]);
+    s.key("C-r");
+    s.wait_for("Contoso Partners in the list", |sc| {
+        line_with(sc, &["Contoso Partners", "7654321", "US", "Active"]).is_some()
+            && sc.contains("Indirect resellers (12)")
+    });
+
+    // Select it: / Contoso, Enter keeps the filter; it is the first (only) row.
+    s.type_text("/");
+    s.wait_for_text(&["Search:"]);
+    s.type_text("Contoso");
+    let screen = s.wait_for("the filter on Contoso", |sc| {
+        sc.contains("(1 matching)") && sc.contains("Search: Contoso")
+    });
+    // (Toasts are drawn inside the table's frame: count the rows of resellers only.)
+    let rows: Vec<String> = table_rows(&screen, "Name")
+        .into_iter()
+        .filter(|r| r.contains("Active"))
+        .collect();
+    assert!(
+        rows.len() == 1 && rows[0].starts_with("Contoso Partners"),
+        "not only Contoso Partners listed:\n{screen}"
+    );
+    s.key("Enter");
+    s.wait_for("the footer of the list (filter kept)", |sc| {
+        sc.contains("(1 matching)") && sc.contains("x Remove partnership")
+    });
+
+    // x: the confirmation with the Important notice and the impact.
+    s.type_text("x");
+    let confirm = s.wait_for("the Remove partnership confirmation", |sc| {
+        sc.contains("Remove partnership")
+            && sc.contains("Remove the partnership with Contoso Partners?")
+            && sc.contains("Customers associated to the indirect reseller will not be removed")
+            && sc.contains("These stay as they are")
+    });
+    assert!(
+        confirm.contains("0 customers associated with this reseller"),
+        "the impact preview is missing:\n{confirm}"
+    );
+
+    // y: removed; the row is gone.
+    s.type_text("y");
+    s.wait_for("the partnership removed and the row gone", |sc| {
+        sc.contains("Partnership with Contoso Partners removed")
+            && line_with(sc, &["Contoso Partners", "7654321"]).is_none()
+            && sc.contains("(0 matching)")
+    });
+    s.key("Escape");
+    let screen = s.wait_for("the whole list back", |sc| {
+        sc.contains("Indirect resellers (11)") && !sc.contains("Search:")
+    });
+    assert!(
+        !screen.contains("7654321"),
+        "Contoso Partners is still listed:\n{screen}"
+    );
+
+    // q quits with status 0.
+    s.type_text("q");
+    assert_eq!(s.wait_for_exit(), "EXIT=0");
+    s.assert_terminal_restored();
+
+    let active = s.resellers_json(&db, false);
+    assert!(
+        active.iter().all(|r| r["partner_id"] != "7654321"),
+        "still active: {active:#?}"
+    );
+    let all = s.resellers_json(&db, true);
+    let contoso = all
+        .iter()
+        .find(|r| r["partner_id"] == "7654321")
+        .unwrap_or_else(|| panic!("--all does not list Contoso Partners: {all:#?}"));
+    assert_eq!(contoso["state"], "removed");
+    assert_eq!(contoso["name"], "Contoso Partners");
+    let list = s.invitations_json(&db);
+    let accepted = invitation_to(&list, CONTOSO_EMAIL).unwrap();
+    assert_eq!(accepted["status"], "accepted", "{accepted:#}");
+    assert_eq!(accepted["reseller"], "Contoso Partners", "{accepted:#}");
+    let actions = sqlite3(&db, "SELECT action FROM audit_log ORDER BY id;");
+    for action in [
+        "Partnership requested",
+        "Partnership request accepted",
+        "Reseller added",
+        "Partnership removed",
+    ] {
+        assert!(
+            actions.lines().any(|a| a == action),
+            "no {action:?} in the activity log:\n{actions}"
+        );
+    }
+}
+
+/// Esc on the Draft email discards it: nothing is recorded.
+#[test]
+fn esc_on_the_draft_records_nothing() {
+    let s = Session::new();
+    let db = default_demo_db(&s, "t.db");
+    let before = sqlite3_count(&db, "SELECT count(*) FROM invitations;");
+    let audit_before = sqlite3_count(&db, "SELECT count(*) FROM audit_log;");
+    s.start(&["--db", db.to_str().unwrap()]);
+    s.wait_for_text(FIRST_SCREEN);
+
+    s.open_draft(CONTOSO_EMAIL);
+    s.key("Escape");
+    s.wait_for("the draft discarded, the list back", |sc| {
+        !sc.contains("Draft email")
+            && !sc.contains("┌ Request a partnership")
+            && sc.contains("Indirect resellers (11)")
+    });
+    s.assert_stays(Duration::from_millis(500), "something was recorded", |sc| {
+        sc.contains("recorded as Sent")
+    });
+
+    s.type_text("i");
+    let screen = s.wait_for("the Invitations ledger", |sc| {
+        sc.contains("┌ Invitations") && sc.contains("it@alpineridge.example")
+    });
+    assert!(
+        !screen.contains(CONTOSO_EMAIL),
+        "the discarded draft is in the ledger:\n{screen}"
+    );
+
+    s.type_text("1");
+    s.wait_for_text(&["Indirect resellers (11)"]);
+    s.type_text("q");
+    assert_eq!(s.wait_for_exit(), "EXIT=0");
+    assert_eq!(
+        sqlite3_count(&db, "SELECT count(*) FROM invitations;"),
+        before,
+        "Esc recorded an invitation"
+    );
+    assert_eq!(
+        sqlite3_count(
+            &db,
+            &format!("SELECT count(*) FROM invitations WHERE recipient_email = '{CONTOSO_EMAIL}';")
+        ),
+        0
+    );
+    assert_eq!(
+        sqlite3_count(&db, "SELECT count(*) FROM audit_log;"),
+        audit_before,
+        "Esc wrote to the activity log"
+    );
+}
+
+/// `e`, then the link in the body is altered: Done is refused with the reason, nothing is
+/// recorded; put back, Done records the request with the link intact.
+#[test]
+fn done_is_refused_when_the_link_was_altered() {
+    let s = Session::new();
+    let db = default_demo_db(&s, "t.db");
+    let before = sqlite3_count(&db, "SELECT count(*) FROM invitations;");
+    s.start(&["--db", db.to_str().unwrap()]);
+    s.wait_for_text(FIRST_SCREEN);
+    let token = s.open_draft(CONTOSO_EMAIL);
+
+    // e: edit. The link is the 9th line of the body; cut the last 3 characters of the token.
+    s.type_text("e");
+    s.wait_for_text(&["Body (editing"]);
+    for _ in 0..8 {
+        s.key("Down");
+    }
+    s.key("End");
+    for _ in 0..3 {
+        s.key("BSpace");
+    }
+    let cut = &token[..token.len() - 3];
+    s.wait_for("the token cut short in the body", |sc| {
+        sc.contains(&format!("token={cut}")) && !sc.contains(&token)
+    });
+
+    // Esc: stop editing → the reason is shown at once.
+    s.key("Escape");
+    s.wait_for("the reason shown after editing", |sc| {
+        sc.contains("Draft email")
+            && !sc.contains("Body (editing")
+            && sc.contains("must include the personalized link")
+    });
+
+    // Enter (Done) is refused: the draft stays, nothing recorded.
+    s.key("Enter");
+    let screen = s.assert_stays(
+        Duration::from_millis(1000),
+        "Done was accepted with an altered link",
+        |sc| sc.contains("recorded as Sent") || !sc.contains("Draft email"),
+    );
+    assert!(
+        screen.contains("must include the personalized link"),
+        "the reason is not shown after Done:\n{screen}"
+    );
+    assert_eq!(
+        sqlite3_count(&db, "SELECT count(*) FROM invitations;"),
+        before,
+        "an invitation with an altered link was recorded"
+    );
+
+    // Put the 3 characters back: Done records it.
+    s.type_text("e");
+    s.wait_for_text(&["Body (editing"]);
+    s.type_text(&token[token.len() - 3..]);
+    s.key("Escape");
+    s.wait_for("the link whole again, the reason gone", |sc| {
+        sc.contains(&format!("token={token}"))
+            && !sc.contains("must include the personalized link")
+            && !sc.contains("Body (editing")
+    });
+    s.key("Enter");
+    s.wait_for_text(&["recorded as Sent"]);
+    s.type_text("q");
+    assert_eq!(s.wait_for_exit(), "EXIT=0");
+
+    assert_eq!(
+        sqlite3_count(&db, "SELECT count(*) FROM invitations;"),
+        before + 1
+    );
+    let body = sqlite3(
+        &db,
+        &format!("SELECT body FROM invitations WHERE recipient_email = '{CONTOSO_EMAIL}';"),
+    );
+    let link = sqlite3(
+        &db,
+        &format!("SELECT link FROM invitations WHERE recipient_email = '{CONTOSO_EMAIL}';"),
+    );
+    assert!(link.ends_with(&format!("token={token}")), "{link}");
+    assert!(
+        body.contains(&link),
+        "the recorded body lost the link:\n{body}"
+    );
+}
+
+/// When Done is refused because the link was altered, the reason says "Put it back:" followed by
+/// the link: the whole link must be readable on the screen, or the operator cannot put it back.
+#[test]
+fn the_refusal_shows_the_whole_link_to_put_back() {
+    let s = Session::new();
+    let db = default_demo_db(&s, "t.db");
+    s.start(&["--db", db.to_str().unwrap()]);
+    s.wait_for_text(FIRST_SCREEN);
+    let token = s.open_draft(CONTOSO_EMAIL);
+    s.type_text("e");
+    s.wait_for_text(&["Body (editing"]);
+    for _ in 0..8 {
+        s.key("Down");
+    }
+    s.key("End");
+    for _ in 0..3 {
+        s.key("BSpace");
+    }
+    s.wait_for("the token cut short in the body", |sc| !sc.contains(&token));
+    s.key("Escape");
+    let screen = s.wait_for("the reason shown", |sc| {
+        sc.contains("must include the personalized link") && !sc.contains("Body (editing")
+    });
+    // The body holds the cut token only, so the full token on screen is the reason's link.
+    assert!(
+        screen.contains(&token),
+        "the reason does not show the whole link to put back (token {token}):\n{screen}"
+    );
+    s.key("Escape");
+    s.type_text("q");
+    assert_eq!(s.wait_for_exit(), "EXIT=0");
+}
+
+/// Writes `$HOME/.config/twotier/config.toml` with a `mail_command` that records its arguments,
+/// one per line, in `work/mail-args.txt`. Returns that file.
+fn recording_mail_command(s: &Session) -> PathBuf {
+    let record = s.work("mail-args.txt");
+    let script = s.work("record.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\" >> {}; done\n",
+            quote(record.to_str().unwrap())
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let config_dir = s.path("home").join(".config/twotier");
+    std::fs::create_dir_all(&config_dir).unwrap();
+    std::fs::write(
+        config_dir.join("config.toml"),
+        format!("mail_command = {}\n", toml_string(script.to_str().unwrap())),
+    )
+    .unwrap();
+    record
+}
+
+/// A TOML basic string.
+fn toml_string(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// `o` hands an RFC 6068 `mailto:` URL to the configured `mail_command`; Done records the
+/// request as opened in email.
+#[test]
+fn open_in_email_uses_the_configured_mail_command() {
+    let s = Session::new();
+    let record = recording_mail_command(&s);
+    let db = s.path("t.db");
+    s.start(&["--db", db.to_str().unwrap()]);
+    s.wait_for_text(FIRST_SCREEN);
+    let token = s.open_draft(CONTOSO_EMAIL);
+
+    s.type_text("o");
+    s.wait_for_text(&["Opened in email"]);
+    let start = Instant::now();
+    let args = loop {
+        if let Ok(text) = std::fs::read_to_string(&record)
+            && text.ends_with('\n')
+        {
+            break text;
+        }
+        assert!(
+            start.elapsed() < TIMEOUT,
+            "the mail_command was not run (no {})",
+            record.display()
+        );
+        std::thread::sleep(POLL);
+    };
+    let lines: Vec<&str> = args.lines().collect();
+    assert_eq!(
+        lines.len(),
+        1,
+        "the mail_command got more than the URL: {lines:?}"
+    );
+    let url = lines[0];
+    assert!(
+        url.starts_with(&format!(
+            "mailto:{CONTOSO_EMAIL}?subject=Partnership%20request%20from%20Northwind%20Cloud%20Distribution&body="
+        )),
+        "not the RFC 6068 mailto: URL of the draft: {url}"
+    );
+    assert!(
+        url.contains(&format!("token%3D{token}")),
+        "the body in the URL lacks the personalized link: {url}"
+    );
+    assert!(
+        url.contains("%0D%0A") && !url.contains(' ') && !url.contains('\n'),
+        "the body is not percent-encoded with CRLF line breaks: {url}"
+    );
+
+    s.key("Enter");
+    s.wait_for("the request recorded", |sc| {
+        sc.contains("recorded as Sent") && !sc.contains("Draft email")
+    });
+    s.type_text("q");
+    assert_eq!(s.wait_for_exit(), "EXIT=0");
+
+    let list = s.invitations_json(&db);
+    let sent = invitation_to(&list, CONTOSO_EMAIL)
+        .unwrap_or_else(|| panic!("{CONTOSO_EMAIL} was not recorded: {list:#?}"));
+    assert_eq!(sent["delivery"], "opened-in-email", "{sent:#}");
+    assert_eq!(sent["status"], "sent", "{sent:#}");
+    assert_eq!(sent["token"], token.as_str(), "{sent:#}");
+}
+
+/// The toasts of `c` and `o` say how the email left ("…OSC 52", "Opened in email with …"): they
+/// must be readable while the Draft email is still open, since that is where the keys are pressed.
+#[test]
+fn draft_toasts_are_visible_over_the_draft() {
+    let s = Session::new();
+    recording_mail_command(&s);
+    s.start(&["--db", s.path("t.db").to_str().unwrap()]);
+    s.wait_for_text(FIRST_SCREEN);
+    s.open_draft(CONTOSO_EMAIL);
+
+    let mut problems = Vec::new();
+    s.type_text("c");
+    if s.try_wait_for(Duration::from_secs(3), |sc| {
+        sc.contains("Draft email") && sc.contains("OSC 52")
+    })
+    .is_none()
+    {
+        problems.push(format!(
+            "after c, no toast saying OSC 52 was used is visible over the draft:\n{}",
+            s.screen()
+        ));
+    }
+    s.type_text("o");
+    if s.try_wait_for(Duration::from_secs(3), |sc| {
+        sc.contains("Draft email") && sc.contains("Opened in email with")
+    })
+    .is_none()
+    {
+        problems.push(format!(
+            "after o, no toast \"Opened in email with …\" is visible over the draft:\n{}",
+            s.screen()
+        ));
+    }
+    s.key("Escape");
+    s.type_text("q");
+    assert_eq!(s.wait_for_exit(), "EXIT=0");
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
+
+const INJECTED_TITLE: &str = "pwned";
+
+/// Names and addresses from the database, and pasted text, never reach the terminal as control
+/// sequences: the pane's title stays, the screen is not cleared, no escape is echoed.
+#[test]
+fn hostile_text_in_the_database_and_in_a_paste_stays_inert() {
+    let s = Session::new();
+    let db = default_demo_db(&s, "t.db");
+    sqlite3(
+        &db,
+        "UPDATE resellers SET name = 'Evil' || char(27) || ']0;pwned' || char(7) || char(27) || '[2J' || char(27) || ']2;pwned' || char(27) || char(92) || char(8238) || 'Corp' || char(8203) WHERE partner_id = '4847383';
+         UPDATE invitations SET recipient_email = 'x' || char(27) || ']0;pwned' || char(7) || '@evil.example' WHERE recipient_email = 'it@alpineridge.example';",
+    );
+    s.start(&["--db", db.to_str().unwrap()]);
+    s.wait_for_text(&["Indirect resellers (11)", "Adatum IT Services"]);
+    let screen = s.wait_for("the hostile name listed", |sc| {
+        sc.lines()
+            .any(|l| l.starts_with('│') && l.contains("Evil") && l.contains("4847383"))
+    });
+    let check = |when: &str| {
+        let title = s.format("#{pane_title}");
+        assert_ne!(
+            title, INJECTED_TITLE,
+            "{when}: the pane title was set by injected text"
+        );
+        assert!(
+            !title.contains(INJECTED_TITLE),
+            "{when}: the pane title was set by injected text: {title:?}"
+        );
+        let raw = s.tmux_ok(&["capture-pane", "-p", "-e", "-t", TARGET]);
+        assert!(
+            !raw.contains("\u{1b}]") && !raw.contains('\u{7}'),
+            "{when}: OSC sequences or BEL on the screen: {raw:?}"
+        );
+        assert!(
+            !raw.contains('\u{202e}') && !raw.contains('\u{200b}'),
+            "{when}: bidi override or zero-width space on the screen"
+        );
+    };
+    check("the resellers list");
+    assert!(
+        screen.contains("Adatum IT Services") && screen.contains("Wide World Integrators"),
+        "the list was cleared by the injected text:\n{screen}"
+    );
+
+    // The invitations ledger, with a hostile recipient.
+    s.type_text("i");
+    s.wait_for("the ledger with the hostile recipient", |sc| {
+        sc.contains("┌ Invitations") && sc.contains("evil.example")
+    });
+    check("the invitations ledger");
+
+    // A hostile paste into the email field: the controls are defused and the address refused.
+    s.type_text("1");
+    s.wait_for_text(&["┌ Indirect resellers"]);
+    s.type_text("r");
+    s.wait_for_text(&["Request a partnership", "Reseller's email"]);
+    s.paste("a\u{1b}]0;pwned\u{7}b\u{1}@contoso.example");
+    s.wait_for("the pasted address in the field", |sc| {
+        line_with(sc, &["Reseller's email", "@contoso.example"]).is_some()
+    });
+    check("the pasted email");
+    s.key("Enter");
+    s.assert_stays(
+        Duration::from_millis(800),
+        "an address with control characters opened a draft",
+        |sc| sc.contains("Draft email"),
+    );
+    check("after Enter on the pasted email");
+    s.key("Escape");
+    s.type_text("q");
+    assert_eq!(s.wait_for_exit(), "EXIT=0");
+    assert_eq!(
+        sqlite3_count(
+            &db,
+            "SELECT count(*) FROM invitations WHERE recipient_email LIKE '%contoso%';"
+        ),
+        0
+    );
+}
+
+/// A 10 kB paste into the body (with an escape sequence in it) is kept, defused, and recorded.
+#[test]
+fn a_ten_kilobyte_body_is_pasted_and_recorded() {
+    let s = Session::new();
+    let db = default_demo_db(&s, "t.db");
+    s.start(&["--db", db.to_str().unwrap()]);
+    s.wait_for_text(FIRST_SCREEN);
+    let token = s.open_draft(CONTOSO_EMAIL);
+
+    s.type_text("e");
+    s.wait_for_text(&["Body (editing"]);
+    let mut text = String::from("Dear partner \u{1b}]0;pwned\u{7}\u{1b}[2J,\n");
+    let mut n = 0;
+    while text.len() < 10_240 {
+        n += 1;
+        text.push_str(&format!(
+            "Line {n:04}: we look forward to serving our common customers together.\n"
+        ));
+    }
+    s.paste(&text);
+    let last = format!("Line {n:04}: we look forward");
+    s.wait_for("the end of the pasted text in the body", |sc| {
+        sc.contains(&last)
+    });
+    s.key("Escape");
+    s.wait_for("editing stopped, no problem shown", |sc| {
+        sc.contains("Draft email")
+            && !sc.contains("Body (editing")
+            && !sc.contains("must include the personalized link")
+    });
+    assert_ne!(s.format("#{pane_title}"), INJECTED_TITLE);
+    s.key("Enter");
+    s.wait_for("the request recorded", |sc| {
+        sc.contains("recorded as Sent") && !sc.contains("Draft email")
+    });
+    s.type_text("q");
+    assert_eq!(s.wait_for_exit(), "EXIT=0");
+
+    let filter = format!("FROM invitations WHERE recipient_email = '{CONTOSO_EMAIL}'");
+    let length = sqlite3_count(&db, &format!("SELECT length(body) {filter};"));
+    assert!(length > 10_240, "the recorded body has {length} characters");
+    assert_eq!(
+        sqlite3_count(
+            &db,
+            &format!("SELECT instr(body, char(27)) + instr(body, char(7)) {filter};")
+        ),
+        0,
+        "control characters were recorded in the body"
+    );
+    let body = sqlite3(&db, &format!("SELECT body {filter};"));
+    assert!(
+        body.contains(&format!("Line {n:04}:")),
+        "the paste was cut short"
+    );
+    assert!(
+        body.contains(&format!("&token={token}")),
+        "the recorded body lost the link"
+    );
+}
+
+/// The footer is drawn from the keymap so that it never disagrees with what a key does: where it
+/// offers `q quit`, `q` must quit.
+#[test]
+fn q_on_the_invitations_screen_does_what_the_footer_says() {
+    let s = Session::new();
+    s.start(&["--db", s.path("t.db").to_str().unwrap()]);
+    s.wait_for_text(FIRST_SCREEN);
+    s.type_text("i");
+    let screen = s.wait_for("the Invitations ledger", |sc| {
+        sc.contains("┌ Invitations") && sc.contains("it@alpineridge.example")
+    });
+    let footer = screen
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default()
+        .to_owned();
+    s.type_text("q");
+    if footer.contains("q quit") {
+        let start = Instant::now();
+        while s.status().is_none() && start.elapsed() < Duration::from_secs(3) {
+            std::thread::sleep(POLL);
+        }
+        assert_eq!(
+            s.status().as_deref(),
+            Some("EXIT=0"),
+            "the Invitations footer says \"q quit\" ({footer:?}) but q did not quit:\n{}",
+            s.screen()
+        );
+        s.assert_terminal_restored();
+    }
 }

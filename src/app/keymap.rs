@@ -96,239 +96,122 @@ impl Context {
     }
 }
 
+// The tables read best one binding per line, so rustfmt leaves them alone.
+#[rustfmt::skip]
 const HELP: &[Binding] = &[
-    bind(
-        &[key(KeyCode::Esc), ch('?'), ch('q')],
-        Command::Back,
-        "close help",
-        true,
-    ),
-    bind(
-        &[key(KeyCode::Up), ch('k')],
-        Command::Up,
-        "scroll up",
-        false,
-    ),
-    bind(
-        &[key(KeyCode::Down), ch('j')],
-        Command::Down,
-        "scroll down",
-        true,
-    ),
+    bind(&[key(KeyCode::Esc), ch('?'), ch('q')], Command::Back, "close help", true),
+    bind(&[key(KeyCode::Up), ch('k')], Command::Up, "scroll up", false),
+    bind(&[key(KeyCode::Down), ch('j')], Command::Down, "scroll down", true),
 ];
 
-const ERROR: &[Binding] = &[bind(
-    &[key(KeyCode::Enter), key(KeyCode::Esc)],
-    Command::Back,
-    "close",
-    true,
-)];
+#[rustfmt::skip]
+const ERROR: &[Binding] = &[
+    bind(&[key(KeyCode::Enter), key(KeyCode::Esc)], Command::Back, "close", true),
+];
 
+#[rustfmt::skip]
 const SEARCH: &[Binding] = &[
-    bind(
-        &[key(KeyCode::Enter)],
-        Command::SearchAccept,
-        "keep filter",
-        true,
-    ),
+    bind(&[key(KeyCode::Enter)], Command::SearchAccept, "keep filter", true),
     bind(&[key(KeyCode::Esc)], Command::Back, "clear search", true),
     bind(&[key(KeyCode::Up)], Command::Up, "up", false),
     bind(&[key(KeyCode::Down)], Command::Down, "down", false),
     bind(&[key(KeyCode::PageUp)], Command::PageUp, "page up", false),
-    bind(
-        &[key(KeyCode::PageDown)],
-        Command::PageDown,
-        "page down",
-        false,
-    ),
+    bind(&[key(KeyCode::PageDown)], Command::PageDown, "page down", false),
 ];
 
+#[rustfmt::skip]
 const FORM: &[Binding] = &[
     bind(&[key(KeyCode::Enter)], Command::Enter, "continue", true),
-    bind(
-        &[key(KeyCode::Tab), key(KeyCode::Down)],
-        Command::NextField,
-        "next field",
-        true,
-    ),
-    bind(
-        &[key(KeyCode::BackTab), key(KeyCode::Up)],
-        Command::PreviousField,
-        "previous field",
-        false,
-    ),
+    bind(&[key(KeyCode::Tab), key(KeyCode::Down)], Command::NextField, "next field", true),
+    bind(&[key(KeyCode::BackTab), key(KeyCode::Up)], Command::PreviousField, "previous field", false),
     bind(&[key(KeyCode::Esc)], Command::Back, "cancel", true),
 ];
 
+#[rustfmt::skip]
 const DRAFT: &[Binding] = &[
     bind(&[ch('o')], Command::OpenInEmail, "Open in email", true),
-    bind(
-        &[ch('c')],
-        Command::CopyToClipboard,
-        "Copy to clipboard",
-        true,
-    ),
+    bind(&[ch('c')], Command::CopyToClipboard, "Copy to clipboard", true),
     bind(&[ch('e')], Command::EditBody, "edit", true),
     bind(&[key(KeyCode::Enter)], Command::Enter, "Done", true),
     bind(&[key(KeyCode::Esc)], Command::Back, "discard", true),
 ];
 
-const DRAFT_EDITING: &[Binding] = &[bind(
-    &[key(KeyCode::Esc)],
-    Command::Back,
-    "stop editing",
-    true,
-)];
+#[rustfmt::skip]
+const DRAFT_EDITING: &[Binding] = &[
+    bind(&[key(KeyCode::Esc)], Command::Back, "stop editing", true),
+];
 
+#[rustfmt::skip]
 const CONFIRM: &[Binding] = &[
     bind(&[ch('y')], Command::Yes, "Yes", true),
     bind(&[ch('n'), key(KeyCode::Esc)], Command::No, "No", true),
-    bind(
-        &[
-            key(KeyCode::Left),
-            key(KeyCode::Right),
-            key(KeyCode::Tab),
-            key(KeyCode::BackTab),
-        ],
-        Command::SwitchButton,
-        "switch",
-        false,
-    ),
-    bind(
-        &[key(KeyCode::Enter)],
-        Command::Enter,
-        "press the focused button",
-        true,
-    ),
+    bind(&[key(KeyCode::Left), key(KeyCode::Right), key(KeyCode::Tab), key(KeyCode::BackTab)], Command::SwitchButton, "switch", false),
+    bind(&[key(KeyCode::Enter)], Command::Enter, "press the focused button", true),
 ];
 
+#[rustfmt::skip]
 const COMPLIANCE: &[Binding] = &[
     bind(&[ch(' ')], Command::Toggle, "toggle", true),
-    bind(
-        &[
-            key(KeyCode::Tab),
-            key(KeyCode::Down),
-            key(KeyCode::BackTab),
-            key(KeyCode::Up),
-        ],
-        Command::NextField,
-        "next",
-        true,
-    ),
+    bind(&[key(KeyCode::Tab), key(KeyCode::Down), key(KeyCode::BackTab), key(KeyCode::Up)], Command::NextField, "next", true),
     bind(&[key(KeyCode::Enter)], Command::Enter, "save", true),
     bind(&[key(KeyCode::Esc)], Command::Back, "cancel", true),
 ];
 
+#[rustfmt::skip]
 const RESELLERS: &[Binding] = &[
-    bind(
-        &[ch('r')],
-        Command::RequestPartnership,
-        "Request a partnership",
-        true,
-    ),
+    bind(&[ch('r')], Command::RequestPartnership, "Request a partnership", true),
     bind(&[ch('n')], Command::AddCustomer, "Add new customer", false),
     bind(&[ch('v')], Command::ViewCustomers, "View customers", true),
-    bind(
-        &[ch('x')],
-        Command::RemovePartnership,
-        "Remove partnership",
-        true,
-    ),
+    bind(&[ch('x')], Command::RemovePartnership, "Remove partnership", true),
     bind(&[ch('i')], Command::OpenInvitations, "Invitations", true),
     bind(&[ch('c')], Command::EditCompliance, "compliance", false),
     bind(&[ch('s')], Command::CycleSort, "sort", false),
     bind(&[ch('h')], Command::ToggleRemoved, "show removed", false),
 ];
 
+#[rustfmt::skip]
 const INVITATIONS: &[Binding] = &[
-    bind(
-        &[ch('a')],
-        Command::RecordAcceptance,
-        "Record acceptance",
-        true,
-    ),
+    bind(&[ch('a')], Command::RecordAcceptance, "Record acceptance", true),
     bind(&[ch('s')], Command::ResendInvitation, "send again", true),
     bind(&[ch('x')], Command::RevokeInvitation, "revoke", true),
-    bind(
-        &[ch('r')],
-        Command::RequestPartnership,
-        "Request a partnership",
-        false,
-    ),
+    bind(&[ch('r')], Command::RequestPartnership, "Request a partnership", false),
     bind(&[key(KeyCode::Esc)], Command::Back, "back", false),
+    // Not a top-level screen: q goes back to Indirect resellers rather than quitting.
+    bind(&[ch('q')], Command::Quit, "back", true),
 ];
 
-const CUSTOMERS: &[Binding] = &[bind(
-    &[key(KeyCode::Esc)],
-    Command::Back,
-    "clear search / reseller filter",
-    false,
-)];
+#[rustfmt::skip]
+const CUSTOMERS: &[Binding] = &[
+    bind(&[key(KeyCode::Esc)], Command::Back, "clear search / reseller filter", false),
+];
 
+#[rustfmt::skip]
 const MOVE: [Binding; 6] = [
     bind(&[key(KeyCode::Up), ch('k')], Command::Up, "up", false),
     bind(&[key(KeyCode::Down), ch('j')], Command::Down, "down", false),
     bind(&[key(KeyCode::PageUp)], Command::PageUp, "page up", false),
-    bind(
-        &[key(KeyCode::PageDown)],
-        Command::PageDown,
-        "page down",
-        false,
-    ),
-    bind(
-        &[key(KeyCode::Home), ch('g')],
-        Command::Home,
-        "first",
-        false,
-    ),
+    bind(&[key(KeyCode::PageDown)], Command::PageDown, "page down", false),
+    bind(&[key(KeyCode::Home), ch('g')], Command::Home, "first", false),
     bind(&[key(KeyCode::End), ch('G')], Command::End, "last", false),
 ];
 
+#[rustfmt::skip]
 const LIST: &[Binding] = &[
-    MOVE[0],
-    MOVE[1],
-    MOVE[2],
-    MOVE[3],
-    MOVE[4],
-    MOVE[5],
+    MOVE[0], MOVE[1], MOVE[2], MOVE[3], MOVE[4], MOVE[5],
     bind(&[ch('/')], Command::Search, "search", true),
     bind(&[key(KeyCode::Esc)], Command::Back, "clear search", false),
 ];
 
 const COMPANY_PROFILE: &[Binding] = &[MOVE[0], MOVE[1], MOVE[4], MOVE[5]];
 
+#[rustfmt::skip]
 const GLOBAL: &[Binding] = &[
-    bind(
-        &[ch('1')],
-        Command::Goto(Screen::Resellers),
-        "Indirect resellers",
-        false,
-    ),
-    bind(
-        &[ch('2')],
-        Command::Goto(Screen::Customers),
-        "Customers",
-        false,
-    ),
-    bind(
-        &[ch('3')],
-        Command::Goto(Screen::CompanyProfile),
-        "Company profile",
-        false,
-    ),
-    bind(
-        &[ch('4')],
-        Command::Goto(Screen::ActivityLog),
-        "Activity log",
-        false,
-    ),
+    bind(&[ch('1')], Command::Goto(Screen::Resellers), "Indirect resellers", false),
+    bind(&[ch('2')], Command::Goto(Screen::Customers), "Customers", false),
+    bind(&[ch('3')], Command::Goto(Screen::CompanyProfile), "Company profile", false),
+    bind(&[ch('4')], Command::Goto(Screen::ActivityLog), "Activity log", false),
     bind(&[ch('5')], Command::Goto(Screen::Users), "Users", false),
-    bind(
-        &[ctrl('r'), key(KeyCode::F(5))],
-        Command::Refresh,
-        "refresh",
-        false,
-    ),
+    bind(&[ctrl('r'), key(KeyCode::F(5))], Command::Refresh, "refresh", false),
     bind(&[ch('?')], Command::Help, "help", true),
     bind(&[ch('q')], Command::Quit, "quit", true),
     bind(&[ctrl('c')], Command::ForceQuit, "quit now", false),

@@ -1,5 +1,6 @@
 //! Pure types and rules of the Partner Center domain: no I/O here.
 
+pub mod credentials;
 pub mod ids;
 pub mod invitation;
 pub mod role;

@@ -2,6 +2,7 @@
 //! through the [`worker`] thread, the CLI calls it directly.
 
 pub mod demo;
+pub mod export;
 pub mod invitations;
 pub mod list;
 pub mod operators;

@@ -76,7 +76,8 @@ impl Store {
         id.map_or_else(
             || {
                 refuse(format!(
-                    "No active indirect reseller has PartnerID {partner_id}."
+                    "No active indirect reseller has PartnerID {}.",
+                    crate::domain::text::clean(partner_id)
                 ))
             },
             Ok,

@@ -46,7 +46,6 @@ pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame) {
         Screen::Invitations => screens::invitations::view(state, theme, frame, body),
     }
     chrome::footer(state, theme, frame, footer);
-    chrome::toasts(state, theme, frame, body);
     for modal in &state.modals {
         match modal {
             Modal::Help { scroll } => widgets::help::view(state, *scroll, theme, frame, area),
@@ -65,4 +64,6 @@ pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame) {
             Modal::Confirm(c) => screens::confirm::view(c, theme, frame, area),
         }
     }
+    // Above any dialog: a toast answers what the operator just did there.
+    chrome::toasts(state, theme, frame, body);
 }

@@ -93,7 +93,11 @@ pub fn view(state: &AppState, scroll: u16, theme: &Theme, frame: &mut Frame, are
 
 fn push_unique(entries: &mut Vec<(String, &'static str)>, b: &Binding) {
     let keys = keymap::keys_label(b);
-    if !entries.iter().any(|(_, label)| *label == b.label) {
+    // The first binding of a key wins, as in the keymap's own lookup.
+    if !entries
+        .iter()
+        .any(|(k, label)| *k == keys || *label == b.label)
+    {
         entries.push((keys, b.label));
     }
 }

@@ -1,0 +1,391 @@
+//! Exports of the whole book, as CSV (the columns of Partner Center's own exports) or JSON (the
+//! objects of the `--json` lists), streamed row by row from the store to any writer.
+//!
+//! CSV follows RFC 4180 (CRLF line ends; a field holding a comma, a quote, CR or LF is quoted,
+//! its quotes doubled) and is safe to open in a spreadsheet: a cell that would start a formula
+//! (`=`, `+`, `-`, `@`, tab, CR) gets a leading `'` (OWASP's CSV injection advice). Texts come
+//! from the store already sanitised (no control, bidi or zero-width characters).
+
+use std::borrow::Cow;
+use std::fs::{File, OpenOptions};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::Serialize;
+
+use crate::store::Store;
+use crate::store::export::{
+    CustomerFilter, CustomerRecord, SubscriptionFilter, SubscriptionRecord,
+};
+
+/// The header of a customers CSV, as Partner Center's customer export has it.
+pub const CUSTOMER_CSV_HEADER: [&str; 5] = [
+    "Microsoft ID",
+    "Company name",
+    "Primary domain name",
+    "Relationship",
+    "Reseller",
+];
+
+/// The header of a subscriptions CSV, as Partner Center's subscription export has it.
+pub const SUBSCRIPTION_CSV_HEADER: [&str; 5] = [
+    "Subscription ID",
+    "Subscription",
+    "Quantity",
+    "Status",
+    "Reseller",
+];
+
+/// The file formats of an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Json,
+}
+
+/// The first characters that make a spreadsheet read a cell as a formula.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A cell a spreadsheet would take for a formula (`=HYPERLINK(…)`, `+1`, `-2`, `@SUM(…)`) gets a
+/// leading `'`, so it shows as the text it is.
+pub fn neutralise(cell: &str) -> Cow<'_, str> {
+    if cell.starts_with(FORMULA_STARTS) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// RFC 4180: a field holding a comma, a double quote, CR or LF is enclosed in double quotes, and
+/// each double quote inside is doubled.
+pub fn quote(cell: &str) -> Cow<'_, str> {
+    if cell.contains([',', '"', '\r', '\n']) {
+        Cow::Owned(format!("\"{}\"", cell.replace('"', "\"\"")))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// Writes CSV records: every cell neutralised, then quoted; CRLF after each record. Nothing is
+/// written before the first record or [`CsvWriter::finish`], so a read refused at its start
+/// leaves the output empty.
+pub struct CsvWriter<'h, W: Write> {
+    out: W,
+    header: &'h [&'h str],
+    started: bool,
+}
+
+impl<'h, W: Write> CsvWriter<'h, W> {
+    /// A file that starts with this header record.
+    pub fn new(out: W, header: &'h [&'h str]) -> Self {
+        CsvWriter {
+            out,
+            header,
+            started: false,
+        }
+    }
+
+    pub fn record(&mut self, cells: &[&str]) -> io::Result<()> {
+        if !self.started {
+            self.started = true;
+            self.write_record(self.header)?;
+        }
+        self.write_record(cells)
+    }
+
+    fn write_record(&mut self, cells: &[&str]) -> io::Result<()> {
+        for (i, cell) in cells.iter().enumerate() {
+            if i > 0 {
+                self.out.write_all(b",")?;
+            }
+            self.out.write_all(quote(&neutralise(cell)).as_bytes())?;
+        }
+        self.out.write_all(b"\r\n")
+    }
+
+    /// Ends the file (just the header if there were no records), flushes, hands back the writer.
+    pub fn finish(mut self) -> io::Result<W> {
+        if !self.started {
+            self.started = true;
+            self.write_record(self.header)?;
+        }
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+/// Writes one JSON array an item at a time: `[`, one object per line, `]`. Nothing is written
+/// before the first item or [`JsonArrayWriter::finish`].
+pub struct JsonArrayWriter<W: Write> {
+    out: W,
+    items: u64,
+}
+
+impl<W: Write> JsonArrayWriter<W> {
+    pub fn new(out: W) -> Self {
+        JsonArrayWriter { out, items: 0 }
+    }
+
+    pub fn item<T: Serialize>(&mut self, value: &T) -> io::Result<()> {
+        self.out
+            .write_all(if self.items == 0 { b"[\n" } else { b",\n" })?;
+        serde_json::to_writer(&mut self.out, value)?;
+        self.items += 1;
+        Ok(())
+    }
+
+    /// Closes the array (`[]` if there were no items), flushes, hands back the writer.
+    pub fn finish(mut self) -> io::Result<W> {
+        self.out
+            .write_all(if self.items == 0 { b"[]\n" } else { b"\n]\n" })?;
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+/// Partner Center's words for a customer's relationship (`reseller` → `Reseller`).
+pub fn relationship_label(relationship: &str) -> &str {
+    match relationship {
+        "reseller" => "Reseller",
+        "none" => "None",
+        "advisor" => "Advisor",
+        other => other,
+    }
+}
+
+/// Partner Center's words for a subscription status (`active` → `Active`).
+pub fn status_label(status: &str) -> &str {
+    match status {
+        "pending" => "Pending",
+        "active" => "Active",
+        "suspended" => "Suspended",
+        "expired" => "Expired",
+        "disabled" => "Disabled",
+        "deleted" => "Deleted",
+        other => other,
+    }
+}
+
+/// Streams the customers matching `filter` to `out`; returns how many were written.
+pub fn write_customers(
+    store: &Store,
+    filter: &CustomerFilter,
+    format: Format,
+    out: impl Write,
+) -> anyhow::Result<u64> {
+    match format {
+        Format::Csv => {
+            let mut csv = CsvWriter::new(out, &CUSTOMER_CSV_HEADER);
+            let n = store.for_each_customer(filter, |c| Ok(csv.record(&customer_csv_cells(c))?))?;
+            csv.finish()?;
+            Ok(n)
+        }
+        Format::Json => {
+            let mut json = JsonArrayWriter::new(out);
+            let n = store.for_each_customer(filter, |c| Ok(json.item(c)?))?;
+            json.finish()?;
+            Ok(n)
+        }
+    }
+}
+
+/// Streams the subscriptions matching `filter` to `out`; returns how many were written.
+pub fn write_subscriptions(
+    store: &Store,
+    filter: &SubscriptionFilter,
+    format: Format,
+    out: impl Write,
+) -> anyhow::Result<u64> {
+    match format {
+        Format::Csv => {
+            let mut csv = CsvWriter::new(out, &SUBSCRIPTION_CSV_HEADER);
+            let mut quantity = String::new();
+            let n = store.for_each_subscription(filter, |s| {
+                Ok(csv.record(&subscription_csv_cells(s, &mut quantity))?)
+            })?;
+            csv.finish()?;
+            Ok(n)
+        }
+        Format::Json => {
+            let mut json = JsonArrayWriter::new(out);
+            let n = store.for_each_subscription(filter, |s| Ok(json.item(s)?))?;
+            json.finish()?;
+            Ok(n)
+        }
+    }
+}
+
+/// A customer's CSV cells, in [`CUSTOMER_CSV_HEADER`] order.
+pub fn customer_csv_cells(c: &CustomerRecord) -> [&str; 5] {
+    [
+        &c.microsoft_id,
+        &c.company_name,
+        &c.primary_domain,
+        relationship_label(&c.relationship),
+        c.reseller.as_deref().unwrap_or(""),
+    ]
+}
+
+/// A subscription's CSV cells, in [`SUBSCRIPTION_CSV_HEADER`] order; `quantity` is a buffer for
+/// the number's text, reused from row to row.
+pub fn subscription_csv_cells<'a>(
+    s: &'a SubscriptionRecord,
+    quantity: &'a mut String,
+) -> [&'a str; 5] {
+    use std::fmt::Write as _;
+    quantity.clear();
+    let _ = write!(quantity, "{}", s.quantity);
+    [
+        &s.subscription_id,
+        &s.subscription,
+        quantity,
+        status_label(&s.status),
+        s.reseller.as_deref().unwrap_or(""),
+    ]
+}
+
+/// Writes a file so that it is either whole or absent: into a temporary file in the same folder,
+/// flushed to disk, then renamed over `path`. On any error the temporary file is removed and
+/// `path` is left as it was.
+pub fn write_atomically<T>(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<File>) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let name = path
+        .file_name()
+        .with_context(|| format!("{} is not a file name", path.display()))?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(name);
+    tmp_name.push(format!(".{}.tmp", std::process::id()));
+    let tmp = dir.join(tmp_name);
+    let file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    let result = (|| {
+        let mut out = BufWriter::with_capacity(1 << 16, file);
+        let value = write(&mut out)?;
+        let file = out.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+        // The rename itself reaches the disk with the folder (best effort: not every OS can).
+        if let Ok(d) = File::open(&dir) {
+            let _ = d.sync_all();
+        }
+        Ok(value)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn neutralise_table() {
+        let cases = [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+1", "'+1"),
+            ("-2", "'-2"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("=", "'="),
+            ("Contoso", "Contoso"),
+            ("a=b", "a=b"),
+            ("1+1", "1+1"),
+            (" =1", " =1"),
+            ("'=1", "'=1"),
+            ("", ""),
+            ("Zürich-Nord", "Zürich-Nord"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(neutralise(input), want, "neutralise({input:?})");
+        }
+        assert!(matches!(neutralise("Contoso"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn quote_table() {
+        let cases = [
+            ("plain", "plain"),
+            ("", ""),
+            ("Fabrikam, Inc.", "\"Fabrikam, Inc.\""),
+            ("The \"Best\" Co", "\"The \"\"Best\"\" Co\""),
+            ("\"", "\"\"\"\""),
+            ("a\nb", "\"a\nb\""),
+            ("a\rb", "\"a\rb\""),
+            ("a\r\nb", "\"a\r\nb\""),
+            ("a;b", "a;b"),
+            ("it's", "it's"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(quote(input), want, "quote({input:?})");
+        }
+        assert!(matches!(quote("plain"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn csv_records_are_neutralised_then_quoted() {
+        let empty = CsvWriter::new(Vec::new(), &["A", "B"]).finish().unwrap();
+        assert_eq!(empty, b"A,B\r\n");
+        let mut csv = CsvWriter::new(Vec::new(), &["A", "B", "C"]);
+        csv.record(&["=1,2", "-\"x\"", "ok"]).unwrap();
+        csv.record(&["", "", ""]).unwrap();
+        let text = String::from_utf8(csv.finish().unwrap()).unwrap();
+        assert_eq!(text, "A,B,C\r\n\"'=1,2\",\"'-\"\"x\"\"\",ok\r\n,,\r\n");
+    }
+
+    #[test]
+    fn json_array_is_valid_empty_or_not() {
+        let empty = JsonArrayWriter::new(Vec::new()).finish().unwrap();
+        assert_eq!(String::from_utf8(empty).unwrap(), "[]\n");
+        let mut json = JsonArrayWriter::new(Vec::new());
+        json.item(&serde_json::json!({"a": 1})).unwrap();
+        json.item(&serde_json::json!({"a": "\u{1b}"})).unwrap();
+        let text = String::from_utf8(json.finish().unwrap()).unwrap();
+        assert_eq!(text, "[\n{\"a\":1},\n{\"a\":\"\\u001b\"}\n]\n");
+        let parsed: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+        assert_eq!(parsed.len(), 2);
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(relationship_label("reseller"), "Reseller");
+        assert_eq!(relationship_label("none"), "None");
+        assert_eq!(relationship_label("advisor"), "Advisor");
+        assert_eq!(status_label("suspended"), "Suspended");
+        assert_eq!(status_label("active"), "Active");
+        assert_eq!(status_label("unknown"), "unknown");
+    }
+
+    #[test]
+    fn atomic_write_leaves_whole_file_or_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        std::fs::write(&path, "old").unwrap();
+        let failed: anyhow::Result<()> = write_atomically(&path, |out| {
+            out.write_all(b"half")?;
+            anyhow::bail!("interrupted")
+        });
+        assert!(failed.is_err());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
+        write_atomically(&path, |out| Ok(out.write_all(b"new")?)).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["out.csv"]);
+    }
+}
