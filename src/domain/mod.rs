@@ -1,6 +1,7 @@
 //! Pure types and rules of the Partner Center domain: no I/O here.
 
 pub mod credentials;
+pub mod customer;
 pub mod ids;
 pub mod invitation;
 pub mod role;

@@ -55,7 +55,7 @@ pub fn from_row(r: &Row<'_>) -> rusqlite::Result<InvitationRow> {
     Ok(InvitationRow {
         id,
         key: super::list::Key {
-            sort: sent_at.clone(),
+            sort: sent_at.clone().into(),
             id,
         },
         recipient: cleaned(r.get(1)?),

@@ -11,8 +11,46 @@ use crate::domain::text::cleaned;
 /// Where a list stands in its sort order: the sort value and the row id as tie-breaker.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Key {
-    pub sort: String,
+    pub sort: SortValue,
     pub id: i64,
+}
+
+/// A sort column's value, bound back with its own type so the keyset comparison sorts like the
+/// index does (in SQLite every integer sorts before every text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SortValue {
+    Text(String),
+    Integer(i64),
+}
+
+impl From<&str> for SortValue {
+    fn from(s: &str) -> Self {
+        SortValue::Text(s.to_owned())
+    }
+}
+
+impl From<String> for SortValue {
+    fn from(s: String) -> Self {
+        SortValue::Text(s)
+    }
+}
+
+impl ToSql for SortValue {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        match self {
+            SortValue::Text(s) => s.to_sql(),
+            SortValue::Integer(i) => i.to_sql(),
+        }
+    }
+}
+
+impl rusqlite::types::FromSql for SortValue {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        match value {
+            rusqlite::types::ValueRef::Integer(i) => Ok(SortValue::Integer(i)),
+            other => String::column_result(other).map(SortValue::Text),
+        }
+    }
 }
 
 /// Which page to fetch.
@@ -30,6 +68,8 @@ pub enum Anchor {
 pub struct Filter {
     pub search: String,
     pub reseller_id: Option<i64>,
+    /// For subscriptions: one customer's.
+    pub customer_id: Option<i64>,
     pub include_removed: bool,
     pub sort: Sort,
 }
@@ -102,6 +142,8 @@ pub struct ListSpec {
     pub search: &'static [&'static str],
     /// The column `Filter::reseller_id` restricts, if the list supports it.
     pub reseller: Option<&'static str>,
+    /// The column `Filter::customer_id` restricts, if the list supports it.
+    pub customer: Option<&'static str>,
     /// Newest first (the activity log).
     pub descending: bool,
 }
@@ -127,6 +169,10 @@ impl Sql {
 fn conditions(spec: &ListSpec, filter: &Filter, sql: &mut Sql) -> Vec<String> {
     let mut clauses = vec![spec.scope.to_owned()];
     if let (Some(column), Some(id)) = (spec.reseller, filter.reseller_id) {
+        let p = sql.push(id);
+        clauses.push(format!("{column} = {p}"));
+    }
+    if let (Some(column), Some(id)) = (spec.customer, filter.customer_id) {
         let p = sql.push(id);
         clauses.push(format!("{column} = {p}"));
     }
@@ -293,6 +339,7 @@ impl Listed for ResellerRow {
             id: "r.id",
             search: &["r.name", "r.partner_id"],
             reseller: None,
+            customer: None,
             descending,
         }
     }
@@ -343,6 +390,7 @@ impl Listed for CustomerRow {
             id: "c.id",
             search: &["c.company_name", "c.domain", "c.tenant_id"],
             reseller: Some("c.reseller_id"),
+            customer: None,
             descending: false,
         }
     }
@@ -387,6 +435,7 @@ impl Listed for ActivityRow {
             id: "a.id",
             search: &["a.operator", "a.action", "a.target"],
             reseller: None,
+            customer: None,
             descending: true,
         }
     }
@@ -419,6 +468,7 @@ impl Listed for operators::Operator {
             id: "o.id",
             search: &["o.upn"],
             reseller: None,
+            customer: None,
             descending: false,
         }
     }
@@ -429,7 +479,7 @@ impl Listed for operators::Operator {
 
     fn key(&self) -> Key {
         Key {
-            sort: self.upn.clone(),
+            sort: self.upn.clone().into(),
             id: self.id,
         }
     }
@@ -445,6 +495,7 @@ impl Listed for InvitationRow {
             id: "i.id",
             search: &["i.recipient_email"],
             reseller: None,
+            customer: None,
             descending: true,
         }
     }

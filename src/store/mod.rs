@@ -1,6 +1,7 @@
 //! The only place with SQL. A [`Store`] owns one SQLite connection; the TUI reaches it only
 //! through the [`worker`] thread, the CLI calls it directly.
 
+pub mod customers;
 pub mod demo;
 pub mod export;
 pub mod invitations;
@@ -8,6 +9,7 @@ pub mod list;
 pub mod operators;
 pub mod provider;
 pub mod resellers;
+pub mod subscriptions;
 pub mod worker;
 
 use std::path::{Path, PathBuf};
