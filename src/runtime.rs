@@ -27,6 +27,7 @@ use crate::app::effect::Effect;
 use crate::app::keymap;
 use crate::app::state::AppState;
 use crate::app::update::{init, update};
+use crate::domain::credentials::Secret;
 use crate::domain::invitation::Delivery;
 use crate::platform::clipboard::Clipboard;
 use crate::platform::mail;
@@ -110,6 +111,20 @@ struct Edge {
     actions: UnboundedSender<Action>,
     options: Options,
     from: String,
+    /// A secret on the clipboard, and when to clear it if it is still there.
+    pending_clear: Option<(tokio::time::Instant, Secret)>,
+}
+
+/// How long a copied password may stay on the clipboard.
+const SECRET_ON_CLIPBOARD: Duration = Duration::from_secs(30);
+
+impl Edge {
+    /// Clears the copied secret if the clipboard still holds it.
+    fn clear_secret(&mut self) {
+        if let Some((_, secret)) = self.pending_clear.take() {
+            self.clipboard.clear_if_holds(secret.expose());
+        }
+    }
 }
 
 async fn event_loop(store: Store, operator: Operator, options: Options) -> anyhow::Result<()> {
@@ -126,6 +141,7 @@ async fn event_loop(store: Store, operator: Operator, options: Options) -> anyho
         actions: action_tx,
         options,
         from,
+        pending_clear: None,
     };
     let mut guard = TerminalGuard::enter()?;
     let theme = Theme::from_env();
@@ -143,7 +159,12 @@ async fn event_loop(store: Store, operator: Operator, options: Options) -> anyho
     carry_out(init(&mut state), &mut edge);
     guard.terminal.draw(|f| ui::view(&state, &theme, f))?;
     loop {
+        let clear_at = edge.pending_clear.as_ref().map(|(at, _)| *at);
         let first = tokio::select! {
+            _ = tokio::time::sleep_until(clear_at.unwrap_or_else(tokio::time::Instant::now)), if clear_at.is_some() => {
+                edge.clear_secret();
+                continue;
+            }
             event = events.next() => match event {
                 Some(event) => Input::Terminal(event.context("reading the terminal")?),
                 None => break,
@@ -177,6 +198,8 @@ async fn event_loop(store: Store, operator: Operator, options: Options) -> anyho
         }
         guard.terminal.draw(|f| ui::view(&state, &theme, f))?;
     }
+    // A password copied less than 30 s ago does not outlive the session on the clipboard.
+    edge.clear_secret();
     drop(guard);
     edge.worker.shutdown();
     Ok(())
@@ -201,6 +224,18 @@ fn carry_out(effects: Vec<Effect>, edge: &mut Edge) {
                     .copy(&text, &mut stdout())
                     .map(|kind| kind.label().to_owned())
                     .map_err(|e| format!("{e:#}"));
+                let _ = edge.actions.send(Action::Copied(result));
+            }
+            Effect::CopySecret { text } => {
+                let result = edge
+                    .clipboard
+                    .copy_secret(text.expose(), &mut stdout())
+                    .map(|kind| kind.label().to_owned())
+                    .map_err(|e| format!("{e:#}"));
+                if result.is_ok() {
+                    edge.pending_clear =
+                        Some((tokio::time::Instant::now() + SECRET_ON_CLIPBOARD, text));
+                }
                 let _ = edge.actions.send(Action::Copied(result));
             }
             Effect::OpenMail { to, subject, body } => {

@@ -56,6 +56,24 @@ pub enum Command {
     OpenInEmail,
     CopyToClipboard,
     EditBody,
+    // Customers
+    FilterByReseller,
+    /// `→`/`Space`: expand or collapse the record.
+    Expand,
+    /// `Tab`: between the customers and the expanded record's subscriptions.
+    NextPane,
+    AddSubscription,
+    // Wizard and Subscription details
+    NextStep,
+    PreviousStep,
+    Submit,
+    Increase,
+    Decrease,
+    CycleTerm,
+    CycleBilling,
+    PickReseller,
+    ChoiceLeft,
+    ChoiceRight,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -78,19 +78,14 @@ impl TextField {
     /// Sets the verdict from a check of the current text; an empty required field stays
     /// `Empty` (no nagging) until the form was submitted once.
     pub fn judge(&mut self, verdict: Verdict) {
-        self.verdict = if self.value().trim().is_empty() {
-            if self.optional {
-                Verdict::Ok
-            } else if self.touched {
-                match verdict {
-                    Verdict::Error(e) => Verdict::Error(e),
-                    _ => Verdict::Error(format!("{} is required.", self.label)),
-                }
-            } else {
-                Verdict::Empty
-            }
-        } else {
-            verdict
+        let empty = self.value().trim().is_empty();
+        self.verdict = match verdict {
+            _ if empty && self.optional => Verdict::Ok,
+            // Required but empty: said once the operator tried to go on, blocking until then.
+            Verdict::Error(e) if empty && self.touched => Verdict::Error(e),
+            Verdict::Error(_) if empty => Verdict::Empty,
+            // Empty and fine where the rule allows it (a phone outside the countries needing one).
+            other => other,
         };
     }
 }

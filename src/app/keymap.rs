@@ -5,6 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tui_input::InputRequest;
 
 use super::action::{Action, Command};
+use super::screens::customer_wizard::Step;
 use super::state::{AppState, Modal, Screen};
 
 /// One key with its modifiers.
@@ -70,6 +71,14 @@ pub enum Context {
     Resellers,
     Invitations,
     Customers,
+    /// The subscriptions of the expanded customer record.
+    CustomerPane,
+    WizardAccount,
+    WizardOffers,
+    WizardReview,
+    Picker,
+    Confirmation,
+    SubscriptionForm,
     List,
     CompanyProfile,
     Global,
@@ -89,6 +98,13 @@ impl Context {
             Context::Resellers => "Indirect resellers",
             Context::Invitations => "Invitations",
             Context::Customers => "Customers",
+            Context::CustomerPane => "Subscriptions",
+            Context::WizardAccount => "Account info",
+            Context::WizardOffers => "New subscription",
+            Context::WizardReview => "Review",
+            Context::Picker => "Choose a reseller",
+            Context::Confirmation => "Confirmation",
+            Context::SubscriptionForm => "Subscription details",
             Context::List => "Lists",
             Context::CompanyProfile => "Company profile",
             Context::Global => "Everywhere",
@@ -182,7 +198,85 @@ const INVITATIONS: &[Binding] = &[
 
 #[rustfmt::skip]
 const CUSTOMERS: &[Binding] = &[
+    bind(&[ch('n')], Command::AddCustomer, "Add new customer", true),
+    bind(&[ch('s')], Command::AddSubscription, "Add subscription", true),
+    bind(&[key(KeyCode::Right), ch(' ')], Command::Expand, "expand", true),
+    bind(&[ch('f')], Command::FilterByReseller, "filter by reseller", true),
+    bind(&[key(KeyCode::Enter)], Command::Enter, "subscriptions", false),
+    bind(&[key(KeyCode::Tab)], Command::NextPane, "next pane", false),
     bind(&[key(KeyCode::Esc)], Command::Back, "clear search / reseller filter", false),
+];
+
+#[rustfmt::skip]
+const CUSTOMER_PANE: &[Binding] = &[
+    bind(&[key(KeyCode::Enter)], Command::Enter, "Subscription details", true),
+    bind(&[ch('s')], Command::AddSubscription, "Add subscription", true),
+    bind(&[key(KeyCode::Left), ch(' ')], Command::Expand, "collapse", true),
+    bind(&[key(KeyCode::Tab), key(KeyCode::BackTab), key(KeyCode::Esc)], Command::NextPane, "customers", true),
+    MOVE[0], MOVE[1], MOVE[2], MOVE[3], MOVE[4], MOVE[5],
+];
+
+#[rustfmt::skip]
+const WIZARD_ACCOUNT: &[Binding] = &[
+    bind(&[ctrl('n')], Command::NextStep, "Next: Subscriptions", true),
+    bind(&[key(KeyCode::Tab), key(KeyCode::Down)], Command::NextField, "next field", true),
+    bind(&[key(KeyCode::BackTab), key(KeyCode::Up)], Command::PreviousField, "previous field", false),
+    bind(&[key(KeyCode::Enter)], Command::Enter, "next field / choose reseller", false),
+    bind(&[key(KeyCode::Esc)], Command::Back, "Cancel", true),
+];
+
+#[rustfmt::skip]
+const WIZARD_OFFERS: &[Binding] = &[
+    bind(&[ch(' ')], Command::Toggle, "select", true),
+    bind(&[ch('+')], Command::Increase, "license", true),
+    bind(&[ch('-')], Command::Decrease, "license", true),
+    bind(&[ch('t')], Command::CycleTerm, "term", true),
+    bind(&[ch('b')], Command::CycleBilling, "billing", true),
+    bind(&[ch('p')], Command::PickReseller, "partner of record", true),
+    bind(&[ch('/')], Command::Search, "search", false),
+    bind(&[ctrl('n')], Command::NextStep, "Next: Review", true),
+    bind(&[ctrl('b')], Command::PreviousStep, "Back", true),
+    bind(&[key(KeyCode::Esc)], Command::Back, "Cancel", true),
+    bind(&[key(KeyCode::Up), ch('k')], Command::Up, "up", false),
+    bind(&[key(KeyCode::Down), ch('j')], Command::Down, "down", false),
+];
+
+#[rustfmt::skip]
+const WIZARD_REVIEW: &[Binding] = &[
+    bind(&[ctrl('s')], Command::Submit, "Submit", true),
+    bind(&[ch(' ')], Command::Toggle, "attestation", true),
+    bind(&[ctrl('b')], Command::PreviousStep, "Back", true),
+    bind(&[key(KeyCode::Esc)], Command::Back, "Cancel", true),
+    bind(&[key(KeyCode::Up), ch('k')], Command::Up, "scroll up", false),
+    bind(&[key(KeyCode::Down), ch('j')], Command::Down, "scroll down", false),
+];
+
+#[rustfmt::skip]
+const PICKER: &[Binding] = &[
+    bind(&[key(KeyCode::Enter)], Command::Enter, "choose", true),
+    bind(&[key(KeyCode::Esc)], Command::Back, "cancel", true),
+    bind(&[key(KeyCode::Up)], Command::Up, "up", false),
+    bind(&[key(KeyCode::Down)], Command::Down, "down", false),
+    bind(&[key(KeyCode::PageUp)], Command::PageUp, "page up", false),
+    bind(&[key(KeyCode::PageDown)], Command::PageDown, "page down", false),
+];
+
+#[rustfmt::skip]
+const CONFIRMATION: &[Binding] = &[
+    bind(&[ch('c')], Command::CopyToClipboard, "copy user name and password", true),
+    bind(&[key(KeyCode::Enter)], Command::Enter, "Done", true),
+];
+
+#[rustfmt::skip]
+const SUBSCRIPTION_FORM: &[Binding] = &[
+    bind(&[ctrl('s')], Command::Submit, "Submit", true),
+    bind(&[key(KeyCode::Tab), key(KeyCode::Down)], Command::NextField, "next", true),
+    bind(&[key(KeyCode::BackTab), key(KeyCode::Up)], Command::PreviousField, "previous", false),
+    bind(&[key(KeyCode::Left)], Command::ChoiceLeft, "change", false),
+    bind(&[key(KeyCode::Right)], Command::ChoiceRight, "change", true),
+    bind(&[ch(' ')], Command::Toggle, "toggle", false),
+    bind(&[key(KeyCode::Enter)], Command::Enter, "choose reseller", true),
+    bind(&[key(KeyCode::Esc)], Command::Back, "close", true),
 ];
 
 #[rustfmt::skip]
@@ -230,6 +324,13 @@ pub fn bindings(context: Context) -> &'static [Binding] {
         Context::Resellers => RESELLERS,
         Context::Invitations => INVITATIONS,
         Context::Customers => CUSTOMERS,
+        Context::CustomerPane => CUSTOMER_PANE,
+        Context::WizardAccount => WIZARD_ACCOUNT,
+        Context::WizardOffers => WIZARD_OFFERS,
+        Context::WizardReview => WIZARD_REVIEW,
+        Context::Picker => PICKER,
+        Context::Confirmation => CONFIRMATION,
+        Context::SubscriptionForm => SUBSCRIPTION_FORM,
         Context::List => LIST,
         Context::CompanyProfile => COMPANY_PROFILE,
         Context::Global => GLOBAL,
@@ -247,10 +348,27 @@ pub fn active_contexts(state: &AppState) -> Vec<Context> {
             Modal::DraftEmail(_) => Context::Draft,
             Modal::RemovePartnership(_) | Modal::Confirm(_) => Context::Confirm,
             Modal::Compliance(_) => Context::Compliance,
+            Modal::Wizard(w)
+                if w.step == Step::Subscriptions
+                    && w.order.search.as_ref().is_some_and(|s| s.focused) =>
+            {
+                Context::Search
+            }
+            Modal::Wizard(w) => match w.step {
+                Step::AccountInfo => Context::WizardAccount,
+                Step::Subscriptions => Context::WizardOffers,
+                Step::Review => Context::WizardReview,
+            },
+            Modal::ResellerPicker(_) => Context::Picker,
+            Modal::Confirmation(_) => Context::Confirmation,
+            Modal::SubscriptionDetails(_) => Context::SubscriptionForm,
         }];
     }
     if state.text_focused() {
         return vec![Context::Search];
+    }
+    if state.screen == Screen::Customers && state.customers.pane_focused {
+        return vec![Context::CustomerPane, Context::Global];
     }
     screen_contexts(state.screen)
 }
@@ -290,7 +408,13 @@ pub fn action_for(state: &AppState, event: &KeyEvent) -> Option<Action> {
             return Some(Action::Command(b.command));
         }
         match context {
-            Context::Search | Context::Form => return edit_request(event).map(Action::Edit),
+            Context::Search | Context::Form | Context::WizardAccount | Context::Picker => {
+                return edit_request(event).map(Action::Edit);
+            }
+            // Digits set licenses or the quantity.
+            Context::WizardOffers | Context::SubscriptionForm => {
+                return edit_request(event).map(Action::Edit);
+            }
             Context::DraftEditing => {
                 return Some(Action::EditBody(ratatui_textarea::Input::from(*event)));
             }

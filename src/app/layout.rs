@@ -20,3 +20,15 @@ pub fn list_rows(height: u16) -> usize {
 pub fn too_small(width: u16, height: u16) -> bool {
     width < MIN_WIDTH || height < MIN_HEIGHT
 }
+
+/// Rows of the Customers list and of the expanded record's subscriptions below it, when a record
+/// is expanded: the list keeps about half the body.
+pub fn split_rows(height: u16) -> (usize, usize) {
+    let body = height.saturating_sub(CHROME_LINES);
+    let list_box = (body / 2).max(TABLE_FRAME_LINES + 2);
+    let pane_box = body.saturating_sub(list_box);
+    (
+        list_box.saturating_sub(TABLE_FRAME_LINES).max(1) as usize,
+        pane_box.saturating_sub(TABLE_FRAME_LINES).max(1) as usize,
+    )
+}

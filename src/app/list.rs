@@ -47,6 +47,8 @@ pub struct ListModel<R> {
     pending: Option<(u64, Anchor)>,
     /// False until the first page arrived.
     pub loaded: bool,
+    /// The selected row is drawn highlighted (a picker turns it off while its "none" row is chosen).
+    pub highlight: bool,
 }
 
 impl<R: Listed + Clone> ListModel<R> {
@@ -63,6 +65,7 @@ impl<R: Listed + Clone> ListModel<R> {
             search: None,
             pending: None,
             loaded: false,
+            highlight: true,
         }
     }
 

@@ -7,6 +7,7 @@ pub mod keymap;
 pub mod layout;
 pub mod list;
 pub mod list_ops;
+pub mod outcome;
 pub mod screens;
 pub mod state;
 pub mod update;

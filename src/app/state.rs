@@ -3,13 +3,17 @@
 use chrono::{DateTime, FixedOffset, Utc};
 
 use super::list_ops::ListOps;
+use super::screens::customer_wizard::{Step, field_of_row};
 use super::screens::{
     activity_log::ActivityLogScreen, company_profile::CompanyProfileScreen,
-    compliance::ComplianceForm, confirm::Confirm, customers::CustomersScreen,
-    draft_email::DraftEmail, invitations::InvitationsScreen, record_acceptance::AcceptanceForm,
+    compliance::ComplianceForm, confirm::Confirm, confirmation::Confirmation,
+    customer_wizard::CustomerWizard, customers::CustomersScreen, draft_email::DraftEmail,
+    invitations::InvitationsScreen, record_acceptance::AcceptanceForm,
     remove_partnership::RemoveConfirm, request_partnership::RequestForm,
-    resellers::ResellersScreen, users::UsersScreen,
+    reseller_picker::ResellerPicker, resellers::ResellersScreen,
+    subscription_details::SubscriptionForm, users::UsersScreen,
 };
+use crate::store::customers::Offer;
 use crate::store::operators::Operator;
 use crate::store::provider::ProviderProfile;
 
@@ -99,6 +103,11 @@ pub enum Modal {
     RecordAcceptance(Box<AcceptanceForm>),
     Compliance(ComplianceForm),
     Confirm(Confirm),
+    Wizard(Box<CustomerWizard>),
+    ResellerPicker(Box<ResellerPicker>),
+    /// Setup info of the new customer: holds the temporary password, shown this once.
+    Confirmation(Box<Confirmation>),
+    SubscriptionDetails(Box<SubscriptionForm>),
 }
 
 /// A short message at the bottom right that goes away by itself.
@@ -119,6 +128,8 @@ pub struct AppState {
     pub provider: Option<ProviderProfile>,
     /// Days after which an unanswered partnership request shows as Expired.
     pub expiry_days: u32,
+    /// The offer catalog, loaded once at start.
+    pub catalog: Vec<Offer>,
     pub screen: Screen,
     pub resellers: ResellersScreen,
     pub customers: CustomersScreen,
@@ -143,6 +154,7 @@ impl AppState {
             operator,
             provider: None,
             expiry_days: 30,
+            catalog: Vec::new(),
             screen: Screen::Resellers,
             resellers: ResellersScreen::default(),
             customers: CustomersScreen::default(),
@@ -168,8 +180,17 @@ impl AppState {
     /// True while a text field has focus: keys then type instead of running commands.
     pub fn text_focused(&self) -> bool {
         match self.top_modal() {
-            Some(Modal::RequestPartnership(_) | Modal::RecordAcceptance(_)) => true,
+            Some(
+                Modal::RequestPartnership(_)
+                | Modal::RecordAcceptance(_)
+                | Modal::ResellerPicker(_),
+            ) => true,
             Some(Modal::DraftEmail(d)) => d.editing,
+            Some(Modal::Wizard(w)) => match w.step {
+                Step::AccountInfo => field_of_row(w.account.focus).is_some(),
+                Step::Subscriptions => w.order.search.as_ref().is_some_and(|s| s.focused),
+                Step::Review => false,
+            },
             Some(_) => false,
             None => self.current_list().is_some_and(|l| l.search_focused()),
         }
@@ -187,9 +208,16 @@ impl AppState {
         }
     }
 
+    /// The list the keys move in: on Customers, the expanded record's subscriptions when they
+    /// have focus.
     pub fn current_list_mut(&mut self) -> Option<&mut dyn ListOps> {
         match self.screen {
             Screen::Resellers => Some(&mut self.resellers.list),
+            Screen::Customers if self.customers.pane_focused => self
+                .customers
+                .expanded
+                .as_mut()
+                .map(|e| &mut e.subscriptions as &mut dyn ListOps),
             Screen::Customers => Some(&mut self.customers.list),
             Screen::ActivityLog => Some(&mut self.activity_log.list),
             Screen::Users => Some(&mut self.users.list),

@@ -6,6 +6,13 @@ use chrono::Duration;
 use super::action::{Action, Command};
 use super::effect::Effect;
 use super::layout;
+use super::list::ListModel;
+use super::outcome::Outcome;
+use super::screens::confirmation::Confirmation;
+use super::screens::customer_wizard::CustomerWizard;
+use super::screens::customers::Expanded;
+use super::screens::reseller_picker::{PickerPurpose, ResellerChoice, ResellerPicker};
+use super::screens::subscription_details::SubscriptionForm;
 use super::screens::{
     compliance::ComplianceForm,
     confirm::{Confirm, ConfirmAction},
@@ -14,7 +21,9 @@ use super::screens::{
     remove_partnership::RemoveConfirm,
     request_partnership::RequestForm,
 };
+use super::screens::{customer_wizard, subscription_details};
 use super::state::{AppState, Modal, Screen, Toast};
+use crate::domain::credentials::Secret;
 use crate::domain::invitation::Delivery;
 use crate::store::worker::{AnyPage, DbCmd, DbReply, ListId};
 
@@ -23,7 +32,10 @@ const TOAST_SECONDS: i64 = 4;
 
 /// What the app asks for when it starts.
 pub fn init(state: &mut AppState) -> Vec<Effect> {
-    let mut effects = vec![Effect::Db(DbCmd::LoadProvider)];
+    let mut effects = vec![
+        Effect::Db(DbCmd::LoadProvider),
+        Effect::Db(DbCmd::LoadOffers),
+    ];
     effects.extend(enter_screen(state, state.screen));
     effects
 }
@@ -55,6 +67,12 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
                     None
                 }
                 Some(Modal::RecordAcceptance(form)) => form.edit(request, &mut seq),
+                Some(Modal::Wizard(w)) => customer_wizard::on_edit(w, request, &mut seq),
+                Some(Modal::ResellerPicker(picker)) => picker.edit(request, &mut seq),
+                Some(Modal::SubscriptionDetails(form)) => {
+                    form.edit(request);
+                    None
+                }
                 Some(_) => None,
                 None => state
                     .current_list_mut()
@@ -87,6 +105,10 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
                         .insert_str(crate::domain::text::clean_multiline(&text));
                     None
                 }
+                Some(Modal::ResellerPicker(picker)) => picker.paste(&text, &mut seq),
+                Some(Modal::Wizard(w)) if w.step == customer_wizard::Step::AccountInfo => {
+                    w.account.paste(&text, &mut seq)
+                }
                 Some(_) => None,
                 None if search_focused => state
                     .current_list_mut()
@@ -99,10 +121,19 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Copied(result) => {
             match result {
                 Ok(how) => {
-                    if let Some(Modal::DraftEmail(draft)) = state.modals.last_mut() {
-                        draft.delivery = Some(Delivery::CopiedToClipboard);
-                    }
-                    toast(state, format!("Copied to clipboard: {how}"));
+                    let text = match state.modals.last_mut() {
+                        Some(Modal::DraftEmail(draft)) => {
+                            draft.delivery = Some(Delivery::CopiedToClipboard);
+                            format!("Copied to clipboard: {how}")
+                        }
+                        Some(Modal::Confirmation(_)) => {
+                            format!(
+                                "User name and password copied: {how}; cleared in 30 s if still there"
+                            )
+                        }
+                        _ => format!("Copied to clipboard: {how}"),
+                    };
+                    toast(state, text);
                 }
                 Err(why) => error(
                     state,
@@ -133,8 +164,15 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
     }
 }
 
+/// Rows of the list the keys move in.
 fn viewport(state: &AppState) -> usize {
-    layout::list_rows(state.height)
+    match (&state.screen, &state.customers.expanded) {
+        (Screen::Customers, Some(_)) if state.customers.pane_focused => {
+            layout::split_rows(state.height).1
+        }
+        (Screen::Customers, Some(_)) => layout::split_rows(state.height).0,
+        _ => layout::list_rows(state.height),
+    }
 }
 
 fn command_effects(state: &mut AppState, command: Command) -> Vec<Effect> {
@@ -151,74 +189,129 @@ fn command_effects(state: &mut AppState, command: Command) -> Vec<Effect> {
 /// A command for the top modal.
 fn modal_command(state: &mut AppState, command: Command) -> Vec<Effect> {
     let now = state.now;
+    let mut seq = state.seq;
+    let viewport = viewport(state);
     let Some(modal) = state.modals.last_mut() else {
         return Vec::new();
     };
-    let mut close = false;
-    let mut effects = Vec::new();
+    let mut out = Outcome::none();
+    let mut confirmed_action = None;
+    let mut picked = None;
     match (modal, command) {
         (Modal::Help { scroll }, Command::Up) => *scroll = scroll.saturating_sub(1),
         (Modal::Help { scroll }, Command::Down) => *scroll = scroll.saturating_add(1).min(60),
-        (Modal::Help { .. } | Modal::Error { .. }, Command::Back) => close = true,
+        (Modal::Help { .. } | Modal::Error { .. }, Command::Back) => out.close = true,
 
-        (Modal::RequestPartnership(form), Command::Enter) => effects.extend(form.submit()),
-        (Modal::RequestPartnership(_), Command::Back) => close = true,
+        (Modal::RequestPartnership(form), Command::Enter) => out.effects.extend(form.submit()),
+        (Modal::RequestPartnership(_), Command::Back) => out.close = true,
 
         (Modal::DraftEmail(draft), Command::Back) if draft.editing => draft.stop_editing(),
-        (Modal::DraftEmail(_), Command::Back) => close = true,
+        (Modal::DraftEmail(_), Command::Back) => out.close = true,
         (Modal::DraftEmail(draft), Command::EditBody) => {
             draft.editing = true;
             draft.problem = None;
         }
-        (Modal::DraftEmail(draft), Command::OpenInEmail) => effects.push(Effect::OpenMail {
+        (Modal::DraftEmail(draft), Command::OpenInEmail) => out.effects.push(Effect::OpenMail {
             to: draft.draft.to.clone(),
             subject: draft.draft.subject.clone(),
             body: draft.body_text(),
         }),
-        (Modal::DraftEmail(draft), Command::CopyToClipboard) => effects.push(Effect::Copy {
-            text: draft.full_message(),
-        }),
-        (Modal::DraftEmail(draft), Command::Enter) => effects.extend(draft.done(now)),
+        (Modal::DraftEmail(draft), Command::CopyToClipboard) => {
+            out.effects.push(Effect::Copy { text: draft.full_message() })
+        }
+        (Modal::DraftEmail(draft), Command::Enter) => out.effects.extend(draft.done(now)),
 
         (Modal::RecordAcceptance(form), Command::NextField) => form.next_field(),
         (Modal::RecordAcceptance(form), Command::PreviousField) => form.previous_field(),
-        (Modal::RecordAcceptance(form), Command::Enter) => effects.extend(form.submit(now)),
-        (Modal::RecordAcceptance(_), Command::Back) => close = true,
+        (Modal::RecordAcceptance(form), Command::Enter) => out.effects.extend(form.submit(now)),
+        (Modal::RecordAcceptance(_), Command::Back) => out.close = true,
 
         (Modal::Compliance(form), Command::Toggle) => form.toggle(),
         (Modal::Compliance(form), Command::NextField) => form.focus = 1 - form.focus,
         (Modal::Compliance(form), Command::Enter) => {
-            effects.push(Effect::Db(DbCmd::SetCompliance {
+            out.effects.push(Effect::Db(DbCmd::SetCompliance {
                 reseller_id: form.reseller_id,
                 mpa_signed: form.mpa_signed,
                 por_valid: form.por_valid,
                 at: now,
             }));
-            close = true;
+            out.close = true;
         }
-        (Modal::Compliance(_), Command::Back) => close = true,
+        (Modal::Compliance(_), Command::Back) => out.close = true,
 
         (Modal::RemovePartnership(c), Command::SwitchButton) => c.yes_focused = !c.yes_focused,
-        (Modal::RemovePartnership(c), Command::Yes) => effects.extend(remove(c, now)),
+        (Modal::RemovePartnership(c), Command::Yes) => out.effects.extend(remove(c, now)),
         (Modal::RemovePartnership(c), Command::Enter) if c.yes_focused => {
-            effects.extend(remove(c, now))
+            out.effects.extend(remove(c, now))
         }
-        (Modal::RemovePartnership(_), Command::No | Command::Enter) => close = true,
+        (Modal::RemovePartnership(_), Command::No | Command::Enter) => out.close = true,
 
         (Modal::Confirm(c), Command::SwitchButton) => c.yes_focused = !c.yes_focused,
         (Modal::Confirm(c), Command::Yes) => {
-            effects.push(confirmed(&c.action, now));
-            close = true;
+            confirmed_action = Some(c.action.clone());
+            out.close = true;
         }
         (Modal::Confirm(c), Command::Enter) if c.yes_focused => {
-            effects.push(confirmed(&c.action, now));
-            close = true;
+            confirmed_action = Some(c.action.clone());
+            out.close = true;
         }
-        (Modal::Confirm(_), Command::No | Command::Enter) => close = true,
+        (Modal::Confirm(_), Command::No | Command::Enter) => out.close = true,
+
+        (Modal::Wizard(w), command) => out = customer_wizard::on_command(w, command, now, &mut seq),
+        (Modal::SubscriptionDetails(form), command) => {
+            out = subscription_details::on_command(form, command, now, &mut seq)
+        }
+
+        (Modal::ResellerPicker(p), Command::Up) => out.effects.extend(p.move_by(-1, viewport, &mut seq)),
+        (Modal::ResellerPicker(p), Command::Down) => out.effects.extend(p.move_by(1, viewport, &mut seq)),
+        (Modal::ResellerPicker(p), Command::PageUp) => {
+            out.effects.extend(p.move_by(-(viewport as isize), viewport, &mut seq))
+        }
+        (Modal::ResellerPicker(p), Command::PageDown) => {
+            out.effects.extend(p.move_by(viewport as isize, viewport, &mut seq))
+        }
+        (Modal::ResellerPicker(p), Command::Enter) => {
+            if let Ok(choice) = p.choose() {
+                picked = Some((p.purpose, choice));
+                out.close = true;
+            }
+        }
+        (Modal::ResellerPicker(_), Command::Back) => out.close = true,
+
+        (Modal::Confirmation(c), Command::CopyToClipboard) => {
+            let text = format!("User name: {}\nTemporary password: {}", c.created.admin_user_name, c.created.password.expose());
+            out.effects.push(Effect::CopySecret { text: Secret::new(text) });
+            c.copied = true;
+        }
+        (Modal::Confirmation(_), Command::Enter) => {
+            out.push = Some(Modal::Confirm(Confirm {
+                title: "Done".into(),
+                message: "You can't see this password again after you close this page. Did you note the user name and \
+                          temporary password (or copy them with c)?"
+                    .into(),
+                yes_label: "Done",
+                action: ConfirmAction::FinishConfirmation,
+                yes_focused: false,
+            }))
+        }
         _ => {}
     }
-    if close {
+    state.seq = state.seq.max(seq);
+    if out.close {
         state.modals.pop();
+    }
+    if let Some(modal) = out.push {
+        state.modals.push(modal);
+    }
+    if let Some(text) = out.toast {
+        toast(state, text);
+    }
+    let mut effects = out.effects;
+    if let Some(action) = confirmed_action {
+        effects.extend(confirmed(state, action));
+    }
+    if let Some((purpose, choice)) = picked {
+        effects.extend(apply_pick(state, purpose, choice));
     }
     effects
 }
@@ -235,12 +328,81 @@ fn remove(c: &mut RemoveConfirm, now: chrono::DateTime<chrono::Utc>) -> Option<E
     }))
 }
 
-fn confirmed(action: &ConfirmAction, now: chrono::DateTime<chrono::Utc>) -> Effect {
+/// Yes on a question: the stored action runs on what lies under it.
+fn confirmed(state: &mut AppState, action: ConfirmAction) -> Vec<Effect> {
     match action {
         ConfirmAction::RevokeInvitation { id } => {
-            Effect::Db(DbCmd::RevokeInvitation { id: *id, at: now })
+            vec![Effect::Db(DbCmd::RevokeInvitation { id, at: state.now })]
+        }
+        ConfirmAction::CancelWizard => {
+            if matches!(state.top_modal(), Some(Modal::Wizard(_))) {
+                state.modals.pop();
+            }
+            toast(state, "Cancelled: nothing was saved".into());
+            Vec::new()
+        }
+        ConfirmAction::FinishConfirmation => {
+            // Dropping the modal drops the password; its memory is wiped.
+            let created = match state.modals.pop() {
+                Some(Modal::Confirmation(c)) => c.created.company_name.clone(),
+                Some(other) => {
+                    state.modals.push(other);
+                    return Vec::new();
+                }
+                None => return Vec::new(),
+            };
+            toast(state, format!("{created} is in your customer list"));
+            reload_lists(
+                state,
+                &[ListId::Customers, ListId::Resellers, ListId::Activity],
+            )
+        }
+        ConfirmAction::DiscardSubscriptionChanges => {
+            if matches!(state.top_modal(), Some(Modal::SubscriptionDetails(_))) {
+                state.modals.pop();
+            }
+            Vec::new()
         }
     }
+}
+
+/// The reseller picker's choice, handed to whoever opened it.
+fn apply_pick(
+    state: &mut AppState,
+    purpose: PickerPurpose,
+    choice: Option<ResellerChoice>,
+) -> Vec<Effect> {
+    let mut seq = state.seq;
+    let effects = match (purpose, state.modals.last_mut()) {
+        (PickerPurpose::CustomersFilter, _) => {
+            let customers = &mut state.customers;
+            customers.list.filter.reseller_id = choice.as_ref().map(|c| c.id);
+            customers.reseller_filter = choice.map(|c| c.name);
+            customers.expanded = None;
+            customers.pane_focused = false;
+            vec![customers.list.reload(&mut seq)]
+        }
+        (PickerPurpose::CustomerReseller, Some(Modal::Wizard(w))) => {
+            w.account.reseller = choice;
+            Vec::new()
+        }
+        (PickerPurpose::PartnerOfRecord, Some(Modal::Wizard(w))) => {
+            w.order.partner_of_record = choice;
+            w.problem = None;
+            Vec::new()
+        }
+        (PickerPurpose::SubscriptionReseller, Some(Modal::SubscriptionDetails(form))) => {
+            form.reseller = choice;
+            Vec::new()
+        }
+        (PickerPurpose::SupportContact, Some(Modal::SubscriptionDetails(form))) => {
+            form.support = choice;
+            Vec::new()
+        }
+        _ => Vec::new(),
+    };
+    state.seq = seq;
+    effects
 }
 
 /// A command for the current screen.
@@ -316,11 +478,44 @@ fn screen_command(state: &mut AppState, command: Command) -> Vec<Effect> {
             Vec::new()
         }
         Command::AddCustomer => {
-            toast(
-                state,
-                "Add new customer opens the customer wizard, which is not built yet".into(),
-            );
+            open_new_customer(state);
             Vec::new()
+        }
+        Command::AddSubscription => {
+            open_add_subscription(state);
+            Vec::new()
+        }
+        Command::FilterByReseller => {
+            let (picker, effect) = ResellerPicker::open(PickerPurpose::CustomersFilter, &mut seq);
+            state.modals.push(Modal::ResellerPicker(Box::new(picker)));
+            vec![effect]
+        }
+        Command::Expand => toggle_expanded(state, &mut seq),
+        Command::NextPane => {
+            let customers = &mut state.customers;
+            customers.pane_focused = customers.expanded.is_some() && !customers.pane_focused;
+            Vec::new()
+        }
+        Command::Enter if state.screen == Screen::Customers && state.customers.pane_focused => {
+            let selected = state
+                .customers
+                .expanded
+                .as_ref()
+                .and_then(|e| e.subscriptions.selected_row());
+            selected
+                .map(|s| Effect::Db(DbCmd::LoadSubscription { id: s.id }))
+                .into_iter()
+                .collect()
+        }
+        Command::Enter if state.screen == Screen::Customers => {
+            // Enter on a customer: its subscriptions, focused.
+            let mut effects = Vec::new();
+            let shown = state.customers.expanded.as_ref().map(|e| e.customer_id);
+            if shown.is_none() || shown != state.customers.list.selected_row().map(|c| c.id) {
+                effects = toggle_expanded(state, &mut seq);
+            }
+            state.customers.pane_focused = state.customers.expanded.is_some();
+            effects
         }
         Command::ViewCustomers => view_customers(state, &mut seq),
         Command::RemovePartnership => match state.resellers.list.selected_row() {
@@ -528,6 +723,20 @@ fn receive(state: &mut AppState, reply: DbReply) -> Vec<Effect> {
                 (ListId::Invitations, AnyPage::Invitations(p)) => {
                     state.invitations.list.receive(seq, p, viewport, next)
                 }
+                (ListId::Subscriptions, AnyPage::Subscriptions(p)) => {
+                    let pane = layout::split_rows(state.height).1;
+                    state
+                        .customers
+                        .expanded
+                        .as_mut()
+                        .and_then(|e| e.subscriptions.receive(seq, p, pane, next))
+                }
+                (ListId::ResellerPicker, AnyPage::Resellers(p)) => match state.modals.last_mut() {
+                    Some(Modal::ResellerPicker(picker)) => {
+                        picker.list.receive(seq, p, viewport, next)
+                    }
+                    _ => None,
+                },
                 _ => None,
             };
             follow_up.into_iter().collect()
@@ -569,12 +778,47 @@ fn receive(state: &mut AppState, reply: DbReply) -> Vec<Effect> {
             state.modals.push(Modal::RemovePartnership(confirm));
             Vec::new()
         }
+        DbReply::Offers(offers) => {
+            state.catalog = offers;
+            Vec::new()
+        }
+        DbReply::DomainChecked { seq, prefix, taken } => {
+            if let Some(Modal::Wizard(w)) = state.modals.last_mut() {
+                w.account.domain_checked(seq, prefix, taken);
+            }
+            Vec::new()
+        }
+        DbReply::CustomerCreated(created) => {
+            // The wizard is done; the credentials show once, on Confirmation.
+            if matches!(state.top_modal(), Some(Modal::Wizard(_))) {
+                state.modals.pop();
+            }
+            state
+                .modals
+                .push(Modal::Confirmation(Box::new(Confirmation {
+                    created: *created,
+                    copied: false,
+                })));
+            Vec::new()
+        }
+        DbReply::Subscription(detail) => {
+            state
+                .modals
+                .push(Modal::SubscriptionDetails(Box::new(SubscriptionForm::new(
+                    *detail,
+                ))));
+            Vec::new()
+        }
         DbReply::Done { message, reload } => {
             // The modal that asked is finished.
             if matches!(
                 state.top_modal(),
                 Some(
-                    Modal::DraftEmail(_) | Modal::RecordAcceptance(_) | Modal::RemovePartnership(_)
+                    Modal::DraftEmail(_)
+                        | Modal::RecordAcceptance(_)
+                        | Modal::RemovePartnership(_)
+                        | Modal::Wizard(_)
+                        | Modal::SubscriptionDetails(_)
                 )
             ) {
                 state.modals.pop();
@@ -583,12 +827,12 @@ fn receive(state: &mut AppState, reply: DbReply) -> Vec<Effect> {
             reload_lists(state, &reload)
         }
         DbReply::Refused { what, message } => {
-            unblock_top_modal(state);
+            unblock_top_modal(state, &message);
             error(state, &format!("{what}: not done"), message);
             Vec::new()
         }
         DbReply::Failed { what, message } => {
-            unblock_top_modal(state);
+            unblock_top_modal(state, &message);
             error(
                 state,
                 &format!("{what} failed"),
@@ -602,11 +846,17 @@ fn receive(state: &mut AppState, reply: DbReply) -> Vec<Effect> {
 }
 
 /// A refused or failed command leaves its form open, with its input, ready to try again.
-fn unblock_top_modal(state: &mut AppState) {
+fn unblock_top_modal(state: &mut AppState, message: &str) {
     match state.modals.last_mut() {
         Some(Modal::RequestPartnership(form)) => form.waiting = false,
         Some(Modal::DraftEmail(draft)) => draft.submitting = false,
         Some(Modal::RecordAcceptance(form)) => form.submitting = false,
+        Some(Modal::SubscriptionDetails(form)) => form.submitting = false,
+        // The wizard keeps all its input, and the reason, to try again.
+        Some(Modal::Wizard(w)) => {
+            w.submitting = false;
+            w.problem = Some(message.to_owned());
+        }
         Some(Modal::RemovePartnership(_)) => {
             state.modals.pop();
         }
@@ -631,6 +881,11 @@ fn reload_lists(state: &mut AppState, lists: &[ListId]) -> Vec<Effect> {
                 &mut state.invitations.list,
                 state.screen == Screen::Invitations,
             ),
+            ListId::Subscriptions => match &mut state.customers.expanded {
+                Some(e) => (&mut e.subscriptions, true),
+                None => continue,
+            },
+            ListId::ResellerPicker => continue,
         };
         if shown {
             effects.push(model.reload(&mut seq));
@@ -656,4 +911,81 @@ pub fn toast(state: &mut AppState, text: String) {
     if state.toasts.len() > 3 {
         state.toasts.remove(0);
     }
+}
+
+/// `n`: Add new customer; from an Indirect resellers row, with that reseller preselected.
+fn open_new_customer(state: &mut AppState) {
+    let reseller = match state.screen {
+        Screen::Resellers => match state.resellers.list.selected_row() {
+            Some(r) if r.is_active() => Some(ResellerChoice::from(r)),
+            Some(r) => {
+                let name = r.name.clone();
+                toast(
+                    state,
+                    format!("The partnership with {name} was removed: no new customers for it"),
+                );
+                return;
+            }
+            None => None,
+        },
+        _ => None,
+    };
+    let provider_domain = state
+        .provider
+        .as_ref()
+        .and_then(|p| {
+            p.support_email
+                .rsplit_once('@')
+                .map(|(_, d)| d.to_ascii_lowercase())
+        })
+        .unwrap_or_default();
+    let wizard = CustomerWizard::new_customer(
+        &state.catalog,
+        reseller,
+        provider_domain,
+        state.now.date_naive(),
+    );
+    state.modals.push(Modal::Wizard(Box::new(wizard)));
+}
+
+/// `s`: Add subscription to the selected (or expanded) customer.
+fn open_add_subscription(state: &mut AppState) {
+    let customer = match (&state.customers.expanded, state.customers.pane_focused) {
+        (Some(e), true) => Some((e.customer_id, e.customer.clone())),
+        _ => state
+            .customers
+            .list
+            .selected_row()
+            .map(|c| (c.id, c.company_name.clone())),
+    };
+    let Some((id, name)) = customer else { return };
+    let wizard = CustomerWizard::add_subscription(&state.catalog, id, name, state.now.date_naive());
+    state.modals.push(Modal::Wizard(Box::new(wizard)));
+}
+
+/// `→`/`Space`: expands the selected customer (its subscriptions below), or collapses it.
+fn toggle_expanded(state: &mut AppState, seq: &mut u64) -> Vec<Effect> {
+    let customers = &mut state.customers;
+    let selected = customers
+        .list
+        .selected_row()
+        .map(|c| (c.id, c.company_name.clone()));
+    let same = customers.expanded.as_ref().map(|e| e.customer_id) == selected.as_ref().map(|s| s.0);
+    if same || selected.is_none() {
+        customers.expanded = None;
+        customers.pane_focused = false;
+        return Vec::new();
+    }
+    let (customer_id, customer) = selected.expect("checked above");
+    let mut subscriptions = ListModel::new(ListId::Subscriptions);
+    subscriptions.filter.customer_id = Some(customer_id);
+    let effect = subscriptions.reload(seq);
+    customers.expanded = Some(Expanded {
+        customer_id,
+        customer,
+        subscriptions,
+    });
+    let viewport = layout::split_rows(state.height).0;
+    customers.list.clamp(viewport);
+    vec![effect]
 }

@@ -8,8 +8,8 @@ use super::ids::{Email, Problem};
 /// The countries where Partner Center requires a phone number and an organization registration
 /// number (errors 600049 and 600051).
 pub const PHONE_AND_REGISTRATION_REQUIRED: [&str; 24] = [
-    "AM", "AZ", "BY", "HU", "KZ", "KG", "MD", "RU", "TJ", "UZ", "UA", "IN", "BR", "ZA", "PL", "AE", "SA", "TR", "TH",
-    "VN", "MM", "IQ", "SS", "VE",
+    "AM", "AZ", "BY", "HU", "KZ", "KG", "MD", "RU", "TJ", "UZ", "UA", "IN", "BR", "ZA", "PL", "AE",
+    "SA", "TR", "TH", "VN", "MM", "IQ", "SS", "VE",
 ];
 
 pub fn requires_phone(country: &str) -> bool {
@@ -65,7 +65,9 @@ pub fn domain_prefix(text: &str) -> Result<String, Problem> {
         return Err("Enter the domain prefix: the part before .onmicrosoft.com.".into());
     }
     if let Some(bad) = t.chars().find(|c| !c.is_ascii_alphanumeric()) {
-        return Err(format!("Letters and digits only: {bad:?} is not allowed in a domain prefix."));
+        return Err(format!(
+            "Letters and digits only: {bad:?} is not allowed in a domain prefix."
+        ));
     }
     if t.len() > 27 {
         return Err(format!("At most 27 characters; this has {}.", t.len()));
@@ -74,24 +76,40 @@ pub fn domain_prefix(text: &str) -> Result<String, Problem> {
 }
 
 /// Standalone abbreviations Partner Center rejects as a whole company name.
-const RESTRICTED: [&str; 14] =
-    ["llc", "inc", "ltd", "corp", "co", "plc", "gmbh", "ag", "sa", "srl", "bv", "nv", "pty", "limited"];
-const TLD_SUFFIXES: [&str; 8] = [".com", ".org", ".net", ".biz", ".info", ".io", ".co", ".gov"];
+const RESTRICTED: [&str; 14] = [
+    "llc", "inc", "ltd", "corp", "co", "plc", "gmbh", "ag", "sa", "srl", "bv", "nv", "pty",
+    "limited",
+];
+const TLD_SUFFIXES: [&str; 8] = [
+    ".com", ".org", ".net", ".biz", ".info", ".io", ".co", ".gov",
+];
 
 /// The company name rules (since 2021-09-22): errors refuse it, warnings ask for a second look.
 pub fn company_name(text: &str) -> Result<(String, Option<String>), Problem> {
     let name = super::ids::company_name(text)?;
     let lower = name.to_lowercase();
     if RESTRICTED.contains(&lower.trim_end_matches('.')) {
-        return Err(format!("\"{name}\" alone is not a company name: use the full legal name."));
+        return Err(format!(
+            "\"{name}\" alone is not a company name: use the full legal name."
+        ));
     }
     let compact: Vec<char> = name.chars().filter(|c| !c.is_whitespace()).collect();
     let warning = if TLD_SUFFIXES.iter().any(|t| lower.ends_with(t)) {
-        Some("Please make sure your company name is correct: it ends like a web address.".to_owned())
+        Some(
+            "Please make sure your company name is correct: it ends like a web address.".to_owned(),
+        )
     } else if compact.len() >= 3 && compact.iter().all(|c| *c == compact[0]) {
-        Some("Please make sure your company name is correct: it is one character repeated.".to_owned())
-    } else if name.split_whitespace().count() >= 2 && name.split_whitespace().all(|w| w.chars().count() == 1) {
-        Some("Please make sure your company name is correct: it is single characters with spaces.".to_owned())
+        Some(
+            "Please make sure your company name is correct: it is one character repeated."
+                .to_owned(),
+        )
+    } else if name.split_whitespace().count() >= 2
+        && name.split_whitespace().all(|w| w.chars().count() == 1)
+    {
+        Some(
+            "Please make sure your company name is correct: it is single characters with spaces."
+                .to_owned(),
+        )
     } else {
         None
     };
@@ -105,8 +123,12 @@ pub fn customer_email(text: &str, provider_domain: &str) -> Result<Email, Proble
     if domain == "microsoft.com" || domain.ends_with(".microsoft.com") {
         return Err("A customer's email can't be at microsoft.com.".into());
     }
-    if !provider_domain.is_empty() && (domain == provider_domain || domain.ends_with(&format!(".{provider_domain}"))) {
-        return Err(format!("That is your own domain ({provider_domain}): use the customer's email address."));
+    if !provider_domain.is_empty()
+        && (domain == provider_domain || domain.ends_with(&format!(".{provider_domain}")))
+    {
+        return Err(format!(
+            "That is your own domain ({provider_domain}): use the customer's email address."
+        ));
     }
     Ok(email)
 }
@@ -146,12 +168,17 @@ pub fn phone(text: &str, country: &str) -> Result<Option<String>, Problem> {
     let t = text.trim();
     if t.is_empty() {
         return if requires_phone(country) {
-            Err(format!("A phone number is required for customers in {country}."))
+            Err(format!(
+                "A phone number is required for customers in {country}."
+            ))
         } else {
             Ok(None)
         };
     }
-    if !t.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c)) {
+    if !t
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-().".contains(c))
+    {
         return Err("Digits, spaces and + - ( ) only.".into());
     }
     let digits = t.chars().filter(char::is_ascii_digit).count();
@@ -165,11 +192,13 @@ pub fn phone(text: &str, country: &str) -> Result<Option<String>, Problem> {
 pub fn registration_number(text: &str, country: &str) -> Result<Option<String>, Problem> {
     let t = text.trim();
     match (t.is_empty(), requires_phone(country)) {
-        (true, true) => Err(format!("An organization registration number is required for customers in {country}.")),
+        (true, true) => Err(format!(
+            "An organization registration number is required for customers in {country}."
+        )),
         (true, false) => Ok(None),
-        (false, false) if !country.is_empty() => {
-            Err(format!("Leave it empty: customers in {country} have no organization registration number."))
-        }
+        (false, false) if !country.is_empty() => Err(format!(
+            "Leave it empty: customers in {country} have no organization registration number."
+        )),
         (false, _) => text_line(t, "registration number", 30, true).map(Some),
     }
 }
@@ -181,7 +210,11 @@ pub fn culture(text: &str) -> Result<String, Problem> {
         && t.as_bytes()[2] == b'-'
         && t[..2].chars().all(|c| c.is_ascii_lowercase())
         && t[3..].chars().all(|c| c.is_ascii_uppercase());
-    if ok { Ok(t.to_owned()) } else { Err("A culture looks like en-US: language, dash, country.".into()) }
+    if ok {
+        Ok(t.to_owned())
+    } else {
+        Err("A culture looks like en-US: language, dash, country.".into())
+    }
 }
 
 /// A language: two lowercase letters.
@@ -219,7 +252,10 @@ mod tests {
 
     #[test]
     fn company_name_rules() {
-        assert_eq!(company_name("Contoso Ltd.").unwrap(), ("Contoso Ltd.".into(), None));
+        assert_eq!(
+            company_name("Contoso Ltd.").unwrap(),
+            ("Contoso Ltd.".into(), None)
+        );
         assert!(company_name("LLC").is_err());
         assert!(company_name("inc.").is_err());
         assert!(company_name("contoso.com").unwrap().1.is_some());
@@ -230,8 +266,16 @@ mod tests {
     #[test]
     fn emails_not_microsoft_nor_ours() {
         assert!(customer_email("it@contoso.example", "northwind.example").is_ok());
-        assert!(customer_email("a@microsoft.com", "northwind.example").unwrap_err().contains("microsoft"));
-        assert!(customer_email("a@northwind.example", "northwind.example").unwrap_err().contains("own domain"));
+        assert!(
+            customer_email("a@microsoft.com", "northwind.example")
+                .unwrap_err()
+                .contains("microsoft")
+        );
+        assert!(
+            customer_email("a@northwind.example", "northwind.example")
+                .unwrap_err()
+                .contains("own domain")
+        );
         assert!(customer_email("a@mail.northwind.example", "northwind.example").is_err());
     }
 
@@ -245,7 +289,10 @@ mod tests {
         assert!(registration_number("", "IN").is_err());
         assert!(registration_number("", "US").unwrap().is_none());
         assert!(registration_number("12345", "US").is_err());
-        assert_eq!(registration_number("1234567", "PL").unwrap().as_deref(), Some("1234567"));
+        assert_eq!(
+            registration_number("1234567", "PL").unwrap().as_deref(),
+            Some("1234567")
+        );
     }
 
     #[test]
@@ -256,7 +303,11 @@ mod tests {
         assert!(language("en").is_ok() && language("eng").is_err());
         let today = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
         assert!(agreement_date("2026-11-26", today).is_ok());
-        assert!(agreement_date("2026-11-27", today).unwrap_err().contains("future"));
+        assert!(
+            agreement_date("2026-11-27", today)
+                .unwrap_err()
+                .contains("future")
+        );
         assert!(agreement_date("26/11/2026", today).is_err());
     }
 }

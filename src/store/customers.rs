@@ -26,11 +26,17 @@ pub struct Offer {
     pub is_trial: bool,
 }
 
-pub const OFFER_COLUMNS: &str = "id, name, family, tier, category, billing_type, min_quantity, max_quantity, terms,
+pub const OFFER_COLUMNS: &str =
+    "id, name, family, tier, category, billing_type, min_quantity, max_quantity, terms,
     billing_cycles, unit_price_cents, is_trial";
 
 pub fn offer_from_row(r: &Row<'_>) -> rusqlite::Result<Offer> {
-    let list = |s: String| s.split(',').filter(|x| !x.is_empty()).map(str::to_owned).collect();
+    let list = |s: String| {
+        s.split(',')
+            .filter(|x| !x.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
     Ok(Offer {
         id: r.get(0)?,
         name: cleaned(r.get(1)?),
@@ -105,9 +111,16 @@ pub const POR_ATTESTATION: &str = "I confirm that my organization is acting as a
      and as a Direct Partner in the absence of selecting a reseller";
 
 /// Why a reseller can't be credited, in words; `None` when it can.
-pub fn crediting_refusal(name: &str, state: &str, mpa_signed: bool, por_valid: bool) -> Option<String> {
+pub fn crediting_refusal(
+    name: &str,
+    state: &str,
+    mpa_signed: bool,
+    por_valid: bool,
+) -> Option<String> {
     if state != "active" {
-        return Some(format!("{name} is no longer an active indirect reseller: choose another reseller."));
+        return Some(format!(
+            "{name} is no longer an active indirect reseller: choose another reseller."
+        ));
     }
     if !mpa_signed {
         return Some(format!(
@@ -130,7 +143,14 @@ fn random_guid() -> CommandResult<String> {
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let hex = |bytes: &[u8]| bytes.iter().map(|x| format!("{x:02x}")).collect::<String>();
-    Ok(format!("{}-{}-{}-{}-{}", hex(&b[0..4]), hex(&b[4..6]), hex(&b[6..8]), hex(&b[8..10]), hex(&b[10..16])))
+    Ok(format!(
+        "{}-{}-{}-{}-{}",
+        hex(&b[0..4]),
+        hex(&b[4..6]),
+        hex(&b[6..8]),
+        hex(&b[8..10]),
+        hex(&b[10..16])
+    ))
 }
 
 fn os_random(buf: &mut [u8]) {
@@ -142,27 +162,43 @@ fn os_random(buf: &mut [u8]) {
 impl Store {
     /// The whole catalog, by family and tier.
     pub fn offers(&self) -> CommandResult<Vec<Offer>> {
-        let mut stmt = self.conn.prepare(&format!("SELECT {OFFER_COLUMNS} FROM offers ORDER BY family, tier, name"))?;
-        let offers = stmt.query_map([], offer_from_row)?.collect::<Result<_, _>>()?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {OFFER_COLUMNS} FROM offers ORDER BY family, tier, name"
+        ))?;
+        let offers = stmt
+            .query_map([], offer_from_row)?
+            .collect::<Result<_, _>>()?;
         Ok(offers)
     }
 
     /// The full primary domain for a prefix (the suffix is the provider's, normally
     /// `.onmicrosoft.com`).
     pub fn full_domain(&self, prefix: &str) -> CommandResult<String> {
-        let suffix: String = self.conn.query_row("SELECT domain_suffix FROM provider WHERE id = 1", [], |r| r.get(0))?;
+        let suffix: String =
+            self.conn
+                .query_row("SELECT domain_suffix FROM provider WHERE id = 1", [], |r| {
+                    r.get(0)
+                })?;
         Ok(format!("{}{suffix}", prefix.to_ascii_lowercase()))
     }
 
     /// True when a customer already has this domain.
     pub fn domain_taken(&self, prefix: &str) -> CommandResult<bool> {
         let domain = self.full_domain(prefix)?;
-        Ok(self.conn.query_row("SELECT EXISTS (SELECT 1 FROM customers WHERE domain = ?1)", [domain], |r| r.get(0))?)
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM customers WHERE domain = ?1)",
+            [domain],
+            |r| r.get(0),
+        )?)
     }
 
     /// Submit: customer, admin account record (its user name only), order, line items,
     /// subscriptions, reseller association and audit entry — all or nothing.
-    pub fn create_customer(&mut self, c: &NewCustomer, at: DateTime<Utc>) -> CommandResult<CreatedCustomer> {
+    pub fn create_customer(
+        &mut self,
+        c: &NewCustomer,
+        at: DateTime<Utc>,
+    ) -> CommandResult<CreatedCustomer> {
         let domain = self.full_domain(&c.domain_prefix)?;
         let admin_user_name = format!("admin@{domain}");
         let tenant = random_guid()?;
@@ -227,18 +263,43 @@ impl Store {
         })?;
         // Made once the order is committed, and only returned: never stored.
         let password = generate_password(os_random);
-        Ok(CreatedCustomer { customer_id, company_name: c.company_name.clone(), admin_user_name, password })
+        Ok(CreatedCustomer {
+            customer_id,
+            company_name: c.company_name.clone(),
+            admin_user_name,
+            password,
+        })
     }
 
     /// Add subscription: a new order for an existing customer.
-    pub fn add_subscriptions(&mut self, customer_id: i64, order: &NewOrder, at: DateTime<Utc>) -> CommandResult<usize> {
+    pub fn add_subscriptions(
+        &mut self,
+        customer_id: i64,
+        order: &NewOrder,
+        at: DateTime<Utc>,
+    ) -> CommandResult<usize> {
         self.mutate(|tx, by| {
-            let name: Option<String> =
-                tx.query_row("SELECT company_name FROM customers WHERE id = ?1", [customer_id], |r| r.get(0)).optional()?;
-            let Some(name) = name else { return refuse("That customer no longer exists.") };
+            let name: Option<String> = tx
+                .query_row(
+                    "SELECT company_name FROM customers WHERE id = ?1",
+                    [customer_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let Some(name) = name else {
+                return refuse("That customer no longer exists.");
+            };
             let count = insert_order(tx, customer_id, order, at, by.map(|o| o.id))?;
             let credited = reseller_label(tx, order.partner_of_record)?;
-            audit(tx, at, by, "Subscriptions added", &name, None, Some(&format!("{count} subscriptions; {credited}")))?;
+            audit(
+                tx,
+                at,
+                by,
+                "Subscriptions added",
+                &name,
+                None,
+                Some(&format!("{count} subscriptions; {credited}")),
+            )?;
             Ok(count)
         })
     }
@@ -247,8 +308,11 @@ impl Store {
 fn reseller_label(tx: &Transaction<'_>, reseller: Option<i64>) -> rusqlite::Result<String> {
     Ok(match reseller {
         Some(id) => {
-            let (name, partner): (String, String) =
-                tx.query_row("SELECT name, partner_id FROM resellers WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let (name, partner): (String, String) = tx.query_row(
+                "SELECT name, partner_id FROM resellers WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
             format!("reseller {name} ({partner})")
         }
         None => "direct (no reseller)".to_owned(),
@@ -283,7 +347,9 @@ fn insert_order(
                 return refuse(why);
             }
             if !order.attestation_accepted {
-                return refuse(format!("Accept the partner-of-record attestation: \"{POR_ATTESTATION}\"."));
+                return refuse(format!(
+                    "Accept the partner-of-record attestation: \"{POR_ATTESTATION}\"."
+                ));
             }
             Some(partner_id)
         }
@@ -292,17 +358,30 @@ fn insert_order(
     let mut lines = Vec::with_capacity(order.lines.len());
     for line in &order.lines {
         let offer = tx
-            .query_row(&format!("SELECT {OFFER_COLUMNS} FROM offers WHERE id = ?1"), [&line.offer_id], offer_from_row)
+            .query_row(
+                &format!("SELECT {OFFER_COLUMNS} FROM offers WHERE id = ?1"),
+                [&line.offer_id],
+                offer_from_row,
+            )
             .optional()?;
-        let Some(offer) = offer else { return refuse(format!("The offer {} is not in the catalog.", line.offer_id)) };
+        let Some(offer) = offer else {
+            return refuse(format!(
+                "The offer {} is not in the catalog.",
+                line.offer_id
+            ));
+        };
         if !(offer.min_quantity..=offer.max_quantity).contains(&line.quantity) {
             return refuse(format!(
                 "{}: {} licenses is outside the allowed {}–{} (error 900275).",
                 offer.name, line.quantity, offer.min_quantity, offer.max_quantity
             ));
         }
-        if !offer.terms.contains(&line.term) || !offer.billing_cycles.contains(&line.billing_cycle) {
-            return refuse(format!("{}: the term or billing cycle chosen is not offered.", offer.name));
+        if !offer.terms.contains(&line.term) || !offer.billing_cycles.contains(&line.billing_cycle)
+        {
+            return refuse(format!(
+                "{}: the term or billing cycle chosen is not offered.",
+                offer.name
+            ));
         }
         lines.push((offer, line));
     }
@@ -328,7 +407,10 @@ fn insert_order(
             "P1Y" => 12,
             _ => 36,
         };
-        let end = (at + Months::new(months)).date_naive().pred_opt().unwrap_or(at.date_naive());
+        let end = (at + Months::new(months))
+            .date_naive()
+            .pred_opt()
+            .unwrap_or(at.date_naive());
         subscription.execute(params![
             random_guid()?,
             customer_id,

@@ -52,7 +52,10 @@ impl Listed for SubscriptionRow {
             reseller: r.get::<_, Option<String>>(4)?.map(cleaned),
             support_contact: r.get::<_, Option<String>>(5)?.map(cleaned),
             term: r.get(6)?,
-            key: Key { sort: SortValue::Integer(id), id },
+            key: Key {
+                sort: SortValue::Integer(id),
+                id,
+            },
         })
     }
 
@@ -114,8 +117,16 @@ pub struct SubscriptionChanges {
     pub offer_id: String,
 }
 
-fn reseller_ref(id: Option<i64>, name: Option<String>, partner_id: Option<String>) -> Option<ResellerRef> {
-    Some(ResellerRef { id: id?, name: cleaned(name?), partner_id: cleaned(partner_id?) })
+fn reseller_ref(
+    id: Option<i64>,
+    name: Option<String>,
+    partner_id: Option<String>,
+) -> Option<ResellerRef> {
+    Some(ResellerRef {
+        id: id?,
+        name: cleaned(name?),
+        partner_id: cleaned(partner_id?),
+    })
 }
 
 impl Store {
@@ -142,17 +153,28 @@ impl Store {
                 },
             )
             .optional()?;
-        let Some(((id, subscription_id, customer, offer_id), (quantity, status, auto_renew, term), dates, reseller, support)) =
-            row
+        let Some((
+            (id, subscription_id, customer, offer_id),
+            (quantity, status, auto_renew, term),
+            dates,
+            reseller,
+            support,
+        )) = row
         else {
             return refuse("That subscription no longer exists.");
         };
-        let offer = self.conn.query_row(&format!("SELECT {OFFER_COLUMNS} FROM offers WHERE id = ?1"), [&offer_id], offer_from_row)?;
+        let offer = self.conn.query_row(
+            &format!("SELECT {OFFER_COLUMNS} FROM offers WHERE id = ?1"),
+            [&offer_id],
+            offer_from_row,
+        )?;
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {OFFER_COLUMNS} FROM offers WHERE id IN (SELECT to_offer FROM offer_upgrades WHERE from_offer = ?1)
              ORDER BY tier"
         ))?;
-        let upgrades = stmt.query_map([&offer_id], offer_from_row)?.collect::<Result<_, _>>()?;
+        let upgrades = stmt
+            .query_map([&offer_id], offer_from_row)?
+            .collect::<Result<_, _>>()?;
         Ok(SubscriptionDetail {
             id,
             subscription_id,
@@ -174,7 +196,12 @@ impl Store {
 
     /// Submit on Subscription details: every change, checked against the rules, in one
     /// transaction with one audit entry. Returns the changes in words (empty: nothing changed).
-    pub fn update_subscription(&mut self, id: i64, changes: &SubscriptionChanges, at: DateTime<Utc>) -> CommandResult<Vec<String>> {
+    pub fn update_subscription(
+        &mut self,
+        id: i64,
+        changes: &SubscriptionChanges,
+        at: DateTime<Utc>,
+    ) -> CommandResult<Vec<String>> {
         let before = self.subscription_detail(id)?;
         let mut said = Vec::new();
         let window = before.in_change_window(at);
@@ -188,7 +215,12 @@ impl Store {
                     said.push(format!("offer {} → {}", before.offer.name, o.name));
                     o.clone()
                 }
-                None => return refuse(format!("{} can't be upgraded to that offer.", before.offer.name)),
+                None => {
+                    return refuse(format!(
+                        "{} can't be upgraded to that offer.",
+                        before.offer.name
+                    ));
+                }
             }
         };
         if changes.quantity != before.quantity {
@@ -204,7 +236,10 @@ impl Store {
                      {closes} (error 800090). Add licenses at any time; remove them at the next renewal."
                 ));
             }
-            said.push(format!("quantity {} → {}", before.quantity, changes.quantity));
+            said.push(format!(
+                "quantity {} → {}",
+                before.quantity, changes.quantity
+            ));
         }
         if changes.status != before.status {
             let allowed = match (before.status.as_str(), changes.status.as_str()) {
@@ -221,17 +256,25 @@ impl Store {
                 _ => false,
             };
             if !allowed {
-                return refuse(format!("A {} subscription can't become {}.", before.status, changes.status));
+                return refuse(format!(
+                    "A {} subscription can't become {}.",
+                    before.status, changes.status
+                ));
             }
             said.push(format!("status {} → {}", before.status, changes.status));
         }
         // Suspending a new-commerce subscription turns auto-renew off.
         let auto_renew = changes.auto_renew && changes.status == "active";
         if auto_renew != before.auto_renew {
-            said.push(format!("auto-renew {} → {}", on_off(before.auto_renew), on_off(auto_renew)));
+            said.push(format!(
+                "auto-renew {} → {}",
+                on_off(before.auto_renew),
+                on_off(auto_renew)
+            ));
         }
         let reseller_changed = changes.reseller_id != before.reseller.as_ref().map(|r| r.id);
-        let support_changed = changes.support_reseller_id != before.support_contact.as_ref().map(|r| r.id);
+        let support_changed =
+            changes.support_reseller_id != before.support_contact.as_ref().map(|r| r.id);
         self.mutate(|tx, by| {
             let describe = |id: Option<i64>, none: &str| -> rusqlite::Result<String> {
                 match id {

@@ -7,11 +7,13 @@ use std::thread::JoinHandle;
 
 use chrono::{DateTime, Utc};
 
+use super::customers::{CreatedCustomer, NewCustomer, NewOrder, Offer};
 use super::invitations::{Acceptance, InvitationDraft, InvitationRow};
 use super::list::{ActivityRow, CustomerRow, Listed, Page, PageRequest, ResellerRow, fetch_page};
 use super::operators::Operator;
 use super::provider::ProviderProfile;
 use super::resellers::RemovalImpact;
+use super::subscriptions::{SubscriptionChanges, SubscriptionDetail, SubscriptionRow};
 use super::{CommandError, CommandResult, Store};
 use crate::domain::ids::Email;
 use crate::domain::invitation::Delivery;
@@ -24,6 +26,10 @@ pub enum ListId {
     Activity,
     Users,
     Invitations,
+    /// One customer's subscriptions (the expanded record).
+    Subscriptions,
+    /// The reseller picker's list.
+    ResellerPicker,
 }
 
 /// A request to the store. Mutations carry the time they happen at (the UI's clock).
@@ -79,6 +85,30 @@ pub enum DbCmd {
         por_valid: bool,
         at: DateTime<Utc>,
     },
+    LoadOffers,
+    /// Whether a domain prefix is taken (checked as the operator types).
+    CheckDomain {
+        seq: u64,
+        prefix: String,
+    },
+    CreateCustomer {
+        customer: Box<NewCustomer>,
+        at: DateTime<Utc>,
+    },
+    AddSubscriptions {
+        customer_id: i64,
+        customer: String,
+        order: NewOrder,
+        at: DateTime<Utc>,
+    },
+    LoadSubscription {
+        id: i64,
+    },
+    UpdateSubscription {
+        id: i64,
+        changes: SubscriptionChanges,
+        at: DateTime<Utc>,
+    },
 }
 
 /// A page of one of the lists.
@@ -89,6 +119,7 @@ pub enum AnyPage {
     Activity(Page<ActivityRow>),
     Users(Page<Operator>),
     Invitations(Page<InvitationRow>),
+    Subscriptions(Page<SubscriptionRow>),
 }
 
 /// The store's answer to a [`DbCmd`].
@@ -129,6 +160,15 @@ pub enum DbReply {
         what: String,
         message: String,
     },
+    Offers(Vec<Offer>),
+    DomainChecked {
+        seq: u64,
+        prefix: String,
+        taken: bool,
+    },
+    /// The new customer, with the temporary password to show once.
+    CustomerCreated(Box<CreatedCustomer>),
+    Subscription(Box<SubscriptionDetail>),
 }
 
 /// The running worker. Dropping it closes the channel; the thread then ends.
@@ -211,7 +251,7 @@ fn done(message: String, reload: &[ListId]) -> DbReply {
 }
 
 fn run(store: &mut Store, cmd: DbCmd) -> CommandResult<DbReply> {
-    use ListId::{Activity, Customers, Invitations, Resellers};
+    use ListId::{Activity, Customers, Invitations, Resellers, Subscriptions};
     Ok(match cmd {
         DbCmd::LoadProvider => DbReply::Provider(Box::new(store.provider()?)),
         DbCmd::Page { list, seq, req } => DbReply::Page {
@@ -301,6 +341,39 @@ fn run(store: &mut Store, cmd: DbCmd) -> CommandResult<DbReply> {
             store.set_compliance(reseller_id, mpa_signed, por_valid, at)?;
             done("Compliance saved".into(), &[Resellers, Activity])
         }
+        DbCmd::LoadOffers => DbReply::Offers(store.offers()?),
+        DbCmd::CheckDomain { seq, prefix } => {
+            let taken = store.domain_taken(&prefix)?;
+            DbReply::DomainChecked { seq, prefix, taken }
+        }
+        DbCmd::CreateCustomer { customer, at } => {
+            DbReply::CustomerCreated(Box::new(store.create_customer(&customer, at)?))
+        }
+        DbCmd::AddSubscriptions {
+            customer_id,
+            customer,
+            order,
+            at,
+        } => {
+            let n = store.add_subscriptions(customer_id, &order, at)?;
+            let s = if n == 1 { "" } else { "s" };
+            done(
+                format!("{n} subscription{s} added to {customer}"),
+                &[Customers, Subscriptions, Activity],
+            )
+        }
+        DbCmd::LoadSubscription { id } => {
+            DbReply::Subscription(Box::new(store.subscription_detail(id)?))
+        }
+        DbCmd::UpdateSubscription { id, changes, at } => {
+            let said = store.update_subscription(id, &changes, at)?;
+            let message = if said.is_empty() {
+                "Nothing to save".to_owned()
+            } else {
+                format!("Saved: {}", said.join("; "))
+            };
+            done(message, &[Customers, Subscriptions, Activity])
+        }
     })
 }
 
@@ -314,6 +387,8 @@ fn page(store: &Store, list: ListId, req: &PageRequest) -> rusqlite::Result<AnyP
         ListId::Activity => AnyPage::Activity(get(store, req)?),
         ListId::Users => AnyPage::Users(get(store, req)?),
         ListId::Invitations => AnyPage::Invitations(get(store, req)?),
+        ListId::Subscriptions => AnyPage::Subscriptions(get(store, req)?),
+        ListId::ResellerPicker => AnyPage::Resellers(get(store, req)?),
     })
 }
 
@@ -329,6 +404,8 @@ fn describe(cmd: &DbCmd) -> String {
                 ListId::Activity => "activity log",
                 ListId::Users => "users",
                 ListId::Invitations => "partnership requests",
+                ListId::Subscriptions => "subscriptions",
+                ListId::ResellerPicker => "indirect resellers",
             }
         ),
         DbCmd::PrepareInvitation { .. } | DbCmd::LoadInvitationDraft { .. } => {
@@ -341,5 +418,11 @@ fn describe(cmd: &DbCmd) -> String {
         DbCmd::RemovalImpact { .. } => "Counting what the reseller keeps".into(),
         DbCmd::RemovePartnership { .. } => "Removing the partnership".into(),
         DbCmd::SetCompliance { .. } => "Saving compliance".into(),
+        DbCmd::LoadOffers => "Loading the offer catalog".into(),
+        DbCmd::CheckDomain { .. } => "Checking the domain".into(),
+        DbCmd::CreateCustomer { .. } => "Submitting the new customer".into(),
+        DbCmd::AddSubscriptions { .. } => "Adding the subscriptions".into(),
+        DbCmd::LoadSubscription { .. } => "Loading the subscription".into(),
+        DbCmd::UpdateSubscription { .. } => "Saving the subscription".into(),
     }
 }

@@ -62,6 +62,12 @@ pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame) {
             }
             Modal::Compliance(form) => screens::compliance::view(form, theme, frame, area),
             Modal::Confirm(c) => screens::confirm::view(c, theme, frame, area),
+            Modal::Wizard(w) => screens::customer_wizard::view(w, theme, frame, area),
+            Modal::ResellerPicker(p) => screens::reseller_picker::view(p, theme, frame, area),
+            Modal::Confirmation(c) => screens::confirmation::view(c, theme, frame, area),
+            Modal::SubscriptionDetails(form) => {
+                screens::subscription_details::view(form, state, theme, frame, area)
+            }
         }
     }
     // Above any dialog: a toast answers what the operator just did there.

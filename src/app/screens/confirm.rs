@@ -2,7 +2,15 @@
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfirmAction {
-    RevokeInvitation { id: i64 },
+    RevokeInvitation {
+        id: i64,
+    },
+    /// Cancel the Add new customer / Add subscription wizard: nothing is written.
+    CancelWizard,
+    /// Done on Confirmation: the password is gone for good.
+    FinishConfirmation,
+    /// Leave Subscription details without saving.
+    DiscardSubscriptionChanges,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

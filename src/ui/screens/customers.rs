@@ -1,10 +1,11 @@
 //! Customers: Company name · Primary domain · Microsoft ID · Reseller · Subscriptions.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Cell;
 
+use crate::app::layout;
 use crate::app::state::AppState;
 use crate::ui::Theme;
 use crate::ui::widgets::window_table::{self, Column, column};
@@ -21,6 +22,54 @@ const COLUMNS: [Column; 5] = [
 ];
 
 pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some(expanded) = &state.customers.expanded else {
+        return customer_list(state, theme, frame, area);
+    };
+    // The expanded record: its subscriptions below the list, about half the height each.
+    let (list_rows, _) = layout::split_rows(area.height + layout::CHROME_LINES);
+    let list_height = list_rows as u16 + layout::TABLE_FRAME_LINES;
+    let [list, pane] =
+        Layout::vertical([Constraint::Length(list_height), Constraint::Min(3)]).areas(area);
+    customer_list(state, theme, frame, list);
+    let columns = [
+        column("Subscription", Constraint::Fill(3), 0),
+        column("Licenses", Constraint::Length(8), 0),
+        column("Status", Constraint::Length(9), 0),
+        column("Reseller (MPN ID)", Constraint::Fill(2), 70),
+        column("Support contact", Constraint::Fill(2), 90),
+        column("Term", Constraint::Length(4), 100),
+    ];
+    let title = format!("Subscriptions of {}", expanded.customer);
+    let provider = state
+        .provider
+        .as_ref()
+        .map_or("You", |p| p.company_name.as_str());
+    window_table::render(
+        frame,
+        pane,
+        theme,
+        &title,
+        &expanded.subscriptions,
+        &columns,
+        "No subscriptions yet. Press s to add one.",
+        |s| {
+            vec![
+                Cell::from(s.offer.clone()),
+                Cell::from(Line::from(s.quantity.to_string()).right_aligned()),
+                Cell::from(s.status.clone()),
+                Cell::from(s.reseller.clone().unwrap_or_else(|| "None".into())),
+                Cell::from(
+                    s.support_contact
+                        .clone()
+                        .unwrap_or_else(|| provider.to_owned()),
+                ),
+                Cell::from(s.term.clone()),
+            ]
+        },
+    );
+}
+
+fn customer_list(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let full_id = area.width >= FULL_ID;
     let mut columns = COLUMNS;
     if full_id {

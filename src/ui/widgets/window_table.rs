@@ -83,7 +83,7 @@ pub fn render<R: Listed + Clone>(
         .skip(list.offset)
         .take(visible)
         .map(|(i, r)| {
-            if i == list.selected {
+            if list.highlight && i == list.selected {
                 row(r).style(theme.selected)
             } else {
                 row(r)

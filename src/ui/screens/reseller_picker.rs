@@ -1,0 +1,87 @@
+//! The reseller picker: a search field and the matching active resellers.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Wrap};
+
+use crate::app::screens::reseller_picker::ResellerPicker;
+use crate::domain::text::clean;
+use crate::ui::Theme;
+use crate::ui::widgets::modal::{centered, frame_box};
+use crate::ui::widgets::window_table::{self, column};
+
+pub fn view(picker: &ResellerPicker, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let inner = frame_box(
+        frame,
+        centered(area, 80, area.height.saturating_sub(4).max(12)),
+        Line::from(Span::styled(
+            format!(" {} ", picker.purpose.title()),
+            theme.title,
+        )),
+        theme,
+    );
+    let problem_height = if picker.problem.is_some() { 3 } else { 0 };
+    let [search, none, problem, list] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(problem_height),
+        Constraint::Min(3),
+    ])
+    .areas(inner);
+    let value = clean(picker.search.value()).into_owned();
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled("Name or PartnerID: ", theme.accent),
+            Span::raw(value),
+        ])),
+        search,
+    );
+    frame.set_cursor_position((
+        search.x + 19 + picker.search.visual_cursor() as u16,
+        search.y,
+    ));
+    let marker = if picker.on_none {
+        theme.selected
+    } else {
+        theme.dim
+    };
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            format!(" {} ", picker.purpose.none_label()),
+            marker,
+        )),
+        none,
+    );
+    if let Some(p) = &picker.problem {
+        frame.render_widget(
+            Paragraph::new(Span::styled(p.clone(), theme.error)).wrap(Wrap { trim: true }),
+            problem,
+        );
+    }
+    let columns = [
+        column("Name", Constraint::Fill(1), 0),
+        column("PartnerID (MPN ID)", Constraint::Length(18), 0),
+        column("Status", Constraint::Length(16), 60),
+    ];
+    window_table::render(
+        frame,
+        list,
+        theme,
+        "Active indirect resellers",
+        &picker.list,
+        &columns,
+        "No active reseller's name or PartnerID starts with that.",
+        |r| {
+            let status = match r.compliance_warning() {
+                None => Span::raw("Active"),
+                Some(why) => Span::styled(format!("⚠ {why}"), theme.warning),
+            };
+            vec![
+                Cell::from(r.name.clone()),
+                Cell::from(r.partner_id.clone()),
+                Cell::from(status),
+            ]
+        },
+    );
+}
