@@ -294,3 +294,83 @@ fn removed_partnerships_show_as_history() {
     h.type_str("h");
     snapshot("resellers_with_removed_120x24", &h);
 }
+
+fn ctrl_key(h: &mut Harness, c: char) {
+    h.key(crossterm::event::KeyEvent::new(
+        KeyCode::Char(c),
+        crossterm::event::KeyModifiers::CONTROL,
+    ));
+}
+
+/// Fills the wizard's Account info through keys.
+fn fill_account(h: &mut Harness) {
+    for text in [
+        "Fabrikam Robotics",
+        "fabrikamrobotics",
+        "Ana",
+        "Silva",
+        "ana@fabrikam.example",
+        "",
+        "1 Main St",
+        "",
+        "Seattle",
+        "WA",
+        "98101",
+        "US",
+        "",
+        "",
+        "",
+        "",
+        "Ana Silva",
+        "ana@fabrikam.example",
+    ] {
+        h.type_str(text);
+        h.press(KeyCode::Tab);
+    }
+}
+
+#[test]
+fn wizard_steps_and_confirmation_with_the_password_masked() {
+    let mut h = Harness::new(TestDb::default_demo(), 100, 30);
+    h.type_str("n");
+    snapshot("wizard_account_info_empty", &h);
+    h.type_str("F");
+    h.press(KeyCode::Tab);
+    h.type_str("fab-");
+    snapshot("wizard_account_info_errors", &h);
+    let mut h = Harness::new(TestDb::default_demo(), 100, 30);
+    h.type_str("n");
+    fill_account(&mut h);
+    ctrl_key(&mut h, 'n');
+    h.type_str("jjjj25");
+    snapshot("wizard_new_subscription", &h);
+    ctrl_key(&mut h, 'n');
+    snapshot("wizard_review", &h);
+    h.type_str(" ");
+    ctrl_key(&mut h, 's');
+    let Some(twotier::app::state::Modal::Confirmation(c)) = h.state.top_modal() else {
+        panic!("{:?}", h.state.modals)
+    };
+    let password = c.created.password.expose().to_owned();
+    let screen = render(&h.state)
+        .backend()
+        .to_string()
+        .replace(&password, &"*".repeat(password.len()));
+    assert!(!screen.contains(&password));
+    insta::assert_snapshot!("confirmation_password_masked", screen);
+}
+
+#[test]
+fn reseller_picker_expanded_record_and_subscription_details() {
+    let mut h = Harness::new(TestDb::default_demo(), 100, 30);
+    h.type_str("2f");
+    snapshot("reseller_picker", &h);
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Right);
+    snapshot("customers_expanded", &h);
+    h.press(KeyCode::Tab);
+    h.press(KeyCode::Enter);
+    snapshot("subscription_details", &h);
+    h.press(KeyCode::Left);
+    snapshot("subscription_details_refused_decrease", &h);
+}

@@ -21,10 +21,12 @@ fn start_loads_the_provider_and_the_resellers() {
     let h = Harness::new(TestDb::default_demo(), 80, 24);
     let cmds = h.db_commands();
     assert_eq!(cmds[0], &DbCmd::LoadProvider);
+    assert_eq!(cmds[1], &DbCmd::LoadOffers);
     assert!(
-        matches!(cmds[1], DbCmd::Page { list: ListId::Resellers, req, .. } if req.anchor == Anchor::First)
+        matches!(cmds[2], DbCmd::Page { list: ListId::Resellers, req, .. } if req.anchor == Anchor::First)
     );
-    assert_eq!(cmds.len(), 2, "only the screen shown is loaded");
+    assert_eq!(cmds.len(), 3, "only the list shown is loaded");
+    assert!(h.state.catalog.len() >= 12, "the offer catalog");
     assert_eq!(
         h.state.provider.as_ref().unwrap().company_name,
         "Northwind Cloud Distribution"

@@ -106,6 +106,30 @@ pub struct CreatedCustomer {
     pub password: Secret,
 }
 
+/// A billing cycle can't be longer than the term: a monthly term bills monthly; triennial
+/// billing needs the three-year term.
+pub fn cycle_fits(term: &str, cycle: &str) -> bool {
+    match cycle {
+        "monthly" => true,
+        "annual" => term != "P1M",
+        "triennial" => term == "P3Y",
+        _ => false,
+    }
+}
+
+/// Words for a subscription status.
+pub fn status_label(status: &str) -> &str {
+    match status {
+        "active" => "Active",
+        "suspended" => "Suspended",
+        "deleted" => "Cancelled",
+        "expired" => "Expired",
+        "pending" => "Pending",
+        "disabled" => "Disabled",
+        other => other,
+    }
+}
+
 /// The partner-of-record attestation text of Partner Center.
 pub const POR_ATTESTATION: &str = "I confirm that my organization is acting as an Indirect Partner when choosing a Reseller \
      and as a Direct Partner in the absence of selecting a reseller";

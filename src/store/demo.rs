@@ -547,11 +547,14 @@ impl<'a> Generator<'a> {
                             / 4)
                 };
                 let term = offer.terms.choose(&mut self.rng).expect("terms").clone();
-                let cycle = offer
+                let fitting: Vec<&String> = offer
                     .billing_cycles
+                    .iter()
+                    .filter(|c| super::customers::cycle_fits(&term, c))
+                    .collect();
+                let cycle = fitting
                     .choose(&mut self.rng)
-                    .expect("cycles")
-                    .clone();
+                    .map_or_else(|| "monthly".to_owned(), |c| (*c).clone());
                 let months = match term.as_str() {
                     "P1M" => 1,
                     "P1Y" => 12,

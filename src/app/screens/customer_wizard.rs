@@ -16,7 +16,7 @@ use crate::app::outcome::Outcome;
 use crate::app::state::Modal;
 use crate::domain::customer;
 use crate::domain::ids::{Country, Email};
-use crate::store::customers::{NewCustomer, NewOrder, Offer, OrderLine};
+use crate::store::customers::{NewCustomer, NewOrder, Offer, OrderLine, cycle_fits};
 use crate::store::worker::DbCmd;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -435,16 +435,27 @@ impl OrderForm {
         }
     }
 
+    /// `t`: the next term; the billing cycle falls back to monthly if it no longer fits.
     pub fn cycle_term(&mut self) {
         if let Some(line) = self.current() {
             line.term = (line.term + 1) % line.offer.terms.len().max(1);
+            if !cycle_fits(line.term(), line.billing_cycle()) {
+                line.billing_cycle = 0;
+            }
             line.selected = true;
         }
     }
 
+    /// `b`: the next billing cycle that fits the term.
     pub fn cycle_billing(&mut self) {
         if let Some(line) = self.current() {
-            line.billing_cycle = (line.billing_cycle + 1) % line.offer.billing_cycles.len().max(1);
+            let n = line.offer.billing_cycles.len().max(1);
+            for _ in 0..n {
+                line.billing_cycle = (line.billing_cycle + 1) % n;
+                if cycle_fits(line.term(), line.billing_cycle()) {
+                    break;
+                }
+            }
             line.selected = true;
         }
     }

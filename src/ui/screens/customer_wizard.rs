@@ -337,15 +337,13 @@ fn review(w: &CustomerWizard, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     lines.push(heading("Subscriptions"));
     for line in w.order.selected() {
-        lines.push(fact(
-            &line.offer.name,
-            format!(
-                "{} licenses · {} · {}",
-                line.quantity.value(),
-                line.term(),
-                line.billing_cycle()
-            ),
-        ));
+        lines.push(Line::from(format!(
+            "  • {}: {} licenses · term {} · billed {}",
+            line.offer.name,
+            line.quantity.value(),
+            line.term(),
+            line.billing_cycle()
+        )));
     }
     let por = w
         .order

@@ -7,6 +7,7 @@ use ratatui::widgets::Cell;
 
 use crate::app::layout;
 use crate::app::state::AppState;
+use crate::store::customers::status_label;
 use crate::ui::Theme;
 use crate::ui::widgets::window_table::{self, Column, column};
 
@@ -56,7 +57,7 @@ pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
             vec![
                 Cell::from(s.offer.clone()),
                 Cell::from(Line::from(s.quantity.to_string()).right_aligned()),
-                Cell::from(s.status.clone()),
+                Cell::from(status_label(&s.status).to_owned()),
                 Cell::from(s.reseller.clone().unwrap_or_else(|| "None".into())),
                 Cell::from(
                     s.support_contact

@@ -11,20 +11,9 @@ use crate::app::screens::subscription_details::{
 };
 use crate::app::state::AppState;
 use crate::domain::text::clean;
+use crate::store::customers::status_label;
 use crate::ui::Theme;
 use crate::ui::widgets::modal::{centered, frame_box, key_buttons};
-
-fn status_label(status: &str) -> &str {
-    match status {
-        "active" => "Active",
-        "suspended" => "Suspended",
-        "deleted" => "Cancelled",
-        "expired" => "Expired",
-        "pending" => "Pending",
-        "disabled" => "Disabled",
-        other => other,
-    }
-}
 
 pub fn view(
     form: &SubscriptionForm,

@@ -1,0 +1,499 @@
+//! `update` sequences over the Add new customer wizard, Confirmation, Add subscription and
+//! Subscription details, answered by a real store.
+
+mod common;
+
+use common::{Harness, TestDb};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use twotier::app::action::Action;
+use twotier::app::effect::Effect;
+use twotier::app::form::Verdict;
+use twotier::app::screens::customer_wizard::{self as wiz, CustomerWizard, Step};
+use twotier::app::state::{Modal, Screen};
+
+fn ctrl(h: &mut Harness, c: char) {
+    h.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+}
+
+fn wizard(h: &Harness) -> &CustomerWizard {
+    match h.state.modals.iter().rev().find_map(|m| {
+        if let Modal::Wizard(w) = m {
+            Some(w)
+        } else {
+            None
+        }
+    }) {
+        Some(w) => w,
+        None => panic!("no wizard: {:?}", h.state.modals),
+    }
+}
+
+fn customers(h: &Harness) -> i64 {
+    h.db.store
+        .conn()
+        .query_row("SELECT count(*) FROM customers", [], |r| r.get(0))
+        .unwrap()
+}
+
+/// Types into the focused field, then moves to the next.
+fn field(h: &mut Harness, text: &str) {
+    h.type_str(text);
+    h.press(KeyCode::Tab);
+}
+
+/// Fills Account info for a US customer (the reseller row is left as it is).
+fn fill_account(h: &mut Harness) {
+    for text in [
+        "Fabrikam Robotics",
+        "fabrikamrobotics",
+        "Ana",
+        "Silva",
+        "ana@fabrikam.example",
+        "",
+        "1 Main St",
+        "",
+        "Seattle",
+        "WA",
+        "98101",
+        "US",
+    ] {
+        field(h, text);
+    }
+    // Culture and language came from the country.
+    assert_eq!(wizard(h).account.value(wiz::CULTURE), "en-US");
+    assert_eq!(wizard(h).account.value(wiz::LANGUAGE), "en");
+    h.press(KeyCode::Tab); // culture
+    h.press(KeyCode::Tab); // language
+    h.press(KeyCode::Tab); // registration number
+    h.press(KeyCode::Tab); // reseller row
+    field(h, "Ana Silva");
+    field(h, "ana@fabrikam.example");
+}
+
+#[test]
+fn new_customer_from_a_reseller_row_to_confirmation_and_done() {
+    let mut h = Harness::new(TestDb::default_demo(), 120, 40);
+    let before = customers(&h);
+    h.type_str("n"); // on Adatum IT Services
+    assert_eq!(
+        wizard(&h).account.reseller.as_ref().unwrap().name,
+        "Adatum IT Services"
+    );
+    assert!(wizard(&h).account.reseller_locked);
+    fill_account(&mut h);
+    ctrl(&mut h, 'n');
+    assert_eq!(
+        wizard(&h).step,
+        Step::Subscriptions,
+        "{:?}",
+        wizard(&h).problem
+    );
+    assert_eq!(
+        wizard(&h).order.partner_of_record.as_ref().unwrap().name,
+        "Adatum IT Services"
+    );
+    // Next without an offer is refused.
+    ctrl(&mut h, 'n');
+    assert_eq!(wizard(&h).step, Step::Subscriptions);
+    assert!(
+        wizard(&h)
+            .problem
+            .as_deref()
+            .unwrap()
+            .contains("at least one")
+    );
+    // Business Premium, typed licenses.
+    let premium = wizard(&h)
+        .order
+        .visible()
+        .iter()
+        .position(|i| wizard(&h).order.lines[*i].offer.name == "Microsoft 365 Business Premium")
+        .unwrap();
+    for _ in 0..premium {
+        h.press(KeyCode::Down);
+    }
+    h.type_str("25");
+    ctrl(&mut h, 'n');
+    assert_eq!(wizard(&h).step, Step::Review);
+    // Back keeps everything.
+    ctrl(&mut h, 'b');
+    ctrl(&mut h, 'b');
+    assert_eq!(wizard(&h).step, Step::AccountInfo);
+    assert_eq!(wizard(&h).account.value(wiz::COMPANY), "Fabrikam Robotics");
+    ctrl(&mut h, 'n');
+    ctrl(&mut h, 'n');
+    assert_eq!(wizard(&h).step, Step::Review);
+    // Submit needs the attestation.
+    ctrl(&mut h, 's');
+    assert!(
+        wizard(&h)
+            .problem
+            .as_deref()
+            .unwrap()
+            .contains("attestation")
+    );
+    assert_eq!(customers(&h), before);
+    h.type_str(" ");
+    ctrl(&mut h, 's');
+    let Some(Modal::Confirmation(c)) = h.state.top_modal() else {
+        panic!("{:?}", h.state.modals)
+    };
+    assert_eq!(
+        c.created.admin_user_name,
+        "admin@fabrikamrobotics.onmicrosoft.com"
+    );
+    let password = c.created.password.expose().to_owned();
+    assert_eq!(customers(&h), before + 1);
+    // Nothing that prints state shows it.
+    assert!(!format!("{:?}", h.state).contains(&password));
+    // c copies user name and password, as a secret.
+    h.type_str("c");
+    assert!(
+        matches!(h.effects.last(), Some(Effect::CopySecret { text }) if text.expose().contains(&password))
+    );
+    // Done asks; No keeps the page; Yes drops the password.
+    h.press(KeyCode::Enter);
+    h.type_str("n");
+    assert!(matches!(h.state.top_modal(), Some(Modal::Confirmation(_))));
+    h.press(KeyCode::Enter);
+    h.type_str("y");
+    assert!(h.state.modals.is_empty());
+    h.type_str("2");
+    let row = h
+        .state
+        .customers
+        .list
+        .rows
+        .iter()
+        .find(|r| r.company_name == "Fabrikam Robotics")
+        .unwrap();
+    assert_eq!(
+        (row.reseller.as_deref(), row.subscriptions),
+        (Some("Adatum IT Services"), 1)
+    );
+}
+
+#[test]
+fn cancel_asks_and_writes_nothing() {
+    let mut h = Harness::new(TestDb::default_demo(), 120, 40);
+    let before = customers(&h);
+    h.type_str("2n");
+    h.type_str("Half Typed Co");
+    h.press(KeyCode::Esc);
+    assert!(matches!(h.state.top_modal(), Some(Modal::Confirm(_))));
+    h.type_str("n");
+    assert_eq!(
+        wizard(&h).account.value(wiz::COMPANY),
+        "Half Typed Co",
+        "No keeps the input"
+    );
+    h.press(KeyCode::Esc);
+    h.type_str("y");
+    assert!(h.state.modals.is_empty());
+    assert_eq!(customers(&h), before);
+    assert!(
+        h.state
+            .toasts
+            .iter()
+            .any(|t| t.text.contains("nothing was saved"))
+    );
+    assert!(
+        !h.db_commands()
+            .iter()
+            .any(|c| matches!(c, twotier::store::worker::DbCmd::CreateCustomer { .. }))
+    );
+}
+
+#[test]
+fn next_is_refused_with_focus_on_the_first_invalid_field() {
+    let mut h = Harness::new(TestDb::default_demo(), 120, 40);
+    h.type_str("2n");
+    field(&mut h, "Fabrikam");
+    field(&mut h, "fab-rikam");
+    ctrl(&mut h, 'n');
+    let w = wizard(&h);
+    assert_eq!(w.step, Step::AccountInfo);
+    assert_eq!(w.account.focus, wiz::DOMAIN);
+    assert!(
+        matches!(&w.account.fields[wiz::DOMAIN].verdict, Verdict::Error(e) if e.contains("Letters and digits"))
+    );
+    assert!(
+        matches!(
+            &w.account.fields[wiz::FIRST_NAME].verdict,
+            Verdict::Error(_)
+        ),
+        "touched: empty required fields say so"
+    );
+}
+
+#[test]
+fn the_domain_is_checked_against_the_database_as_it_is_typed() {
+    let mut h = Harness::new(TestDb::default_demo(), 120, 40);
+    let taken: String =
+        h.db.store
+            .conn()
+            .query_row("SELECT domain FROM customers LIMIT 1", [], |r| r.get(0))
+            .unwrap();
+    let prefix = taken.trim_end_matches(".onmicrosoft.com").to_owned();
+    h.type_str("2n");
+    h.press(KeyCode::Tab);
+    h.type_str(&prefix);
+    assert!(
+        matches!(&wizard(&h).account.fields[wiz::DOMAIN].verdict, Verdict::Error(e) if e.contains("already taken"))
+    );
+    h.type_str("x");
+    assert_eq!(wizard(&h).account.fields[wiz::DOMAIN].verdict, Verdict::Ok);
+}
+
+/// Every rule of Account info: a passing and a failing value for each field (US customer unless
+/// the case says otherwise).
+#[test]
+fn every_account_info_rule_passes_and_fails() {
+    let mut h = Harness::new(TestDb::default_demo(), 120, 40);
+    h.type_str("2n");
+    let cases: &[(usize, &str, &str, &str)] = &[
+        (wiz::COMPANY, "Fabrikam Robotics", "LLC", "full legal name"),
+        (
+            wiz::COMPANY,
+            "Fabrikam Robotics",
+            "X",
+            "more than one character",
+        ),
+        (wiz::DOMAIN, "fabrikam2", "fab_rikam", "Letters and digits"),
+        (
+            wiz::DOMAIN,
+            "fabrikam2",
+            "abcdefghijklmnopqrstuvwxyz12",
+            "At most 27",
+        ),
+        (wiz::FIRST_NAME, "Ana", &"A".repeat(51), "at most 50"),
+        (wiz::LAST_NAME, "Silva", "", "last name"),
+        (
+            wiz::EMAIL,
+            "ana@fabrikam.example",
+            "ana@northwind-distribution.example",
+            "own domain",
+        ),
+        (
+            wiz::EMAIL,
+            "ana@fabrikam.example",
+            "ana@microsoft.com",
+            "microsoft",
+        ),
+        (wiz::EMAIL, "ana@fabrikam.example", "ana@", "domain"),
+        (wiz::PHONE, "+1 425 555 0100", "call me", "Digits"),
+        (wiz::LINE1, "1 Main St", &"x".repeat(201), "at most 200"),
+        (wiz::CITY, "Seattle", "", "city"),
+        (wiz::COUNTRY, "US", "XX", "not an ISO"),
+        (wiz::CULTURE, "en-US", "english", "en-US"),
+        (wiz::LANGUAGE, "en", "eng", "two lowercase"),
+        (wiz::REGISTRATION, "", "12345", "Leave it empty"),
+        (wiz::MCA_NAME, "Ana Silva", "", "signer"),
+        (wiz::MCA_EMAIL, "ana@fabrikam.example", "nope", "@"),
+        (wiz::MCA_DATE, "2026-10-01", "2099-01-01", "future"),
+        (wiz::MCA_DATE, "2026-10-01", "01/10/2026", "YYYY-MM-DD"),
+    ];
+    // The country first, so phone and registration rules know it; Next once, so empty required
+    // fields say so (before that they wait quietly).
+    set(&mut h, wiz::COUNTRY, "US");
+    ctrl(&mut h, 'n');
+    for (field, good, bad, says) in cases {
+        set(&mut h, *field, bad);
+        let verdict = &wizard(&h).account.fields[*field].verdict;
+        assert!(
+            matches!(verdict, Verdict::Error(e) if e.contains(says)),
+            "field {field} {bad:?}: {verdict:?}"
+        );
+        set(&mut h, *field, good);
+        let verdict = &wizard(&h).account.fields[*field].verdict;
+        assert!(
+            matches!(verdict, Verdict::Ok | Verdict::Empty),
+            "field {field} {good:?}: {verdict:?}"
+        );
+    }
+    // Country-specific: Brazil needs a phone and a registration number.
+    set(&mut h, wiz::PHONE, "");
+    set(&mut h, wiz::COUNTRY, "BR");
+    assert_eq!(wizard(&h).account.value(wiz::CULTURE), "pt-BR");
+    ctrl(&mut h, 'n');
+    assert!(
+        matches!(&wizard(&h).account.fields[wiz::PHONE].verdict, Verdict::Error(e) if e.contains("BR"))
+    );
+    assert!(
+        matches!(&wizard(&h).account.fields[wiz::REGISTRATION].verdict, Verdict::Error(e) if e.contains("required"))
+    );
+    // A company name that looks wrong is a warning, not a refusal.
+    set(&mut h, wiz::COMPANY, "fabrikam.com");
+    assert!(matches!(
+        &wizard(&h).account.fields[wiz::COMPANY].verdict,
+        Verdict::Warning(_)
+    ));
+}
+
+/// Replaces a field's text through keys: focus it, clear it, type.
+fn set(h: &mut Harness, field: usize, text: &str) {
+    let row = if field < wiz::RESELLER_ROW {
+        field
+    } else {
+        field + 1
+    };
+    while let Some(Modal::Wizard(w)) = h.state.top_modal()
+        && w.account.focus != row
+    {
+        h.press(KeyCode::Tab);
+    }
+    h.key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    h.type_str(text);
+}
+
+#[test]
+fn add_subscription_credits_only_a_compliant_reseller() {
+    let mut h = Harness::new(TestDb::default_demo(), 120, 40);
+    h.type_str("2");
+    let customer = h.state.customers.list.rows[0].clone();
+    h.type_str("s");
+    assert_eq!(wizard(&h).step, Step::Subscriptions);
+    h.type_str(" "); // the first offer
+    h.type_str("p");
+    assert!(matches!(
+        h.state.top_modal(),
+        Some(Modal::ResellerPicker(_))
+    ));
+    h.type_str("Fourth");
+    h.press(KeyCode::Enter);
+    let Some(Modal::ResellerPicker(p)) = h.state.top_modal() else {
+        panic!()
+    };
+    assert!(
+        p.problem.as_deref().unwrap().contains("MPA not signed"),
+        "refused in the picker: {:?}",
+        p.problem
+    );
+    for _ in 0..6 {
+        h.press(KeyCode::Backspace);
+    }
+    h.type_str("4847383"); // Blue Yonder, by PartnerID
+    h.press(KeyCode::Enter);
+    assert_eq!(
+        wizard(&h).order.partner_of_record.as_ref().unwrap().name,
+        "Blue Yonder Solutions"
+    );
+    ctrl(&mut h, 'n');
+    h.type_str(" ");
+    ctrl(&mut h, 's');
+    assert!(h.state.modals.is_empty(), "{:?}", h.state.modals);
+    assert!(h.state.toasts.iter().any(|t| t.text.contains("added to")));
+    let row = h
+        .state
+        .customers
+        .list
+        .rows
+        .iter()
+        .find(|r| r.id == customer.id)
+        .unwrap();
+    assert_eq!(row.subscriptions, customer.subscriptions + 1);
+}
+
+#[test]
+fn expand_then_subscription_details_then_submit() {
+    let mut h = Harness::new(TestDb::default_demo(), 120, 40);
+    h.type_str("2");
+    h.press(KeyCode::Right);
+    let expanded = h.state.customers.expanded.as_ref().unwrap();
+    assert_eq!(
+        expanded.subscriptions.rows.len() as i64,
+        h.state.customers.list.rows[0].subscriptions
+    );
+    h.press(KeyCode::Tab);
+    assert!(h.state.customers.pane_focused);
+    h.press(KeyCode::Enter);
+    let Some(Modal::SubscriptionDetails(form)) = h.state.top_modal() else {
+        panic!("{:?}", h.state.modals)
+    };
+    let id = form.detail.id;
+    // Support contact: the picker's first real reseller.
+    for _ in 0..4 {
+        h.press(KeyCode::Tab);
+    }
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Enter);
+    let Some(Modal::SubscriptionDetails(form)) = h.state.top_modal() else {
+        panic!()
+    };
+    assert_eq!(form.support.as_ref().unwrap().name, "Adatum IT Services");
+    assert!(form.dirty());
+    // Esc with unsaved changes asks.
+    h.press(KeyCode::Esc);
+    assert!(matches!(h.state.top_modal(), Some(Modal::Confirm(_))));
+    h.type_str("n");
+    ctrl(&mut h, 's');
+    assert!(h.state.modals.is_empty(), "{:?}", h.state.modals);
+    let support: Option<String> = h
+        .db
+        .store
+        .conn()
+        .query_row("SELECT r.name FROM subscriptions s JOIN resellers r ON r.id = s.support_reseller_id WHERE s.id = ?1", [id], |r| r.get(0))
+        .unwrap();
+    assert_eq!(support.as_deref(), Some("Adatum IT Services"));
+    assert!(
+        h.state
+            .toasts
+            .iter()
+            .any(|t| t.text.starts_with("Saved: support contact"))
+    );
+}
+
+#[test]
+fn filter_by_reseller_and_all_clears() {
+    let mut h = Harness::new(TestDb::default_demo(), 120, 40);
+    h.type_str("2f");
+    h.type_str("Lit");
+    h.press(KeyCode::Enter);
+    assert_eq!(
+        h.state.customers.reseller_filter.as_deref(),
+        Some("Litware Consulting")
+    );
+    assert!(
+        h.state
+            .customers
+            .list
+            .rows
+            .iter()
+            .all(|r| r.reseller.as_deref() == Some("Litware Consulting"))
+    );
+    h.type_str("f");
+    h.press(KeyCode::Enter); // "All"
+    assert_eq!(h.state.customers.reseller_filter, None);
+    assert_eq!(h.state.customers.list.total, Some(60));
+    assert_eq!(h.state.screen, Screen::Customers);
+}
+
+#[test]
+fn a_refused_submit_keeps_the_wizard_and_its_input() {
+    let mut h = Harness::new(TestDb::default_demo(), 120, 40);
+    h.type_str("n");
+    fill_account(&mut h);
+    ctrl(&mut h, 'n');
+    h.type_str(" ");
+    ctrl(&mut h, 'n');
+    h.type_str(" ");
+    // Someone takes the domain meanwhile.
+    h.db.store
+        .conn()
+        .execute(
+            "UPDATE customers SET domain = 'fabrikamrobotics.onmicrosoft.com' WHERE id = 1",
+            [],
+        )
+        .unwrap();
+    ctrl(&mut h, 's');
+    assert!(
+        matches!(h.state.top_modal(), Some(Modal::Error { message, .. }) if message.contains("already taken"))
+    );
+    h.press(KeyCode::Esc);
+    let w = wizard(&h);
+    assert_eq!((w.step, w.submitting), (Step::Review, false));
+    assert!(w.problem.as_deref().unwrap().contains("already taken"));
+    assert_eq!(w.account.value(wiz::COMPANY), "Fabrikam Robotics");
+    h.send(Action::Tick(common::now()));
+}
