@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::Paths;
+use crate::domain::role::Role;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -41,6 +42,12 @@ pub enum Command {
     /// Partnership requests: list them, record an acceptance
     #[command(subcommand)]
     Invitations(InvitationsCommand),
+    /// Operators and their roles: list, add, disable, enable, set-role
+    #[command(subcommand)]
+    Users(UsersCommand),
+    /// The activity log: who did what, when, to what
+    #[command(subcommand)]
+    Activity(ActivityCommand),
     /// Customers: list them, with their reseller and subscriptions
     #[command(subcommand)]
     Customers(CustomersCommand),
@@ -187,4 +194,64 @@ pub enum ExportWhat {
 pub enum ExportFormat {
     Csv,
     Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// List the operators with their roles
+    List {
+        /// JSON (one array) instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add an operator (User admin or Global admin)
+    Add {
+        /// The operator's UPN (sign-in name), such as ava@contoso.com
+        upn: String,
+        /// global-admin, user-admin, admin-agent, sales-agent, billing-admin or helpdesk-agent
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// The operator's display name [default: the UPN]
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+    /// Disable an operator: it can no longer use twotier
+    Disable { upn: String },
+    /// Enable a disabled operator again
+    Enable { upn: String },
+    /// Change an operator's role
+    SetRole {
+        upn: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ActivityCommand {
+    /// List the activity log, newest first
+    List {
+        /// JSON (one array) instead of a table
+        #[arg(long)]
+        json: bool,
+        /// Only entries by operators whose UPN starts with this
+        #[arg(long)]
+        operator: Option<String>,
+        /// Only entries whose action starts with this (such as "Partnership")
+        #[arg(long)]
+        action: Option<String>,
+        /// Only entries whose target starts with this
+        #[arg(long)]
+        target: Option<String>,
+        /// At most this many entries
+        #[arg(long, default_value_t = 1000)]
+        limit: usize,
+    },
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::from_key(text).ok_or_else(|| {
+        let known: Vec<&str> = Role::ALL.iter().map(|r| r.key()).collect();
+        format!("not a role; one of: {}", known.join(", "))
+    })
 }

@@ -3,7 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
+
+use crate::domain::permission::Matrix;
 
 /// The folders twotier uses, from the XDG base directories (or the platform's equivalents).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +54,9 @@ pub struct Config {
     pub mail_command: Option<String>,
     #[serde(default)]
     pub invitations: InvitationConfig,
+    /// Overrides of the permission matrix: `permission = ["role", …]`.
+    #[serde(default)]
+    pub roles: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -105,7 +112,13 @@ impl Config {
                 "key `invitations.base_url`: {url:?} is not an http(s) URL"
             ));
         }
+        config.matrix()?;
         Ok(config)
+    }
+
+    /// The permission matrix: the default with this file's `[roles]` overrides.
+    pub fn matrix(&self) -> Result<Matrix, String> {
+        Matrix::with_overrides(&self.roles)
     }
 }
 
@@ -147,6 +160,24 @@ mod tests {
         assert!(
             err.contains("line 2") && err.contains("expiry_days"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn role_overrides_are_checked() {
+        assert!(
+            Config::parse("[roles]\nset-support-contact = [\"global-admin\", \"sales-agent\"]\n")
+                .is_ok()
+        );
+        let err = Config::parse("[roles]\nset-support-contact = [\"boss\"]\n").unwrap_err();
+        assert!(
+            err.contains("roles.set-support-contact") && err.contains("boss"),
+            "{err}"
+        );
+        assert!(
+            Config::parse("[roles]\nfly = []\n")
+                .unwrap_err()
+                .contains("roles.fly")
         );
     }
 

@@ -82,6 +82,7 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
                 mail_command: config.mail_command.clone(),
                 eml_dir: paths.data_dir.join("drafts"),
                 expiry_days: store.settings().invitation_expiry_days,
+                matrix: store.settings().matrix.clone(),
             };
             runtime::run_tui(store, operator, options)
         }
@@ -91,6 +92,12 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
         }
         Some(Command::Invitations(command)) => {
             scripting::invitations(&mut script_store(&db, &operator, &config)?, command)
+        }
+        Some(Command::Users(command)) => {
+            scripting::users(&mut script_store(&db, &operator, &config)?, command)
+        }
+        Some(Command::Activity(command)) => {
+            scripting::activity(&mut script_store(&db, &operator, &config)?, command)
         }
         Some(Command::Customers(command)) => {
             scripting::customers(&mut script_store(&db, &operator, &config)?, command)
@@ -122,6 +129,8 @@ fn settings(config: &Config) -> store::Settings {
             .expiry_days
             .unwrap_or(defaults.invitation_expiry_days),
         invitation_base_url: config.invitations.base_url.clone(),
+        // Checked when the config was read: an invalid override never gets this far.
+        matrix: config.matrix().unwrap_or_default(),
     }
 }
 

@@ -29,6 +29,7 @@ use crate::app::state::AppState;
 use crate::app::update::{init, update};
 use crate::domain::credentials::Secret;
 use crate::domain::invitation::Delivery;
+use crate::domain::permission::Matrix;
 use crate::platform::clipboard::Clipboard;
 use crate::platform::mail;
 use crate::store::Store;
@@ -87,6 +88,7 @@ pub struct Options {
     /// Where an email draft is saved when no mail client can be opened.
     pub eml_dir: PathBuf,
     pub expiry_days: u32,
+    pub matrix: Matrix,
 }
 
 /// Runs the TUI until the operator quits.
@@ -135,6 +137,7 @@ async fn event_loop(store: Store, operator: Operator, options: Options) -> anyho
     });
     let from = operator.upn.clone();
     let expiry_days = options.expiry_days;
+    let matrix = options.matrix.clone();
     let mut edge = Edge {
         worker,
         clipboard: Clipboard::new(),
@@ -149,6 +152,7 @@ async fn event_loop(store: Store, operator: Operator, options: Options) -> anyho
     let mut state = AppState::new(operator, Utc::now(), size.width, size.height);
     state.utc_offset = Local::now().offset().fix();
     state.expiry_days = expiry_days;
+    state.matrix = matrix;
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);

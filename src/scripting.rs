@@ -372,3 +372,167 @@ fn write_table(
     }
     Ok(())
 }
+
+/// An operator as `users list --json` prints it. The field names are stable.
+#[derive(Serialize)]
+struct UserJson<'a> {
+    upn: &'a str,
+    display_name: &'a str,
+    role: crate::domain::role::Role,
+    disabled: bool,
+    created_at: chrono::DateTime<Utc>,
+}
+
+pub fn users(store: &mut Store, command: crate::cli::UsersCommand) -> anyhow::Result<()> {
+    use crate::cli::UsersCommand;
+    let now = Utc::now();
+    match command {
+        UsersCommand::List { json } => {
+            let rows = store.all_operators().map_err(refused)?;
+            if json {
+                let out: Vec<UserJson> = rows
+                    .iter()
+                    .map(|o| UserJson {
+                        upn: &o.upn,
+                        display_name: &o.display_name,
+                        role: o.role,
+                        disabled: o.disabled,
+                        created_at: o.created_at,
+                    })
+                    .collect();
+                println!("{}", serde_json::to_string_pretty(&out)?);
+                return Ok(());
+            }
+            let table: Vec<Vec<String>> = rows
+                .iter()
+                .map(|o| {
+                    let status = if o.disabled { "Disabled" } else { "Active" };
+                    vec![
+                        o.upn.clone(),
+                        o.display_name.clone(),
+                        o.role.label().to_owned(),
+                        status.to_owned(),
+                    ]
+                })
+                .collect();
+            print_table(&["User (UPN)", "Name", "Role", "Status"], &table);
+        }
+        UsersCommand::Add { upn, role, name } => {
+            store
+                .add_operator(&upn, &name, role, now)
+                .map_err(refused)?;
+            println!(
+                "Added {} as {}.",
+                crate::domain::text::clean(upn.trim()),
+                role.label()
+            );
+        }
+        UsersCommand::Disable { upn } => {
+            store
+                .set_operator_disabled(&upn, true, now)
+                .map_err(refused)?;
+            println!("Disabled {}.", crate::domain::text::clean(upn.trim()));
+        }
+        UsersCommand::Enable { upn } => {
+            store
+                .set_operator_disabled(&upn, false, now)
+                .map_err(refused)?;
+            println!("Enabled {}.", crate::domain::text::clean(upn.trim()));
+        }
+        UsersCommand::SetRole { upn, role } => {
+            store.set_operator_role(&upn, role, now).map_err(refused)?;
+            println!(
+                "{} is now {}.",
+                crate::domain::text::clean(upn.trim()),
+                role.label()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// One entry as `activity list --json` prints it. The field names are stable.
+#[derive(Serialize)]
+struct ActivityJson<'a> {
+    at: chrono::DateTime<Utc>,
+    operator: &'a str,
+    action: &'a str,
+    target: &'a str,
+    before: Option<&'a str>,
+    after: Option<&'a str>,
+}
+
+pub fn activity(store: &mut Store, command: crate::cli::ActivityCommand) -> anyhow::Result<()> {
+    use crate::cli::ActivityCommand;
+    use crate::store::list::{ActivityRow, Anchor, Filter, PageRequest, fetch_page};
+    let ActivityCommand::List {
+        json,
+        operator,
+        action,
+        target,
+        limit,
+    } = command;
+    let prefixes = [operator, action, target]
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, p)| p.map(|p| (i, p)))
+        .collect();
+    let filter = Filter {
+        column_prefixes: prefixes,
+        ..Filter::default()
+    };
+    let page = fetch_page::<ActivityRow>(
+        store.conn(),
+        &PageRequest {
+            filter,
+            anchor: Anchor::First,
+            limit,
+        },
+    )?;
+    if json {
+        let out: Vec<ActivityJson> = page
+            .rows
+            .iter()
+            .map(|a| ActivityJson {
+                at: a.at,
+                operator: &a.operator,
+                action: &a.action,
+                target: &a.target,
+                before: a.before.as_deref(),
+                after: a.after.as_deref(),
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(());
+    }
+    let table: Vec<Vec<String>> = page
+        .rows
+        .iter()
+        .map(|a| {
+            let change = match (&a.before, &a.after) {
+                (Some(b), Some(a)) => format!("{b} → {a}"),
+                (None, Some(a)) => a.clone(),
+                (Some(b), None) => b.clone(),
+                (None, None) => String::new(),
+            };
+            vec![
+                a.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                a.operator.clone(),
+                a.action.clone(),
+                a.target.clone(),
+                change,
+            ]
+        })
+        .collect();
+    print_table(
+        &[
+            "Time (UTC)",
+            "Operator",
+            "Action",
+            "Target",
+            "Before → after",
+        ],
+        &table,
+    );
+    Ok(())
+}

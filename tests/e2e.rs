@@ -1450,6 +1450,10 @@ fn hostile_text_in_the_database_and_in_a_paste_stays_inert() {
     );
     check("after Enter on the pasted email");
     s.key("Escape");
+    // Escape and q typed together read as Alt-q: wait for the form to close first.
+    s.wait_for("the request form closed", |sc| {
+        !sc.contains("Reseller's email")
+    });
     s.type_text("q");
     assert_eq!(s.wait_for_exit(), "EXIT=0");
     assert_eq!(

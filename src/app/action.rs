@@ -74,6 +74,12 @@ pub enum Command {
     PickReseller,
     ChoiceLeft,
     ChoiceRight,
+    // Users
+    AddUser,
+    ToggleUserDisabled,
+    ChangeRole,
+    // Activity log
+    FilterActivity,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -79,6 +79,9 @@ pub enum Context {
     Picker,
     Confirmation,
     SubscriptionForm,
+    Users,
+    ActivityLog,
+    UserForm,
     List,
     CompanyProfile,
     Global,
@@ -105,6 +108,9 @@ impl Context {
             Context::Picker => "Choose a reseller",
             Context::Confirmation => "Confirmation",
             Context::SubscriptionForm => "Subscription details",
+            Context::Users => "Users",
+            Context::ActivityLog => "Activity log",
+            Context::UserForm => "User",
             Context::List => "Lists",
             Context::CompanyProfile => "Company profile",
             Context::Global => "Everywhere",
@@ -280,6 +286,28 @@ const SUBSCRIPTION_FORM: &[Binding] = &[
 ];
 
 #[rustfmt::skip]
+const USERS: &[Binding] = &[
+    bind(&[ch('a')], Command::AddUser, "add user", true),
+    bind(&[ch('d')], Command::ToggleUserDisabled, "disable/enable", true),
+    bind(&[ch('r')], Command::ChangeRole, "change role", true),
+];
+
+#[rustfmt::skip]
+const ACTIVITY_LOG: &[Binding] = &[
+    bind(&[ch('f')], Command::FilterActivity, "filter", true),
+];
+
+#[rustfmt::skip]
+const USER_FORM: &[Binding] = &[
+    bind(&[key(KeyCode::Enter)], Command::Enter, "save", true),
+    bind(&[key(KeyCode::Tab), key(KeyCode::Down)], Command::NextField, "next field", true),
+    bind(&[key(KeyCode::BackTab), key(KeyCode::Up)], Command::PreviousField, "previous field", false),
+    bind(&[key(KeyCode::Left)], Command::ChoiceLeft, "role", false),
+    bind(&[key(KeyCode::Right)], Command::ChoiceRight, "role", true),
+    bind(&[key(KeyCode::Esc)], Command::Back, "cancel", true),
+];
+
+#[rustfmt::skip]
 const MOVE: [Binding; 6] = [
     bind(&[key(KeyCode::Up), ch('k')], Command::Up, "up", false),
     bind(&[key(KeyCode::Down), ch('j')], Command::Down, "down", false),
@@ -331,6 +359,9 @@ pub fn bindings(context: Context) -> &'static [Binding] {
         Context::Picker => PICKER,
         Context::Confirmation => CONFIRMATION,
         Context::SubscriptionForm => SUBSCRIPTION_FORM,
+        Context::Users => USERS,
+        Context::ActivityLog => ACTIVITY_LOG,
+        Context::UserForm => USER_FORM,
         Context::List => LIST,
         Context::CompanyProfile => COMPANY_PROFILE,
         Context::Global => GLOBAL,
@@ -343,7 +374,10 @@ pub fn active_contexts(state: &AppState) -> Vec<Context> {
         return vec![match modal {
             Modal::Help { .. } => Context::Help,
             Modal::Error { .. } => Context::Error,
-            Modal::RequestPartnership(_) | Modal::RecordAcceptance(_) => Context::Form,
+            Modal::RequestPartnership(_)
+            | Modal::RecordAcceptance(_)
+            | Modal::ActivityFilter(_) => Context::Form,
+            Modal::UserForm(_) => Context::UserForm,
             Modal::DraftEmail(d) if d.editing => Context::DraftEditing,
             Modal::DraftEmail(_) => Context::Draft,
             Modal::RemovePartnership(_) | Modal::Confirm(_) => Context::Confirm,
@@ -380,7 +414,8 @@ pub fn screen_contexts(screen: Screen) -> Vec<Context> {
         Screen::Resellers => vec![Context::Resellers, Context::List, Context::Global],
         Screen::Invitations => vec![Context::Invitations, Context::List, Context::Global],
         Screen::Customers => vec![Context::Customers, Context::List, Context::Global],
-        _ => vec![Context::List, Context::Global],
+        Screen::Users => vec![Context::Users, Context::List, Context::Global],
+        Screen::ActivityLog => vec![Context::ActivityLog, Context::List, Context::Global],
     }
 }
 
@@ -408,7 +443,11 @@ pub fn action_for(state: &AppState, event: &KeyEvent) -> Option<Action> {
             return Some(Action::Command(b.command));
         }
         match context {
-            Context::Search | Context::Form | Context::WizardAccount | Context::Picker => {
+            Context::Search
+            | Context::Form
+            | Context::WizardAccount
+            | Context::Picker
+            | Context::UserForm => {
                 return edit_request(event).map(Action::Edit);
             }
             // Digits set licenses or the quantity.
@@ -486,13 +525,27 @@ pub fn keys_label(binding: &Binding) -> String {
 }
 
 /// The footer's entries for the current state: (keys, label).
-pub fn footer(state: &AppState) -> Vec<(String, &'static str)> {
-    let mut out: Vec<(String, &'static str)> = Vec::new();
+/// One entry of the footer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hint {
+    pub keys: String,
+    pub label: &'static str,
+    /// The operator's role can't do it: drawn dimmed.
+    pub allowed: bool,
+}
+
+pub fn footer(state: &AppState) -> Vec<Hint> {
+    let mut out: Vec<Hint> = Vec::new();
     for context in active_contexts(state) {
         for b in bindings(context).iter().filter(|b| b.footer) {
             let keys = keys_label(b);
-            if !out.iter().any(|(k, _)| *k == keys) {
-                out.push((keys, b.label));
+            if !out.iter().any(|h| h.keys == keys) {
+                let allowed = super::gate::refusal(state, b.command).is_none();
+                out.push(Hint {
+                    keys,
+                    label: b.label,
+                    allowed,
+                });
             }
         }
     }

@@ -3,6 +3,7 @@
 pub mod action;
 pub mod effect;
 pub mod form;
+pub mod gate;
 pub mod keymap;
 pub mod layout;
 pub mod list;

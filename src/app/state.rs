@@ -5,14 +5,15 @@ use chrono::{DateTime, FixedOffset, Utc};
 use super::list_ops::ListOps;
 use super::screens::customer_wizard::{Step, field_of_row};
 use super::screens::{
-    activity_log::ActivityLogScreen, company_profile::CompanyProfileScreen,
-    compliance::ComplianceForm, confirm::Confirm, confirmation::Confirmation,
-    customer_wizard::CustomerWizard, customers::CustomersScreen, draft_email::DraftEmail,
-    invitations::InvitationsScreen, record_acceptance::AcceptanceForm,
+    activity_filter::ActivityFilter, activity_log::ActivityLogScreen,
+    company_profile::CompanyProfileScreen, compliance::ComplianceForm, confirm::Confirm,
+    confirmation::Confirmation, customer_wizard::CustomerWizard, customers::CustomersScreen,
+    draft_email::DraftEmail, invitations::InvitationsScreen, record_acceptance::AcceptanceForm,
     remove_partnership::RemoveConfirm, request_partnership::RequestForm,
     reseller_picker::ResellerPicker, resellers::ResellersScreen,
-    subscription_details::SubscriptionForm, users::UsersScreen,
+    subscription_details::SubscriptionForm, user_form::UserForm, users::UsersScreen,
 };
+use crate::domain::permission::Matrix;
 use crate::store::customers::Offer;
 use crate::store::operators::Operator;
 use crate::store::provider::ProviderProfile;
@@ -108,6 +109,8 @@ pub enum Modal {
     /// Setup info of the new customer: holds the temporary password, shown this once.
     Confirmation(Box<Confirmation>),
     SubscriptionDetails(Box<SubscriptionForm>),
+    UserForm(Box<UserForm>),
+    ActivityFilter(Box<ActivityFilter>),
 }
 
 /// A short message at the bottom right that goes away by itself.
@@ -130,6 +133,8 @@ pub struct AppState {
     pub expiry_days: u32,
     /// The offer catalog, loaded once at start.
     pub catalog: Vec<Offer>,
+    /// Who may do what (the store enforces the same matrix).
+    pub matrix: Matrix,
     pub screen: Screen,
     pub resellers: ResellersScreen,
     pub customers: CustomersScreen,
@@ -155,6 +160,7 @@ impl AppState {
             provider: None,
             expiry_days: 30,
             catalog: Vec::new(),
+            matrix: Matrix::default(),
             screen: Screen::Resellers,
             resellers: ResellersScreen::default(),
             customers: CustomersScreen::default(),
@@ -183,8 +189,10 @@ impl AppState {
             Some(
                 Modal::RequestPartnership(_)
                 | Modal::RecordAcceptance(_)
-                | Modal::ResellerPicker(_),
+                | Modal::ResellerPicker(_)
+                | Modal::ActivityFilter(_),
             ) => true,
+            Some(Modal::UserForm(form)) => form.focus != super::screens::user_form::ROLE,
             Some(Modal::DraftEmail(d)) => d.editing,
             Some(Modal::Wizard(w)) => match w.step {
                 Step::AccountInfo => field_of_row(w.account.focus).is_some(),

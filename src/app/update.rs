@@ -8,11 +8,13 @@ use super::effect::Effect;
 use super::layout;
 use super::list::ListModel;
 use super::outcome::Outcome;
+use super::screens::activity_filter::ActivityFilter;
 use super::screens::confirmation::Confirmation;
 use super::screens::customer_wizard::CustomerWizard;
 use super::screens::customers::Expanded;
 use super::screens::reseller_picker::{PickerPurpose, ResellerChoice, ResellerPicker};
 use super::screens::subscription_details::SubscriptionForm;
+use super::screens::user_form::UserForm;
 use super::screens::{
     compliance::ComplianceForm,
     confirm::{Confirm, ConfirmAction},
@@ -32,6 +34,17 @@ const TOAST_SECONDS: i64 = 4;
 
 /// What the app asks for when it starts.
 pub fn init(state: &mut AppState) -> Vec<Effect> {
+    // A role that can't see the resellers starts on Customers.
+    if state
+        .matrix
+        .refusal(
+            state.operator.role,
+            crate::domain::permission::Permission::ViewResellers,
+        )
+        .is_some()
+    {
+        state.screen = Screen::Customers;
+    }
     let mut effects = vec![
         Effect::Db(DbCmd::LoadProvider),
         Effect::Db(DbCmd::LoadOffers),
@@ -70,6 +83,14 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
                 Some(Modal::Wizard(w)) => customer_wizard::on_edit(w, request, &mut seq),
                 Some(Modal::ResellerPicker(picker)) => picker.edit(request, &mut seq),
                 Some(Modal::SubscriptionDetails(form)) => {
+                    form.edit(request);
+                    None
+                }
+                Some(Modal::UserForm(form)) => {
+                    form.edit(request);
+                    None
+                }
+                Some(Modal::ActivityFilter(form)) => {
                     form.edit(request);
                     None
                 }
@@ -180,6 +201,11 @@ fn command_effects(state: &mut AppState, command: Command) -> Vec<Effect> {
         state.quitting = true;
         return vec![Effect::Quit];
     }
+    // The operator's role can't: say why, do nothing.
+    if let Some(why) = super::gate::refusal(state, command) {
+        toast(state, why);
+        return Vec::new();
+    }
     if !state.modals.is_empty() {
         return modal_command(state, command);
     }
@@ -197,6 +223,7 @@ fn modal_command(state: &mut AppState, command: Command) -> Vec<Effect> {
     let mut out = Outcome::none();
     let mut confirmed_action = None;
     let mut picked = None;
+    let mut filter_applied = None;
     match (modal, command) {
         (Modal::Help { scroll }, Command::Up) => *scroll = scroll.saturating_sub(1),
         (Modal::Help { scroll }, Command::Down) => *scroll = scroll.saturating_add(1).min(60),
@@ -294,6 +321,20 @@ fn modal_command(state: &mut AppState, command: Command) -> Vec<Effect> {
                 yes_focused: false,
             }))
         }
+        (Modal::UserForm(form), Command::NextField) => form.next_field(true),
+        (Modal::UserForm(form), Command::PreviousField) => form.next_field(false),
+        (Modal::UserForm(form), Command::ChoiceLeft) => form.cycle_role(false),
+        (Modal::UserForm(form), Command::ChoiceRight) => form.cycle_role(true),
+        (Modal::UserForm(form), Command::Enter) => out.effects.extend(form.submit(now)),
+        (Modal::UserForm(_), Command::Back) => out.close = true,
+
+        (Modal::ActivityFilter(form), Command::NextField) => form.focus = (form.focus + 1) % 3,
+        (Modal::ActivityFilter(form), Command::PreviousField) => form.focus = (form.focus + 2) % 3,
+        (Modal::ActivityFilter(form), Command::Enter) => {
+            filter_applied = Some(form.prefixes());
+            out.close = true;
+        }
+        (Modal::ActivityFilter(_), Command::Back) => out.close = true,
         _ => {}
     }
     state.seq = state.seq.max(seq);
@@ -312,6 +353,13 @@ fn modal_command(state: &mut AppState, command: Command) -> Vec<Effect> {
     }
     if let Some((purpose, choice)) = picked {
         effects.extend(apply_pick(state, purpose, choice));
+    }
+    if let Some(prefixes) = filter_applied {
+        let mut seq = state.seq;
+        let list = &mut state.activity_log.list;
+        list.filter.column_prefixes = prefixes;
+        effects.push(list.reload(&mut seq));
+        state.seq = seq;
     }
     effects
 }
@@ -483,6 +531,32 @@ fn screen_command(state: &mut AppState, command: Command) -> Vec<Effect> {
         }
         Command::AddSubscription => {
             open_add_subscription(state);
+            Vec::new()
+        }
+        Command::AddUser => {
+            state
+                .modals
+                .push(Modal::UserForm(Box::new(UserForm::add())));
+            Vec::new()
+        }
+        Command::ToggleUserDisabled => match state.users.list.selected_row() {
+            Some(o) => vec![Effect::Db(DbCmd::SetOperatorDisabled {
+                upn: o.upn.clone(),
+                disabled: !o.disabled,
+                at: state.now,
+            })],
+            None => Vec::new(),
+        },
+        Command::ChangeRole => {
+            if let Some(o) = state.users.list.selected_row() {
+                let form = UserForm::change_role(o.upn.clone(), o.role);
+                state.modals.push(Modal::UserForm(Box::new(form)));
+            }
+            Vec::new()
+        }
+        Command::FilterActivity => {
+            let form = ActivityFilter::new(&state.activity_log.list.filter.column_prefixes);
+            state.modals.push(Modal::ActivityFilter(Box::new(form)));
             Vec::new()
         }
         Command::FilterByReseller => {
@@ -819,6 +893,7 @@ fn receive(state: &mut AppState, reply: DbReply) -> Vec<Effect> {
                         | Modal::RemovePartnership(_)
                         | Modal::Wizard(_)
                         | Modal::SubscriptionDetails(_)
+                        | Modal::UserForm(_)
                 )
             ) {
                 state.modals.pop();

@@ -4,5 +4,6 @@ pub mod credentials;
 pub mod customer;
 pub mod ids;
 pub mod invitation;
+pub mod permission;
 pub mod role;
 pub mod text;

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// One role per operator, as stored in `operators.role` by its kebab-case name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     GlobalAdmin,

@@ -7,6 +7,7 @@ use rusqlite::{OptionalExtension, Row, Transaction, params};
 
 use super::{CommandError, CommandResult, Store, audit, db_time, refuse};
 use crate::domain::credentials::{Secret, generate_password};
+use crate::domain::permission::Permission;
 use crate::domain::text::cleaned;
 
 /// An offer of the catalog, with the rules an order line must meet.
@@ -223,6 +224,7 @@ impl Store {
         c: &NewCustomer,
         at: DateTime<Utc>,
     ) -> CommandResult<CreatedCustomer> {
+        self.require(Permission::AddCustomer)?;
         let domain = self.full_domain(&c.domain_prefix)?;
         let admin_user_name = format!("admin@{domain}");
         let tenant = random_guid()?;
@@ -302,6 +304,7 @@ impl Store {
         order: &NewOrder,
         at: DateTime<Utc>,
     ) -> CommandResult<usize> {
+        self.require(Permission::PlaceOrders)?;
         self.mutate(|tx, by| {
             let name: Option<String> = tx
                 .query_row(

@@ -7,6 +7,7 @@ use rusqlite::{OptionalExtension, Row, params};
 use super::{CommandResult, Store, audit, db_time, parse_db_time, refuse};
 use crate::domain::ids::{Country, Email, PartnerId, TenantId};
 use crate::domain::invitation::{self, Delivery, InvitationStatus, TemplateValues};
+use crate::domain::permission::Permission;
 use crate::domain::text::{clean_multiline, cleaned};
 
 const TEMPLATE: &str = include_str!("../../assets/partnership-request.txt");
@@ -83,6 +84,7 @@ impl Store {
     /// Drafts the email for a new request: a fresh unguessable token from the OS, the link
     /// personalized for this provider, and the template filled in. Nothing is written.
     pub fn prepare_invitation(&self, to: &Email) -> CommandResult<InvitationDraft> {
+        self.require(Permission::ManagePartnerships)?;
         let provider = self.provider()?;
         let base = self
             .settings
@@ -130,6 +132,7 @@ impl Store {
         delivery: Delivery,
         at: DateTime<Utc>,
     ) -> CommandResult<i64> {
+        self.require(Permission::ManagePartnerships)?;
         if let Err(why) = invitation::check_body(&draft.body, &draft.link) {
             return refuse(why);
         }
@@ -206,6 +209,7 @@ impl Store {
         delivery: Delivery,
         at: DateTime<Utc>,
     ) -> CommandResult<()> {
+        self.require(Permission::ManagePartnerships)?;
         let row = self.invitation(id)?;
         let status = row.status(at, self.settings.invitation_expiry_days);
         if !status.can_resend() {
@@ -226,6 +230,7 @@ impl Store {
 
     /// Revokes a Sent or Expired request: its link no longer counts.
     pub fn revoke_invitation(&mut self, id: i64, at: DateTime<Utc>) -> CommandResult<()> {
+        self.require(Permission::ManagePartnerships)?;
         let row = self.invitation(id)?;
         let status = row.status(at, self.settings.invitation_expiry_days);
         if !status.can_revoke() {
@@ -272,6 +277,7 @@ impl Store {
         a: &Acceptance,
         at: DateTime<Utc>,
     ) -> CommandResult<i64> {
+        self.require(Permission::ManagePartnerships)?;
         let status = row.status(at, self.settings.invitation_expiry_days);
         if !status.can_accept() {
             let why = match status {
@@ -356,6 +362,7 @@ impl Store {
 
     /// Every request, newest first, for the CLI.
     pub fn all_invitations(&self) -> CommandResult<Vec<InvitationRow>> {
+        self.require(Permission::ViewResellers)?;
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {COLUMNS} FROM {FROM} ORDER BY i.sent_at DESC, i.id DESC"
         ))?;

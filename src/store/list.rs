@@ -70,6 +70,9 @@ pub struct Filter {
     pub reseller_id: Option<i64>,
     /// For subscriptions: one customer's.
     pub customer_id: Option<i64>,
+    /// "Starts with" on one search column each: (index into `ListSpec::search`, prefix). The
+    /// activity log filters by operator, action and target this way.
+    pub column_prefixes: Vec<(usize, String)>,
     pub include_removed: bool,
     pub sort: Sort,
 }
@@ -175,6 +178,17 @@ fn conditions(spec: &ListSpec, filter: &Filter, sql: &mut Sql) -> Vec<String> {
     if let (Some(column), Some(id)) = (spec.customer, filter.customer_id) {
         let p = sql.push(id);
         clauses.push(format!("{column} = {p}"));
+    }
+    for (index, prefix) in &filter.column_prefixes {
+        let (Some(column), prefix) = (spec.search.get(*index), prefix.trim()) else {
+            continue;
+        };
+        if prefix.is_empty() {
+            continue;
+        }
+        let lo = sql.push(prefix.to_owned());
+        let hi = sql.push(prefix_upper_bound(prefix));
+        clauses.push(format!("({column} >= {lo} AND {column} < {hi})"));
     }
     let search = filter.search.trim();
     if !search.is_empty() && !spec.search.is_empty() {

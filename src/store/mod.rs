@@ -18,6 +18,8 @@ use std::time::Duration;
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
+use crate::domain::permission::{Matrix, Permission};
+
 /// Marks a SQLite file as ours (`PRAGMA application_id`, the bytes "twtr").
 pub const APPLICATION_ID: i32 = 0x7477_7472;
 
@@ -68,6 +70,8 @@ pub struct Settings {
     pub invitation_expiry_days: u32,
     /// Overrides the provider's invitation base URL.
     pub invitation_base_url: Option<String>,
+    /// Who may do what.
+    pub matrix: Matrix,
 }
 
 impl Default for Settings {
@@ -75,6 +79,7 @@ impl Default for Settings {
         Settings {
             invitation_expiry_days: 30,
             invitation_base_url: None,
+            matrix: Matrix::default(),
         }
     }
 }
@@ -203,6 +208,18 @@ impl Store {
 
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// Refuses, saying which roles may, unless the acting operator's role has `permission`.
+    /// Without an acting operator (building a demo database) everything is allowed.
+    pub fn require(&self, permission: Permission) -> CommandResult<()> {
+        match &self.actor {
+            Some(op) => match self.settings.matrix.refusal(op.role, permission) {
+                Some(why) => refuse(why),
+                None => Ok(()),
+            },
+            None => Ok(()),
+        }
     }
 
     /// Runs one mutation in a `BEGIN IMMEDIATE` transaction on behalf of the acting operator:

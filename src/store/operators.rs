@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 
-use super::{Store, audit, db_time, parse_db_time};
+use super::{CommandError, CommandResult, Store, audit, db_time, parse_db_time, refuse};
+use crate::domain::permission::Permission;
 use crate::domain::role::Role;
 use crate::domain::text::cleaned;
 
@@ -42,7 +43,8 @@ pub fn from_row(r: &Row<'_>) -> rusqlite::Result<Operator> {
 pub enum OperatorError {
     #[error(
         "operator '{upn}' is not known in this database. Known operators: {known}. \
-         Start twotier with --operator UPN (or set `operator` in the config file)."
+         Start twotier with --operator UPN (or set `operator` in the config file), or ask a User admin \
+         or Global admin to add you: twotier --operator THEIR_UPN users add {upn} --role sales-agent"
     )]
     Unknown { upn: String, known: String },
     #[error(
@@ -101,4 +103,163 @@ pub fn insert(
     let id = tx.last_insert_rowid();
     audit(tx, now, by, "Operator added", upn, None, Some(role.label()))?;
     Ok(id)
+}
+
+impl Store {
+    /// Adds an operator (User admin and Global admin only; only a Global admin makes another).
+    pub fn add_operator(
+        &mut self,
+        upn: &str,
+        display_name: &str,
+        role: Role,
+        at: DateTime<Utc>,
+    ) -> CommandResult<i64> {
+        self.require(Permission::ManageUsers)?;
+        self.require_global_admin_for(role, "make someone a Global admin")?;
+        let upn = upn.trim();
+        let email = crate::domain::ids::Email::parse(upn)
+            .map_err(|e| CommandError::Refused(format!("UPN: {e}")))?;
+        let name = match display_name.trim() {
+            "" => upn.to_owned(),
+            n => crate::domain::customer::person_name(n, "display name")
+                .map_err(CommandError::Refused)?,
+        };
+        if self.operator_by_upn(email.as_str())?.is_some() {
+            return refuse(format!("{email} is already an operator."));
+        }
+        self.mutate(|tx, by| Ok(insert(tx, at, by, email.as_str(), &name, role)?))
+    }
+
+    /// Disables or enables an operator. The last active Global admin can't be disabled, nor can
+    /// you disable yourself.
+    pub fn set_operator_disabled(
+        &mut self,
+        upn: &str,
+        disabled: bool,
+        at: DateTime<Utc>,
+    ) -> CommandResult<()> {
+        self.require(Permission::ManageUsers)?;
+        let target = self.known(upn)?;
+        self.require_global_admin_for(target.role, "change a Global admin")?;
+        if disabled && self.actor.as_ref().is_some_and(|a| a.id == target.id) {
+            return refuse("You can't disable yourself: ask another User admin or Global admin.");
+        }
+        if disabled
+            && target.role == Role::GlobalAdmin
+            && !target.disabled
+            && self.active_global_admins()? <= 1
+        {
+            return refuse(format!(
+                "{} is the last active Global admin: it can't be disabled.",
+                target.upn
+            ));
+        }
+        if target.disabled == disabled {
+            return Ok(());
+        }
+        self.mutate(|tx, by| {
+            tx.execute(
+                "UPDATE operators SET disabled = ?1 WHERE id = ?2",
+                params![disabled, target.id],
+            )?;
+            let (before, after) = if disabled {
+                ("Active", "Disabled")
+            } else {
+                ("Disabled", "Active")
+            };
+            audit(
+                tx,
+                at,
+                by,
+                if disabled {
+                    "Operator disabled"
+                } else {
+                    "Operator enabled"
+                },
+                &target.upn,
+                Some(before),
+                Some(after),
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Changes an operator's role. Only a Global admin changes a Global admin (or makes one); the
+    /// last active Global admin can't be demoted.
+    pub fn set_operator_role(
+        &mut self,
+        upn: &str,
+        role: Role,
+        at: DateTime<Utc>,
+    ) -> CommandResult<()> {
+        self.require(Permission::ManageUsers)?;
+        let target = self.known(upn)?;
+        self.require_global_admin_for(target.role, "change a Global admin")?;
+        self.require_global_admin_for(role, "make someone a Global admin")?;
+        if target.role == role {
+            return Ok(());
+        }
+        if target.role == Role::GlobalAdmin && !target.disabled && self.active_global_admins()? <= 1
+        {
+            return refuse(format!(
+                "{} is the last active Global admin: it can't be demoted.",
+                target.upn
+            ));
+        }
+        self.mutate(|tx, by| {
+            tx.execute(
+                "UPDATE operators SET role = ?1 WHERE id = ?2",
+                params![role.key(), target.id],
+            )?;
+            audit(
+                tx,
+                at,
+                by,
+                "Role changed",
+                &target.upn,
+                Some(target.role.label()),
+                Some(role.label()),
+            )?;
+            Ok(())
+        })
+    }
+
+    pub fn all_operators(&self) -> CommandResult<Vec<Operator>> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {COLUMNS} FROM operators o ORDER BY o.upn"))?;
+        let rows = stmt.query_map([], from_row)?.collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
+    fn known(&self, upn: &str) -> CommandResult<Operator> {
+        match self.operator_by_upn(upn.trim())? {
+            Some(op) => Ok(op),
+            None => refuse(format!(
+                "No operator has the UPN {}.",
+                crate::domain::text::clean(upn)
+            )),
+        }
+    }
+
+    fn active_global_admins(&self) -> CommandResult<i64> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM operators WHERE role = 'global-admin' AND disabled = 0",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Only a Global admin touches a Global admin.
+    fn require_global_admin_for(&self, role: Role, what: &str) -> CommandResult<()> {
+        match &self.actor {
+            Some(actor) if role == Role::GlobalAdmin && actor.role != Role::GlobalAdmin => {
+                refuse(format!(
+                    "Only a Global admin can {what} (you are {}).",
+                    actor.role.label()
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
 }

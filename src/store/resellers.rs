@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
 use super::{CommandResult, Store, audit, db_time, parse_db_time, refuse};
+use crate::domain::permission::Permission;
 use crate::domain::text::cleaned;
 
 /// What stays pointing at a reseller after its partnership is removed: Partner Center removes
@@ -92,6 +93,7 @@ impl Store {
         reseller_id: i64,
         at: DateTime<Utc>,
     ) -> CommandResult<RemovalImpact> {
+        self.require(Permission::RemovePartnership)?;
         let impact = self.removal_impact(reseller_id)?;
         self.mutate(|tx, by| {
             let found: Option<(String, String, String)> = tx
@@ -132,6 +134,7 @@ impl Store {
         por_valid: bool,
         at: DateTime<Utc>,
     ) -> CommandResult<()> {
+        self.require(Permission::EditCompliance)?;
         self.mutate(|tx, by| {
             let found: Option<(String, bool, bool)> = tx
                 .query_row("SELECT name, mpa_signed, por_valid FROM resellers WHERE id = ?1 AND state = 'active'", [reseller_id], |r| {
@@ -155,6 +158,7 @@ impl Store {
 
     /// Every reseller by name, for the CLI; removed ones only with `all`.
     pub fn all_resellers(&self, all: bool) -> CommandResult<Vec<ResellerRecord>> {
+        self.require(Permission::ViewResellers)?;
         let mut stmt = self.conn.prepare(
             "SELECT r.name, r.partner_id, r.location, r.tenant_id, r.state, r.mpa_signed, r.por_valid,
                     (SELECT count(*) FROM customers c WHERE c.reseller_id = r.id), r.established_at, r.removed_at

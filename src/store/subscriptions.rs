@@ -7,6 +7,7 @@ use rusqlite::{OptionalExtension, Row, params};
 use super::customers::{OFFER_COLUMNS, Offer, crediting_refusal, offer_from_row};
 use super::list::{Filter, Key, ListSpec, Listed, SortValue};
 use super::{CommandResult, Store, audit, parse_db_time, refuse};
+use crate::domain::permission::Permission;
 use crate::domain::text::cleaned;
 
 /// Days after purchase or renewal during which licenses can be removed and a subscription
@@ -275,6 +276,16 @@ impl Store {
         let reseller_changed = changes.reseller_id != before.reseller.as_ref().map(|r| r.id);
         let support_changed =
             changes.support_reseller_id != before.support_contact.as_ref().map(|r| r.id);
+        // Each kind of change needs its own permission.
+        if !said.is_empty() || auto_renew != before.auto_renew {
+            self.require(Permission::PlaceOrders)?;
+        }
+        if reseller_changed {
+            self.require(Permission::ChangeReseller)?;
+        }
+        if support_changed {
+            self.require(Permission::SetSupportContact)?;
+        }
         self.mutate(|tx, by| {
             let describe = |id: Option<i64>, none: &str| -> rusqlite::Result<String> {
                 match id {

@@ -17,6 +17,7 @@ use super::subscriptions::{SubscriptionChanges, SubscriptionDetail, Subscription
 use super::{CommandError, CommandResult, Store};
 use crate::domain::ids::Email;
 use crate::domain::invitation::Delivery;
+use crate::domain::role::Role;
 
 /// The lists the UI pages through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -107,6 +108,22 @@ pub enum DbCmd {
     UpdateSubscription {
         id: i64,
         changes: SubscriptionChanges,
+        at: DateTime<Utc>,
+    },
+    AddOperator {
+        upn: String,
+        name: String,
+        role: Role,
+        at: DateTime<Utc>,
+    },
+    SetOperatorDisabled {
+        upn: String,
+        disabled: bool,
+        at: DateTime<Utc>,
+    },
+    SetOperatorRole {
+        upn: String,
+        role: Role,
         at: DateTime<Utc>,
     },
 }
@@ -342,6 +359,41 @@ fn run(store: &mut Store, cmd: DbCmd) -> CommandResult<DbReply> {
             done("Compliance saved".into(), &[Resellers, Activity])
         }
         DbCmd::LoadOffers => DbReply::Offers(store.offers()?),
+        DbCmd::AddOperator {
+            upn,
+            name,
+            role,
+            at,
+        } => {
+            store.add_operator(&upn, &name, role, at)?;
+            done(
+                format!(
+                    "{} added as {}",
+                    crate::domain::text::clean(&upn),
+                    role.label()
+                ),
+                &[ListId::Users, Activity],
+            )
+        }
+        DbCmd::SetOperatorDisabled { upn, disabled, at } => {
+            store.set_operator_disabled(&upn, disabled, at)?;
+            let what = if disabled { "disabled" } else { "enabled" };
+            done(
+                format!("{} {what}", crate::domain::text::clean(&upn)),
+                &[ListId::Users, Activity],
+            )
+        }
+        DbCmd::SetOperatorRole { upn, role, at } => {
+            store.set_operator_role(&upn, role, at)?;
+            done(
+                format!(
+                    "{} is now {}",
+                    crate::domain::text::clean(&upn),
+                    role.label()
+                ),
+                &[ListId::Users, Activity],
+            )
+        }
         DbCmd::CheckDomain { seq, prefix } => {
             let taken = store.domain_taken(&prefix)?;
             DbReply::DomainChecked { seq, prefix, taken }
@@ -377,7 +429,11 @@ fn run(store: &mut Store, cmd: DbCmd) -> CommandResult<DbReply> {
     })
 }
 
-fn page(store: &Store, list: ListId, req: &PageRequest) -> rusqlite::Result<AnyPage> {
+fn page(store: &Store, list: ListId, req: &PageRequest) -> CommandResult<AnyPage> {
+    // The resellers' screens need the permission to see them; pickers only name resellers.
+    if matches!(list, ListId::Resellers | ListId::Invitations) {
+        store.require(crate::domain::permission::Permission::ViewResellers)?;
+    }
     fn get<R: Listed>(store: &Store, req: &PageRequest) -> rusqlite::Result<Page<R>> {
         fetch_page(store.conn(), req)
     }
@@ -419,6 +475,9 @@ fn describe(cmd: &DbCmd) -> String {
         DbCmd::RemovePartnership { .. } => "Removing the partnership".into(),
         DbCmd::SetCompliance { .. } => "Saving compliance".into(),
         DbCmd::LoadOffers => "Loading the offer catalog".into(),
+        DbCmd::AddOperator { .. } => "Adding the user".into(),
+        DbCmd::SetOperatorDisabled { .. } => "Changing the user".into(),
+        DbCmd::SetOperatorRole { .. } => "Changing the role".into(),
         DbCmd::CheckDomain { .. } => "Checking the domain".into(),
         DbCmd::CreateCustomer { .. } => "Submitting the new customer".into(),
         DbCmd::AddSubscriptions { .. } => "Adding the subscriptions".into(),

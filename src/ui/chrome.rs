@@ -73,10 +73,13 @@ pub fn menu(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let short = full > area.width as usize;
     let mut spans = vec![Span::raw(" ")];
     for screen in Screen::MENU {
-        let style = if screen == state.screen {
-            theme.selected
-        } else {
-            theme.dim
+        // A screen the role can't open stays in the menu, struck out; pressing its digit says why.
+        let allowed =
+            crate::app::gate::refusal(state, crate::app::action::Command::Goto(screen)).is_none();
+        let style = match (screen == state.screen.menu_item(), allowed) {
+            (true, _) => theme.selected,
+            (false, true) => theme.dim,
+            (false, false) => theme.disabled,
         };
         spans.push(Span::styled(format!(" {} ", screen.digit()), theme.key));
         spans.push(Span::styled(
@@ -96,8 +99,8 @@ pub fn menu(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
 /// last ones give way, but `? help` (which lists them all) always shows.
 pub fn footer(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let entries = keymap::footer(state);
-    let width = |(keys, label): &(String, &str)| keys.width() + label.width() + 3;
-    let help = entries.iter().position(|(k, _)| k == "?");
+    let width = |h: &keymap::Hint| h.keys.width() + h.label.width() + 3;
+    let help = entries.iter().position(|h| h.keys == "?");
     let reserved = help.map_or(0, |i| width(&entries[i]));
     let mut used = 1 + reserved;
     let mut spans = vec![Span::raw(" ")];
@@ -109,8 +112,19 @@ pub fn footer(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
         if !is_help {
             used += width(entry);
         }
-        spans.push(Span::styled(entry.0.clone(), theme.key));
-        spans.push(Span::styled(format!(" {}  ", entry.1), theme.dim));
+        // What the role can't do stays listed, struck and dim: the key says why when pressed.
+        let key_style = if entry.allowed {
+            theme.key
+        } else {
+            theme.disabled
+        };
+        spans.push(Span::styled(entry.keys.clone(), key_style));
+        let label_style = if entry.allowed {
+            theme.dim
+        } else {
+            theme.disabled
+        };
+        spans.push(Span::styled(format!(" {}  ", entry.label), label_style));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

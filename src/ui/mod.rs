@@ -68,6 +68,8 @@ pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame) {
             Modal::SubscriptionDetails(form) => {
                 screens::subscription_details::view(form, state, theme, frame, area)
             }
+            Modal::UserForm(form) => screens::user_form::view(form, theme, frame, area),
+            Modal::ActivityFilter(form) => screens::activity_filter::view(form, theme, frame, area),
         }
     }
     // Above any dialog: a toast answers what the operator just did there.

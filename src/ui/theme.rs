@@ -13,6 +13,8 @@ pub struct Theme {
     pub error: Style,
     pub key: Style,
     pub toast: Style,
+    /// An action the operator's role can't take.
+    pub disabled: Style,
 }
 
 impl Theme {
@@ -27,6 +29,7 @@ impl Theme {
             error: Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
             key: Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
             toast: Style::new().fg(Color::Black).bg(Color::Green),
+            disabled: Style::new().add_modifier(Modifier::DIM | Modifier::CROSSED_OUT),
         }
     }
 

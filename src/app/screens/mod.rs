@@ -1,6 +1,7 @@
 //! One model per screen (and per modal), with its update arm; its view lives in `ui::screens`
 //! under the same name.
 
+pub mod activity_filter;
 pub mod activity_log;
 pub mod company_profile;
 pub mod compliance;
@@ -16,4 +17,5 @@ pub mod request_partnership;
 pub mod reseller_picker;
 pub mod resellers;
 pub mod subscription_details;
+pub mod user_form;
 pub mod users;

@@ -9,6 +9,14 @@ use crate::ui::Theme;
 use crate::ui::widgets::window_table::{self, column};
 
 pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let mut title = "Activity log".to_owned();
+    for (column, prefix) in &state.activity_log.list.filter.column_prefixes {
+        let name = ["operator", "action", "target"]
+            .get(*column)
+            .copied()
+            .unwrap_or("?");
+        title.push_str(&format!(" · {name}: {prefix}…"));
+    }
     let columns = [
         column("Time", Constraint::Length(16), 0),
         column("Operator", Constraint::Fill(2), 70),
@@ -20,7 +28,7 @@ pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
         frame,
         area,
         theme,
-        "Activity log",
+        &title,
         &state.activity_log.list,
         &columns,
         "Nothing has happened yet.",

@@ -1,5 +1,6 @@
 //! One view per screen and modal, matching `app::screens`.
 
+pub mod activity_filter;
 pub mod activity_log;
 pub mod company_profile;
 pub mod compliance;
@@ -15,4 +16,5 @@ pub mod request_partnership;
 pub mod reseller_picker;
 pub mod resellers;
 pub mod subscription_details;
+pub mod user_form;
 pub mod users;

@@ -10,6 +10,7 @@ use crate::app::screens::subscription_details::{
     AUTO_RENEW, OFFER, QUANTITY, RESELLER, STATUS, SUPPORT, SubscriptionForm,
 };
 use crate::app::state::AppState;
+use crate::domain::permission::Permission;
 use crate::domain::text::clean;
 use crate::store::customers::status_label;
 use crate::ui::Theme;
@@ -61,13 +62,27 @@ pub fn view(
         ),
         Line::from(""),
     ];
+    let refused = |p: Permission| state.matrix.refusal(state.operator.role, p);
     let row = |i: usize, label: &'static str, value: String, hint: &str| {
+        let permission = match i {
+            RESELLER => Permission::ChangeReseller,
+            SUPPORT => Permission::SetSupportContact,
+            _ => Permission::PlaceOrders,
+        };
         let focused = form.focus == i;
-        let style = if focused { theme.accent } else { theme.dim };
         let marker = if focused { "›" } else { " " };
+        // A field the role can't change is dimmed, and says why when focused.
+        let (style, value_style, hint) = match refused(permission) {
+            Some(why) => (theme.disabled, theme.dim, why),
+            None => (
+                if focused { theme.accent } else { theme.dim },
+                theme.title,
+                hint.to_owned(),
+            ),
+        };
         let mut spans = vec![
             Span::styled(format!("{marker} {label:<28}"), style),
-            Span::styled(value, theme.title),
+            Span::styled(value, value_style),
         ];
         if focused && !hint.is_empty() {
             spans.push(Span::styled(format!("   {hint}"), theme.dim));

@@ -46,8 +46,12 @@ pub fn view(state: &AppState, scroll: u16, theme: &Theme, frame: &mut Frame, are
     let inner = frame_box(frame, centered(area, width, height), title, theme);
 
     let mut entries: Vec<(String, &str)> = Vec::new();
+    let mut refused: Vec<&str> = Vec::new();
     for context in keymap::screen_contexts(state.screen) {
         for b in keymap::bindings(context) {
+            if crate::app::gate::refusal(state, b.command).is_some() {
+                refused.push(b.label);
+            }
             push_unique(&mut entries, b);
         }
     }
@@ -62,11 +66,29 @@ pub fn view(state: &AppState, scroll: u16, theme: &Theme, frame: &mut Frame, are
     for chunk in entries.chunks(per_line) {
         let mut spans = Vec::new();
         for (keys, label) in chunk {
-            spans.push(Span::styled(keys.clone(), theme.key));
+            let allowed = !refused.contains(label);
+            spans.push(Span::styled(
+                keys.clone(),
+                if allowed { theme.key } else { theme.disabled },
+            ));
             let pad = cell.saturating_sub(keys.width() + 1);
-            spans.push(Span::raw(format!(" {label:<pad$}")));
+            let style = if allowed {
+                ratatui::style::Style::new()
+            } else {
+                theme.disabled
+            };
+            spans.push(Span::styled(format!(" {label:<pad$}"), style));
         }
         lines.push(Line::from(spans));
+    }
+    if !refused.is_empty() {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "Struck out: not for your role ({}). The key says which roles may.",
+                state.operator.role.label()
+            ),
+            theme.dim,
+        )));
     }
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(

@@ -1,0 +1,52 @@
+//! Activity log filter: operator, action and target, each "starts with".
+
+use tui_input::InputRequest;
+
+use crate::app::form::TextField;
+
+#[derive(Debug, Clone)]
+pub struct ActivityFilter {
+    /// Operator, action, target: the order of the activity log's search columns.
+    pub fields: [TextField; 3],
+    pub focus: usize,
+}
+
+impl ActivityFilter {
+    /// Opens on the filter in force.
+    pub fn new(current: &[(usize, String)]) -> ActivityFilter {
+        let value = |i: usize| {
+            current
+                .iter()
+                .find(|(c, _)| *c == i)
+                .map_or("", |(_, v)| v.as_str())
+        };
+        ActivityFilter {
+            fields: [
+                TextField::new("Operator", "UPN starts with…")
+                    .optional()
+                    .with_value(value(0)),
+                TextField::new("Action", "Such as Partnership, Customer, Subscription")
+                    .optional()
+                    .with_value(value(1)),
+                TextField::new("Target", "Name, UPN or email starts with…")
+                    .optional()
+                    .with_value(value(2)),
+            ],
+            focus: 0,
+        }
+    }
+
+    pub fn edit(&mut self, request: InputRequest) {
+        self.fields[self.focus].edit(request);
+    }
+
+    /// The filter as the list applies it.
+    pub fn prefixes(&self) -> Vec<(usize, String)> {
+        self.fields
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| !f.value().trim().is_empty())
+            .map(|(i, f)| (i, crate::domain::text::cleaned(f.value().trim().to_owned())))
+            .collect()
+    }
+}

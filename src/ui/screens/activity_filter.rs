@@ -1,0 +1,38 @@
+//! Activity log filter: operator, action, target.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::app::keymap::Context;
+use crate::app::screens::activity_filter::ActivityFilter;
+use crate::ui::Theme;
+use crate::ui::widgets::form::{FIELD_HEIGHT, text_field};
+use crate::ui::widgets::modal::{centered, frame_box, key_buttons};
+
+pub fn view(form: &ActivityFilter, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let inner = frame_box(
+        frame,
+        centered(area, 76, 13),
+        Line::from(Span::styled(" Filter the activity log ", theme.title)),
+        theme,
+    );
+    for (i, field) in form.fields.iter().enumerate() {
+        let rect = Rect {
+            y: inner.y + i as u16 * FIELD_HEIGHT,
+            height: FIELD_HEIGHT,
+            ..inner
+        };
+        text_field(frame, rect, field, form.focus == i, 12, theme);
+    }
+    let keys = Rect {
+        y: inner.bottom().saturating_sub(1),
+        height: 1,
+        ..inner
+    };
+    frame.render_widget(
+        Paragraph::new(Line::from(key_buttons(Context::Form, theme))),
+        keys,
+    );
+}
