@@ -374,3 +374,50 @@ fn reseller_picker_expanded_record_and_subscription_details() {
     h.press(KeyCode::Left);
     snapshot("subscription_details_refused_decrease", &h);
 }
+
+#[test]
+fn disabled_actions_are_struck_out_with_their_reason() {
+    let mut h = Harness::acting_as(
+        TestDb::default_demo(),
+        "dev.sales@northwind-distribution.example",
+        100,
+        30,
+    );
+    h.type_str("2");
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Enter);
+    for _ in 0..4 {
+        h.press(KeyCode::Tab);
+    }
+    snapshot("sales_agent_support_contact_refused", &h);
+    let terminal = render(&h.state);
+    let buffer = terminal.backend().buffer();
+    let text = terminal.backend().to_string();
+    assert!(
+        text.contains("Designated support contact needs")
+            && text.contains("Helpdesk agent (you are Sales agent)")
+    );
+    // The label of the row is struck out.
+    let (x, y) = (0..buffer.area.height)
+        .find_map(|y| {
+            let line: String = (0..buffer.area.width)
+                .map(|x| buffer[(x, y)].symbol().to_owned())
+                .collect();
+            line.find("Designated support contact")
+                .map(|at| (line[..at].chars().count() as u16, y))
+        })
+        .unwrap();
+    assert!(buffer[(x, y)].modifier.contains(Modifier::CROSSED_OUT));
+    // Help lists it struck out and says why.
+    h.press(KeyCode::Esc);
+    h.type_str("n");
+    let mut b = Harness::acting_as(
+        TestDb::default_demo(),
+        "eva.billing@northwind-distribution.example",
+        100,
+        30,
+    );
+    snapshot("billing_admin_menu_and_footer", &b);
+    b.type_str("?");
+    snapshot("billing_admin_help", &b);
+}

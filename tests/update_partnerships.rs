@@ -451,18 +451,6 @@ fn compliance_and_sort_change_the_list() {
 }
 
 #[test]
-fn add_new_customer_says_it_is_not_built_yet() {
-    let mut h = Harness::new(TestDb::default_demo(), 120, 40);
-    h.type_str("n");
-    assert!(
-        h.state
-            .toasts
-            .iter()
-            .any(|t| t.text.contains("not built yet"))
-    );
-}
-
-#[test]
 fn hostile_input_in_the_address_field_is_refused() {
     let mut h = Harness::new(TestDb::default_demo(), 120, 40);
     h.type_str("r");

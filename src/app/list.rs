@@ -45,6 +45,9 @@ pub struct ListModel<R> {
     pub search: Option<SearchField>,
     /// The request in flight: replies for any other sequence number are stale and dropped.
     pending: Option<(u64, Anchor)>,
+    /// The request in flight reloads the window from the selected row (after a change), rather
+    /// than extending it.
+    refreshing: bool,
     /// False until the first page arrived.
     pub loaded: bool,
     /// The selected row is drawn highlighted (a picker turns it off while its "none" row is chosen).
@@ -64,6 +67,7 @@ impl<R: Listed + Clone> ListModel<R> {
             filter: Filter::default(),
             search: None,
             pending: None,
+            refreshing: false,
             loaded: false,
             highlight: true,
         }
@@ -83,6 +87,7 @@ impl<R: Listed + Clone> ListModel<R> {
 
     /// Asks for a page; `seq` is the app-wide counter, bumped here.
     pub fn request(&mut self, anchor: Anchor, seq: &mut u64) -> Effect {
+        self.refreshing = false;
         *seq += 1;
         self.pending = Some((*seq, anchor.clone()));
         Effect::Db(DbCmd::Page {
@@ -121,6 +126,14 @@ impl<R: Listed + Clone> ListModel<R> {
                 self.rows = page.rows;
                 self.selected = n.saturating_sub(1);
                 self.offset = n.saturating_sub(viewport);
+            }
+            Anchor::After(_) if self.refreshing => {
+                // The window starts again at the selected row; earlier rows come by prefetch.
+                self.refreshing = false;
+                self.rows = page.rows;
+                self.selected = 0;
+                self.offset = 0;
+                self.more_before = true;
             }
             Anchor::After(_) => {
                 self.rows.extend(page.rows);
@@ -216,6 +229,23 @@ impl<R: Listed + Clone> ListModel<R> {
     /// Reloads from the top with the current filter.
     pub fn reload(&mut self, seq: &mut u64) -> Effect {
         self.request(Anchor::First, seq)
+    }
+
+    /// Reloads after a change, keeping the selected row selected (when it still exists).
+    pub fn refresh(&mut self, seq: &mut u64) -> Effect {
+        match self
+            .selected
+            .checked_sub(1)
+            .and_then(|before| self.rows.get(before))
+        {
+            Some(before) => {
+                let key = before.key();
+                let effect = self.request(Anchor::After(key), seq);
+                self.refreshing = true;
+                effect
+            }
+            None => self.reload(seq),
+        }
     }
 
     /// `/`: opens the search field (keeping any text), focused.

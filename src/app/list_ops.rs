@@ -11,6 +11,7 @@ pub trait ListOps {
     fn home(&mut self, viewport: usize, seq: &mut u64) -> Option<Effect>;
     fn end(&mut self, viewport: usize, seq: &mut u64) -> Option<Effect>;
     fn reload(&mut self, seq: &mut u64) -> Effect;
+    fn refresh(&mut self, seq: &mut u64) -> Effect;
     fn clamp(&mut self, viewport: usize);
     fn open_search(&mut self);
     fn edit_search(&mut self, request: InputRequest, seq: &mut u64) -> Option<Effect>;
@@ -36,6 +37,9 @@ impl<R: Listed + Clone> ListOps for ListModel<R> {
     }
     fn reload(&mut self, seq: &mut u64) -> Effect {
         ListModel::reload(self, seq)
+    }
+    fn refresh(&mut self, seq: &mut u64) -> Effect {
+        ListModel::refresh(self, seq)
     }
     fn clamp(&mut self, viewport: usize) {
         ListModel::clamp(self, viewport)

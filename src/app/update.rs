@@ -963,7 +963,7 @@ fn reload_lists(state: &mut AppState, lists: &[ListId]) -> Vec<Effect> {
             ListId::ResellerPicker => continue,
         };
         if shown {
-            effects.push(model.reload(&mut seq));
+            effects.push(model.refresh(&mut seq));
         } else {
             model.invalidate();
         }

@@ -72,8 +72,13 @@ pub struct Harness {
 }
 
 impl Harness {
-    pub fn new(mut db: TestDb, width: u16, height: u16) -> Harness {
-        let operator = db.operator();
+    pub fn new(db: TestDb, width: u16, height: u16) -> Harness {
+        Harness::acting_as(db, OPERATOR, width, height)
+    }
+
+    /// The console as the operator with this UPN: the state and the store both act as them.
+    pub fn acting_as(mut db: TestDb, upn: &str, width: u16, height: u16) -> Harness {
+        let operator = db.store.resolve_operator(upn).unwrap();
         db.store.act_as(operator.clone());
         let state = AppState::new(operator, now(), width, height);
         let mut h = Harness {
