@@ -1557,3 +1557,54 @@ fn q_on_the_invitations_screen_does_what_the_footer_says() {
         s.assert_terminal_restored();
     }
 }
+
+/// Issue 5: a Sales agent tries to set a designated support contact and is told why not; nothing
+/// changes.
+#[test]
+fn a_sales_agent_is_told_why_not_to_set_a_support_contact() {
+    let s = Session::new();
+    let db = s.path("t.db");
+    s.start(&[
+        "--db",
+        db.to_str().unwrap(),
+        "--operator",
+        "dev.sales@northwind-distribution.example",
+    ]);
+    s.wait_for("the Sales agent's console", |sc| {
+        sc.contains("Sales agent") && sc.contains("Adatum IT Services")
+    });
+    s.type_text("2");
+    s.wait_for("Customers", |sc| sc.contains("┌ Customers (60)"));
+    s.key("Enter");
+    s.wait_for("the customer's subscriptions", |sc| {
+        sc.contains("Subscriptions of")
+    });
+    s.key("Enter");
+    s.wait_for("Subscription details", |sc| {
+        sc.contains("Subscription details:")
+    });
+    for _ in 0..4 {
+        s.key("Tab");
+    }
+    s.wait_for("the support contact row focused", |sc| {
+        sc.contains("› Designated support contact")
+    });
+    s.key("Enter");
+    let screen = s.wait_for("the reason", |sc| {
+        sc.contains("Designated support contact needs Global admin, Admin agent or Helpdesk agent (you are Sales agent).")
+    });
+    assert!(
+        !screen.contains("Name or PartnerID:"),
+        "no picker opened:\n{screen}"
+    );
+    s.key("Escape");
+    s.wait_for("details closed", |sc| !sc.contains("Subscription details:"));
+    s.type_text("q");
+    assert_eq!(s.wait_for_exit(), "EXIT=0");
+    let changed = Command::new(SQLITE3)
+        .arg(&db)
+        .arg("SELECT count(*) FROM audit_log WHERE action = 'Subscription changed';")
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&changed.stdout).trim(), "0");
+}
