@@ -234,9 +234,9 @@ pub enum ActivityCommand {
         /// JSON (one array) instead of a table
         #[arg(long)]
         json: bool,
-        /// Only entries by operators whose UPN starts with this
-        #[arg(long)]
-        operator: Option<String>,
+        /// Only entries by operators whose UPN starts with this (`--operator` is who you act as)
+        #[arg(long, value_name = "OPERATOR")]
+        by: Option<String>,
         /// Only entries whose action starts with this (such as "Partnership")
         #[arg(long)]
         action: Option<String>,

@@ -2,7 +2,7 @@
 //! through the keymap to `update`; effects are carried out here, at the edge; one draw per batch.
 //! The terminal is restored on every way out: return, error, panic, SIGTERM, SIGHUP and SIGINT.
 
-use std::io::{Stdout, stdout};
+use std::io::{Stdout, Write, stdout};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -30,7 +30,7 @@ use crate::app::update::{init, update};
 use crate::domain::credentials::Secret;
 use crate::domain::invitation::Delivery;
 use crate::domain::permission::Matrix;
-use crate::platform::clipboard::Clipboard;
+use crate::platform::clipboard::{Clipboard, ClipboardKind};
 use crate::platform::mail;
 use crate::store::Store;
 use crate::store::operators::Operator;
@@ -113,8 +113,8 @@ struct Edge {
     actions: UnboundedSender<Action>,
     options: Options,
     from: String,
-    /// A secret on the clipboard, and when to clear it if it is still there.
-    pending_clear: Option<(tokio::time::Instant, Secret)>,
+    /// A secret on the clipboard, which clipboard, and when to clear it if it is still there.
+    pending_clear: Option<(tokio::time::Instant, Secret, ClipboardKind)>,
 }
 
 /// How long a copied password may stay on the clipboard.
@@ -123,8 +123,19 @@ const SECRET_ON_CLIPBOARD: Duration = Duration::from_secs(30);
 impl Edge {
     /// Clears the copied secret if the clipboard still holds it.
     fn clear_secret(&mut self) {
-        if let Some((_, secret)) = self.pending_clear.take() {
-            self.clipboard.clear_if_holds(secret.expose());
+        match self.pending_clear.take() {
+            Some((_, secret, ClipboardKind::System)) => {
+                self.clipboard.clear_if_holds(secret.expose())
+            }
+            // The terminal's clipboard can't be read back: empty it. (Something copied there
+            // since is lost too; better than leaving a password behind.)
+            Some((_, _, ClipboardKind::Osc52)) => {
+                let mut out = stdout();
+                let _ = out
+                    .write_all(&crate::platform::clipboard::osc52(""))
+                    .and_then(|()| out.flush());
+            }
+            None => {}
         }
     }
 }
@@ -163,7 +174,7 @@ async fn event_loop(store: Store, operator: Operator, options: Options) -> anyho
     carry_out(init(&mut state), &mut edge);
     guard.terminal.draw(|f| ui::view(&state, &theme, f))?;
     loop {
-        let clear_at = edge.pending_clear.as_ref().map(|(at, _)| *at);
+        let clear_at = edge.pending_clear.as_ref().map(|(at, _, _)| *at);
         let first = tokio::select! {
             _ = tokio::time::sleep_until(clear_at.unwrap_or_else(tokio::time::Instant::now)), if clear_at.is_some() => {
                 edge.clear_secret();
@@ -231,15 +242,17 @@ fn carry_out(effects: Vec<Effect>, edge: &mut Edge) {
                 let _ = edge.actions.send(Action::Copied(result));
             }
             Effect::CopySecret { text } => {
-                let result = edge
-                    .clipboard
-                    .copy_secret(text.expose(), &mut stdout())
+                let copied = edge.clipboard.copy_secret(text.expose(), &mut stdout());
+                if let Ok(kind) = &copied {
+                    edge.pending_clear = Some((
+                        tokio::time::Instant::now() + SECRET_ON_CLIPBOARD,
+                        text,
+                        *kind,
+                    ));
+                }
+                let result = copied
                     .map(|kind| kind.label().to_owned())
                     .map_err(|e| format!("{e:#}"));
-                if result.is_ok() {
-                    edge.pending_clear =
-                        Some((tokio::time::Instant::now() + SECRET_ON_CLIPBOARD, text));
-                }
                 let _ = edge.actions.send(Action::Copied(result));
             }
             Effect::OpenMail { to, subject, body } => {

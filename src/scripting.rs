@@ -60,6 +60,9 @@ pub fn resellers(store: &mut Store, command: ResellersCommand) -> anyhow::Result
             Ok(())
         }
         ResellersCommand::Remove { partner_id, yes } => {
+            store
+                .require(crate::domain::permission::Permission::RemovePartnership)
+                .map_err(refused)?;
             let id = store
                 .active_reseller_id(partner_id.trim())
                 .map_err(refused)?;
@@ -467,12 +470,12 @@ pub fn activity(store: &mut Store, command: crate::cli::ActivityCommand) -> anyh
     use crate::store::list::{ActivityRow, Anchor, Filter, PageRequest, fetch_page};
     let ActivityCommand::List {
         json,
-        operator,
+        by,
         action,
         target,
         limit,
     } = command;
-    let prefixes = [operator, action, target]
+    let prefixes = [by, action, target]
         .into_iter()
         .enumerate()
         .filter_map(|(i, p)| p.map(|p| (i, p)))

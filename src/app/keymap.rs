@@ -420,8 +420,9 @@ pub fn screen_contexts(screen: Screen) -> Vec<Context> {
 }
 
 fn matches(chord: &Chord, event: &KeyEvent) -> bool {
-    // Shifted letters arrive as the capital with SHIFT on some terminals and without on others.
-    let mods = if matches!(event.code, KeyCode::Char(_)) {
+    // Shifted letters arrive as the capital with SHIFT on some terminals and without on others;
+    // Shift-Tab arrives as BackTab, with SHIFT.
+    let mods = if matches!(event.code, KeyCode::Char(_) | KeyCode::BackTab) {
         event.modifiers - KeyModifiers::SHIFT
     } else {
         event.modifiers

@@ -283,7 +283,7 @@ impl Store {
                 "Customer created",
                 &format!("{} ({domain})", c.company_name),
                 None,
-                Some(&format!("{reseller}; admin {admin_user_name}; {count} subscriptions ordered")),
+                Some(&format!("{reseller}; admin {admin_user_name}; {}", plural(count, "subscription"))),
             )?;
             Ok(customer_id)
         })?;
@@ -325,7 +325,7 @@ impl Store {
                 "Subscriptions added",
                 &name,
                 None,
-                Some(&format!("{count} subscriptions; {credited}")),
+                Some(&format!("{}; {credited}", plural(count, "subscription"))),
             )?;
             Ok(count)
         })
@@ -463,4 +463,13 @@ fn insert_order(
         ])?;
     }
     Ok(lines.len())
+}
+
+/// "1 subscription", "2 subscriptions".
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }

@@ -257,6 +257,7 @@ impl Store {
         a: &Acceptance,
         at: DateTime<Utc>,
     ) -> CommandResult<i64> {
+        self.require(Permission::ManagePartnerships)?;
         let row = self.invitation_by_token(token_or_link)?;
         self.accept(row, a, at)
     }
@@ -267,6 +268,7 @@ impl Store {
         a: &Acceptance,
         at: DateTime<Utc>,
     ) -> CommandResult<i64> {
+        self.require(Permission::ManagePartnerships)?;
         let row = self.invitation(id)?;
         self.accept(row, a, at)
     }

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::{Connection, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use crate::domain::permission::{Matrix, Permission};
 
@@ -213,11 +213,30 @@ impl Store {
     /// Refuses, saying which roles may, unless the acting operator's role has `permission`.
     /// Without an acting operator (building a demo database) everything is allowed.
     pub fn require(&self, permission: Permission) -> CommandResult<()> {
-        match &self.actor {
-            Some(op) => match self.settings.matrix.refusal(op.role, permission) {
-                Some(why) => refuse(why),
-                None => Ok(()),
-            },
+        let Some(actor) = &self.actor else {
+            return Ok(());
+        };
+        // The operator as the database has it now: a role changed or an account disabled in
+        // another session counts at once.
+        let current: Option<(String, bool)> = self
+            .conn
+            .query_row(
+                "SELECT role, disabled FROM operators WHERE id = ?1",
+                [actor.id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let role = match current {
+            Some((_, true)) | None => {
+                return refuse(format!(
+                    "The account {} is disabled: ask a Global admin or User admin.",
+                    actor.upn
+                ));
+            }
+            Some((role, false)) => crate::domain::role::Role::from_key(&role).unwrap_or(actor.role),
+        };
+        match self.settings.matrix.refusal(role, permission) {
+            Some(why) => refuse(why),
             None => Ok(()),
         }
     }

@@ -204,6 +204,20 @@ impl Store {
         at: DateTime<Utc>,
     ) -> CommandResult<Vec<String>> {
         let before = self.subscription_detail(id)?;
+        // Each kind of change needs its own permission, checked before any other rule.
+        let order_changed = changes.quantity != before.quantity
+            || changes.status != before.status
+            || changes.auto_renew != before.auto_renew
+            || changes.offer_id != before.offer.id;
+        if order_changed {
+            self.require(Permission::PlaceOrders)?;
+        }
+        if changes.reseller_id != before.reseller.as_ref().map(|r| r.id) {
+            self.require(Permission::ChangeReseller)?;
+        }
+        if changes.support_reseller_id != before.support_contact.as_ref().map(|r| r.id) {
+            self.require(Permission::SetSupportContact)?;
+        }
         let mut said = Vec::new();
         let window = before.in_change_window(at);
         let closes = before.window_closes().format("%Y-%m-%d %H:%M UTC");
@@ -276,16 +290,6 @@ impl Store {
         let reseller_changed = changes.reseller_id != before.reseller.as_ref().map(|r| r.id);
         let support_changed =
             changes.support_reseller_id != before.support_contact.as_ref().map(|r| r.id);
-        // Each kind of change needs its own permission.
-        if !said.is_empty() || auto_renew != before.auto_renew {
-            self.require(Permission::PlaceOrders)?;
-        }
-        if reseller_changed {
-            self.require(Permission::ChangeReseller)?;
-        }
-        if support_changed {
-            self.require(Permission::SetSupportContact)?;
-        }
         self.mutate(|tx, by| {
             let describe = |id: Option<i64>, none: &str| -> rusqlite::Result<String> {
                 match id {

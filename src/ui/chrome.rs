@@ -131,20 +131,52 @@ pub fn footer(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
 
 /// Toasts stack up from the bottom right of the body.
 pub fn toasts(state: &AppState, theme: &Theme, frame: &mut Frame, body: Rect) {
-    for (i, toast) in state.toasts.iter().rev().enumerate() {
-        let text = format!(" {} ", toast.text);
-        let width = (text.width() as u16).min(body.width.saturating_sub(2));
-        let y = body.bottom().saturating_sub(2 + i as u16);
-        if y <= body.y {
+    // Newest at the bottom; a long toast wraps onto more lines rather than being cut.
+    let room = body.width.saturating_sub(4).max(10) as usize;
+    let mut bottom = body.bottom().saturating_sub(1);
+    for toast in state.toasts.iter().rev() {
+        let lines = wrap(&toast.text, room);
+        let height = lines.len() as u16;
+        if bottom < body.y + height + 1 {
             break;
         }
+        let width = lines.iter().map(|l| l.width() + 2).max().unwrap_or(0) as u16;
         let area = Rect {
             x: body.right().saturating_sub(width + 2),
-            y,
+            y: bottom - height,
             width,
-            height: 1,
+            height,
         };
         frame.render_widget(Clear, area);
-        frame.render_widget(Paragraph::new(Span::styled(text, theme.toast)), area);
+        let text: Vec<Line> = lines
+            .into_iter()
+            .map(|l| {
+                Line::from(Span::styled(
+                    format!(" {l:<w$} ", w = width as usize - 2),
+                    theme.toast,
+                ))
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(text), area);
+        bottom -= height;
     }
+}
+
+/// Words into lines of at most `width` columns (a longer word is cut).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.width() + 1 + word.width() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines.into_iter().map(|l| ellipsize(&l, width)).collect()
 }
