@@ -171,7 +171,9 @@ fn recreate_demo(db: &Path, args: &DemoArgs, operator: &str) -> anyhow::Result<(
     let started = std::time::Instant::now();
     let result = (|| {
         let (mut store, _) = Store::open(&tmp)?;
+        store.bulk_load()?;
         demo::seed(&mut store, &params, operator)?;
+        store.finish_bulk_load()?;
         store.close()?;
         for suffix in ["-wal", "-shm"] {
             let _ = std::fs::remove_file(sidecar(db, suffix));

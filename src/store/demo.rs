@@ -1,7 +1,7 @@
 //! Demo data: the provider, its catalog, resellers, customers and subscriptions, generated
 //! deterministically from a seed and a date, and written in one transaction.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use anyhow::Context;
 use chrono::{DateTime, Days, Months, NaiveDate, Utc};
@@ -184,17 +184,38 @@ impl<'a> Generator<'a> {
         let mut b: [u8; 16] = self.rng.random();
         b[6] = (b[6] & 0x0f) | 0x40;
         b[8] = (b[8] & 0x3f) | 0x80;
-        let hex = |bytes: &[u8]| bytes.iter().map(|x| format!("{x:02x}")).collect::<String>();
-        format!(
-            "{}-{}-{}-{}-{}",
-            hex(&b[0..4]),
-            hex(&b[4..6]),
-            hex(&b[6..8]),
-            hex(&b[8..10]),
-            hex(&b[10..16])
-        )
+        hex_guid(&b)
     }
 
+    /// A version-7 GUID (time-ordered): `n` is the millisecond part, so ids made in sequence
+    /// sort in sequence and a million of them go into the unique index at its end, not at
+    /// random places.
+    fn guid_v7(&mut self, n: u64) -> String {
+        let mut b: [u8; 16] = self.rng.random();
+        let ms = (self.start.timestamp_millis() as u64).wrapping_add(n);
+        b[..6].copy_from_slice(&ms.to_be_bytes()[2..]);
+        b[6] = (b[6] & 0x0f) | 0x70;
+        b[8] = (b[8] & 0x3f) | 0x80;
+        hex_guid(&b)
+    }
+}
+
+/// The text form of a GUID's 16 bytes. Two million of these for a large demo: no formatting
+/// machinery per byte.
+fn hex_guid(b: &[u8; 16]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(36);
+    for (i, byte) in b.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            out.push('-');
+        }
+        out.push(HEX[(byte >> 4) as usize] as char);
+        out.push(HEX[(byte & 15) as usize] as char);
+    }
+    out
+}
+
+impl<'a> Generator<'a> {
     fn run(mut self, first_operator: &str) -> rusqlite::Result<()> {
         let tx = self.tx;
         provider::insert(tx, &self.demo.provider)?;
@@ -448,7 +469,9 @@ impl<'a> Generator<'a> {
         let active: Vec<&SeededReseller> = resellers.iter().filter(|r| r.active).collect();
         let buyable: Vec<&CatalogOffer> = self.offers.iter().filter(|o| !o.is_trial).collect();
         let customers = self.params.customers as u64;
-        let mut domains = HashSet::with_capacity(customers as usize);
+        let mut domains: HashMap<String, u32> = HashMap::new();
+        // Orders and subscriptions get time-ordered ids, one tick apart.
+        let mut sequence: u64 = 0;
         for i in 0..customers {
             let w = &self.demo.words;
             let first = w
@@ -468,12 +491,14 @@ impl<'a> Generator<'a> {
                 .chars()
                 .take(20)
                 .collect();
-            let mut prefix = base.clone();
-            let mut n = 1;
-            while !domains.insert(prefix.clone()) {
-                n += 1;
-                prefix = format!("{base}{n}");
-            }
+            // The second "alpinebakery" is alpinebakery2, and so on: one counter per name.
+            let seen = domains.entry(base.clone()).or_insert(0u32);
+            *seen += 1;
+            let prefix = if *seen == 1 {
+                base
+            } else {
+                format!("{base}{seen}")
+            };
             let place = w.city.choose(&mut self.rng).expect("words");
             let [city, state, postal] = place.cities.choose(&mut self.rng).expect("words").clone();
             let given = w.first_names.choose(&mut self.rng).expect("words").clone();
@@ -526,7 +551,8 @@ impl<'a> Generator<'a> {
             if count == 0 {
                 continue;
             }
-            let order_guid = self.guid();
+            let order_guid = self.guid_v7(sequence);
+            sequence += 1;
             order.execute(params![
                 order_guid,
                 customer_id,
@@ -576,7 +602,8 @@ impl<'a> Generator<'a> {
                 let support = reseller
                     .filter(|_| self.rng.random_range(0..3) == 0)
                     .map(|r| r.id);
-                let sub_guid = self.guid();
+                let sub_guid = self.guid_v7(sequence);
+                sequence += 1;
                 subscription.execute(params![
                     sub_guid,
                     customer_id,

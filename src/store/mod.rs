@@ -255,6 +255,26 @@ impl Store {
         Ok(value)
     }
 
+    /// For building a new database in a temporary file: no journal, no syncs, a large page
+    /// cache. A crash leaves a broken temporary file, which is thrown away, never a database in use.
+    pub fn bulk_load(&mut self) -> rusqlite::Result<()> {
+        self.conn.execute_batch(
+            "PRAGMA journal_mode = OFF;
+             PRAGMA synchronous = OFF;
+             PRAGMA cache_size = -524288;
+             PRAGMA temp_store = MEMORY;",
+        )
+    }
+
+    /// Back to the settings of a database in use (WAL, normal syncs).
+    pub fn finish_bulk_load(&mut self) -> rusqlite::Result<()> {
+        self.conn.execute_batch(
+            "PRAGMA synchronous = NORMAL;
+             PRAGMA journal_mode = WAL;
+             PRAGMA cache_size = -2000;",
+        )
+    }
+
     /// Closes the connection (checkpointing the WAL into the database file).
     pub fn close(self) -> rusqlite::Result<()> {
         self.conn.close().map_err(|(_, e)| e)
