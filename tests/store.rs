@@ -5,11 +5,13 @@ mod common;
 use common::{OPERATOR, TestDb, as_of};
 use rusqlite::{Connection, ToSql};
 use twotier::store::demo::{self, DemoParams};
+use twotier::store::invitations::InvitationRow;
 use twotier::store::list::{
-    ActivityRow, Anchor, CustomerRow, Filter, Key, Listed, PageRequest, ResellerRow, count_sql,
-    fetch_page, page_sql,
+    ActivityRow, Anchor, CustomerRow, Filter, Key, Listed, PageRequest, ResellerRow, Sort,
+    SortValue, count_sql, fetch_page, page_sql,
 };
 use twotier::store::operators::Operator;
+use twotier::store::subscriptions::SubscriptionRow;
 use twotier::store::{APPLICATION_ID, OpenError, Opened, SCHEMA_VERSION, Store};
 
 fn scalar<T: rusqlite::types::FromSql>(conn: &Connection, sql: &str) -> T {
@@ -441,15 +443,13 @@ fn every_list_query_uses_an_index() {
         Anchor::After(key.clone()),
         Anchor::Before(key),
     ];
-    let filters = [
+    let mut filters = vec![
         Filter::default(),
         Filter {
             search: "ab".into(),
-            reseller_id: None,
             ..Filter::default()
         },
         Filter {
-            search: String::new(),
             reseller_id: Some(3),
             ..Filter::default()
         },
@@ -458,24 +458,72 @@ fn every_list_query_uses_an_index() {
             reseller_id: Some(3),
             ..Filter::default()
         },
+        Filter {
+            customer_id: Some(3),
+            ..Filter::default()
+        },
+        Filter {
+            column_prefixes: vec![(0, "ava".into()), (1, "Operator".into())],
+            ..Filter::default()
+        },
     ];
+    // Every sort of the Indirect resellers list, with and without removed partnerships.
+    for sort in [Sort::Name, Sort::PartnerId, Sort::Since] {
+        for include_removed in [false, true] {
+            filters.push(Filter {
+                sort,
+                include_removed,
+                ..Filter::default()
+            });
+        }
+    }
     let mut checked = 0;
     for filter in &filters {
-        for anchor in &anchors {
-            let req = PageRequest {
-                filter: filter.clone(),
-                anchor: anchor.clone(),
-                limit: 100,
-            };
-            checked += check_plan(conn, page_sql(&ResellerRow::spec(filter), &req), filter);
-            checked += check_plan(conn, page_sql(&CustomerRow::spec(filter), &req), filter);
-            checked += check_plan(conn, page_sql(&ActivityRow::spec(filter), &req), filter);
-            checked += check_plan(conn, page_sql(&Operator::spec(filter), &req), filter);
+        // Keys of the sort column's own type.
+        let text_key = Key {
+            sort: "M".into(),
+            id: 5,
+        };
+        let int_key = Key {
+            sort: SortValue::Integer(5),
+            id: 5,
+        };
+        for (anchor_index, key) in [text_key, int_key].into_iter().enumerate() {
+            let anchors = [
+                Anchor::First,
+                Anchor::Last,
+                Anchor::After(key.clone()),
+                Anchor::Before(key),
+            ];
+            for anchor in anchors {
+                let req = PageRequest {
+                    filter: filter.clone(),
+                    anchor,
+                    limit: 100,
+                };
+                if anchor_index == 0 {
+                    checked += check_plan(conn, page_sql(&ResellerRow::spec(filter), &req), filter);
+                    checked += check_plan(conn, page_sql(&CustomerRow::spec(filter), &req), filter);
+                    checked += check_plan(conn, page_sql(&ActivityRow::spec(filter), &req), filter);
+                    checked += check_plan(conn, page_sql(&Operator::spec(filter), &req), filter);
+                    checked +=
+                        check_plan(conn, page_sql(&InvitationRow::spec(filter), &req), filter);
+                } else if filter.customer_id.is_some() {
+                    checked +=
+                        check_plan(conn, page_sql(&SubscriptionRow::spec(filter), &req), filter);
+                }
+            }
         }
-        checked += check_plan(conn, count_sql(&ResellerRow::spec(filter), filter), filter);
-        checked += check_plan(conn, count_sql(&CustomerRow::spec(filter), filter), filter);
+        for spec in [
+            ResellerRow::spec(filter),
+            CustomerRow::spec(filter),
+            ActivityRow::spec(filter),
+            InvitationRow::spec(filter),
+        ] {
+            checked += check_plan(conn, count_sql(&spec, filter), filter);
+        }
     }
-    assert!(checked >= 60);
+    assert!(checked >= 250, "{checked}");
 }
 
 fn check_plan(
@@ -493,7 +541,10 @@ fn check_plan(
     for line in &plan {
         let full_scan = line.starts_with("SCAN ") && !line.contains("USING");
         assert!(!full_scan, "full table scan in\n{sql}\nplan: {plan:#?}");
-        if filter.search.is_empty() && !sql.starts_with("SELECT count") {
+        if filter.search.is_empty()
+            && filter.column_prefixes.is_empty()
+            && !sql.starts_with("SELECT count")
+        {
             assert!(
                 !line.contains("TEMP B-TREE"),
                 "whole-table sort in\n{sql}\nplan: {plan:#?}"

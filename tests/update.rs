@@ -309,3 +309,61 @@ fn paste_goes_into_the_search_field_sanitised() {
     h.send(Action::Command(Command::Back));
     assert!(h.state.resellers.list.search.is_none());
 }
+
+/// Hostile scale: a 10 kB company name and 50 000 subscriptions under one customer stay a few
+/// pages in memory, and End in the expanded record reaches the last one.
+#[test]
+fn hostile_scale_stays_windowed() {
+    let db = TestDb::demo(20, 200, 400);
+    let conn = db.store.conn();
+    let first: i64 = conn
+        .query_row(
+            "SELECT id FROM customers ORDER BY company_name, id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    conn.execute(
+        "UPDATE customers SET company_name = ?1 WHERE id = ?2",
+        (format!("AAA {}", "x".repeat(10_240)), first),
+    )
+    .unwrap();
+    conn.execute_batch(&format!(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50000)
+         INSERT INTO subscriptions (subscription_id, customer_id, offer_id, quantity, status, term, billing_cycle,
+                                    created_at, term_started_at, commitment_end_date)
+         SELECT 'hostile-' || i, {first}, 'CFQ7TTC0LH18', 1, 'active', 'P1M', 'monthly',
+                '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-01-31' FROM n;"
+    ))
+    .unwrap();
+    let mut h = Harness::new(db, 120, 40);
+    h.type_str("2");
+    assert_eq!(h.state.customers.list.rows[0].id, first);
+    assert!(h.state.customers.list.rows[0].subscriptions >= 50_000);
+    h.press(KeyCode::Right);
+    h.press(KeyCode::Tab);
+    let pane = &h.state.customers.expanded.as_ref().unwrap().subscriptions;
+    assert!(pane.rows.len() <= PAGE_SIZE, "{}", pane.rows.len());
+    assert_eq!(
+        pane.total,
+        Some(h.state.customers.list.rows[0].subscriptions as u64)
+    );
+    h.press(KeyCode::End);
+    let pane = &h.state.customers.expanded.as_ref().unwrap().subscriptions;
+    let last: i64 =
+        h.db.store
+            .conn()
+            .query_row(
+                "SELECT max(id) FROM subscriptions WHERE customer_id = ?1",
+                [first],
+                |r| r.get(0),
+            )
+            .unwrap();
+    assert_eq!(pane.selected_row().unwrap().id, last);
+    assert!(pane.rows.len() <= MAX_ROWS);
+    // The 10 kB name draws without trouble.
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    terminal
+        .draw(|f| twotier::ui::view(&h.state, &twotier::ui::Theme::colored(), f))
+        .unwrap();
+}

@@ -244,7 +244,13 @@ pub fn count_sql(spec: &ListSpec, filter: &Filter) -> (String, Vec<Box<dyn ToSql
         params: Vec::new(),
     };
     let clauses = conditions(spec, filter, &mut sql);
-    let table = spec.from.split(" LEFT JOIN ").next().unwrap_or(spec.from);
+    // The first table alone: the joins only fetch names and change no count.
+    let table = spec
+        .from
+        .split(" JOIN ")
+        .next()
+        .unwrap_or(spec.from)
+        .trim_end_matches(" LEFT");
     sql.text = format!(
         "SELECT count(*) FROM {table} WHERE {}",
         clauses.join(" AND ")
