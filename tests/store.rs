@@ -433,16 +433,6 @@ fn customers_can_be_filtered_by_reseller() {
 fn every_list_query_uses_an_index() {
     let db = TestDb::default_demo();
     let conn = db.store.conn();
-    let key = Key {
-        sort: "M".into(),
-        id: 5,
-    };
-    let anchors = [
-        Anchor::First,
-        Anchor::Last,
-        Anchor::After(key.clone()),
-        Anchor::Before(key),
-    ];
     let mut filters = vec![
         Filter::default(),
         Filter {
