@@ -96,20 +96,19 @@ pub fn menu(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
 }
 
 /// The keys of the current screen and state, from the keymap. When they do not all fit, the
-/// last ones give way, but `? help` (which lists them all) always shows.
+/// last ones give way, but `? help` (which lists them all) and `q` always show.
 pub fn footer(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let entries = keymap::footer(state);
     let width = |h: &keymap::Hint| h.keys.width() + h.label.width() + 3;
-    let help = entries.iter().position(|h| h.keys == "?");
-    let reserved = help.map_or(0, |i| width(&entries[i]));
-    let mut used = 1 + reserved;
+    // `?` (which lists every key) and `q` always show.
+    let kept = |h: &keymap::Hint| h.keys == "?" || h.keys == "q";
+    let mut used = 1 + entries.iter().filter(|h| kept(h)).map(width).sum::<usize>();
     let mut spans = vec![Span::raw(" ")];
-    for (i, entry) in entries.iter().enumerate() {
-        let is_help = Some(i) == help;
-        if !is_help && used + width(entry) > area.width as usize {
-            continue;
-        }
-        if !is_help {
+    for entry in &entries {
+        if !kept(entry) {
+            if used + width(entry) > area.width as usize {
+                continue;
+            }
             used += width(entry);
         }
         // What the role can't do stays listed, struck and dim: the key says why when pressed.
