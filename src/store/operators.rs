@@ -117,17 +117,16 @@ impl Store {
         self.require(Permission::ManageUsers)?;
         self.require_global_admin_for(role, "make someone a Global admin")?;
         let upn = upn.trim();
-        let email = crate::domain::ids::Email::parse(upn)
-            .map_err(|e| CommandError::Refused(format!("UPN: {e}")))?;
+        let upn = operator_upn(upn).map_err(CommandError::Refused)?;
         let name = match display_name.trim() {
-            "" => upn.to_owned(),
+            "" => upn.clone(),
             n => crate::domain::customer::person_name(n, "display name")
                 .map_err(CommandError::Refused)?,
         };
-        if self.operator_by_upn(email.as_str())?.is_some() {
-            return refuse(format!("{email} is already an operator."));
+        if self.operator_by_upn(&upn)?.is_some() {
+            return refuse(format!("{upn} is already an operator."));
         }
-        self.mutate(|tx, by| Ok(insert(tx, at, by, email.as_str(), &name, role)?))
+        self.mutate(|tx, by| Ok(insert(tx, at, by, &upn, &name, role)?))
     }
 
     /// Disables or enables an operator. The last active Global admin can't be disabled, nor can
@@ -261,5 +260,28 @@ impl Store {
             }
             _ => Ok(()),
         }
+    }
+}
+
+/// An operator's sign-in name: a UPN (name@domain), or the plain account name twotier falls back
+/// to (the OS user), letters, digits and `. _ -` only.
+pub fn operator_upn(text: &str) -> Result<String, String> {
+    let t = text.trim();
+    if t.contains('@') {
+        return crate::domain::ids::Email::parse(t)
+            .map(|e| e.to_string())
+            .map_err(|e| format!("UPN: {e}"));
+    }
+    let plain = !t.is_empty()
+        && t.len() <= 64
+        && t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+    if plain {
+        Ok(t.to_owned())
+    } else {
+        Err(
+            "A UPN looks like name@company.com (or a plain account name: letters, digits, . _ -)."
+                .into(),
+        )
     }
 }

@@ -5,7 +5,6 @@ use tui_input::InputRequest;
 
 use crate::app::effect::Effect;
 use crate::app::form::{TextField, Verdict};
-use crate::domain::ids::Email;
 use crate::domain::role::Role;
 use crate::store::worker::DbCmd;
 
@@ -96,7 +95,7 @@ impl UserForm {
     }
 
     pub fn revalidate(&mut self) {
-        let upn = Verdict::from_result(&Email::parse(self.upn.value()));
+        let upn = Verdict::from_result(&crate::store::operators::operator_upn(self.upn.value()));
         self.upn.judge(upn);
         self.name.judge(Verdict::Ok);
     }
