@@ -24,7 +24,7 @@ pub fn resellers(store: &mut Store, command: ResellersCommand) -> anyhow::Result
         ResellersCommand::List { json, all } => {
             let rows = store.all_resellers(all).map_err(refused)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&rows)?);
+                emit(&serde_json::to_string_pretty(&rows)?);
                 return Ok(());
             }
             let table: Vec<Vec<String>> = rows
@@ -126,7 +126,7 @@ pub fn invitations(store: &mut Store, command: InvitationsCommand) -> anyhow::Re
                         resent_count: i.resent_count,
                     })
                     .collect();
-                println!("{}", serde_json::to_string_pretty(&out)?);
+                emit(&serde_json::to_string_pretty(&out)?);
                 return Ok(());
             }
             let table: Vec<Vec<String>> = rows
@@ -198,7 +198,7 @@ fn print_table(headers: &[&str], rows: &[Vec<String>]) {
             .zip(&widths)
             .map(|(cell, w)| format!("{cell}{}", " ".repeat(w.saturating_sub(cell.width()))))
             .collect();
-        println!("{}", padded.join("  ").trim_end());
+        emit(padded.join("  ").trim_end());
     };
     line(headers.to_vec());
     for row in rows {
@@ -403,7 +403,7 @@ pub fn users(store: &mut Store, command: crate::cli::UsersCommand) -> anyhow::Re
                         created_at: o.created_at,
                     })
                     .collect();
-                println!("{}", serde_json::to_string_pretty(&out)?);
+                emit(&serde_json::to_string_pretty(&out)?);
                 return Ok(());
             }
             let table: Vec<Vec<String>> = rows
@@ -505,7 +505,7 @@ pub fn activity(store: &mut Store, command: crate::cli::ActivityCommand) -> anyh
                 after: a.after.as_deref(),
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        emit(&serde_json::to_string_pretty(&out)?);
         return Ok(());
     }
     let table: Vec<Vec<String>> = page
@@ -538,4 +538,18 @@ pub fn activity(store: &mut Store, command: crate::cli::ActivityCommand) -> anyh
         &table,
     );
     Ok(())
+}
+
+/// One line to stdout. A reader that stopped early (`| head`) ends the command quietly, as
+/// other Unix tools do, instead of a panic.
+fn emit(line: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = writeln!(out, "{line}") {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("twotier: cannot write the output: {e}");
+        std::process::exit(1);
+    }
 }

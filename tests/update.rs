@@ -36,14 +36,23 @@ fn start_loads_the_provider_and_the_resellers() {
 }
 
 #[test]
-fn menu_digits_switch_screens_and_load_each_list_once() {
+fn menu_digits_switch_screens_and_come_back_where_they_were() {
     let mut h = Harness::new(TestDb::default_demo(), 80, 24);
     h.type_str("2");
     assert_eq!(h.state.screen, Screen::Customers);
     assert_eq!(h.state.customers.list.total, Some(60));
+    h.type_str("jjj");
+    let selected = h.state.customers.list.selected_row().unwrap().id;
     let loads = h.db_commands().len();
     h.type_str("12");
-    assert_eq!(h.db_commands().len(), loads, "coming back does not reload");
+    // Coming back refreshes (another session may have changed it) at the same row.
+    assert_eq!(
+        h.db_commands().len(),
+        loads + 2,
+        "one refresh per list visited"
+    );
+    assert_eq!(h.state.customers.list.selected_row().unwrap().id, selected);
+    assert_eq!(h.state.customers.list.total, Some(60));
     h.type_str("345");
     assert_eq!(h.state.screen, Screen::Users);
     assert!(

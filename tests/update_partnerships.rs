@@ -427,17 +427,17 @@ fn compliance_and_sort_change_the_list() {
         Some("MPA not signed")
     );
     h.type_str("s");
-    let ids: Vec<String> = h
+    let ids: Vec<u64> = h
         .state
         .resellers
         .list
         .rows
         .iter()
-        .map(|r| r.partner_id.clone())
+        .map(|r| r.partner_id.parse().unwrap())
         .collect();
     let mut sorted = ids.clone();
     sorted.sort();
-    assert_eq!(ids, sorted, "sorted by PartnerID");
+    assert_eq!(ids, sorted, "sorted by PartnerID, as numbers");
     h.type_str("s");
     let since: Vec<_> = h
         .state

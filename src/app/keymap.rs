@@ -182,7 +182,7 @@ const COMPLIANCE: &[Binding] = &[
 #[rustfmt::skip]
 const RESELLERS: &[Binding] = &[
     bind(&[ch('r')], Command::RequestPartnership, "Request a partnership", true),
-    bind(&[ch('n')], Command::AddCustomer, "Add new customer", false),
+    bind(&[ch('n')], Command::AddCustomer, "Add new customer", true),
     bind(&[ch('v')], Command::ViewCustomers, "View customers", true),
     bind(&[ch('x')], Command::RemovePartnership, "Remove partnership", true),
     bind(&[ch('i')], Command::OpenInvitations, "Invitations", true),
@@ -233,6 +233,8 @@ const WIZARD_ACCOUNT: &[Binding] = &[
 
 #[rustfmt::skip]
 const WIZARD_OFFERS: &[Binding] = &[
+    bind(&[ctrl('n')], Command::NextStep, "Next: Review", true),
+    bind(&[ctrl('b')], Command::PreviousStep, "Back", true),
     bind(&[ch(' ')], Command::Toggle, "select", true),
     bind(&[ch('+')], Command::Increase, "license", true),
     bind(&[ch('-')], Command::Decrease, "license", true),
@@ -240,8 +242,6 @@ const WIZARD_OFFERS: &[Binding] = &[
     bind(&[ch('b')], Command::CycleBilling, "billing", true),
     bind(&[ch('p')], Command::PickReseller, "partner of record", true),
     bind(&[ch('/')], Command::Search, "search", false),
-    bind(&[ctrl('n')], Command::NextStep, "Next: Review", true),
-    bind(&[ctrl('b')], Command::PreviousStep, "Back", true),
     bind(&[key(KeyCode::Esc)], Command::Back, "Cancel", true),
     bind(&[key(KeyCode::Up), ch('k')], Command::Up, "up", false),
     bind(&[key(KeyCode::Down), ch('j')], Command::Down, "down", false),

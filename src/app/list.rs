@@ -45,9 +45,6 @@ pub struct ListModel<R> {
     pub search: Option<SearchField>,
     /// The request in flight: replies for any other sequence number are stale and dropped.
     pending: Option<(u64, Anchor)>,
-    /// The request in flight reloads the window from the selected row (after a change), rather
-    /// than extending it.
-    refreshing: bool,
     /// False until the first page arrived.
     pub loaded: bool,
     /// The selected row is drawn highlighted (a picker turns it off while its "none" row is chosen).
@@ -67,7 +64,6 @@ impl<R: Listed + Clone> ListModel<R> {
             filter: Filter::default(),
             search: None,
             pending: None,
-            refreshing: false,
             loaded: false,
             highlight: true,
         }
@@ -87,7 +83,6 @@ impl<R: Listed + Clone> ListModel<R> {
 
     /// Asks for a page; `seq` is the app-wide counter, bumped here.
     pub fn request(&mut self, anchor: Anchor, seq: &mut u64) -> Effect {
-        self.refreshing = false;
         *seq += 1;
         self.pending = Some((*seq, anchor.clone()));
         Effect::Db(DbCmd::Page {
@@ -127,9 +122,8 @@ impl<R: Listed + Clone> ListModel<R> {
                 self.selected = n.saturating_sub(1);
                 self.offset = n.saturating_sub(viewport);
             }
-            Anchor::After(_) if self.refreshing => {
+            Anchor::From(_) => {
                 // The window starts again at the selected row; earlier rows come by prefetch.
-                self.refreshing = false;
                 self.rows = page.rows;
                 self.selected = 0;
                 self.offset = 0;
@@ -240,9 +234,7 @@ impl<R: Listed + Clone> ListModel<R> {
         {
             Some(before) => {
                 let key = before.key();
-                let effect = self.request(Anchor::After(key), seq);
-                self.refreshing = true;
-                effect
+                self.request(Anchor::From(key), seq)
             }
             None => self.reload(seq),
         }

@@ -201,6 +201,14 @@ fn command_effects(state: &mut AppState, command: Command) -> Vec<Effect> {
         state.quitting = true;
         return vec![Effect::Quit];
     }
+    // Nothing is drawn on a terminal too small: keys there would act blind. Only quitting works.
+    if layout::too_small(state.width, state.height) {
+        if command == Command::Quit {
+            state.quitting = true;
+            return vec![Effect::Quit];
+        }
+        return Vec::new();
+    }
     // The operator's role can't: say why, do nothing.
     if let Some(why) = super::gate::refusal(state, command) {
         toast(state, why);
@@ -764,10 +772,15 @@ fn scroll_profile(state: &mut AppState, command: Command) {
 fn enter_screen(state: &mut AppState, screen: Screen) -> Vec<Effect> {
     state.screen = screen;
     let mut seq = state.seq;
-    let effect = state
-        .current_list_mut()
-        .filter(|l| l.needs_load())
-        .map(|l| l.reload(&mut seq));
+    // First visit: load. Later visits: refresh where the operator was (another session or the
+    // CLI may have changed it).
+    let effect = state.current_list_mut().map(|l| {
+        if l.needs_load() {
+            l.reload(&mut seq)
+        } else {
+            l.refresh(&mut seq)
+        }
+    });
     state.seq = seq;
     effect.into_iter().collect()
 }
@@ -1025,16 +1038,31 @@ fn open_new_customer(state: &mut AppState) {
 
 /// `s`: Add subscription to the selected (or expanded) customer.
 fn open_add_subscription(state: &mut AppState) {
-    let customer = match (&state.customers.expanded, state.customers.pane_focused) {
-        (Some(e), true) => Some((e.customer_id, e.customer.clone())),
-        _ => state
-            .customers
-            .list
-            .selected_row()
-            .map(|c| (c.id, c.company_name.clone())),
+    let id = match (&state.customers.expanded, state.customers.pane_focused) {
+        (Some(e), true) => Some(e.customer_id),
+        _ => state.customers.list.selected_row().map(|c| c.id),
     };
-    let Some((id, name)) = customer else { return };
-    let wizard = CustomerWizard::add_subscription(&state.catalog, id, name, state.now.date_naive());
+    let Some(row) = id.and_then(|id| state.customers.list.rows.iter().find(|c| c.id == id)) else {
+        return;
+    };
+    // The customer's own reseller is the default partner of record.
+    let reseller = row
+        .active_reseller
+        .clone()
+        .map(|(id, partner_id, compliance)| ResellerChoice {
+            id,
+            name: row.reseller.clone().unwrap_or_default(),
+            partner_id,
+            compliance,
+        });
+    let (id, name) = (row.id, row.company_name.clone());
+    let wizard = CustomerWizard::add_subscription(
+        &state.catalog,
+        id,
+        name,
+        reseller,
+        state.now.date_naive(),
+    );
     state.modals.push(Modal::Wizard(Box::new(wizard)));
 }
 

@@ -60,6 +60,8 @@ pub enum Anchor {
     Last,
     After(Key),
     Before(Key),
+    /// Like `After`, counted again: a list reloaded in place after a change.
+    From(Key),
 }
 
 /// What narrows and orders a list: a "starts with" search (case-insensitive); for customers, a
@@ -215,7 +217,7 @@ pub fn page_sql(spec: &ListSpec, req: &PageRequest) -> (String, Vec<Box<dyn ToSq
     let backward = matches!(req.anchor, Anchor::Last | Anchor::Before(_));
     let ascending = backward == spec.descending;
     match &req.anchor {
-        Anchor::After(key) | Anchor::Before(key) => {
+        Anchor::After(key) | Anchor::Before(key) | Anchor::From(key) => {
             let s = sql.push(key.sort.clone());
             let i = sql.push(key.id);
             let op = if ascending { ">" } else { "<" };
@@ -277,7 +279,7 @@ pub fn fetch_page<R: Listed>(conn: &Connection, req: &PageRequest) -> rusqlite::
     rows.truncate(req.limit);
     let (more_before, more_after) = match req.anchor {
         Anchor::First => (Some(false), Some(more)),
-        Anchor::After(_) => (None, Some(more)),
+        Anchor::After(_) | Anchor::From(_) => (None, Some(more)),
         Anchor::Last => (Some(more), Some(false)),
         Anchor::Before(_) => (Some(more), None),
     };
@@ -285,7 +287,7 @@ pub fn fetch_page<R: Listed>(conn: &Connection, req: &PageRequest) -> rusqlite::
         rows.reverse();
     }
     let total = match req.anchor {
-        Anchor::First | Anchor::Last => Some(count(conn, spec, &req.filter)?),
+        Anchor::First | Anchor::Last | Anchor::From(_) => Some(count(conn, spec, &req.filter)?),
         _ => None,
     };
     Ok(Page {
@@ -344,7 +346,8 @@ impl Listed for ResellerRow {
     fn spec(filter: &Filter) -> ListSpec {
         let (sort, descending) = match filter.sort {
             Sort::Name => ("r.name", false),
-            Sort::PartnerId => ("r.partner_id", false),
+            // Numerically: 517285 before 4847383.
+            Sort::PartnerId => ("CAST(r.partner_id AS INTEGER)", false),
             Sort::Since => ("r.established_at", true),
         };
         ListSpec {
@@ -396,6 +399,8 @@ pub struct CustomerRow {
     pub tenant_id: String,
     pub reseller: Option<String>,
     pub subscriptions: i64,
+    /// The active reseller the customer is associated with: id, PartnerID, compliance warning.
+    pub active_reseller: Option<(i64, String, Option<&'static str>)>,
     pub key: Key,
 }
 
@@ -403,7 +408,8 @@ impl Listed for CustomerRow {
     fn spec(_: &Filter) -> ListSpec {
         ListSpec {
             columns: "c.id, c.company_name, c.domain, c.tenant_id, r.name,
-                      (SELECT count(*) FROM subscriptions s WHERE s.customer_id = c.id)",
+                      (SELECT count(*) FROM subscriptions s WHERE s.customer_id = c.id),
+                      r.id, r.partner_id, r.state, r.mpa_signed, r.por_valid",
             from: "customers c LEFT JOIN resellers r ON r.id = c.reseller_id",
             scope: "1",
             sort: "c.company_name",
@@ -423,6 +429,21 @@ impl Listed for CustomerRow {
             tenant_id: cleaned(r.get(3)?),
             reseller: r.get::<_, Option<String>>(4)?.map(cleaned),
             subscriptions: r.get(5)?,
+            active_reseller: match (
+                r.get::<_, Option<i64>>(6)?,
+                r.get::<_, Option<String>>(8)?.as_deref(),
+            ) {
+                (Some(id), Some("active")) => {
+                    let (mpa, por): (bool, bool) = (r.get(9)?, r.get(10)?);
+                    let warning = match (mpa, por) {
+                        (true, true) => None,
+                        (false, _) => Some("MPA not signed"),
+                        (true, false) => Some("POR not valid"),
+                    };
+                    Some((id, cleaned(r.get(7)?), warning))
+                }
+                _ => None,
+            },
             key,
         })
     }

@@ -198,6 +198,11 @@ impl Store {
         if target.role == role {
             return Ok(());
         }
+        if self.actor.as_ref().is_some_and(|a| a.id == target.id) {
+            return refuse(
+                "You can't change your own role: ask another User admin or Global admin.",
+            );
+        }
         if target.role == Role::GlobalAdmin && !target.disabled && self.active_global_admins()? <= 1
         {
             return refuse(format!(

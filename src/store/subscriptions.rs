@@ -225,6 +225,12 @@ impl Store {
         let offer = if changes.offer_id == before.offer.id {
             before.offer.clone()
         } else {
+            if before.status != "active" {
+                return refuse(format!(
+                    "Only an active subscription can be upgraded; this one is {}.",
+                    before.status
+                ));
+            }
             match before.upgrades.iter().find(|o| o.id == changes.offer_id) {
                 Some(o) => {
                     said.push(format!("offer {} → {}", before.offer.name, o.name));

@@ -21,8 +21,7 @@ pub fn header(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let total = area.width as usize;
     let upn_room = total
         .saturating_sub(provider.width() + role.width() + 1)
-        .max(total / 3)
-        .saturating_sub(role.width());
+        .max((total / 3).saturating_sub(role.width()));
     let who = format!("{}{role}", ellipsize(&state.operator.upn, upn_room));
     let right_width = (who.width() as u16).min(area.width);
     let left = Rect {
@@ -130,19 +129,20 @@ pub fn footer(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
 
 /// Toasts stack up from the bottom right of the body.
 pub fn toasts(state: &AppState, theme: &Theme, frame: &mut Frame, body: Rect) {
-    // Newest at the bottom; a long toast wraps onto more lines rather than being cut.
+    // At the top right, below the menu, where dialogs keep their titles rather than their
+    // buttons; newest first; a long toast wraps onto more lines rather than being cut.
     let room = body.width.saturating_sub(4).max(10) as usize;
-    let mut bottom = body.bottom().saturating_sub(1);
+    let mut top = body.y + 1;
     for toast in state.toasts.iter().rev() {
         let lines = wrap(&toast.text, room);
         let height = lines.len() as u16;
-        if bottom < body.y + height + 1 {
+        if top + height >= body.bottom() {
             break;
         }
         let width = lines.iter().map(|l| l.width() + 2).max().unwrap_or(0) as u16;
         let area = Rect {
             x: body.right().saturating_sub(width + 2),
-            y: bottom - height,
+            y: top,
             width,
             height,
         };
@@ -157,7 +157,7 @@ pub fn toasts(state: &AppState, theme: &Theme, frame: &mut Frame, body: Rect) {
             })
             .collect();
         frame.render_widget(Paragraph::new(text), area);
-        bottom -= height;
+        top += height;
     }
 }
 

@@ -303,6 +303,8 @@ pub struct OfferLine {
     pub quantity: Input,
     pub term: usize,
     pub billing_cycle: usize,
+    /// The licenses are still the default: the first digit typed replaces them.
+    pub fresh: bool,
 }
 
 impl OfferLine {
@@ -356,6 +358,7 @@ impl OrderForm {
                 quantity: Input::new(o.min_quantity.to_string()),
                 term: o.terms.iter().position(|t| t == "P1Y").unwrap_or(0),
                 billing_cycle: 0,
+                fresh: true,
             })
             .collect();
         OrderForm {
@@ -413,6 +416,7 @@ impl OrderForm {
             let n = (now + delta).clamp(line.offer.min_quantity, line.offer.max_quantity);
             line.quantity = Input::new(n.to_string());
             line.selected = true;
+            line.fresh = false;
         }
     }
 
@@ -426,11 +430,12 @@ impl OrderForm {
             _ => false,
         };
         if let Some(line) = self.current().filter(|_| accept) {
-            if !line.selected {
+            if line.fresh {
                 // The first digit replaces the default.
                 line.quantity = Input::default();
-                line.selected = true;
+                line.fresh = false;
             }
+            line.selected = true;
             line.quantity.handle(request);
         }
     }
@@ -555,11 +560,13 @@ impl CustomerWizard {
         }
     }
 
-    /// Add subscription to an existing customer.
+    /// Add subscription to an existing customer; `reseller`, the customer's own indirect
+    /// reseller, is the default partner of record.
     pub fn add_subscription(
         catalog: &[Offer],
         customer_id: i64,
         customer: String,
+        reseller: Option<ResellerChoice>,
         today: NaiveDate,
     ) -> Self {
         CustomerWizard {
@@ -569,7 +576,7 @@ impl CustomerWizard {
             },
             step: Step::Subscriptions,
             account: AccountForm::new(String::new(), today),
-            order: OrderForm::new(catalog, None),
+            order: OrderForm::new(catalog, reseller),
             attested: false,
             problem: None,
             submitting: false,
@@ -747,6 +754,7 @@ pub fn on_command(
         }
         (Step::Subscriptions, Toggle) => {
             w.order.toggle();
+            w.problem = None;
             Outcome::none()
         }
         (Step::Subscriptions, Increase) => {
@@ -814,7 +822,10 @@ pub fn on_edit(w: &mut CustomerWizard, request: InputRequest, seq: &mut u64) -> 
                     field.input.handle(request);
                     w.order.cursor = 0;
                 }
-                _ => w.order.edit_quantity(request),
+                _ => {
+                    w.order.edit_quantity(request);
+                    w.problem = None;
+                }
             }
             None
         }

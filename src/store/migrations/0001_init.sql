@@ -54,6 +54,8 @@ CREATE INDEX resellers_by_state_partner_id ON resellers (state, partner_id, id);
 CREATE INDEX resellers_by_state_since ON resellers (state, established_at, id);
 CREATE INDEX resellers_by_name ON resellers (name, id);
 CREATE INDEX resellers_by_partner_id ON resellers (partner_id, id);
+CREATE INDEX resellers_by_state_partner_number ON resellers (state, CAST(partner_id AS INTEGER), id);
+CREATE INDEX resellers_by_partner_number ON resellers (CAST(partner_id AS INTEGER), id);
 CREATE INDEX resellers_by_since ON resellers (established_at, id);
 CREATE UNIQUE INDEX resellers_active_partner_id ON resellers (partner_id) WHERE state = 'active';
 

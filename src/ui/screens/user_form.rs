@@ -58,14 +58,16 @@ pub fn view(form: &UserForm, theme: &Theme, frame: &mut Frame, area: Rect) {
         format!("{}{:<13} ", if focused { "›" } else { " " }, "Role"),
         if focused { theme.accent } else { theme.dim },
     )];
-    for role in Role::ALL {
-        let style = if role == form.role {
-            theme.selected
-        } else {
-            theme.dim
-        };
-        spans.push(Span::styled(format!(" {} ", role.label()), style));
-    }
+    // One role at a time: ‹ Sales agent ›, with where it stands among the six.
+    let at = Role::ALL.iter().position(|r| *r == form.role).unwrap_or(0) + 1;
+    spans.push(Span::styled(
+        format!("‹ {} ›", form.role.label()),
+        theme.selected,
+    ));
+    spans.push(Span::styled(
+        format!("  {at} of {}", Role::ALL.len()),
+        theme.dim,
+    ));
     frame.render_widget(
         Paragraph::new(Line::from(spans)),
         Rect {
