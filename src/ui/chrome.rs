@@ -129,16 +129,18 @@ pub fn footer(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
 
 /// Toasts stack up from the bottom right of the body.
 pub fn toasts(state: &AppState, theme: &Theme, frame: &mut Frame, body: Rect) {
-    // At the top right, below the menu, where dialogs keep their titles rather than their
-    // buttons; newest first; a long toast wraps onto more lines rather than being cut.
+    // At the bottom right, over the end of the list rather than its first rows (a dialog's
+    // buttons there are also in the footer); newest lowest; a long toast wraps rather than
+    // being cut.
     let room = body.width.saturating_sub(4).max(10) as usize;
-    let mut top = body.y + 1;
+    let mut bottom = body.bottom().saturating_sub(1);
     for toast in state.toasts.iter().rev() {
         let lines = wrap(&toast.text, room);
         let height = lines.len() as u16;
-        if top + height >= body.bottom() {
+        if bottom < body.y + height + 1 {
             break;
         }
+        let top = bottom - height;
         let width = lines.iter().map(|l| l.width() + 2).max().unwrap_or(0) as u16;
         let area = Rect {
             x: body.right().saturating_sub(width + 2),
@@ -157,7 +159,7 @@ pub fn toasts(state: &AppState, theme: &Theme, frame: &mut Frame, body: Rect) {
             })
             .collect();
         frame.render_widget(Paragraph::new(text), area);
-        top += height;
+        bottom = top;
     }
 }
 
