@@ -227,17 +227,36 @@ pub fn page_sql(spec: &ListSpec, req: &PageRequest) -> (String, Vec<Box<dyn ToSq
     }
     let dir = if ascending { "ASC" } else { "DESC" };
     let limit = sql.push(req.limit as i64 + 1);
-    // The sort value and id come last: they are the row's key.
+    // The page's ids are chosen first, along an index, on the first table alone; only those
+    // rows are then joined and their counts taken. (Joining first made a one-letter search
+    // join and count every match before keeping a hundred.) The sort value and id come last:
+    // they are the row's key.
     sql.text = format!(
-        "SELECT {}, {sort}, {id} FROM {} WHERE {} ORDER BY {sort} {dir}, {id} {dir} LIMIT {limit}",
-        spec.columns,
-        spec.from,
-        clauses.join(" AND "),
+        "SELECT {columns}, {sort}, {id} FROM {from} WHERE {id} IN (\
+           SELECT {id} FROM {table} WHERE {conditions} ORDER BY {sort} {dir}, {id} {dir} LIMIT {limit}\
+         ) ORDER BY {sort} {dir}, {id} {dir}",
+        columns = spec.columns,
+        from = spec.from,
+        table = first_table(spec),
+        conditions = clauses.join(" AND "),
         sort = spec.sort,
         id = spec.id
     );
     (sql.text, sql.params)
 }
+
+/// The first table of a list's FROM clause, with its alias: the joins only fetch names.
+fn first_table(spec: &ListSpec) -> &'static str {
+    spec.from
+        .split(" JOIN ")
+        .next()
+        .unwrap_or(spec.from)
+        .trim_end_matches(" LEFT")
+}
+
+/// Counts of searches stop here: "1000+ matching" says enough, and counting every match of a
+/// one-letter search would cost more than the page itself.
+pub const SEARCH_COUNT_CAP: u64 = 1000;
 
 /// The count query for a filter.
 pub fn count_sql(spec: &ListSpec, filter: &Filter) -> (String, Vec<Box<dyn ToSql>>) {
@@ -246,17 +265,20 @@ pub fn count_sql(spec: &ListSpec, filter: &Filter) -> (String, Vec<Box<dyn ToSql
         params: Vec::new(),
     };
     let clauses = conditions(spec, filter, &mut sql);
-    // The first table alone: the joins only fetch names and change no count.
-    let table = spec
-        .from
-        .split(" JOIN ")
-        .next()
-        .unwrap_or(spec.from)
-        .trim_end_matches(" LEFT");
-    sql.text = format!(
-        "SELECT count(*) FROM {table} WHERE {}",
-        clauses.join(" AND ")
-    );
+    let table = first_table(spec);
+    let searching = !filter.search.trim().is_empty() || !filter.column_prefixes.is_empty();
+    sql.text = if searching {
+        format!(
+            "SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {} LIMIT {})",
+            clauses.join(" AND "),
+            SEARCH_COUNT_CAP + 1
+        )
+    } else {
+        format!(
+            "SELECT count(*) FROM {table} WHERE {}",
+            clauses.join(" AND ")
+        )
+    };
     (sql.text, sql.params)
 }
 

@@ -112,6 +112,9 @@ CREATE TABLE customers (
 );
 CREATE INDEX customers_by_name ON customers (company_name, id);
 CREATE INDEX customers_by_reseller_name ON customers (reseller_id, company_name, id);
+-- A search by domain or Microsoft ID prefix sorts its matches by name without reading the rows.
+CREATE INDEX customers_by_domain_name ON customers (domain, company_name, id);
+CREATE INDEX customers_by_tenant_name ON customers (tenant_id, company_name, id);
 
 -- The offer catalog (CSP products), loaded from assets/offers.toml.
 CREATE TABLE offers (

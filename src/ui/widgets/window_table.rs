@@ -122,7 +122,12 @@ pub fn render<R: Listed + Clone>(
 /// "(11)" or "(3 matching)" after the title.
 fn count_label<R>(list: &ListModel<R>) -> String {
     match list.total {
-        Some(total) if list.filter.search.is_empty() => format!("({total}) "),
+        Some(total) if list.filter.search.is_empty() && list.filter.column_prefixes.is_empty() => {
+            format!("({total}) ")
+        }
+        Some(total) if total > crate::store::list::SEARCH_COUNT_CAP => {
+            format!("({}+ matching) ", crate::store::list::SEARCH_COUNT_CAP)
+        }
         Some(total) => format!("({total} matching) "),
         None => String::new(),
     }

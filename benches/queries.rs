@@ -1,0 +1,330 @@
+//! Every list query the console sends, on the big database, timed through the crate
+//! (`fetch_page`, rows mapped into Rust structs) and, as the reference, the same SQL with the same
+//! values through the `sqlite3` shell. Budget: ours / sqlite3 ≤ 1.5.
+//!
+//! ```sh
+//! cargo bench --bench queries                 # all queries
+//! cargo bench --bench queries -- customers    # only those whose name contains "customers"
+//! TWOTIER_BENCH_SQL=1 cargo bench --bench queries   # also print each query's SQL
+//! ```
+//!
+//! The database is `TWOTIER_BENCH_DB` (default `/tmp/twotier-bench.db`), built once when missing.
+//!
+//! Ours: the median of single calls after a warm-up (a fetch of the first or last page also
+//! counts the rows, as the console does). sqlite3: one `sqlite3` process runs a script with the
+//! queries repeated N times (output to /dev/null); a second runs the same script with them once;
+//! the difference in wall time over N−1 is the time per run (process start and open cancel out).
+//! The shell prepares each statement anew and formats every row; ours reuses prepared
+//! statements and builds structs.
+
+#[path = "common/mod.rs"]
+mod common;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use rusqlite::Connection;
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use twotier::app::list::PAGE_SIZE;
+use twotier::store::invitations::InvitationRow;
+use twotier::store::list::{
+    ActivityRow, Anchor, CustomerRow, Filter, Key, Listed, PageRequest, ResellerRow, SortValue,
+    count_sql, fetch_page, page_sql,
+};
+use twotier::store::operators::Operator;
+use twotier::store::subscriptions::SubscriptionRow;
+
+const SQLITE3: &str = "/usr/bin/sqlite3";
+const BUDGET: f64 = 1.5;
+/// Time each side spends on one query, roughly.
+const TARGET: Duration = Duration::from_millis(300);
+
+struct Case {
+    name: String,
+    /// The statements `fetch_page` runs, with their values inlined as SQL literals.
+    sql: Vec<String>,
+    run: Box<dyn Fn(&Connection) -> usize>,
+}
+
+fn case<R: Listed + 'static>(name: &str, req: PageRequest) -> Case {
+    let spec = R::spec(&req.filter);
+    let (text, params) = page_sql(&spec, &req);
+    let mut sql = vec![inline(&text, &params)];
+    if matches!(req.anchor, Anchor::First | Anchor::Last) {
+        let (text, params) = count_sql(&spec, &req.filter);
+        sql.push(inline(&text, &params));
+    }
+    Case {
+        name: name.to_owned(),
+        sql,
+        run: Box::new(move |conn| {
+            fetch_page::<R>(conn, &req)
+                .unwrap_or_else(|e| panic!("fetch_page: {e}"))
+                .rows
+                .len()
+        }),
+    }
+}
+
+fn first(filter: Filter) -> PageRequest {
+    PageRequest {
+        filter,
+        anchor: Anchor::First,
+        limit: PAGE_SIZE,
+    }
+}
+
+fn search(text: &str) -> Filter {
+    Filter {
+        search: text.to_owned(),
+        ..Filter::default()
+    }
+}
+
+/// Replaces `?N` placeholders with the values as SQL literals.
+fn inline(sql: &str, params: &[Box<dyn rusqlite::ToSql>]) -> String {
+    let mut out = String::with_capacity(sql.len() + 64);
+    let mut chars = sql.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c != '?' {
+            out.push(c);
+            continue;
+        }
+        let mut end = i + 1;
+        while let Some(&(j, d)) = chars.peek() {
+            if !d.is_ascii_digit() {
+                break;
+            }
+            end = j + 1;
+            chars.next();
+        }
+        let n: usize = sql[i + 1..end].parse().expect("numbered placeholder");
+        let value = params[n - 1].to_sql().expect("a bindable value");
+        out.push_str(&literal(&value));
+    }
+    out
+}
+
+fn literal(value: &ToSqlOutput<'_>) -> String {
+    let value = match value {
+        ToSqlOutput::Borrowed(v) => *v,
+        ToSqlOutput::Owned(v) => ValueRef::from(v),
+        other => panic!("unexpected parameter {other:?}"),
+    };
+    match value {
+        ValueRef::Null => "NULL".into(),
+        ValueRef::Integer(i) => i.to_string(),
+        ValueRef::Real(f) => format!("{f:e}"),
+        ValueRef::Text(t) => {
+            let t = std::str::from_utf8(t).expect("UTF-8 text");
+            format!("'{}'", t.replace('\'', "''"))
+        }
+        ValueRef::Blob(b) => {
+            let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+            format!("X'{hex}'")
+        }
+    }
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+/// Median µs of one call, after a warm-up; at least 15 calls, more while under [`TARGET`].
+fn time_ours(case: &Case, conn: &Connection) -> (f64, usize) {
+    let mut rows = 0;
+    for _ in 0..3 {
+        rows = (case.run)(conn);
+    }
+    let mut samples = Vec::new();
+    let started = Instant::now();
+    while samples.len() < 15 || (started.elapsed() < TARGET && samples.len() < 2_000) {
+        let t = Instant::now();
+        std::hint::black_box((case.run)(conn));
+        samples.push(t.elapsed().as_secs_f64() * 1e6);
+    }
+    (median(samples), rows)
+}
+
+/// Wall time of one `sqlite3` process running `script`.
+fn run_sqlite3(db: &Path, script: &Path) -> f64 {
+    let t = Instant::now();
+    let status = Command::new(SQLITE3)
+        .arg("-batch")
+        .arg("-bail")
+        .arg(db)
+        .stdin(std::fs::File::open(script).expect("script"))
+        .stdout(Stdio::null())
+        .status()
+        .expect("run sqlite3");
+    let elapsed = t.elapsed().as_secs_f64() * 1e6;
+    assert!(status.success(), "sqlite3 failed on {}", script.display());
+    elapsed
+}
+
+/// µs per run of the case's SQL through the sqlite3 shell.
+fn time_sqlite3(case: &Case, db: &Path, dir: &Path, ours_us: f64) -> f64 {
+    let n = ((TARGET.as_secs_f64() * 1e6 / ours_us.max(1.0)) as usize).clamp(10, 2_000);
+    let script = |copies: usize, name: &str| -> PathBuf {
+        let path = dir.join(name);
+        let mut f = std::fs::File::create(&path).expect("script file");
+        writeln!(f, ".output /dev/null").unwrap();
+        for _ in 0..copies {
+            for statement in &case.sql {
+                writeln!(f, "{statement};").unwrap();
+            }
+        }
+        path
+    };
+    let once = script(1, "once.sql");
+    let many = script(n + 1, "many.sql");
+    run_sqlite3(db, &many); // warm the page cache
+    let mut per_run = Vec::new();
+    for _ in 0..5 {
+        let a = run_sqlite3(db, &once);
+        let b = run_sqlite3(db, &many);
+        per_run.push((b - a) / n as f64);
+    }
+    median(per_run)
+}
+
+fn cases(store: &twotier::store::Store) -> Vec<Case> {
+    let biggest_reseller = common::biggest_reseller(store);
+    let biggest_customer = common::biggest_customer(store);
+    let middle = common::query_i64(store, "SELECT count(*) / 2 FROM customers");
+    let (deep_name, deep_id): (String, i64) = store
+        .conn()
+        .query_row(
+            "SELECT company_name, id FROM customers ORDER BY company_name, id LIMIT 1 OFFSET ?1",
+            [middle],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("a customer in the middle of the list");
+    let deep = Key {
+        sort: SortValue::Text(deep_name),
+        id: deep_id,
+    };
+    let page = |filter: Filter, anchor: Anchor| PageRequest {
+        filter,
+        anchor,
+        limit: PAGE_SIZE,
+    };
+    vec![
+        case::<ResellerRow>("resellers: first page", first(Filter::default())),
+        case::<ResellerRow>(
+            "resellers: last page (End)",
+            page(Filter::default(), Anchor::Last),
+        ),
+        case::<ResellerRow>("resellers: search \"a\"", first(search("a"))),
+        case::<ResellerRow>("resellers: search \"zzzq\" (none)", first(search("zzzq"))),
+        case::<CustomerRow>("customers: first page", first(Filter::default())),
+        case::<CustomerRow>(
+            "customers: last page (End)",
+            page(Filter::default(), Anchor::Last),
+        ),
+        case::<CustomerRow>("customers: search \"a\"", first(search("a"))),
+        case::<CustomerRow>("customers: search \"bi\"", first(search("bi"))),
+        case::<CustomerRow>("customers: search \"zzzq\" (none)", first(search("zzzq"))),
+        case::<CustomerRow>(
+            &format!("customers: reseller {biggest_reseller} (most customers)"),
+            first(Filter {
+                reseller_id: Some(biggest_reseller),
+                ..Filter::default()
+            }),
+        ),
+        case::<CustomerRow>(
+            &format!("customers: page after row {middle} (keyset)"),
+            page(Filter::default(), Anchor::After(deep.clone())),
+        ),
+        case::<CustomerRow>(
+            &format!("customers: page before row {middle} (keyset)"),
+            page(Filter::default(), Anchor::Before(deep)),
+        ),
+        case::<SubscriptionRow>(
+            &format!("subscriptions of customer {biggest_customer} (most)"),
+            first(Filter {
+                customer_id: Some(biggest_customer),
+                ..Filter::default()
+            }),
+        ),
+        case::<ActivityRow>("activity log: first page", first(Filter::default())),
+        case::<Operator>("users: first page", first(Filter::default())),
+        case::<InvitationRow>("invitations: first page", first(Filter::default())),
+        case::<ResellerRow>("reseller picker: first page", first(Filter::default())),
+        case::<ResellerRow>("reseller picker: PartnerID \"8\"", first(search("8"))),
+    ]
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; any other argument filters by name.
+    let only: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    assert!(
+        Path::new(SQLITE3).exists(),
+        "the reference needs {SQLITE3} (apt-get install sqlite3)"
+    );
+    let store = common::open_store();
+    let db = common::db_path();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let show_sql = std::env::var_os("TWOTIER_BENCH_SQL").is_some();
+    let version = Command::new(SQLITE3)
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
+    let ours_version = rusqlite::version();
+    println!("database: {}", db.display());
+    println!(
+        "ours: twotier::store::list::fetch_page, bundled SQLite {ours_version}; sqlite3: {SQLITE3} {}",
+        version.split(' ').next().unwrap_or("")
+    );
+    println!();
+    println!(
+        "{:<46} {:>5} {:>11} {:>12} {:>6}  ≤ {BUDGET}",
+        "query", "rows", "ours (µs)", "sqlite3 (µs)", "ratio"
+    );
+    let mut failed = Vec::new();
+    for case in cases(&store) {
+        if !only.is_empty() && !only.iter().any(|o| case.name.contains(o.as_str())) {
+            continue;
+        }
+        let (ours, rows) = time_ours(&case, store.conn());
+        let reference = time_sqlite3(&case, &db, dir.path(), ours);
+        let ratio = ours / reference.max(0.001);
+        let pass = ratio <= BUDGET;
+        if !pass {
+            failed.push(case.name.clone());
+        }
+        println!(
+            "{:<46} {:>5} {:>11.1} {:>12.1} {:>6.2}  {}",
+            case.name,
+            rows,
+            ours,
+            reference,
+            ratio,
+            if pass { "pass" } else { "FAIL" }
+        );
+        if show_sql {
+            for statement in &case.sql {
+                println!("    {statement};");
+            }
+        }
+        std::io::stdout().flush().ok();
+    }
+    println!();
+    if failed.is_empty() {
+        println!("every query within ours/sqlite3 ≤ {BUDGET}");
+    } else {
+        println!("over budget: {}", failed.join("; "));
+    }
+}
