@@ -174,8 +174,18 @@ fn the_activity_log_filters_by_operator_action_and_target() {
     h.type_str("dev");
     h.press(KeyCode::Enter);
     assert_eq!(h.state.activity_log.list.rows.len(), 1);
+    let filtered = h.state.activity_log.list.filter.column_prefixes.clone();
+    h.press(KeyCode::Esc);
+    assert!(
+        h.state.activity_log.list.filter.column_prefixes.is_empty(),
+        "Esc clears the filter"
+    );
     assert_eq!(
-        h.state.activity_log.list.filter.column_prefixes,
+        h.state.activity_log.list.rows.len(),
+        h.state.activity_log.list.total.unwrap() as usize
+    );
+    assert_eq!(
+        filtered,
         [(1, "Operator".to_owned()), (2, "dev".to_owned())]
     );
 }

@@ -711,6 +711,11 @@ fn back(state: &mut AppState, seq: &mut u64) -> Vec<Effect> {
         state.customers.list.filter.reseller_id = None;
         return vec![state.customers.list.reload(seq)];
     }
+    let activity = &mut state.activity_log.list;
+    if state.screen == Screen::ActivityLog && !activity.filter.column_prefixes.is_empty() {
+        activity.filter.column_prefixes.clear();
+        return vec![activity.reload(seq)];
+    }
     match state.screen.parent() {
         Some(parent) => enter_screen(state, parent),
         None => Vec::new(),
