@@ -11,7 +11,7 @@ use crate::domain::permission::Permission;
 use crate::domain::text::cleaned;
 
 /// An offer of the catalog, with the rules an order line must meet.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 pub struct Offer {
     pub id: String,
     pub name: String,
@@ -24,6 +24,7 @@ pub struct Offer {
     pub terms: Vec<String>,
     pub billing_cycles: Vec<String>,
     pub unit_price_cents: i64,
+    #[serde(default)]
     pub is_trial: bool,
 }
 

@@ -10,6 +10,7 @@ use rand_chacha::ChaCha8Rng;
 use rusqlite::{Transaction, params};
 use serde::Deserialize;
 
+use super::customers::Offer;
 use super::provider::{self, ProviderProfile};
 use super::{Store, audit, db_time, operators};
 use crate::domain::role::Role;
@@ -95,23 +96,20 @@ struct CountryCities {
     cities: Vec<[String; 3]>,
 }
 
-/// One offer of the catalog in `assets/offers.toml`.
+/// One offer of `assets/offers.toml`: the offer, and the higher offers it can move to.
 #[derive(Debug, Clone, Deserialize)]
 pub struct CatalogOffer {
-    pub id: String,
-    pub name: String,
-    pub family: String,
-    pub tier: i64,
-    pub category: String,
-    pub billing_type: String,
-    pub min_quantity: i64,
-    pub max_quantity: i64,
-    pub terms: Vec<String>,
-    pub billing_cycles: Vec<String>,
-    pub unit_price_cents: i64,
+    #[serde(flatten)]
+    pub offer: Offer,
     #[serde(default)]
-    pub is_trial: bool,
     pub upgrades_to: Vec<String>,
+}
+
+impl std::ops::Deref for CatalogOffer {
+    type Target = Offer;
+    fn deref(&self) -> &Offer {
+        &self.offer
+    }
 }
 
 #[derive(Deserialize)]
