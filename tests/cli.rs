@@ -6,87 +6,15 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_twotier");
+mod common;
+use common::sandbox::{Sandbox, stderr, stdout};
+
 const SQLITE3: &str = "/usr/bin/sqlite3";
 
 /// `PRAGMA application_id` of a twotier database: the ASCII bytes "twtr" (= 1953985650).
 const APPLICATION_ID: i64 = 0x7477_7472;
-
-/// A temp folder holding a fake HOME and a work folder for databases.
-struct Sandbox {
-    tmp: tempfile::TempDir,
-}
-
-impl Sandbox {
-    fn new() -> Sandbox {
-        let tmp = tempfile::Builder::new()
-            .prefix("twotier-cli-")
-            .tempdir()
-            .expect("temp dir");
-        std::fs::create_dir(tmp.path().join("home")).unwrap();
-        std::fs::create_dir(tmp.path().join("work")).unwrap();
-        Sandbox { tmp }
-    }
-
-    fn home(&self) -> PathBuf {
-        self.tmp.path().join("home")
-    }
-
-    /// Where the databases of a test live (nothing else is written there).
-    fn work(&self) -> PathBuf {
-        self.tmp.path().join("work")
-    }
-
-    fn file(&self, name: &str) -> PathBuf {
-        self.work().join(name)
-    }
-
-    /// The binary with a clean environment: HOME is the fake one, no XDG or TWOTIER_* variables.
-    fn twotier(&self) -> Command {
-        let mut cmd = Command::new(BIN);
-        for var in [
-            "TWOTIER_DB",
-            "TWOTIER_CONFIG",
-            "TWOTIER_LOG",
-            "XDG_DATA_HOME",
-            "XDG_CONFIG_HOME",
-            "XDG_STATE_HOME",
-            "XDG_CACHE_HOME",
-            "XDG_RUNTIME_DIR",
-        ] {
-            cmd.env_remove(var);
-        }
-        cmd.env("HOME", self.home())
-            .current_dir(self.work())
-            .stdin(Stdio::null());
-        cmd
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.twotier()
-            .args(args)
-            .output()
-            .expect("running the twotier binary")
-    }
-
-    /// The names of the files in the work folder.
-    fn listing(&self) -> BTreeSet<String> {
-        std::fs::read_dir(self.work())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect()
-    }
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 fn describe(out: &Output) -> String {
     format!(
@@ -602,7 +530,7 @@ fn an_invalid_config_file_is_refused_naming_the_file_and_the_key() {
         ),
     ];
     for (name, text, key) in cases {
-        let config = sandbox.tmp.path().join(name);
+        let config = sandbox.root().join(name);
         std::fs::write(&config, text).unwrap();
         let db = sandbox.file("t.db");
         let config_arg = config.to_str().unwrap();
@@ -1522,7 +1450,7 @@ fn a_configured_expiry_refuses_an_older_invitation() {
         "3 days old is Sent with the default 30 days"
     );
 
-    let config = sandbox.tmp.path().join("config.toml");
+    let config = sandbox.root().join("config.toml");
     std::fs::write(&config, "[invitations]\nexpiry_days = 1\n").unwrap();
     let config = config.to_str().unwrap();
     let invitations = json_of(

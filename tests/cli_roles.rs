@@ -9,12 +9,14 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
+
+mod common;
+use common::sandbox::{Sandbox, stderr, stdout};
 
 use twotier::domain::permission::{Matrix, Permission};
 use twotier::domain::role::Role;
 
-const BIN: &str = env!("CARGO_BIN_EXE_twotier");
 const SQLITE3: &str = "/usr/bin/sqlite3";
 const DOMAIN: &str = "northwind-distribution.example";
 
@@ -38,71 +40,6 @@ fn upn_of(role: Role) -> String {
 // ---------------------------------------------------------------------------------------------
 // Sandbox and process helpers (as in tests/cli.rs)
 // ---------------------------------------------------------------------------------------------
-
-/// A temp folder holding a fake HOME and a work folder for databases.
-struct Sandbox {
-    tmp: tempfile::TempDir,
-}
-
-impl Sandbox {
-    fn new() -> Sandbox {
-        let tmp = tempfile::Builder::new()
-            .prefix("twotier-cli-roles-")
-            .tempdir()
-            .expect("temp dir");
-        std::fs::create_dir(tmp.path().join("home")).unwrap();
-        std::fs::create_dir(tmp.path().join("work")).unwrap();
-        Sandbox { tmp }
-    }
-
-    fn home(&self) -> PathBuf {
-        self.tmp.path().join("home")
-    }
-
-    fn work(&self) -> PathBuf {
-        self.tmp.path().join("work")
-    }
-
-    fn file(&self, name: &str) -> PathBuf {
-        self.work().join(name)
-    }
-
-    /// The binary with a clean environment: HOME is the fake one, no XDG or TWOTIER_* variables.
-    fn twotier(&self) -> Command {
-        let mut cmd = Command::new(BIN);
-        for var in [
-            "TWOTIER_DB",
-            "TWOTIER_CONFIG",
-            "TWOTIER_LOG",
-            "XDG_DATA_HOME",
-            "XDG_CONFIG_HOME",
-            "XDG_STATE_HOME",
-            "XDG_CACHE_HOME",
-            "XDG_RUNTIME_DIR",
-        ] {
-            cmd.env_remove(var);
-        }
-        cmd.env("HOME", self.home())
-            .current_dir(self.work())
-            .stdin(Stdio::null());
-        cmd
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.twotier()
-            .args(args)
-            .output()
-            .expect("running the twotier binary")
-    }
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 fn describe(out: &Output) -> String {
     format!(
@@ -536,7 +473,7 @@ fn a_config_override_changes_what_the_cli_allows() {
     let sandbox = Sandbox::new();
     let template = template(&sandbox);
     let db = copy_of(&sandbox, &template, "t.db");
-    let config = sandbox.tmp.path().join("config.toml");
+    let config = sandbox.root().join("config.toml");
     std::fs::write(&config, "[roles]\nview-resellers = [\"billing-admin\"]\n").unwrap();
     let config = config.to_str().unwrap();
     let out = run_as(
@@ -876,7 +813,7 @@ fn an_invalid_roles_override_is_a_startup_error() {
     let sandbox = Sandbox::new();
     let template = template(&sandbox);
     let db = copy_of(&sandbox, &template, "t.db");
-    let config = sandbox.tmp.path().join("config.toml");
+    let config = sandbox.root().join("config.toml");
     std::fs::write(&config, "[roles]\nplace-orders = [\"boss\"]\n").unwrap();
     let config = config.to_str().unwrap();
     let before = dump(&db);

@@ -1,6 +1,8 @@
 //! Shared by the integration tests: real SQLite files in temp folders, never mocks.
 #![allow(dead_code)]
 
+pub mod sandbox;
+
 use std::path::PathBuf;
 
 use chrono::{NaiveDate, TimeZone, Utc};
