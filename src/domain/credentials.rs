@@ -25,9 +25,9 @@ impl std::fmt::Debug for Secret {
     }
 }
 
-/// The symbols the Microsoft Entra password policy allows, less the blank, the quotes and the
-/// backslash (easy to mistype when read aloud or pasted into a shell).
-pub const SYMBOLS: &str = "@#$%^&*-_!+=[]{}|:,.?/~()<>;";
+/// Symbols of the Microsoft Entra password policy that are easy to read aloud and retype: no
+/// blank, quotes, backslash, brackets or punctuation that looks like another (, ; . ` ~).
+pub const SYMBOLS: &str = "@#$%&*-_!+=?";
 const LOWER: &str = "abcdefghijkmnopqrstuvwxyz";
 const UPPER: &str = "ABCDEFGHJKLMNPQRSTUVWXYZ";
 const DIGITS: &str = "23456789";
