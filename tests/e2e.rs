@@ -1,327 +1,13 @@
-//! End to end: the release binary in a real terminal (tmux), driven by keys, read from the screen.
-//!
-//! Each test starts its own tmux server (its own socket, under the test's temp folder) with a
-//! 120×40 window running a small script: it notes the tty settings, prints a marker line on the
-//! normal screen, runs twotier (the pid is written to a file), writes twotier's exit status to a
-//! file, notes the tty settings again and sleeps, so the pane stays for inspection. The server is
-//! killed when the test ends, even when it fails. The app runs without a display (no `DISPLAY`,
-//! `WAYLAND_DISPLAY` or SSH variables), so Copy to clipboard goes through OSC 52 to tmux.
+//! End to end, Indirect resellers and the app shell: the release binary in a real terminal
+//! (tmux), driven by keys, read from the screen. The harness is `tests/common/tmux.rs`.
+
+mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_twotier");
-const TMUX: &str = "/usr/bin/tmux";
-const SQLITE3: &str = "/usr/bin/sqlite3";
-const TIMEOUT: Duration = Duration::from_secs(10);
-const POLL: Duration = Duration::from_millis(50);
-const MARKER_BEFORE: &str = "marker-before-twotier";
-const TARGET: &str = "e2e:0.0";
-
-static SESSIONS: AtomicUsize = AtomicUsize::new(0);
-
-/// A tmux server with one pane running twotier. Dropping it kills the server.
-struct Session {
-    socket: String,
-    dir: tempfile::TempDir,
-}
-
-impl Session {
-    /// A temp folder (with a fake HOME in it) but nothing started yet: put files in
-    /// [`Session::path`] first if the test needs them, then call [`Session::start`].
-    fn new() -> Session {
-        assert!(
-            Path::new(TMUX).exists(),
-            "these tests need tmux at {TMUX} (apt-get install tmux)"
-        );
-        let dir = tempfile::Builder::new()
-            .prefix("twotier-e2e-")
-            .tempdir()
-            .expect("temp dir");
-        std::fs::create_dir(dir.path().join("home")).unwrap();
-        let socket = format!(
-            "twotier-e2e-{}-{}",
-            std::process::id(),
-            SESSIONS.fetch_add(1, Ordering::SeqCst)
-        );
-        Session { socket, dir }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    /// A folder for the test's own files (nothing else is written there).
-    fn work(&self, name: &str) -> PathBuf {
-        let work = self.path("work");
-        std::fs::create_dir_all(&work).unwrap();
-        work.join(name)
-    }
-
-    /// Starts twotier with these arguments in a new 120×40 tmux window.
-    fn start(&self, args: &[&str]) {
-        let home = self.path("home");
-        let mut command = vec![quote(BIN)];
-        command.extend(args.iter().map(|a| quote(a)));
-        let script = format!(
-            "export HOME={home}\n\
-             unset XDG_DATA_HOME XDG_CONFIG_HOME XDG_STATE_HOME XDG_CACHE_HOME TWOTIER_DB TWOTIER_CONFIG TWOTIER_LOG\n\
-             unset DISPLAY WAYLAND_DISPLAY SSH_CONNECTION SSH_TTY SSH_CLIENT\n\
-             cd {dir}\n\
-             stty -g > {stty_before}\n\
-             echo {MARKER_BEFORE}\n\
-             sh -c 'echo $$ > \"$0\"; exec \"$@\"' {pid} {command}\n\
-             echo \"EXIT=$?\" > {status}.tmp && mv {status}.tmp {status}\n\
-             stty -g > {stty_after}\n\
-             echo marker-after-twotier\n\
-             exec sleep 600\n",
-            home = quote(home.to_str().unwrap()),
-            dir = quote(self.dir.path().to_str().unwrap()),
-            stty_before = quote(self.path("stty.before").to_str().unwrap()),
-            stty_after = quote(self.path("stty.after").to_str().unwrap()),
-            pid = quote(self.path("pid").to_str().unwrap()),
-            status = quote(self.path("status").to_str().unwrap()),
-            command = command.join(" "),
-        );
-        let script_path = self.path("run.sh");
-        std::fs::write(&script_path, script).unwrap();
-        self.tmux_ok(&[
-            "new-session",
-            "-d",
-            "-s",
-            "e2e",
-            "-x",
-            "120",
-            "-y",
-            "40",
-            &format!("sh {}", quote(script_path.to_str().unwrap())),
-        ]);
-    }
-
-    fn tmux(&self, args: &[&str]) -> Output {
-        let mut cmd = Command::new(TMUX);
-        cmd.args(["-u", "-L", &self.socket, "-f", "/dev/null"])
-            .args(args);
-        for var in [
-            "TMUX",
-            "TMUX_PANE",
-            "TWOTIER_DB",
-            "TWOTIER_CONFIG",
-            "TWOTIER_LOG",
-            "XDG_DATA_HOME",
-            "XDG_CONFIG_HOME",
-            "XDG_STATE_HOME",
-        ] {
-            cmd.env_remove(var);
-        }
-        cmd.env("HOME", self.path("home"))
-            .env("TMUX_TMPDIR", self.dir.path())
-            .env("LANG", "C.UTF-8");
-        cmd.output().expect("running tmux")
-    }
-
-    #[track_caller]
-    fn tmux_ok(&self, args: &[&str]) -> String {
-        let out = self.tmux(args);
-        assert!(
-            out.status.success(),
-            "tmux {args:?} failed: {}\n{}",
-            String::from_utf8_lossy(&out.stderr),
-            String::from_utf8_lossy(&out.stdout)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// The visible screen of the pane.
-    fn screen(&self) -> String {
-        self.tmux_ok(&["capture-pane", "-p", "-t", TARGET])
-    }
-
-    /// The visible screen with wrapped lines joined (for messages longer than a line).
-    fn screen_joined(&self) -> String {
-        self.tmux_ok(&["capture-pane", "-p", "-J", "-t", TARGET])
-    }
-
-    fn format(&self, format: &str) -> String {
-        self.tmux_ok(&["display-message", "-p", "-t", TARGET, format])
-            .trim()
-            .to_owned()
-    }
-
-    /// Literal text, typed.
-    fn type_text(&self, text: &str) {
-        self.tmux_ok(&["send-keys", "-t", TARGET, "-l", text]);
-    }
-
-    /// One named key ("Escape", "C-c", "Enter", …), sent on its own.
-    fn key(&self, key: &str) {
-        self.tmux_ok(&["send-keys", "-t", TARGET, key]);
-    }
-
-    /// twotier's exit line ("EXIT=0"), once it has exited.
-    fn status(&self) -> Option<String> {
-        std::fs::read_to_string(self.path("status"))
-            .ok()
-            .map(|s| s.trim().to_owned())
-    }
-
-    /// Polls the screen until `done` holds on two captures in a row that are the same (so a frame
-    /// caught half-drawn does not count); panics with the last screen after [`TIMEOUT`].
-    #[track_caller]
-    fn wait_for(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        let mut previous: Option<String> = None;
-        loop {
-            let screen = self.screen();
-            if done(&screen) {
-                if previous.as_deref() == Some(screen.as_str()) {
-                    return screen;
-                }
-                previous = Some(screen.clone());
-            } else {
-                previous = None;
-            }
-            if start.elapsed() > TIMEOUT {
-                panic!(
-                    "timed out after {TIMEOUT:?} waiting for {what}\ntwotier: {}\n--- last screen ---\n{screen}---",
-                    self.status().unwrap_or_else(|| "still running".into())
-                );
-            }
-            std::thread::sleep(POLL);
-        }
-    }
-
-    #[track_caller]
-    fn wait_for_text(&self, texts: &[&str]) -> String {
-        self.wait_for(&format!("{texts:?} on the screen"), |s| {
-            texts.iter().all(|t| s.contains(t))
-        })
-    }
-
-    /// Waits for twotier to exit and returns its exit line ("EXIT=0").
-    #[track_caller]
-    fn wait_for_exit(&self) -> String {
-        let start = Instant::now();
-        loop {
-            if let Some(status) = self.status() {
-                return status;
-            }
-            if start.elapsed() > TIMEOUT {
-                panic!(
-                    "twotier did not exit within {TIMEOUT:?}\n--- last screen ---\n{}---",
-                    self.screen()
-                );
-            }
-            std::thread::sleep(POLL);
-        }
-    }
-
-    /// The pid of the twotier process (written by the script just before `exec`).
-    fn app_pid(&self) -> u32 {
-        let start = Instant::now();
-        loop {
-            if let Some(pid) = std::fs::read_to_string(self.path("pid"))
-                .ok()
-                .and_then(|s| s.trim().parse().ok())
-            {
-                return pid;
-            }
-            assert!(start.elapsed() < TIMEOUT, "no pid file");
-            std::thread::sleep(POLL);
-        }
-    }
-
-    /// After twotier has exited: the terminal is as it was before it started.
-    #[track_caller]
-    fn assert_terminal_restored(&self) {
-        let screen = self.wait_for("the normal screen with the shell's text", |s| {
-            s.contains(MARKER_BEFORE) && s.contains("marker-after-twotier")
-        });
-        for app_text in [
-            "Indirect resellers",
-            "Northwind Cloud Distribution",
-            "┌",
-            "└",
-        ] {
-            assert!(
-                !screen.contains(app_text),
-                "the app's frame ({app_text:?}) is still on the screen:\n{screen}"
-            );
-        }
-        assert_eq!(
-            self.format("#{alternate_on}"),
-            "0",
-            "the alternate screen is still on:\n{screen}"
-        );
-        assert_eq!(
-            self.format("#{cursor_flag}"),
-            "1",
-            "the cursor is still hidden"
-        );
-        let before =
-            std::fs::read_to_string(self.path("stty.before")).expect("stty settings before");
-        let after = std::fs::read_to_string(self.path("stty.after")).expect("stty settings after");
-        assert_eq!(
-            before, after,
-            "the tty settings (raw mode) were not restored"
-        );
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        let _ = self.tmux(&["kill-server"]);
-    }
-}
-
-/// Single-quotes a word for sh.
-fn quote(word: &str) -> String {
-    format!("'{}'", word.replace('\'', r"'\''"))
-}
-
-/// The rows of the bordered table whose column header starts with `first_header`: the text
-/// between the borders, trimmed, blank rows left out.
-fn table_rows(screen: &str, first_header: &str) -> Vec<String> {
-    let lines: Vec<&str> = screen.lines().collect();
-    let Some(header) = lines
-        .iter()
-        .position(|l| l.starts_with(&format!("│{first_header}")))
-    else {
-        panic!("no table with the column {first_header:?} on the screen:\n{screen}");
-    };
-    lines[header + 1..]
-        .iter()
-        .take_while(|l| l.starts_with('│'))
-        .map(|l| {
-            l.trim_matches(|c: char| c == '│' || c.is_whitespace())
-                .to_owned()
-        })
-        .filter(|r| !r.is_empty())
-        .collect()
-}
-
-/// The number in a table title such as "Customers (3 matching)".
-fn matching_count(screen: &str, title: &str) -> Option<usize> {
-    let start = screen.find(&format!("{title} ("))? + title.len() + 2;
-    let rest = &screen[start..];
-    let end = rest.find(" matching)")?;
-    rest[..end].parse().ok()
-}
-
-/// A line of the screen that holds all of `parts`.
-fn line_with<'a>(screen: &'a str, parts: &[&str]) -> Option<&'a str> {
-    screen.lines().find(|l| parts.iter().all(|p| l.contains(p)))
-}
-
-const FIRST_SCREEN: &[&str] = &[
-    "1 Indirect resellers",
-    "2 Customers",
-    "Indirect resellers (11)",
-    "Adatum IT Services",
-    "Northwind Cloud Distribution",
-];
+use common::tmux::*;
 
 /// The issue's flow on a fresh HOME and a fresh database: the menu and the demo resellers,
 /// `2` Customers, `/` search, `?` help, `3`–`5`, and `q` quits with status 0, terminal restored.
@@ -702,29 +388,6 @@ fn tui_refuses_a_read_only_database() {
 const CONTOSO_EMAIL: &str = "partners@contoso.example";
 
 impl Session {
-    /// The binary as a plain process beside the app (same HOME, same clean environment).
-    fn cli(&self, args: &[&str]) -> Output {
-        let mut cmd = Command::new(BIN);
-        for var in [
-            "TWOTIER_DB",
-            "TWOTIER_CONFIG",
-            "TWOTIER_LOG",
-            "XDG_DATA_HOME",
-            "XDG_CONFIG_HOME",
-            "XDG_STATE_HOME",
-            "DISPLAY",
-            "WAYLAND_DISPLAY",
-        ] {
-            cmd.env_remove(var);
-        }
-        cmd.env("HOME", self.path("home"))
-            .current_dir(self.dir.path())
-            .stdin(std::process::Stdio::null())
-            .args(args)
-            .output()
-            .expect("running the twotier binary")
-    }
-
     /// `twotier --db DB invitations list --json`, parsed.
     #[track_caller]
     fn invitations_json(&self, db: &Path) -> Vec<serde_json::Value> {
@@ -771,57 +434,6 @@ impl Session {
         value.as_array().expect("a JSON array").clone()
     }
 
-    /// Like [`Session::wait_for`] but gives up quietly after `timeout`: `None` if `done` never held.
-    fn try_wait_for(&self, timeout: Duration, done: impl Fn(&str) -> bool) -> Option<String> {
-        let start = Instant::now();
-        let mut previous: Option<String> = None;
-        loop {
-            let screen = self.screen();
-            if done(&screen) {
-                if previous.as_deref() == Some(screen.as_str()) {
-                    return Some(screen);
-                }
-                previous = Some(screen.clone());
-            } else {
-                previous = None;
-            }
-            if start.elapsed() > timeout {
-                return None;
-            }
-            std::thread::sleep(POLL);
-        }
-    }
-
-    /// Asserts that `never` does not become true on the screen for `period` (a refused key must
-    /// leave things as they are); returns the last screen.
-    #[track_caller]
-    fn assert_stays(&self, period: Duration, what: &str, never: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            assert!(!never(&screen), "{what}:\n{screen}");
-            if start.elapsed() > period {
-                return screen;
-            }
-            std::thread::sleep(POLL);
-        }
-    }
-
-    /// Pastes `text` as a bracketed paste (as a terminal does when the user pastes).
-    fn paste(&self, text: &str) {
-        self.tmux_ok(&["set-buffer", "-b", "e2e-paste", "--", text]);
-        self.tmux_ok(&[
-            "paste-buffer",
-            "-p",
-            "-r",
-            "-d",
-            "-b",
-            "e2e-paste",
-            "-t",
-            TARGET,
-        ]);
-    }
-
     /// `r` on the resellers list, the email typed into the form, Enter: the Draft email is open.
     /// Returns the invitation token shown in the draft's link.
     #[track_caller]
@@ -844,15 +456,6 @@ impl Session {
     }
 }
 
-fn describe(out: &Output) -> String {
-    format!(
-        "status: {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
 /// The token of the first `token=` on the screen.
 fn token_on(screen: &str) -> Option<String> {
     let at = screen.find("token=")? + "token=".len();
@@ -871,29 +474,6 @@ fn invitation_to<'a>(
     list.iter().find(|i| i["recipient"] == recipient)
 }
 
-/// Runs the sqlite3 shell on `db` (read-only queries; fine while the app runs: WAL).
-#[track_caller]
-fn sqlite3(db: &Path, sql: &str) -> String {
-    assert!(
-        Path::new(SQLITE3).exists(),
-        "these tests need the sqlite3 shell at {SQLITE3}"
-    );
-    let out = Command::new(SQLITE3).arg(db).arg(sql).output().unwrap();
-    assert!(
-        out.status.success(),
-        "sqlite3 {sql:?} failed\n{}",
-        describe(&out)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
-
-#[track_caller]
-fn sqlite3_count(db: &Path, sql: &str) -> i64 {
-    let text = sqlite3(db, sql);
-    text.parse()
-        .unwrap_or_else(|_| panic!("sqlite3 {sql:?} printed {text:?}"))
-}
-
 /// A default-sized demo database (12 resellers, 7 invitations), laid out from today.
 fn default_demo_db(s: &Session, name: &str) -> PathBuf {
     let db = s.work(name);
@@ -908,8 +488,6 @@ fn request_copy_done_accept_by_cli_listed_remove_gone() {
     let s = Session::new();
     let db = s.path("t.db");
     s.start(&["--db", db.to_str().unwrap()]);
-    // OSC 52 from the app becomes a tmux paste buffer: what was copied can be read back.
-    s.tmux_ok(&["set-option", "-s", "set-clipboard", "on"]);
     s.wait_for_text(FIRST_SCREEN);
 
     // r: Request a partnership → the Draft email.
@@ -918,18 +496,7 @@ fn request_copy_done_accept_by_cli_listed_remove_gone() {
     // c: Copy to clipboard (OSC 52, no display here).
     s.type_text("c");
     s.wait_for_text(&["Copied to clipboard"]);
-    let start = Instant::now();
-    let copied = loop {
-        let out = s.tmux(&["show-buffer"]);
-        if out.status.success() {
-            break String::from_utf8_lossy(&out.stdout).into_owned();
-        }
-        assert!(
-            start.elapsed() < TIMEOUT,
-            "nothing reached the terminal clipboard (no tmux buffer after OSC 52)"
-        );
-        std::thread::sleep(POLL);
-    };
+    let copied = s.clipboard();
     assert!(
         copied.starts_with(&format!("To: {CONTOSO_EMAIL}\n"))
             && copied.contains("Subject: Partnership request from Northwind Cloud Distribution")

@@ -1,377 +1,25 @@
 //! End to end, Customers: the release binary in a real terminal (tmux), driven by keys, read from
-//! the screen and checked in the database with the `sqlite3` shell.
-//!
-//! The harness is the one of `tests/e2e.rs` (copied: test files share no code): each test starts
-//! its own tmux server (its own socket, under the test's temp folder) with a 120×40 window running
-//! a small script that notes the tty settings, runs twotier with a fresh HOME and `--db` in the
-//! temp folder (and `TWOTIER_LOG=debug`, so the log says as much as it can), writes its exit
-//! status to a file and sleeps, so the pane stays for inspection. The server is killed when the
-//! test ends, even when it fails. There is no display (no `DISPLAY`, `WAYLAND_DISPLAY` or SSH
-//! variables), so copying goes through OSC 52 to tmux, whose paste buffer we read back.
+//! the screen and checked in the database with the `sqlite3` shell. The harness is
+//! `tests/common/tmux.rs`; [`Session::start_demo`] runs twotier on a fresh demo database.
 //!
 //! Flows: a new customer from a reseller row through Confirmation and Done (and the password on
 //! no file), cancelling the wizard, validation as you type, Add subscription, changing the
 //! reseller and the support contact in Subscription details, and the filter by reseller.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_twotier");
-const TMUX: &str = "/usr/bin/tmux";
-const SQLITE3: &str = "/usr/bin/sqlite3";
-/// Generous: the tests run in parallel on small machines.
-const TIMEOUT: Duration = Duration::from_secs(20);
-const POLL: Duration = Duration::from_millis(50);
-const MARKER_BEFORE: &str = "marker-before-twotier";
-const TARGET: &str = "e2e:0.0";
-
-static SESSIONS: AtomicUsize = AtomicUsize::new(0);
-
-/// A tmux server with one pane running twotier. Dropping it kills the server.
-struct Session {
-    socket: String,
-    dir: tempfile::TempDir,
-}
+use common::tmux::*;
 
 impl Session {
-    fn new() -> Session {
-        assert!(
-            Path::new(TMUX).exists(),
-            "these tests need tmux at {TMUX} (apt-get install tmux)"
-        );
-        let dir = tempfile::Builder::new()
-            .prefix("twotier-e2e-customers-")
-            .tempdir()
-            .expect("temp dir");
-        std::fs::create_dir(dir.path().join("home")).unwrap();
-        let socket = format!(
-            "twotier-e2e-customers-{}-{}",
-            std::process::id(),
-            SESSIONS.fetch_add(1, Ordering::SeqCst)
-        );
-        Session { socket, dir }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    /// The database of this session (`--db`, in the temp folder).
-    fn db(&self) -> PathBuf {
-        self.path("t.db")
-    }
-
-    /// The log file under the fake HOME (XDG state folder).
-    fn log(&self) -> PathBuf {
-        self.path("home/.local/state/twotier/twotier.log")
-    }
-
-    /// Starts twotier on a fresh demo database (`--db` in the temp folder) in a new 120×40 tmux
-    /// window, and waits for the first screen.
-    fn start(&self) {
-        let home = self.path("home");
-        let command = [
-            quote(BIN),
-            quote("--db"),
-            quote(self.db().to_str().unwrap()),
-        ];
-        let script = format!(
-            "export HOME={home}\n\
-             unset XDG_DATA_HOME XDG_CONFIG_HOME XDG_STATE_HOME XDG_CACHE_HOME TWOTIER_DB TWOTIER_CONFIG TWOTIER_LOG\n\
-             unset DISPLAY WAYLAND_DISPLAY SSH_CONNECTION SSH_TTY SSH_CLIENT\n\
-             export TWOTIER_LOG=debug\n\
-             cd {dir}\n\
-             stty -g > {stty_before}\n\
-             echo {MARKER_BEFORE}\n\
-             {command}\n\
-             echo \"EXIT=$?\" > {status}.tmp && mv {status}.tmp {status}\n\
-             stty -g > {stty_after}\n\
-             echo marker-after-twotier\n\
-             exec sleep 600\n",
-            home = quote(home.to_str().unwrap()),
-            dir = quote(self.dir.path().to_str().unwrap()),
-            stty_before = quote(self.path("stty.before").to_str().unwrap()),
-            stty_after = quote(self.path("stty.after").to_str().unwrap()),
-            status = quote(self.path("status").to_str().unwrap()),
-            command = command.join(" "),
-        );
-        let script_path = self.path("run.sh");
-        std::fs::write(&script_path, script).unwrap();
-        self.tmux_ok(&[
-            "new-session",
-            "-d",
-            "-s",
-            "e2e",
-            "-x",
-            "120",
-            "-y",
-            "40",
-            &format!("sh {}", quote(script_path.to_str().unwrap())),
-        ]);
-        // OSC 52 from the app becomes a tmux paste buffer: what was copied can be read back.
-        self.tmux_ok(&["set-option", "-s", "set-clipboard", "on"]);
-        self.wait_for_text(FIRST_SCREEN);
-    }
-
-    fn tmux(&self, args: &[&str]) -> Output {
-        let mut cmd = Command::new(TMUX);
-        cmd.args(["-u", "-L", &self.socket, "-f", "/dev/null"])
-            .args(args);
-        for var in [
-            "TMUX",
-            "TMUX_PANE",
-            "TWOTIER_DB",
-            "TWOTIER_CONFIG",
-            "TWOTIER_LOG",
-            "XDG_DATA_HOME",
-            "XDG_CONFIG_HOME",
-            "XDG_STATE_HOME",
-        ] {
-            cmd.env_remove(var);
-        }
-        cmd.env("HOME", self.path("home"))
-            .env("TMUX_TMPDIR", self.dir.path())
-            .env("LANG", "C.UTF-8");
-        cmd.output().expect("running tmux")
-    }
-
-    #[track_caller]
-    fn tmux_ok(&self, args: &[&str]) -> String {
-        let out = self.tmux(args);
-        assert!(
-            out.status.success(),
-            "tmux {args:?} failed: {}\n{}",
-            String::from_utf8_lossy(&out.stderr),
-            String::from_utf8_lossy(&out.stdout)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// The visible screen of the pane.
-    fn screen(&self) -> String {
-        self.tmux_ok(&["capture-pane", "-p", "-t", TARGET])
-    }
-
-    fn format(&self, format: &str) -> String {
-        self.tmux_ok(&["display-message", "-p", "-t", TARGET, format])
-            .trim()
-            .to_owned()
-    }
-
-    /// Literal text, typed.
-    fn type_text(&self, text: &str) {
-        self.tmux_ok(&["send-keys", "-t", TARGET, "-l", text]);
-    }
-
-    /// One named key ("Escape", "C-n", "Enter", "BTab", …), sent on its own.
-    fn key(&self, key: &str) {
-        self.tmux_ok(&["send-keys", "-t", TARGET, key]);
-    }
-
-    /// The same named key, `n` times (each on its own).
-    fn keys(&self, key: &str, n: usize) {
-        for _ in 0..n {
-            self.key(key);
-        }
-    }
-
-    /// twotier's exit line ("EXIT=0"), once it has exited.
-    fn status(&self) -> Option<String> {
-        std::fs::read_to_string(self.path("status"))
-            .ok()
-            .map(|s| s.trim().to_owned())
-    }
-
-    /// Like [`Session::wait_for`] but gives up quietly after `timeout`: `None` if `done` never held.
-    fn try_wait_for(&self, timeout: Duration, done: impl Fn(&str) -> bool) -> Option<String> {
-        let start = Instant::now();
-        let mut previous: Option<String> = None;
-        loop {
-            let screen = self.screen();
-            if done(&screen) {
-                if previous.as_deref() == Some(screen.as_str()) {
-                    return Some(screen);
-                }
-                previous = Some(screen.clone());
-            } else {
-                previous = None;
-            }
-            if start.elapsed() > timeout {
-                return None;
-            }
-            std::thread::sleep(POLL);
-        }
-    }
-
-    /// Polls the screen until `done` holds on two captures in a row that are the same (so a frame
-    /// caught half-drawn does not count); panics with the last screen after [`TIMEOUT`].
-    #[track_caller]
-    fn wait_for(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
-        match self.try_wait_for(TIMEOUT, done) {
-            Some(screen) => screen,
-            None => panic!(
-                "timed out after {TIMEOUT:?} waiting for {what}\ntwotier: {}\n--- last screen ---\n{}---",
-                self.status().unwrap_or_else(|| "still running".into()),
-                self.screen()
-            ),
-        }
-    }
-
-    #[track_caller]
-    fn wait_for_text(&self, texts: &[&str]) -> String {
-        self.wait_for(&format!("{texts:?} on the screen"), |s| {
-            texts.iter().all(|t| s.contains(t))
-        })
-    }
-
-    /// Asserts that `never` does not become true on the screen for `period` (a refused key must
-    /// leave things as they are); returns the last screen.
-    #[track_caller]
-    fn assert_stays(&self, period: Duration, what: &str, never: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            assert!(!never(&screen), "{what}:\n{screen}");
-            if start.elapsed() > period {
-                return screen;
-            }
-            std::thread::sleep(POLL);
-        }
-    }
-
-    /// Waits for twotier to exit and returns its exit line ("EXIT=0").
-    #[track_caller]
-    fn wait_for_exit(&self) -> String {
-        let start = Instant::now();
-        loop {
-            if let Some(status) = self.status() {
-                return status;
-            }
-            if start.elapsed() > TIMEOUT {
-                panic!(
-                    "twotier did not exit within {TIMEOUT:?}\n--- last screen ---\n{}---",
-                    self.screen()
-                );
-            }
-            std::thread::sleep(POLL);
-        }
-    }
-
-    /// `q` on a screen (not in a field or a dialog): twotier exits with 0 and the terminal is as
-    /// it was before it started.
-    #[track_caller]
-    fn quit(&self) {
-        self.type_text("q");
-        assert_eq!(self.wait_for_exit(), "EXIT=0");
-        self.assert_terminal_restored();
-    }
-
-    /// After twotier has exited: the terminal is as it was before it started.
-    #[track_caller]
-    fn assert_terminal_restored(&self) {
-        let screen = self.wait_for("the normal screen with the shell's text", |s| {
-            s.contains(MARKER_BEFORE) && s.contains("marker-after-twotier")
-        });
-        for app_text in ["Northwind Cloud Distribution", "┌", "└"] {
-            assert!(
-                !screen.contains(app_text),
-                "the app's frame ({app_text:?}) is still on the screen:\n{screen}"
-            );
-        }
-        assert_eq!(
-            self.format("#{alternate_on}"),
-            "0",
-            "the alternate screen is still on:\n{screen}"
-        );
-        assert_eq!(
-            self.format("#{cursor_flag}"),
-            "1",
-            "the cursor is still hidden"
-        );
-        let before =
-            std::fs::read_to_string(self.path("stty.before")).expect("stty settings before");
-        let after = std::fs::read_to_string(self.path("stty.after")).expect("stty settings after");
-        assert_eq!(
-            before, after,
-            "the tty settings (raw mode) were not restored"
-        );
-    }
-
-    /// `Escape` alone, then waits until the screen shows `what` (so the next key is not read as
-    /// part of an escape sequence).
-    #[track_caller]
-    fn escape_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
-        self.key("Escape");
-        self.wait_for(what, done)
-    }
-
-    /// The tmux paste buffer (what the last OSC 52 copy put there), once there is one.
-    #[track_caller]
-    fn clipboard(&self) -> String {
-        let start = Instant::now();
-        loop {
-            let out = self.tmux(&["show-buffer"]);
-            if out.status.success() {
-                return String::from_utf8_lossy(&out.stdout).into_owned();
-            }
-            assert!(
-                start.elapsed() < TIMEOUT,
-                "nothing reached the terminal clipboard (no tmux buffer after OSC 52)"
-            );
-            std::thread::sleep(POLL);
-        }
-    }
-
     /// `2`: the Customers list, all 60 demo customers.
     #[track_caller]
     fn customers(&self) -> String {
         self.type_text("2");
         self.wait_for_text(&["Customers (60)", "Company name"])
     }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        let _ = self.tmux(&["kill-server"]);
-    }
-}
-
-/// Single-quotes a word for sh.
-fn quote(word: &str) -> String {
-    format!("'{}'", word.replace('\'', r"'\''"))
-}
-
-/// A string literal for SQL.
-fn sql_text(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
-}
-
-/// The rows of the bordered table whose column header starts with `first_header`: the text
-/// between the borders, trimmed, blank rows left out.
-fn table_rows(screen: &str, first_header: &str) -> Vec<String> {
-    let lines: Vec<&str> = screen.lines().collect();
-    let Some(header) = lines
-        .iter()
-        .position(|l| l.starts_with(&format!("│{first_header}")))
-    else {
-        panic!("no table with the column {first_header:?} on the screen:\n{screen}");
-    };
-    lines[header + 1..]
-        .iter()
-        .take_while(|l| l.starts_with('│'))
-        .map(|l| {
-            l.trim_matches(|c: char| c == '│' || c.is_whitespace())
-                .to_owned()
-        })
-        .filter(|r| !r.is_empty())
-        .collect()
-}
-
-/// A line of the screen that holds all of `parts`.
-fn line_with<'a>(screen: &'a str, parts: &[&str]) -> Option<&'a str> {
-    screen.lines().find(|l| parts.iter().all(|p| l.contains(p)))
 }
 
 /// The first cell of a table row (columns are set apart by at least two blanks).
@@ -390,38 +38,6 @@ fn catalog_index(screen: &str, offer: &str) -> usize {
         .iter()
         .position(|l| l.contains(&format!("] {offer}  ")))
         .unwrap_or_else(|| panic!("no offer {offer:?} in the catalog:\n{screen}"))
-}
-
-fn describe(out: &Output) -> String {
-    format!(
-        "status: {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-/// Runs the sqlite3 shell on `db` (read-only queries; fine while the app runs: WAL).
-#[track_caller]
-fn sqlite3(db: &Path, sql: &str) -> String {
-    assert!(
-        Path::new(SQLITE3).exists(),
-        "these tests need the sqlite3 shell at {SQLITE3}"
-    );
-    let out = Command::new(SQLITE3).arg(db).arg(sql).output().unwrap();
-    assert!(
-        out.status.success(),
-        "sqlite3 {sql:?} failed\n{}",
-        describe(&out)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
-
-#[track_caller]
-fn sqlite3_count(db: &Path, sql: &str) -> i64 {
-    let text = sqlite3(db, sql);
-    text.parse()
-        .unwrap_or_else(|_| panic!("sqlite3 {sql:?} printed {text:?}"))
 }
 
 /// The id of the active reseller with this PartnerID.
@@ -532,14 +148,6 @@ fn separated(line: &str, label: &str, value: &str) -> bool {
         })
 }
 
-const FIRST_SCREEN: &[&str] = &[
-    "1 Indirect resellers",
-    "2 Customers",
-    "Indirect resellers (11)",
-    "Adatum IT Services",
-    "Northwind Cloud Distribution",
-];
-
 const ADATUM: &str = "Adatum IT Services";
 const ADATUM_ID: &str = "5139005";
 const BLUE_YONDER: &str = "Blue Yonder Solutions";
@@ -575,7 +183,7 @@ fn reseller_customers(screen: &str, name: &str) -> usize {
 fn new_customer_from_a_reseller_row_through_confirmation_and_done() {
     let mut findings = Findings::default();
     let s = Session::new();
-    s.start();
+    s.start_demo();
     let db = s.db();
     let customers_before = sqlite3_count(&db, "SELECT count(*) FROM customers;");
     assert_eq!(customers_before, 60, "not a fresh demo database");
@@ -933,7 +541,7 @@ fn new_customer_from_a_reseller_row_through_confirmation_and_done() {
 #[test]
 fn cancelling_the_wizard_writes_nothing() {
     let s = Session::new();
-    s.start();
+    s.start_demo();
     let db = s.db();
     s.customers();
     let customers = sqlite3_count(&db, "SELECT count(*) FROM customers;");
@@ -1012,7 +620,7 @@ fn cancelling_the_wizard_writes_nothing() {
 #[test]
 fn account_info_validates_as_you_type_and_next_goes_to_the_first_problem() {
     let s = Session::new();
-    s.start();
+    s.start_demo();
     let db = s.db();
     // A prefix the demo holds: bayrobotics when there, else any demo customer's.
     let domains = sqlite3(&db, "SELECT domain FROM customers ORDER BY id;");
@@ -1103,7 +711,7 @@ fn account_info_validates_as_you_type_and_next_goes_to_the_first_problem() {
 #[test]
 fn add_subscription_with_a_compliant_partner_of_record() {
     let s = Session::new();
-    s.start();
+    s.start_demo();
     let db = s.db();
     let screen = s.customers();
     let company = first_cell(&table_rows(&screen, "Company name")[0]);
@@ -1246,7 +854,7 @@ fn add_subscription_with_a_compliant_partner_of_record() {
 fn subscription_details_change_reseller_and_support_contact() {
     let mut findings = Findings::default();
     let s = Session::new();
-    s.start();
+    s.start_demo();
     let db = s.db();
     let screen = s.customers();
     let company = first_cell(&table_rows(&screen, "Company name")[0]);
@@ -1450,7 +1058,7 @@ fn subscription_details_change_reseller_and_support_contact() {
 #[test]
 fn filter_customers_by_reseller_and_clear_it() {
     let s = Session::new();
-    s.start();
+    s.start_demo();
     let db = s.db();
     s.customers();
     let litware = sqlite3_count(

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod sandbox;
+pub mod tmux;
 
 use std::path::PathBuf;
 
