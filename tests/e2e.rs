@@ -391,46 +391,32 @@ impl Session {
     /// `twotier --db DB invitations list --json`, parsed.
     #[track_caller]
     fn invitations_json(&self, db: &Path) -> Vec<serde_json::Value> {
-        let out = self.cli(&[
-            "--db",
-            db.to_str().unwrap(),
-            "invitations",
-            "list",
-            "--json",
-        ]);
-        assert!(
-            out.status.success(),
-            "invitations list failed\n{}",
-            describe(&out)
-        );
-        let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!(
-                "invitations list --json is not JSON ({e})\n{}",
-                describe(&out)
-            )
-        });
-        value.as_array().expect("a JSON array").clone()
+        self.list_json(db, &["invitations", "list", "--json"])
     }
 
     /// `twotier --db DB resellers list --json [--all]`, parsed.
     #[track_caller]
     fn resellers_json(&self, db: &Path, all: bool) -> Vec<serde_json::Value> {
-        let mut args = vec!["--db", db.to_str().unwrap(), "resellers", "list", "--json"];
+        let mut args = vec!["resellers", "list", "--json"];
         if all {
             args.push("--all");
         }
+        self.list_json(db, &args)
+    }
+
+    /// `twotier --db DB <command>`, which must succeed and print a JSON array.
+    #[track_caller]
+    fn list_json(&self, db: &Path, command: &[&str]) -> Vec<serde_json::Value> {
+        let mut args = vec!["--db", db.to_str().unwrap()];
+        args.extend(command);
         let out = self.cli(&args);
         assert!(
             out.status.success(),
-            "resellers list failed\n{}",
+            "{command:?} failed\n{}",
             describe(&out)
         );
-        let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!(
-                "resellers list --json is not JSON ({e})\n{}",
-                describe(&out)
-            )
-        });
+        let value: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{command:?} did not print JSON ({e})\n{}", describe(&out)));
         value.as_array().expect("a JSON array").clone()
     }
 
