@@ -6,61 +6,15 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 mod common;
-use common::sandbox::{Sandbox, stderr, stdout};
-
-const SQLITE3: &str = "/usr/bin/sqlite3";
+use common::process::{
+    assert_refused, assert_success, describe, dump, first_difference, sqlite3, stderr, stdout,
+};
+use common::sandbox::{Sandbox, json_array, json_of, key_set, keys, run_on, str_field, today};
 
 /// `PRAGMA application_id` of a twotier database: the ASCII bytes "twtr" (= 1953985650).
 const APPLICATION_ID: i64 = 0x7477_7472;
-
-fn describe(out: &Output) -> String {
-    format!(
-        "status: {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-        out.status,
-        stdout(out),
-        stderr(out)
-    )
-}
-
-#[track_caller]
-fn assert_success(out: &Output) {
-    assert!(out.status.success(), "expected success\n{}", describe(out));
-}
-
-/// A refusal: an ordinary non-zero exit (not a crash by signal, not clap's usage error 2).
-#[track_caller]
-fn assert_refused(out: &Output) {
-    match out.status.code() {
-        Some(code) if code != 0 && code != 2 => {}
-        _ => panic!(
-            "expected a refusal (non-zero exit, not a usage error)\n{}",
-            describe(out)
-        ),
-    }
-}
-
-/// Runs the `sqlite3` shell on `db`; fails the test clearly if it is missing or fails.
-fn sqlite3(db: &Path, sql: &str) -> String {
-    assert!(
-        Path::new(SQLITE3).exists(),
-        "these tests need the sqlite3 shell at {SQLITE3} (apt-get install sqlite3)"
-    );
-    let out = Command::new(SQLITE3)
-        .arg(db)
-        .arg(sql)
-        .output()
-        .expect("running sqlite3");
-    assert!(
-        out.status.success(),
-        "sqlite3 {} {sql:?} failed\n{}",
-        db.display(),
-        describe(&out)
-    );
-    stdout(&out)
-}
 
 fn sqlite3_value(db: &Path, sql: &str) -> i64 {
     let text = sqlite3(db, sql);
@@ -299,19 +253,6 @@ fn demo_is_deterministic() {
         dump_a,
         "seed 8 gave the same data as seed 7"
     );
-}
-
-fn first_difference(a: &str, b: &str) -> String {
-    for (i, (la, lb)) in a.lines().zip(b.lines()).enumerate() {
-        if la != lb {
-            return format!("line {}:\n  first:  {la}\n  second: {lb}", i + 1);
-        }
-    }
-    format!(
-        "one dump is a prefix of the other ({} vs {} lines)",
-        a.lines().count(),
-        b.lines().count()
-    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -609,12 +550,6 @@ fn the_console_without_a_terminal_says_it_needs_one() {
 // 9. Scripting: resellers and invitations
 // ---------------------------------------------------------------------------------------------
 
-/// Today's date (UTC), as `date -u +%F` prints it: the CLI computes Expired against the real
-/// clock, so demos whose invitation ages matter are laid out from today.
-fn today() -> String {
-    chrono::Utc::now().format("%Y-%m-%d").to_string()
-}
-
 /// A default-sized demo database (12 resellers, one of them removed; 7 invitations) laid out
 /// from `as_of`, made by the demo operator = the OS user, who the scripting commands act as.
 fn default_demo(sandbox: &Sandbox, name: &str, as_of: &str) -> PathBuf {
@@ -622,51 +557,6 @@ fn default_demo(sandbox: &Sandbox, name: &str, as_of: &str) -> PathBuf {
     let out = sandbox.run(&["demo", "--db", db.to_str().unwrap(), "--as-of", as_of]);
     assert_success(&out);
     db
-}
-
-/// Runs `twotier --db DB ARGS…`.
-fn run_on(sandbox: &Sandbox, db: &Path, args: &[&str]) -> Output {
-    let mut all = vec!["--db", db.to_str().unwrap()];
-    all.extend_from_slice(args);
-    sandbox.run(&all)
-}
-
-/// Runs a command that must succeed and print one JSON value.
-#[track_caller]
-fn json_of(sandbox: &Sandbox, db: &Path, args: &[&str]) -> serde_json::Value {
-    let out = run_on(sandbox, db, args);
-    assert_success(&out);
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{args:?} did not print JSON ({e})\n{}", describe(&out)))
-}
-
-#[track_caller]
-fn json_array(value: &serde_json::Value) -> &Vec<serde_json::Value> {
-    value
-        .as_array()
-        .unwrap_or_else(|| panic!("not a JSON array: {value:#}"))
-}
-
-/// The set of keys of a JSON object.
-#[track_caller]
-fn keys(object: &serde_json::Value) -> BTreeSet<String> {
-    object
-        .as_object()
-        .unwrap_or_else(|| panic!("not a JSON object: {object:#}"))
-        .keys()
-        .cloned()
-        .collect()
-}
-
-fn key_set(names: &[&str]) -> BTreeSet<String> {
-    names.iter().map(|s| (*s).to_owned()).collect()
-}
-
-#[track_caller]
-fn str_field<'a>(object: &'a serde_json::Value, key: &str) -> &'a str {
-    object[key]
-        .as_str()
-        .unwrap_or_else(|| panic!("{key} is not a string in {object:#}"))
 }
 
 #[track_caller]
@@ -692,11 +582,6 @@ fn find_by<'a>(list: &'a serde_json::Value, key: &str, value: &str) -> &'a serde
 fn token_of(sandbox: &Sandbox, db: &Path, recipient: &str) -> String {
     let list = json_of(sandbox, db, &["invitations", "list", "--json"]);
     str_field(find_by(&list, "recipient", recipient), "token").to_owned()
-}
-
-/// The whole database as SQL text, to compare before and after a refused command.
-fn dump(db: &Path) -> String {
-    sqlite3(db, ".dump")
 }
 
 /// A plain table as the CLI prints it: the column names (split at runs of 2+ spaces in the

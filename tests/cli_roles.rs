@@ -9,15 +9,18 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 mod common;
-use common::sandbox::{Sandbox, stderr, stdout};
+use common::process::{
+    assert_refused, assert_success, describe, dump, first_difference, sqlite3, sqlite3_raw, stderr,
+    stdout,
+};
+use common::sandbox::{Sandbox, json_array, json_of, key_set, keys, run_on, str_field, today};
 
 use twotier::domain::permission::{Matrix, Permission};
 use twotier::domain::role::Role;
 
-const SQLITE3: &str = "/usr/bin/sqlite3";
 const DOMAIN: &str = "northwind-distribution.example";
 
 /// The demo's sent (pending) invitation, 3 days old.
@@ -38,85 +41,8 @@ fn upn_of(role: Role) -> String {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Sandbox and process helpers (as in tests/cli.rs)
+// Running as an operator (the shared helpers are in tests/common/process.rs and sandbox.rs)
 // ---------------------------------------------------------------------------------------------
-
-fn describe(out: &Output) -> String {
-    format!(
-        "status: {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-        out.status,
-        stdout(out),
-        stderr(out)
-    )
-}
-
-#[track_caller]
-fn assert_success(out: &Output) {
-    assert!(out.status.success(), "expected success\n{}", describe(out));
-}
-
-/// A refusal: an ordinary non-zero exit (not a crash by signal, not clap's usage error 2).
-#[track_caller]
-fn assert_refused(out: &Output) {
-    match out.status.code() {
-        Some(code) if code != 0 && code != 2 => {}
-        _ => panic!(
-            "expected a refusal (non-zero exit, not a usage error)\n{}",
-            describe(out)
-        ),
-    }
-}
-
-/// Runs the `sqlite3` shell on `db` and returns its output, whether it succeeded or not.
-fn sqlite3_raw(db: &Path, sql: &str) -> Output {
-    assert!(
-        Path::new(SQLITE3).exists(),
-        "these tests need the sqlite3 shell at {SQLITE3} (apt-get install sqlite3)"
-    );
-    Command::new(SQLITE3)
-        .arg(db)
-        .arg(sql)
-        .output()
-        .expect("running sqlite3")
-}
-
-/// Runs the `sqlite3` shell on `db`; fails the test clearly if it fails.
-fn sqlite3(db: &Path, sql: &str) -> String {
-    let out = sqlite3_raw(db, sql);
-    assert!(
-        out.status.success(),
-        "sqlite3 {} {sql:?} failed\n{}",
-        db.display(),
-        describe(&out)
-    );
-    stdout(&out)
-}
-
-/// The whole database as SQL text, to compare before and after a refused command.
-fn dump(db: &Path) -> String {
-    sqlite3(db, ".dump")
-}
-
-/// The first line where two dumps differ, for a readable failure.
-fn first_difference(a: &str, b: &str) -> String {
-    for (i, (x, y)) in a.lines().zip(b.lines()).enumerate() {
-        if x != y {
-            return format!("line {}:\n- {x}\n+ {y}", i + 1);
-        }
-    }
-    format!(
-        "one is a prefix of the other ({} vs {} lines)",
-        a.lines().count(),
-        b.lines().count()
-    )
-}
-
-/// Runs `twotier --db DB ARGS…`.
-fn run_on(sandbox: &Sandbox, db: &Path, args: &[&str]) -> Output {
-    let mut all = vec!["--db", db.to_str().unwrap()];
-    all.extend_from_slice(args);
-    sandbox.run(&all)
-}
 
 /// Runs `twotier --db DB --operator UPN ARGS…`.
 fn run_as(sandbox: &Sandbox, db: &Path, upn: &str, args: &[&str]) -> Output {
@@ -132,49 +58,6 @@ fn json_as(sandbox: &Sandbox, db: &Path, upn: &str, args: &[&str]) -> serde_json
     assert_success(&out);
     serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{args:?} did not print JSON ({e})\n{}", describe(&out)))
-}
-
-/// Runs a command as the default operator (the OS user) that must succeed and print one JSON
-/// value.
-#[track_caller]
-fn json_of(sandbox: &Sandbox, db: &Path, args: &[&str]) -> serde_json::Value {
-    let out = run_on(sandbox, db, args);
-    assert_success(&out);
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{args:?} did not print JSON ({e})\n{}", describe(&out)))
-}
-
-#[track_caller]
-fn json_array(value: &serde_json::Value) -> &Vec<serde_json::Value> {
-    value
-        .as_array()
-        .unwrap_or_else(|| panic!("not a JSON array: {value:#}"))
-}
-
-#[track_caller]
-fn keys(object: &serde_json::Value) -> BTreeSet<String> {
-    object
-        .as_object()
-        .unwrap_or_else(|| panic!("not a JSON object: {object:#}"))
-        .keys()
-        .cloned()
-        .collect()
-}
-
-fn key_set(names: &[&str]) -> BTreeSet<String> {
-    names.iter().map(|s| (*s).to_owned()).collect()
-}
-
-#[track_caller]
-fn str_field<'a>(object: &'a serde_json::Value, key: &str) -> &'a str {
-    object[key]
-        .as_str()
-        .unwrap_or_else(|| panic!("{key} is not a string in {object:#}"))
-}
-
-/// Today's date (UTC): the CLI computes Expired against the real clock.
-fn today() -> String {
-    chrono::Utc::now().format("%Y-%m-%d").to_string()
 }
 
 /// A small demo database laid out from today, opened once by the CLI (so a copy of it is a

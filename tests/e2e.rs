@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use common::process::{SQLITE3, describe, sqlite3, sqlite3_count};
 use common::tmux::*;
 
 /// The flow on a fresh HOME and a fresh database: the menu and the demo resellers,

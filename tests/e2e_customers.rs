@@ -11,6 +11,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use common::process::{sqlite3, sqlite3_count};
 use common::tmux::*;
 
 impl Session {

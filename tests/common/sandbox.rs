@@ -2,8 +2,10 @@
 //! home, XDG folders or TWOTIER_* settings leaks into a test.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+
+use super::process::{assert_success, describe};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_twotier");
 
@@ -78,10 +80,53 @@ impl Sandbox {
     }
 }
 
-pub fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
+/// Runs `twotier --db DB ARGS…`.
+pub fn run_on(sandbox: &Sandbox, db: &Path, args: &[&str]) -> Output {
+    let mut all = vec!["--db", db.to_str().unwrap()];
+    all.extend_from_slice(args);
+    sandbox.run(&all)
 }
 
-pub fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
+/// Runs a command that must succeed and print one JSON value.
+#[track_caller]
+pub fn json_of(sandbox: &Sandbox, db: &Path, args: &[&str]) -> serde_json::Value {
+    let out = run_on(sandbox, db, args);
+    assert_success(&out);
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{args:?} did not print JSON ({e})\n{}", describe(&out)))
+}
+
+#[track_caller]
+pub fn json_array(value: &serde_json::Value) -> &Vec<serde_json::Value> {
+    value
+        .as_array()
+        .unwrap_or_else(|| panic!("not a JSON array: {value:#}"))
+}
+
+/// The set of keys of a JSON object.
+#[track_caller]
+pub fn keys(object: &serde_json::Value) -> BTreeSet<String> {
+    object
+        .as_object()
+        .unwrap_or_else(|| panic!("not a JSON object: {object:#}"))
+        .keys()
+        .cloned()
+        .collect()
+}
+
+pub fn key_set(names: &[&str]) -> BTreeSet<String> {
+    names.iter().map(|s| (*s).to_owned()).collect()
+}
+
+#[track_caller]
+pub fn str_field<'a>(object: &'a serde_json::Value, key: &str) -> &'a str {
+    object[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("{key} is not a string in {object:#}"))
+}
+
+/// Today's date (UTC), as `date -u +%F` prints it: the CLI computes Expired against the real
+/// clock, so demos whose invitation ages matter are laid out from today.
+pub fn today() -> String {
+    chrono::Utc::now().format("%Y-%m-%d").to_string()
 }

@@ -17,7 +17,6 @@ use std::time::{Duration, Instant};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_twotier");
 pub const TMUX: &str = "/usr/bin/tmux";
-pub const SQLITE3: &str = "/usr/bin/sqlite3";
 /// Generous: the tests run in parallel on small machines.
 pub const TIMEOUT: Duration = Duration::from_secs(20);
 pub const POLL: Duration = Duration::from_millis(50);
@@ -448,37 +447,4 @@ pub fn matching_count(screen: &str, title: &str) -> Option<usize> {
 /// A line of the screen that holds all of `parts`.
 pub fn line_with<'a>(screen: &'a str, parts: &[&str]) -> Option<&'a str> {
     screen.lines().find(|l| parts.iter().all(|p| l.contains(p)))
-}
-
-/// Exit status, stdout and stderr of a finished process, for failure messages.
-pub fn describe(out: &Output) -> String {
-    format!(
-        "status: {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-/// Runs the sqlite3 shell on `db` (read-only queries; fine while the app runs: WAL).
-#[track_caller]
-pub fn sqlite3(db: &Path, sql: &str) -> String {
-    assert!(
-        Path::new(SQLITE3).exists(),
-        "these tests need the sqlite3 shell at {SQLITE3}"
-    );
-    let out = Command::new(SQLITE3).arg(db).arg(sql).output().unwrap();
-    assert!(
-        out.status.success(),
-        "sqlite3 {sql:?} failed\n{}",
-        describe(&out)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
-
-#[track_caller]
-pub fn sqlite3_count(db: &Path, sql: &str) -> i64 {
-    let text = sqlite3(db, sql);
-    text.parse()
-        .unwrap_or_else(|_| panic!("sqlite3 {sql:?} printed {text:?}"))
 }
