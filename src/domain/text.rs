@@ -76,6 +76,30 @@ pub fn cleaned(input: String) -> String {
     }
 }
 
+/// Untrusted text quoted in a message (a path, an echoed argument): every character `clean` would
+/// change is written as a visible escape such as `\u{1b}`, so the reader sees exactly what was
+/// typed and the terminal never receives a raw control or bidi character.
+pub fn escaped(input: &str) -> Cow<'_, str> {
+    let is_hostile = |c: char| !matches!(disposition(c, false), Disposition::Keep);
+    if !input.chars().any(is_hostile) {
+        return Cow::Borrowed(input);
+    }
+    let mut out = String::with_capacity(input.len() + 8);
+    for c in input.chars() {
+        if is_hostile(c) {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A path for a message: not UTF-8 bytes as U+FFFD, controls and bidi characters escaped.
+pub fn shown_path(path: &std::path::Path) -> String {
+    escaped(&path.to_string_lossy()).into_owned()
+}
+
 /// True when the text holds something `clean` would change: used to refuse hostile input in forms.
 pub fn is_clean(input: &str) -> bool {
     matches!(clean(input), Cow::Borrowed(_))
@@ -111,6 +135,13 @@ mod tests {
             "one\ntwo\n\u{fffd}three"
         );
         assert_eq!(clean("one\ntwo\tthree"), "one two three");
+    }
+
+    #[test]
+    fn escaped_shows_what_was_typed() {
+        assert_eq!(escaped("db\u{1b}]0;x\u{7}.db"), "db\\u{1b}]0;x\\u{7}.db");
+        assert_eq!(escaped("a\u{202e}b\u{200b}c\u{9b}"), "a\\u{202e}b\\u{200b}c\\u{9b}");
+        assert!(matches!(escaped("/home/ava/twotier.db"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod process;
 pub mod sandbox;
 pub mod tmux;
+pub mod tools;
 
 use std::path::PathBuf;
 
