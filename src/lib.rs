@@ -24,6 +24,7 @@ use clap::{CommandFactory, FromArgMatches};
 
 use cli::{Cli, Command, DemoArgs};
 use config::{Config, Paths};
+use domain::text;
 use store::demo::{self, DemoParams};
 use store::{Opened, Store};
 
@@ -54,7 +55,10 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
     let config = Config::load(&config_path)?;
     if let Err(e) = logging::init(&paths.log_file) {
         // Not fatal: the app works without a log.
-        eprintln!("twotier: no log file ({}: {e})", paths.log_file.display());
+        eprintln!(
+            "twotier: no log file ({}: {e})",
+            text::shown_path(&paths.log_file)
+        );
     }
     let db = cli
         .db
@@ -77,7 +81,7 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
             let operator = store.resolve_operator(&operator)?;
             store.act_as(operator.clone());
             store.configure(settings(&config));
-            tracing::info!(db = %db.display(), operator = %operator.upn, "starting the console");
+            tracing::info!(db = %text::shown_path(&db), operator = %operator.upn, "starting the console");
             let options = runtime::Options {
                 mail_command: config.mail_command.clone(),
                 eml_dir: paths.data_dir.join("drafts"),
@@ -134,14 +138,15 @@ fn settings(config: &Config) -> store::Settings {
     }
 }
 
-/// Opens the database; a new one is filled with the embedded demo data first.
+/// Opens the database; a new one is filled with the embedded demo data first, under the write
+/// lock that made it, so processes starting together on a new path make one book.
 pub fn open_or_seed(db: &Path, operator: &str) -> anyhow::Result<Store> {
-    let (mut store, opened) = Store::open(db)?;
-    if opened == Opened::Created {
+    let (store, opened) = Store::open_or_fill(db, |store| {
         let params = DemoParams::default_for(chrono::Utc::now().date_naive());
-        demo::seed(&mut store, &params, operator)
-            .context("filling the new database with demo data")?;
-        tracing::info!(db = %db.display(), "created a new database with demo data");
+        demo::seed(store, &params, operator).context("filling the new database with demo data")
+    })?;
+    if opened == Opened::Created {
+        tracing::info!(db = %text::shown_path(db), "created a new database with demo data");
     }
     Ok(store)
 }
@@ -166,7 +171,7 @@ fn recreate_demo(db: &Path, args: &DemoArgs, operator: &str) -> anyhow::Result<(
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", text::shown_path(dir)))?;
     let tmp = dir.join(format!(".twotier-demo-{}.db", std::process::id()));
     let started = std::time::Instant::now();
     let result = (|| {
@@ -179,7 +184,7 @@ fn recreate_demo(db: &Path, args: &DemoArgs, operator: &str) -> anyhow::Result<(
             let _ = std::fs::remove_file(sidecar(db, suffix));
         }
         std::fs::rename(&tmp, db)
-            .with_context(|| format!("moving the new database to {}", db.display()))
+            .with_context(|| format!("moving the new database to {}", text::shown_path(db)))
     })();
     if result.is_err() {
         for suffix in ["", "-wal", "-shm"] {
@@ -189,7 +194,7 @@ fn recreate_demo(db: &Path, args: &DemoArgs, operator: &str) -> anyhow::Result<(
     result?;
     println!(
         "Created {} with {} resellers, {} customers and {} subscriptions (seed {}, as of {}) in {:.1} s.",
-        db.display(),
+        text::shown_path(db),
         params.resellers,
         params.customers,
         params.subscriptions,

@@ -168,7 +168,7 @@ fn demo_data_is_deterministic_for_a_seed_and_differs_across_seeds() {
         seed: 7,
         as_of: as_of(),
     };
-    demo::seed(&mut c.store, &params, OPERATOR).unwrap();
+    demo::seed(&c.store, &params, OPERATOR).unwrap();
     assert_ne!(
         dump(a.store.conn(), "customers"),
         dump(c.store.conn(), "customers")

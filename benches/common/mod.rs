@@ -51,7 +51,7 @@ fn build(path: &Path) {
         seed: 42,
         as_of: chrono::Utc::now().date_naive(),
     };
-    demo::seed(&mut store, &params, OPERATOR).expect("seed the benchmark database");
+    demo::seed(&store, &params, OPERATOR).expect("seed the benchmark database");
     store.finish_bulk_load().expect("back to WAL");
     store.close().expect("close the benchmark database");
     std::fs::rename(&tmp, path).expect("move the benchmark database into place");

@@ -140,7 +140,10 @@ mod tests {
     #[test]
     fn escaped_shows_what_was_typed() {
         assert_eq!(escaped("db\u{1b}]0;x\u{7}.db"), "db\\u{1b}]0;x\\u{7}.db");
-        assert_eq!(escaped("a\u{202e}b\u{200b}c\u{9b}"), "a\\u{202e}b\\u{200b}c\\u{9b}");
+        assert_eq!(
+            escaped("a\u{202e}b\u{200b}c\u{9b}"),
+            "a\\u{202e}b\\u{200b}c\\u{9b}"
+        );
         assert!(matches!(escaped("/home/ava/twotier.db"), Cow::Borrowed(_)));
     }
 

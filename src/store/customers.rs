@@ -3,7 +3,7 @@
 //! the commit, and only ever returned — it is never written to the database.
 
 use chrono::{DateTime, Months, NaiveDate, Utc};
-use rusqlite::{OptionalExtension, Row, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{CommandError, CommandResult, Store, audit, db_time, refuse};
 use crate::domain::credentials::{Secret, generate_password};
@@ -225,11 +225,16 @@ impl Store {
         c: &NewCustomer,
         at: DateTime<Utc>,
     ) -> CommandResult<CreatedCustomer> {
-        self.require(Permission::AddCustomer)?;
-        let domain = self.full_domain(&c.domain_prefix)?;
-        let admin_user_name = format!("admin@{domain}");
         let tenant = random_guid()?;
-        let customer_id = self.mutate(|tx, by| {
+        let (customer_id, admin_user_name) = self.transact(|s| {
+            s.require(Permission::AddCustomer)?;
+            // The order step places an order: the same permission as every other order.
+            if !c.order.lines.is_empty() {
+                s.require(Permission::PlaceOrders)?;
+            }
+            let domain = s.full_domain(&c.domain_prefix)?;
+            let admin_user_name = format!("admin@{domain}");
+            let id = s.mutate(|tx, by| {
             if tx.query_row("SELECT EXISTS (SELECT 1 FROM customers WHERE domain = ?1)", [&domain], |r| r.get::<_, bool>(0))? {
                 return refuse(format!("The domain {domain} is already taken: choose another domain prefix."));
             }
@@ -287,6 +292,8 @@ impl Store {
                 Some(&format!("{reseller}; admin {admin_user_name}; {}", plural(count, "subscription"))),
             )?;
             Ok(customer_id)
+            })?;
+            Ok((id, admin_user_name))
         })?;
         // Made once the order is committed, and only returned: never stored.
         let password = generate_password(os_random);
@@ -305,35 +312,37 @@ impl Store {
         order: &NewOrder,
         at: DateTime<Utc>,
     ) -> CommandResult<usize> {
-        self.require(Permission::PlaceOrders)?;
-        self.mutate(|tx, by| {
-            let name: Option<String> = tx
-                .query_row(
-                    "SELECT company_name FROM customers WHERE id = ?1",
-                    [customer_id],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            let Some(name) = name else {
-                return refuse("That customer no longer exists.");
-            };
-            let count = insert_order(tx, customer_id, order, at, by.map(|o| o.id))?;
-            let credited = reseller_label(tx, order.partner_of_record)?;
-            audit(
-                tx,
-                at,
-                by,
-                "Subscriptions added",
-                &name,
-                None,
-                Some(&format!("{}; {credited}", plural(count, "subscription"))),
-            )?;
-            Ok(count)
+        self.transact(|s| {
+            s.require(Permission::PlaceOrders)?;
+            s.mutate(|tx, by| {
+                let name: Option<String> = tx
+                    .query_row(
+                        "SELECT company_name FROM customers WHERE id = ?1",
+                        [customer_id],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                let Some(name) = name else {
+                    return refuse("That customer no longer exists.");
+                };
+                let count = insert_order(tx, customer_id, order, at, by.map(|o| o.id))?;
+                let credited = reseller_label(tx, order.partner_of_record)?;
+                audit(
+                    tx,
+                    at,
+                    by,
+                    "Subscriptions added",
+                    &name,
+                    None,
+                    Some(&format!("{}; {credited}", plural(count, "subscription"))),
+                )?;
+                Ok(count)
+            })
         })
     }
 }
 
-fn reseller_label(tx: &Transaction<'_>, reseller: Option<i64>) -> rusqlite::Result<String> {
+fn reseller_label(tx: &Connection, reseller: Option<i64>) -> rusqlite::Result<String> {
     Ok(match reseller {
         Some(id) => {
             let (name, partner): (String, String) = tx.query_row(
@@ -350,7 +359,7 @@ fn reseller_label(tx: &Transaction<'_>, reseller: Option<i64>) -> rusqlite::Resu
 /// Checks the order against the catalog and the partner of record, then writes the order, its
 /// line items and one subscription per line. Returns the number of subscriptions.
 fn insert_order(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     customer_id: i64,
     order: &NewOrder,
     at: DateTime<Utc>,

@@ -7,7 +7,7 @@ use anyhow::Context;
 use chrono::{DateTime, Days, Months, NaiveDate, Utc};
 use rand::{Rng, SeedableRng, seq::IndexedRandom};
 use rand_chacha::ChaCha8Rng;
-use rusqlite::{Transaction, params};
+use rusqlite::{Connection, params};
 use serde::Deserialize;
 
 use super::customers::Offer;
@@ -126,7 +126,7 @@ pub fn catalog() -> anyhow::Result<Vec<CatalogOffer>> {
 
 /// Fills an empty database with demo data, in one transaction. `first_operator` (the person
 /// running twotier) becomes a Global admin beside the demo operators.
-pub fn seed(store: &mut Store, params: &DemoParams, first_operator: &str) -> anyhow::Result<()> {
+pub fn seed(store: &Store, params: &DemoParams, first_operator: &str) -> anyhow::Result<()> {
     let demo: DemoFile = toml::from_str(DEMO_TOML).context("assets/demo.toml")?;
     let offers = catalog()?;
     Ok(
@@ -136,7 +136,7 @@ pub fn seed(store: &mut Store, params: &DemoParams, first_operator: &str) -> any
 }
 
 struct Generator<'a> {
-    tx: &'a Transaction<'a>,
+    tx: &'a Connection,
     params: &'a DemoParams,
     demo: &'a DemoFile,
     offers: &'a [CatalogOffer],
@@ -153,7 +153,7 @@ struct SeededReseller {
 
 impl<'a> Generator<'a> {
     fn new(
-        tx: &'a Transaction<'a>,
+        tx: &'a Connection,
         params: &'a DemoParams,
         demo: &'a DemoFile,
         offers: &'a [CatalogOffer],

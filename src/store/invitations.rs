@@ -132,13 +132,14 @@ impl Store {
         delivery: Delivery,
         at: DateTime<Utc>,
     ) -> CommandResult<i64> {
-        self.require(Permission::ManagePartnerships)?;
         if let Err(why) = invitation::check_body(&draft.body, &draft.link) {
             return refuse(why);
         }
         let to = Email::parse(&draft.to).map_err(super::CommandError::Refused)?;
         let body = clean_multiline(&draft.body).into_owned();
-        self.mutate(|tx, by| {
+        self.transact(|s| {
+            s.require(Permission::ManagePartnerships)?;
+            s.mutate(|tx, by| {
             let Some(by) = by else { return refuse("No operator is signed in.") };
             tx.execute(
                 "INSERT INTO invitations (token, recipient_email, subject, body, link, delivery, status, sent_by, sent_at)
@@ -148,6 +149,7 @@ impl Store {
             let id = tx.last_insert_rowid();
             audit(tx, at, Some(by), "Partnership requested", to.as_str(), None, Some(&format!("Sent ({})", delivery.label())))?;
             Ok(id)
+            })
         })
     }
 
@@ -209,6 +211,10 @@ impl Store {
         delivery: Delivery,
         at: DateTime<Utc>,
     ) -> CommandResult<()> {
+        self.transact(|s| s.resend_now(id, delivery, at))
+    }
+
+    fn resend_now(&self, id: i64, delivery: Delivery, at: DateTime<Utc>) -> CommandResult<()> {
         self.require(Permission::ManagePartnerships)?;
         let row = self.invitation(id)?;
         let status = row.status(at, self.settings.invitation_expiry_days);
@@ -230,6 +236,10 @@ impl Store {
 
     /// Revokes a Sent or Expired request: its link no longer counts.
     pub fn revoke_invitation(&mut self, id: i64, at: DateTime<Utc>) -> CommandResult<()> {
+        self.transact(|s| s.revoke_now(id, at))
+    }
+
+    fn revoke_now(&self, id: i64, at: DateTime<Utc>) -> CommandResult<()> {
         self.require(Permission::ManagePartnerships)?;
         let row = self.invitation(id)?;
         let status = row.status(at, self.settings.invitation_expiry_days);
@@ -257,9 +267,11 @@ impl Store {
         a: &Acceptance,
         at: DateTime<Utc>,
     ) -> CommandResult<i64> {
-        self.require(Permission::ManagePartnerships)?;
-        let row = self.invitation_by_token(token_or_link)?;
-        self.accept(row, a, at)
+        self.transact(|s| {
+            s.require(Permission::ManagePartnerships)?;
+            let row = s.invitation_by_token(token_or_link)?;
+            s.accept(row, a, at)
+        })
     }
 
     pub fn accept_invitation_id(
@@ -268,17 +280,16 @@ impl Store {
         a: &Acceptance,
         at: DateTime<Utc>,
     ) -> CommandResult<i64> {
-        self.require(Permission::ManagePartnerships)?;
-        let row = self.invitation(id)?;
-        self.accept(row, a, at)
+        self.transact(|s| {
+            s.require(Permission::ManagePartnerships)?;
+            let row = s.invitation(id)?;
+            s.accept(row, a, at)
+        })
     }
 
-    fn accept(
-        &mut self,
-        row: InvitationRow,
-        a: &Acceptance,
-        at: DateTime<Utc>,
-    ) -> CommandResult<i64> {
+    /// Inside the caller's transaction: the request's status was read under the write lock, so
+    /// two acceptances of one request at once make one reseller and one refusal.
+    fn accept(&self, row: InvitationRow, a: &Acceptance, at: DateTime<Utc>) -> CommandResult<i64> {
         self.require(Permission::ManagePartnerships)?;
         let status = row.status(at, self.settings.invitation_expiry_days);
         if !status.can_accept() {

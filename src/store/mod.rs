@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension};
 
 use crate::domain::permission::{Matrix, Permission};
 
@@ -32,24 +32,24 @@ pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
 /// Why a database file could not be opened. Each message says what is wrong and what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
-    #[error("{} is not a twotier database (it is not an SQLite file). Choose another file with --db.", .0.display())]
+    #[error("{} is not a twotier database (it is not an SQLite file). Choose another file with --db.", crate::domain::text::shown_path(.0))]
     NotSqlite(PathBuf),
-    #[error("{} is an SQLite database of another program, not twotier's. twotier left it untouched; choose another file with --db.", .0.display())]
+    #[error("{} is an SQLite database of another program, not twotier's. twotier left it untouched; choose another file with --db.", crate::domain::text::shown_path(.0))]
     ForeignDatabase(PathBuf),
-    #[error("{} is read-only. twotier needs to write to its database: make the file writable or choose another with --db.", .0.display())]
+    #[error("{} is read-only. twotier needs to write to its database: make the file writable or choose another with --db.", crate::domain::text::shown_path(.0))]
     ReadOnly(PathBuf),
-    #[error("{} was written by a newer twotier (schema version {found}; this build knows up to {known}). Upgrade twotier; the file was left untouched.", .path.display())]
+    #[error("{} was written by a newer twotier (schema version {found}; this build knows up to {known}). Upgrade twotier; the file was left untouched.", crate::domain::text::shown_path(.path))]
     NewerSchema {
         path: PathBuf,
         found: i32,
         known: i32,
     },
-    #[error("cannot create the folder for {}: {source}", .path.display())]
+    #[error("cannot create the folder for {}: {source}", crate::domain::text::shown_path(.path))]
     CreateDir {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("cannot open {}: {source}", .path.display())]
+    #[error("cannot open {}: {source}", crate::domain::text::shown_path(.path))]
     Sqlite {
         path: PathBuf,
         source: rusqlite::Error,
@@ -122,10 +122,34 @@ impl Store {
     /// Opens (or creates) the database at `path`. A file that is not ours, is read-only or has a
     /// newer schema is refused before anything is written to it.
     pub fn open(path: &Path) -> Result<(Store, Opened), OpenError> {
-        let sqlite = |source| OpenError::Sqlite {
-            path: path.to_owned(),
-            source,
+        let store = Store::connect(path)?;
+        let opened = store.prepare_schema(path)?;
+        Ok((store, opened))
+    }
+
+    /// Like [`Store::open`], and a book with nothing in it yet is filled by `fill` under the same
+    /// write lock: processes that start together on a new path make one book, never two halves.
+    pub fn open_or_fill(
+        path: &Path,
+        fill: impl FnOnce(&Store) -> anyhow::Result<()>,
+    ) -> anyhow::Result<(Store, Opened)> {
+        let store = Store::connect(path)?;
+        let opened = {
+            store.begin_immediate().map_err(|e| sqlite_error(path, e))?;
+            let open = OpenTransaction(&store.conn);
+            let opened = store.prepare_schema(path)?;
+            if opened == Opened::Created {
+                fill(&store)?;
+            }
+            open.commit().map_err(|e| sqlite_error(path, e))?;
+            opened
         };
+        Ok((store, opened))
+    }
+
+    /// The connection with twotier's settings, after the file's header was checked.
+    fn connect(path: &Path) -> Result<Store, OpenError> {
+        let sqlite = |e| sqlite_error(path, e);
         let exists = path.exists();
         if exists {
             inspect_existing(path)?;
@@ -136,19 +160,40 @@ impl Store {
             })?;
         }
         let conn = Connection::open(path).map_err(sqlite)?;
-        conn.busy_timeout(Duration::from_secs(5)).map_err(sqlite)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(sqlite)?;
+        // A new file switched to WAL by several processes at once: SQLite may answer busy
+        // without waiting, so wait here.
+        let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+        loop {
+            match conn.execute_batch("PRAGMA journal_mode = WAL;") {
+                Err(e) if is_busy(&e) && std::time::Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                other => break other.map_err(sqlite)?,
+            }
+        }
         conn.execute_batch(
-            "PRAGMA journal_mode = WAL;
-             PRAGMA synchronous = NORMAL;
+            "PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;",
         )
         .map_err(sqlite)?;
-        let mut store = Store {
+        Ok(Store {
             conn,
             actor: None,
             settings: Settings::default(),
-        };
-        let before = store.schema_version().map_err(sqlite)?;
+        })
+    }
+
+    /// Checks the schema version and migrates, holding the write lock from before the version is
+    /// read until the new schema is committed, so two processes never both create it.
+    fn prepare_schema(&self, path: &Path) -> Result<Opened, OpenError> {
+        let sqlite = |e| sqlite_error(path, e);
+        let outer = !self.conn.is_autocommit();
+        if !outer {
+            self.begin_immediate().map_err(sqlite)?;
+        }
+        let open = OpenTransaction(&self.conn);
+        let before = self.schema_version().map_err(sqlite)?;
         // The header said otherwise, but a newer version may sit in the WAL, not yet checkpointed.
         if before > SCHEMA_VERSION {
             return Err(OpenError::NewerSchema {
@@ -157,13 +202,22 @@ impl Store {
                 known: SCHEMA_VERSION,
             });
         }
-        store.migrate().map_err(sqlite)?;
-        let opened = if before == 0 || !store.has_provider().map_err(sqlite)? {
+        self.migrate(before).map_err(sqlite)?;
+        let opened = if before == 0 || !self.has_provider().map_err(sqlite)? {
             Opened::Created
         } else {
             Opened::Existing
         };
-        Ok((store, opened))
+        if outer {
+            std::mem::forget(open);
+        } else {
+            open.commit().map_err(sqlite)?;
+        }
+        Ok(opened)
+    }
+
+    fn begin_immediate(&self) -> rusqlite::Result<()> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")
     }
 
     fn schema_version(&self) -> rusqlite::Result<i32> {
@@ -171,21 +225,19 @@ impl Store {
             .pragma_query_value(None, "user_version", |r| r.get(0))
     }
 
-    fn migrate(&mut self) -> rusqlite::Result<()> {
-        let current = self.schema_version()?;
+    /// Applies the schema steps after `current`, inside the caller's transaction.
+    fn migrate(&self, current: i32) -> rusqlite::Result<()> {
         if current as usize >= MIGRATIONS.len() {
             return Ok(());
         }
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         for (index, step) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-            tx.execute_batch(step)?;
+            self.conn.execute_batch(step)?;
             tracing::info!(version = index + 1, "applied schema migration");
         }
-        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
-        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-        tx.commit()
+        self.conn
+            .pragma_update(None, "application_id", APPLICATION_ID)?;
+        self.conn
+            .pragma_update(None, "user_version", SCHEMA_VERSION)
     }
 
     fn has_provider(&self) -> rusqlite::Result<bool> {
@@ -213,11 +265,21 @@ impl Store {
     /// Refuses, saying which roles may, unless the acting operator's role has `permission`.
     /// Without an acting operator (building a demo database) everything is allowed.
     pub fn require(&self, permission: Permission) -> CommandResult<()> {
-        let Some(actor) = &self.actor else {
+        let Some(role) = self.actor_role_now()? else {
             return Ok(());
         };
-        // The operator as the database has it now: a role changed or an account disabled in
-        // another session counts at once.
+        match self.settings.matrix.refusal(role, permission) {
+            Some(why) => refuse(why),
+            None => Ok(()),
+        }
+    }
+
+    /// The acting operator's role as the database has it now (a role changed or an account
+    /// disabled in another session counts at once); `None` without an acting operator.
+    pub fn actor_role_now(&self) -> CommandResult<Option<crate::domain::role::Role>> {
+        let Some(actor) = &self.actor else {
+            return Ok(None);
+        };
         let current: Option<(String, bool)> = self
             .conn
             .query_row(
@@ -226,33 +288,40 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        let role = match current {
-            Some((_, true)) | None => {
-                return refuse(format!(
-                    "The account {} is disabled: ask a Global admin or User admin.",
-                    actor.upn
-                ));
-            }
-            Some((role, false)) => crate::domain::role::Role::from_key(&role).unwrap_or(actor.role),
-        };
-        match self.settings.matrix.refusal(role, permission) {
-            Some(why) => refuse(why),
-            None => Ok(()),
+        match current {
+            Some((_, true)) | None => refuse(format!(
+                "The account {} is disabled: ask a Global admin or User admin.",
+                actor.upn
+            )),
+            Some((role, false)) => Ok(Some(
+                crate::domain::role::Role::from_key(&role).unwrap_or(actor.role),
+            )),
         }
     }
 
-    /// Runs one mutation in a `BEGIN IMMEDIATE` transaction on behalf of the acting operator:
-    /// all of it is committed, or none.
-    pub fn mutate<T>(
-        &mut self,
-        f: impl FnOnce(&Transaction<'_>, Option<&operators::Operator>) -> CommandResult<T>,
-    ) -> CommandResult<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let value = f(&tx, self.actor.as_ref())?;
-        tx.commit()?;
+    /// Runs one command in a `BEGIN IMMEDIATE` transaction: its permission check, the rules it
+    /// reads and its writes all see the same state, and no other process can change that state
+    /// between the check and the write (check-then-act). All of it is committed, or none. Nested
+    /// calls join the transaction already open.
+    pub fn transact<T>(&self, f: impl FnOnce(&Store) -> CommandResult<T>) -> CommandResult<T> {
+        if !self.conn.is_autocommit() {
+            return f(self);
+        }
+        // Waits for the write lock (busy timeout); a writer that would have to upgrade a read
+        // transaction could be refused at once instead.
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        let open = OpenTransaction(&self.conn);
+        let value = f(self)?;
+        open.commit()?;
         Ok(value)
+    }
+
+    /// [`Store::transact`] for a write that needs only the connection and the acting operator.
+    pub fn mutate<T>(
+        &self,
+        f: impl FnOnce(&Connection, Option<&operators::Operator>) -> CommandResult<T>,
+    ) -> CommandResult<T> {
+        self.transact(|s| f(&s.conn, s.actor.as_ref()))
     }
 
     /// For building a new database in a temporary file: no journal, no syncs, a large page
@@ -282,6 +351,45 @@ impl Store {
 
     pub fn conn(&self) -> &Connection {
         &self.conn
+    }
+}
+
+/// How long a command waits for another process's write to finish before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+fn sqlite_error(path: &Path, source: rusqlite::Error) -> OpenError {
+    OpenError::Sqlite {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+/// A transaction begun by [`Store::transact`]: rolled back when dropped uncommitted (an error
+/// or a panic inside the command).
+struct OpenTransaction<'a>(&'a Connection);
+
+impl OpenTransaction<'_> {
+    fn commit(self) -> rusqlite::Result<()> {
+        let result = self.0.execute_batch("COMMIT");
+        if result.is_ok() {
+            std::mem::forget(self);
+        }
+        result
+    }
+}
+
+impl Drop for OpenTransaction<'_> {
+    fn drop(&mut self) {
+        if !self.0.is_autocommit() {
+            let _ = self.0.execute_batch("ROLLBACK");
+        }
     }
 }
 
@@ -341,7 +449,7 @@ pub fn parse_db_time(text: &str) -> rusqlite::Result<DateTime<Utc>> {
 
 /// Appends one entry to the activity log, inside the caller's transaction.
 pub fn audit(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     at: DateTime<Utc>,
     operator: Option<&operators::Operator>,
     action: &str,

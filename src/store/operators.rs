@@ -1,7 +1,7 @@
 //! Operators: the provider's staff who use twotier, each with one Partner Center role.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Row, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{CommandError, CommandResult, Store, audit, db_time, parse_db_time, refuse};
 use crate::domain::permission::Permission;
@@ -42,11 +42,11 @@ pub fn from_row(r: &Row<'_>) -> rusqlite::Result<Operator> {
 #[derive(Debug, thiserror::Error)]
 pub enum OperatorError {
     #[error(
-        "operator '{upn}' is not known in this database. Known operators: {known}. \
+        "operator '{upn}' is not known in this database. \
          Start twotier with --operator UPN (or set `operator` in the config file), or ask a User admin \
          or Global admin to add you: twotier --operator THEIR_UPN users add {upn} --role sales-agent"
     )]
-    Unknown { upn: String, known: String },
+    Unknown { upn: String },
     #[error(
         "operator '{0}' is disabled. Ask a Global admin or User admin to enable the account, or use --operator."
     )]
@@ -71,25 +71,17 @@ impl Store {
         match self.operator_by_upn(upn)? {
             Some(op) if op.disabled => Err(OperatorError::Disabled(op.upn)),
             Some(op) => Ok(op),
-            None => {
-                let mut stmt = self
-                    .conn
-                    .prepare("SELECT upn FROM operators WHERE disabled = 0 ORDER BY upn LIMIT 8")?;
-                let known: Vec<String> = stmt
-                    .query_map([], |r| r.get::<_, String>(0))?
-                    .collect::<Result<_, _>>()?;
-                Err(OperatorError::Unknown {
-                    upn: cleaned(upn.to_owned()),
-                    known: cleaned(known.join(", ")),
-                })
-            }
+            // Who else is known is not told to whoever typed a name: only how to be added.
+            None => Err(OperatorError::Unknown {
+                upn: crate::domain::text::escaped(upn).into_owned(),
+            }),
         }
     }
 }
 
 /// Adds an operator inside the caller's transaction, with its audit entry.
 pub fn insert(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     now: DateTime<Utc>,
     by: Option<&Operator>,
     upn: &str,
@@ -114,19 +106,22 @@ impl Store {
         role: Role,
         at: DateTime<Utc>,
     ) -> CommandResult<i64> {
-        self.require(Permission::ManageUsers)?;
-        self.require_global_admin_for(role, "make someone a Global admin")?;
-        let upn = upn.trim();
-        let upn = operator_upn(upn).map_err(CommandError::Refused)?;
-        let name = match display_name.trim() {
-            "" => upn.clone(),
-            n => crate::domain::customer::person_name(n, "display name")
-                .map_err(CommandError::Refused)?,
-        };
-        if self.operator_by_upn(&upn)?.is_some() {
-            return refuse(format!("{upn} is already an operator."));
-        }
-        self.mutate(|tx, by| Ok(insert(tx, at, by, &upn, &name, role)?))
+        self.transact(|s| {
+            s.require(Permission::ManageUsers)?;
+            s.require_global_admin_for(role, "make someone a Global admin")?;
+            let upn = operator_upn(upn.trim()).map_err(CommandError::Refused)?;
+            let name = match display_name.trim() {
+                "" => upn.clone(),
+                n => crate::domain::customer::person_name(n, "display name")
+                    .map_err(CommandError::Refused)?,
+            };
+            // Read under the write lock: the same UPN added at once by two processes is refused
+            // in words for the second, not by the unique index.
+            if s.operator_by_upn(&upn)?.is_some() {
+                return refuse(format!("{upn} is already an operator."));
+            }
+            s.mutate(|tx, by| Ok(insert(tx, at, by, &upn, &name, role)?))
+        })
     }
 
     /// Disables or enables an operator. The last active Global admin can't be disabled, nor can
@@ -137,6 +132,10 @@ impl Store {
         disabled: bool,
         at: DateTime<Utc>,
     ) -> CommandResult<()> {
+        self.transact(|s| s.set_disabled_now(upn, disabled, at))
+    }
+
+    fn set_disabled_now(&self, upn: &str, disabled: bool, at: DateTime<Utc>) -> CommandResult<()> {
         self.require(Permission::ManageUsers)?;
         let target = self.known(upn)?;
         self.require_global_admin_for(target.role, "change a Global admin")?;
@@ -191,6 +190,10 @@ impl Store {
         role: Role,
         at: DateTime<Utc>,
     ) -> CommandResult<()> {
+        self.transact(|s| s.set_role_now(upn, role, at))
+    }
+
+    fn set_role_now(&self, upn: &str, role: Role, at: DateTime<Utc>) -> CommandResult<()> {
         self.require(Permission::ManageUsers)?;
         let target = self.known(upn)?;
         self.require_global_admin_for(target.role, "change a Global admin")?;
@@ -256,13 +259,10 @@ impl Store {
 
     /// Only a Global admin touches a Global admin.
     fn require_global_admin_for(&self, role: Role, what: &str) -> CommandResult<()> {
-        match &self.actor {
-            Some(actor) if role == Role::GlobalAdmin && actor.role != Role::GlobalAdmin => {
-                refuse(format!(
-                    "Only a Global admin can {what} (you are {}).",
-                    actor.role.label()
-                ))
-            }
+        match self.actor_role_now()? {
+            Some(mine) if role == Role::GlobalAdmin && mine != Role::GlobalAdmin => refuse(
+                format!("Only a Global admin can {what} (you are {}).", mine.label()),
+            ),
             _ => Ok(()),
         }
     }

@@ -49,7 +49,7 @@ impl Store {
     }
 }
 
-pub fn insert(tx: &rusqlite::Transaction<'_>, p: &ProviderProfile) -> rusqlite::Result<()> {
+pub fn insert(tx: &rusqlite::Connection, p: &ProviderProfile) -> rusqlite::Result<()> {
     tx.execute(
         "INSERT INTO provider (id, tenant_id, company_name, partner_id, country, csp_region, website,
                                support_email, support_phone, regions_served, listing_profile, invitation_base_url)

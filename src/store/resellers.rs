@@ -93,9 +93,11 @@ impl Store {
         reseller_id: i64,
         at: DateTime<Utc>,
     ) -> CommandResult<RemovalImpact> {
-        self.require(Permission::RemovePartnership)?;
-        let impact = self.removal_impact(reseller_id)?;
-        self.mutate(|tx, by| {
+        self.transact(|s| {
+            s.require(Permission::RemovePartnership)?;
+            // Counted under the write lock, so the audit entry says what the removal really kept.
+            let impact = s.removal_impact(reseller_id)?;
+            s.mutate(|tx, by| {
             let found: Option<(String, String, String)> = tx
                 .query_row("SELECT name, partner_id, state FROM resellers WHERE id = ?1", [reseller_id], |r| {
                     Ok((r.get(0)?, r.get(1)?, r.get(2)?))
@@ -122,6 +124,7 @@ impl Store {
                 )),
             )?;
             Ok(impact)
+            })
         })
     }
 
@@ -134,8 +137,9 @@ impl Store {
         por_valid: bool,
         at: DateTime<Utc>,
     ) -> CommandResult<()> {
-        self.require(Permission::EditCompliance)?;
-        self.mutate(|tx, by| {
+        self.transact(|s| {
+            s.require(Permission::EditCompliance)?;
+            s.mutate(|tx, by| {
             let found: Option<(String, bool, bool)> = tx
                 .query_row("SELECT name, mpa_signed, por_valid FROM resellers WHERE id = ?1 AND state = 'active'", [reseller_id], |r| {
                     Ok((r.get(0)?, r.get(1)?, r.get(2)?))
@@ -153,6 +157,7 @@ impl Store {
             };
             audit(tx, at, by, "Compliance changed", &name, Some(&describe(mpa_before, por_before)), Some(&describe(mpa_signed, por_valid)))?;
             Ok(())
+            })
         })
     }
 

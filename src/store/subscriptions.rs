@@ -203,6 +203,17 @@ impl Store {
         changes: &SubscriptionChanges,
         at: DateTime<Utc>,
     ) -> CommandResult<Vec<String>> {
+        // The subscription as it is under the write lock: every rule below is checked against
+        // the state the write replaces.
+        self.transact(|s| s.update_subscription_now(id, changes, at))
+    }
+
+    fn update_subscription_now(
+        &self,
+        id: i64,
+        changes: &SubscriptionChanges,
+        at: DateTime<Utc>,
+    ) -> CommandResult<Vec<String>> {
         let before = self.subscription_detail(id)?;
         // Each kind of change needs its own permission, checked before any other rule.
         let order_changed = changes.quantity != before.quantity

@@ -54,7 +54,7 @@ impl TestDb {
             seed: 42,
             as_of: as_of(),
         };
-        demo::seed(&mut db.store, &params, OPERATOR).unwrap();
+        demo::seed(&db.store, &params, OPERATOR).unwrap();
         db
     }
 

@@ -30,16 +30,14 @@ pub fn available(program: &str, install: &str) -> bool {
     if find(program).is_some() {
         return true;
     }
-    let test = std::thread::current()
-        .name()
-        .unwrap_or("a test")
-        .to_owned();
+    let test = std::thread::current().name().unwrap_or("a test").to_owned();
     let caller = std::panic::Location::caller().file();
     assert!(
         !in_ci(),
         "{program} is missing and CI is set, so {test} ({caller}) can't be skipped: {install}"
     );
-    let line = format!("skipped {test} ({caller}): {program} is missing; install it with: {install}");
+    let line =
+        format!("skipped {test} ({caller}): {program} is missing; install it with: {install}");
     // Written to the process's stderr directly: libtest captures only `print!`/`eprint!`.
     let _ = writeln!(std::io::stderr(), "{line}");
     record(&line);
