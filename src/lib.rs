@@ -154,10 +154,15 @@ pub fn open_or_seed(db: &Path, operator: &str) -> anyhow::Result<Store> {
 /// `twotier demo`: builds the database in a temporary file beside the target and renames it into
 /// place, so the old database stays whole until the new one is complete.
 fn recreate_demo(db: &Path, args: &DemoArgs, operator: &str) -> anyhow::Result<()> {
-    if db.exists() {
+    // Held from the check until the new book is in place: a book open in a console or a script
+    // is never replaced under it (its next write would vanish with the old file).
+    let _replacing = if db.exists() {
         // Refuses (untouched) anything that is not a twotier database.
         store::inspect_existing(db)?;
-    }
+        Some(store::lock_for_replacing(db)?)
+    } else {
+        None
+    };
     let params = DemoParams {
         resellers: args.resellers,
         customers: args.customers,
@@ -172,12 +177,21 @@ fn recreate_demo(db: &Path, args: &DemoArgs, operator: &str) -> anyhow::Result<(
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", text::shown_path(dir)))?;
-    let tmp = dir.join(format!(".twotier-demo-{}.db", std::process::id()));
+    for left in remove_interrupted_builds(dir) {
+        println!(
+            "Removed {}, left by an interrupted twotier demo.",
+            text::shown_path(&left)
+        );
+    }
+    let tmp = dir.join(format!("{DEMO_BUILD_PREFIX}{}.db", std::process::id()));
     let started = std::time::Instant::now();
     let result = (|| {
         let (mut store, _) = Store::open(&tmp)?;
+        // Kept until the rename: marks the file as a build in progress, not a leftover.
+        let building = std::fs::File::open(&tmp)?;
+        building.lock_shared()?;
         store.bulk_load()?;
-        demo::seed(&mut store, &params, operator)?;
+        demo::seed(&store, &params, operator)?;
         store.finish_bulk_load()?;
         store.close()?;
         for suffix in ["-wal", "-shm"] {
@@ -187,7 +201,7 @@ fn recreate_demo(db: &Path, args: &DemoArgs, operator: &str) -> anyhow::Result<(
             .with_context(|| format!("moving the new database to {}", text::shown_path(db)))
     })();
     if result.is_err() {
-        for suffix in ["", "-wal", "-shm"] {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
             let _ = std::fs::remove_file(sidecar(&tmp, suffix));
         }
     }
@@ -203,6 +217,46 @@ fn recreate_demo(db: &Path, args: &DemoArgs, operator: &str) -> anyhow::Result<(
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// The temporary file of a demo build is `<this><pid>.db` beside the target.
+const DEMO_BUILD_PREFIX: &str = ".twotier-demo-";
+
+/// Removes the temporary files of demo builds that were killed: those no running build holds
+/// locked. Returns what was removed.
+fn remove_interrupted_builds(dir: &Path) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut removed = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let Some(rest) = name.strip_prefix(DEMO_BUILD_PREFIX) else {
+            continue;
+        };
+        let Some(pid) = rest.strip_suffix(".db") else {
+            continue;
+        };
+        if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let path = entry.path();
+        let Ok(file) = std::fs::File::open(&path) else {
+            continue;
+        };
+        // A build in progress holds a shared lock on its file until it is renamed into place.
+        if file.try_lock().is_err() {
+            continue;
+        }
+        for suffix in ["-wal", "-shm", "-journal"] {
+            let _ = std::fs::remove_file(sidecar(&path, suffix));
+        }
+        if std::fs::remove_file(&path).is_ok() {
+            removed.push(path);
+        }
+    }
+    removed
 }
 
 fn sidecar(db: &Path, suffix: &str) -> std::path::PathBuf {

@@ -41,10 +41,10 @@ pub fn offer_from_row(r: &Row<'_>) -> rusqlite::Result<Offer> {
     };
     Ok(Offer {
         id: r.get(0)?,
-        name: cleaned(r.get(1)?),
-        family: cleaned(r.get(2)?),
+        name: cleaned(crate::store::text(r, 1)?),
+        family: cleaned(crate::store::text(r, 2)?),
         tier: r.get(3)?,
-        category: cleaned(r.get(4)?),
+        category: cleaned(crate::store::text(r, 4)?),
         billing_type: r.get(5)?,
         min_quantity: r.get(6)?,
         max_quantity: r.get(7)?,

@@ -169,34 +169,34 @@ pub fn subscriptions_sql(filter: &SubscriptionFilter) -> (String, Vec<Box<dyn To
 
 fn customer_from_row(r: &Row<'_>) -> rusqlite::Result<CustomerRecord> {
     Ok(CustomerRecord {
-        microsoft_id: cleaned(r.get(0)?),
-        company_name: cleaned(r.get(1)?),
-        primary_domain: cleaned(r.get(2)?),
-        relationship: cleaned(r.get(3)?),
-        reseller: r.get::<_, Option<String>>(4)?.map(cleaned),
-        reseller_partner_id: r.get::<_, Option<String>>(5)?.map(cleaned),
+        microsoft_id: cleaned(crate::store::text(r, 0)?),
+        company_name: cleaned(crate::store::text(r, 1)?),
+        primary_domain: cleaned(crate::store::text(r, 2)?),
+        relationship: cleaned(crate::store::text(r, 3)?),
+        reseller: crate::store::opt_text(r, 4)?.map(cleaned),
+        reseller_partner_id: crate::store::opt_text(r, 5)?.map(cleaned),
         subscriptions: r.get(6)?,
-        created_at: parse_db_time(&r.get::<_, String>(7)?)?,
+        created_at: parse_db_time(&crate::store::text(r, 7)?)?,
     })
 }
 
 fn subscription_from_row(r: &Row<'_>) -> rusqlite::Result<SubscriptionRecord> {
     Ok(SubscriptionRecord {
-        subscription_id: cleaned(r.get(0)?),
-        offer_id: cleaned(r.get(1)?),
-        subscription: cleaned(r.get(2)?),
-        customer_microsoft_id: cleaned(r.get(3)?),
-        customer: cleaned(r.get(4)?),
+        subscription_id: cleaned(crate::store::text(r, 0)?),
+        offer_id: cleaned(crate::store::text(r, 1)?),
+        subscription: cleaned(crate::store::text(r, 2)?),
+        customer_microsoft_id: cleaned(crate::store::text(r, 3)?),
+        customer: cleaned(crate::store::text(r, 4)?),
         quantity: r.get(5)?,
-        status: cleaned(r.get(6)?),
+        status: cleaned(crate::store::text(r, 6)?),
         auto_renew: r.get(7)?,
-        term: cleaned(r.get(8)?),
-        billing_cycle: cleaned(r.get(9)?),
-        reseller: r.get::<_, Option<String>>(10)?.map(cleaned),
-        reseller_partner_id: r.get::<_, Option<String>>(11)?.map(cleaned),
-        support_contact: cleaned(r.get(12)?),
-        created_at: parse_db_time(&r.get::<_, String>(13)?)?,
-        commitment_end_date: cleaned(r.get(14)?),
+        term: cleaned(crate::store::text(r, 8)?),
+        billing_cycle: cleaned(crate::store::text(r, 9)?),
+        reseller: crate::store::opt_text(r, 10)?.map(cleaned),
+        reseller_partner_id: crate::store::opt_text(r, 11)?.map(cleaned),
+        support_contact: cleaned(crate::store::text(r, 12)?),
+        created_at: parse_db_time(&crate::store::text(r, 13)?)?,
+        commitment_end_date: cleaned(crate::store::text(r, 14)?),
     })
 }
 

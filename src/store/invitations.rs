@@ -59,14 +59,14 @@ pub fn from_row(r: &Row<'_>) -> rusqlite::Result<InvitationRow> {
             sort: sent_at.clone().into(),
             id,
         },
-        recipient: cleaned(r.get(1)?),
-        sent_by: cleaned(r.get(2)?),
+        recipient: cleaned(crate::store::text(r, 1)?),
+        sent_by: cleaned(crate::store::text(r, 2)?),
         sent_at: parse_db_time(&sent_at)?,
         stored_status: r.get(4)?,
-        delivery: Delivery::from_key(&r.get::<_, String>(5)?),
-        link: cleaned(r.get(6)?),
-        token: cleaned(r.get(7)?),
-        reseller: r.get::<_, Option<String>>(8)?.map(cleaned),
+        delivery: Delivery::from_key(&crate::store::text(r, 5)?),
+        link: cleaned(crate::store::text(r, 6)?),
+        token: cleaned(crate::store::text(r, 7)?),
+        reseller: crate::store::opt_text(r, 8)?.map(cleaned),
         resent_count: r.get(9)?,
     })
 }
@@ -164,9 +164,9 @@ impl Store {
                     Ok(InvitationDraft {
                         token: r.get(0)?,
                         link: r.get(1)?,
-                        to: cleaned(r.get(2)?),
-                        subject: cleaned(r.get(3)?),
-                        body: clean_multiline(&r.get::<_, String>(4)?).into_owned(),
+                        to: cleaned(crate::store::text(r, 2)?),
+                        subject: cleaned(crate::store::text(r, 3)?),
+                        body: clean_multiline(&crate::store::text(r, 4)?).into_owned(),
                     })
                 },
             )

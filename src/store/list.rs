@@ -392,13 +392,13 @@ impl Listed for ResellerRow {
     fn from_row(r: &Row<'_>, key: Key) -> rusqlite::Result<Self> {
         Ok(ResellerRow {
             id: r.get(0)?,
-            name: cleaned(r.get(1)?),
-            partner_id: cleaned(r.get(2)?),
-            location: cleaned(r.get(3)?),
+            name: cleaned(crate::store::text(r, 1)?),
+            partner_id: cleaned(crate::store::text(r, 2)?),
+            location: cleaned(crate::store::text(r, 3)?),
             mpa_signed: r.get(4)?,
             por_valid: r.get(5)?,
             customers: r.get(6)?,
-            since: parse_db_time(&r.get::<_, String>(7)?)?,
+            since: parse_db_time(&crate::store::text(r, 7)?)?,
             removed_at: r
                 .get::<_, Option<String>>(8)?
                 .map(|t| parse_db_time(&t))
@@ -446,14 +446,14 @@ impl Listed for CustomerRow {
     fn from_row(r: &Row<'_>, key: Key) -> rusqlite::Result<Self> {
         Ok(CustomerRow {
             id: r.get(0)?,
-            company_name: cleaned(r.get(1)?),
-            domain: cleaned(r.get(2)?),
-            tenant_id: cleaned(r.get(3)?),
-            reseller: r.get::<_, Option<String>>(4)?.map(cleaned),
+            company_name: cleaned(crate::store::text(r, 1)?),
+            domain: cleaned(crate::store::text(r, 2)?),
+            tenant_id: cleaned(crate::store::text(r, 3)?),
+            reseller: crate::store::opt_text(r, 4)?.map(cleaned),
             subscriptions: r.get(5)?,
             active_reseller: match (
                 r.get::<_, Option<i64>>(6)?,
-                r.get::<_, Option<String>>(8)?.as_deref(),
+                crate::store::opt_text(r, 8)?.as_deref(),
             ) {
                 (Some(id), Some("active")) => {
                     let (mpa, por): (bool, bool) = (r.get(9)?, r.get(10)?);
@@ -462,7 +462,7 @@ impl Listed for CustomerRow {
                         (false, _) => Some("MPA not signed"),
                         (true, false) => Some("POR not valid"),
                     };
-                    Some((id, cleaned(r.get(7)?), warning))
+                    Some((id, cleaned(crate::store::text(r, 7)?), warning))
                 }
                 _ => None,
             },
@@ -506,12 +506,12 @@ impl Listed for ActivityRow {
     fn from_row(r: &Row<'_>, key: Key) -> rusqlite::Result<Self> {
         Ok(ActivityRow {
             id: r.get(0)?,
-            at: parse_db_time(&r.get::<_, String>(1)?)?,
-            operator: cleaned(r.get(2)?),
-            action: cleaned(r.get(3)?),
-            target: cleaned(r.get(4)?),
-            before: r.get::<_, Option<String>>(5)?.map(cleaned),
-            after: r.get::<_, Option<String>>(6)?.map(cleaned),
+            at: parse_db_time(&crate::store::text(r, 1)?)?,
+            operator: cleaned(crate::store::text(r, 2)?),
+            action: cleaned(crate::store::text(r, 3)?),
+            target: cleaned(crate::store::text(r, 4)?),
+            before: crate::store::opt_text(r, 5)?.map(cleaned),
+            after: crate::store::opt_text(r, 6)?.map(cleaned),
             key,
         })
     }

@@ -49,6 +49,8 @@ pub enum OpenError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("{} is open in another twotier (a console or a script): close it there first; nothing was changed.", crate::domain::text::shown_path(.0))]
+    InUse(PathBuf),
     #[error("cannot open {}: {source}", crate::domain::text::shown_path(.path))]
     Sqlite {
         path: PathBuf,
@@ -61,6 +63,11 @@ pub struct Store {
     conn: Connection,
     actor: Option<operators::Operator>,
     settings: Settings,
+    /// A shared advisory lock on the book's file for as long as it is open, so `twotier demo`
+    /// can tell the book is in use and never replaces it under a console. Declared after `conn`:
+    /// it is closed after the connection (closing another descriptor of a file would drop the
+    /// connection's own POSIX locks on it).
+    _in_use: std::fs::File,
 }
 
 /// What the config file says about the store's rules.
@@ -149,6 +156,16 @@ impl Store {
 
     /// The connection with twotier's settings, after the file's header was checked.
     fn connect(path: &Path) -> Result<Store, OpenError> {
+        // A book replaced (`twotier demo`) while we waited for its lock: open the new file.
+        for _ in 0..5 {
+            if let Some(store) = Store::try_connect(path)? {
+                return Ok(store);
+            }
+        }
+        Err(OpenError::InUse(path.to_owned()))
+    }
+
+    fn try_connect(path: &Path) -> Result<Option<Store>, OpenError> {
         let sqlite = |e| sqlite_error(path, e);
         let exists = path.exists();
         if exists {
@@ -160,6 +177,14 @@ impl Store {
             })?;
         }
         let conn = Connection::open(path).map_err(sqlite)?;
+        let in_use = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
+        if let Err(std::fs::TryLockError::WouldBlock) = in_use.try_lock_shared() {
+            // Held exclusively only by a `twotier demo` that is replacing this file.
+            in_use.lock_shared().map_err(|e| io_error(path, e))?;
+            if !same_file(&in_use, path) {
+                return Ok(None);
+            }
+        }
         conn.busy_timeout(BUSY_TIMEOUT).map_err(sqlite)?;
         // A new file switched to WAL by several processes at once: SQLite may answer busy
         // without waiting, so wait here.
@@ -177,11 +202,12 @@ impl Store {
              PRAGMA foreign_keys = ON;",
         )
         .map_err(sqlite)?;
-        Ok(Store {
+        Ok(Some(Store {
             conn,
             actor: None,
             settings: Settings::default(),
-        })
+            _in_use: in_use,
+        }))
     }
 
     /// Checks the schema version and migrates, holding the write lock from before the version is
@@ -364,6 +390,41 @@ fn sqlite_error(path: &Path, source: rusqlite::Error) -> OpenError {
     }
 }
 
+fn io_error(path: &Path, e: std::io::Error) -> OpenError {
+    OpenError::Sqlite {
+        path: path.to_owned(),
+        source: rusqlite::Error::InvalidPath(e.to_string().into()),
+    }
+}
+
+/// True when `path` still names the file `file` has open.
+fn same_file(file: &std::fs::File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), std::fs::metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, path);
+        true
+    }
+}
+
+/// Holds `path` for replacing it: refused while any twotier has the book open. The lock is
+/// released when the returned file is dropped (after the new book was renamed into place).
+pub fn lock_for_replacing(path: &Path) -> Result<std::fs::File, OpenError> {
+    let file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(OpenError::InUse(path.to_owned())),
+        Err(std::fs::TryLockError::Error(e)) => Err(io_error(path, e)),
+    }
+}
+
 fn is_busy(e: &rusqlite::Error) -> bool {
     matches!(
         e.sqlite_error_code(),
@@ -431,6 +492,32 @@ pub fn inspect_existing(path: &Path) -> Result<(), OpenError> {
         });
     }
     Ok(())
+}
+
+/// A text column of a row. Bytes that are not UTF-8 (another tool or a sync wrote them) become
+/// U+FFFD, which the row then shows, instead of failing the whole list it is in.
+pub fn text(r: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<String> {
+    Ok(opt_text(r, index)?.unwrap_or_default())
+}
+
+/// [`text`] for a column that may be NULL.
+pub fn opt_text(r: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<Option<String>> {
+    use rusqlite::types::ValueRef;
+    Ok(match r.get_ref(index)? {
+        ValueRef::Null => None,
+        ValueRef::Text(bytes) | ValueRef::Blob(bytes) => Some(match std::str::from_utf8(bytes) {
+            Ok(s) => s.to_owned(),
+            Err(_) => {
+                tracing::warn!(
+                    column = index,
+                    "a row holds text that is not UTF-8; shown with U+FFFD"
+                );
+                String::from_utf8_lossy(bytes).into_owned()
+            }
+        }),
+        ValueRef::Integer(i) => Some(i.to_string()),
+        ValueRef::Real(f) => Some(f.to_string()),
+    })
 }
 
 /// The one text form of a time in the database: UTC, whole seconds, `Z`.

@@ -24,8 +24,8 @@ pub fn from_row(r: &Row<'_>) -> rusqlite::Result<Operator> {
     let role: String = r.get(3)?;
     Ok(Operator {
         id: r.get(0)?,
-        upn: cleaned(r.get(1)?),
-        display_name: cleaned(r.get(2)?),
+        upn: cleaned(crate::store::text(r, 1)?),
+        display_name: cleaned(crate::store::text(r, 2)?),
         role: Role::from_key(&role).ok_or_else(|| {
             rusqlite::Error::FromSqlConversionFailure(
                 3,
@@ -34,7 +34,7 @@ pub fn from_row(r: &Row<'_>) -> rusqlite::Result<Operator> {
             )
         })?,
         disabled: r.get(4)?,
-        created_at: parse_db_time(&r.get::<_, String>(5)?)?,
+        created_at: parse_db_time(&crate::store::text(r, 5)?)?,
     })
 }
 

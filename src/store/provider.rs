@@ -23,17 +23,18 @@ pub struct ProviderProfile {
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<ProviderProfile> {
     Ok(ProviderProfile {
-        tenant_id: cleaned(r.get(0)?),
-        company_name: cleaned(r.get(1)?),
-        partner_id: cleaned(r.get(2)?),
-        country: cleaned(r.get(3)?),
-        csp_region: cleaned(r.get(4)?),
-        website: cleaned(r.get(5)?),
-        support_email: cleaned(r.get(6)?),
-        support_phone: cleaned(r.get(7)?),
-        regions_served: cleaned(r.get(8)?),
-        listing_profile: crate::domain::text::clean_multiline(&r.get::<_, String>(9)?).into_owned(),
-        invitation_base_url: cleaned(r.get(10)?),
+        tenant_id: cleaned(crate::store::text(r, 0)?),
+        company_name: cleaned(crate::store::text(r, 1)?),
+        partner_id: cleaned(crate::store::text(r, 2)?),
+        country: cleaned(crate::store::text(r, 3)?),
+        csp_region: cleaned(crate::store::text(r, 4)?),
+        website: cleaned(crate::store::text(r, 5)?),
+        support_email: cleaned(crate::store::text(r, 6)?),
+        support_phone: cleaned(crate::store::text(r, 7)?),
+        regions_served: cleaned(crate::store::text(r, 8)?),
+        listing_profile: crate::domain::text::clean_multiline(&crate::store::text(r, 9)?)
+            .into_owned(),
+        invitation_base_url: cleaned(crate::store::text(r, 10)?),
     })
 }
 

@@ -172,15 +172,15 @@ impl Store {
         let rows = stmt
             .query_map([all], |r| {
                 Ok(ResellerRecord {
-                    name: cleaned(r.get(0)?),
-                    partner_id: cleaned(r.get(1)?),
-                    location: cleaned(r.get(2)?),
-                    tenant_id: r.get::<_, Option<String>>(3)?.map(cleaned),
+                    name: cleaned(crate::store::text(r, 0)?),
+                    partner_id: cleaned(crate::store::text(r, 1)?),
+                    location: cleaned(crate::store::text(r, 2)?),
+                    tenant_id: crate::store::opt_text(r, 3)?.map(cleaned),
                     state: r.get(4)?,
                     mpa_signed: r.get(5)?,
                     por_valid: r.get(6)?,
                     customers: r.get(7)?,
-                    since: parse_db_time(&r.get::<_, String>(8)?)?,
+                    since: parse_db_time(&crate::store::text(r, 8)?)?,
                     removed_at: r
                         .get::<_, Option<String>>(9)?
                         .map(|t| parse_db_time(&t))

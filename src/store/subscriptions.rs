@@ -47,11 +47,11 @@ impl Listed for SubscriptionRow {
         let id: i64 = r.get(0)?;
         Ok(SubscriptionRow {
             id,
-            offer: cleaned(r.get(1)?),
+            offer: cleaned(crate::store::text(r, 1)?),
             quantity: r.get(2)?,
             status: r.get(3)?,
-            reseller: r.get::<_, Option<String>>(4)?.map(cleaned),
-            support_contact: r.get::<_, Option<String>>(5)?.map(cleaned),
+            reseller: crate::store::opt_text(r, 4)?.map(cleaned),
+            support_contact: crate::store::opt_text(r, 5)?.map(cleaned),
             term: r.get(6)?,
             key: Key {
                 sort: SortValue::Integer(id),
@@ -145,9 +145,9 @@ impl Store {
                 [id],
                 |r| {
                     Ok((
-                        (r.get::<_, i64>(0)?, r.get::<_, String>(1)?, cleaned(r.get(2)?), r.get::<_, String>(3)?),
-                        (r.get::<_, i64>(4)?, r.get::<_, String>(5)?, r.get::<_, bool>(6)?, r.get::<_, String>(7)?),
-                        (r.get::<_, String>(8)?, r.get::<_, String>(9)?, r.get::<_, String>(10)?, r.get::<_, String>(11)?),
+                        (r.get::<_, i64>(0)?, crate::store::text(r, 1)?, cleaned(crate::store::text(r, 2)?), crate::store::text(r, 3)?),
+                        (r.get::<_, i64>(4)?, crate::store::text(r, 5)?, r.get::<_, bool>(6)?, crate::store::text(r, 7)?),
+                        (crate::store::text(r, 8)?, crate::store::text(r, 9)?, crate::store::text(r, 10)?, crate::store::text(r, 11)?),
                         reseller_ref(r.get(12)?, r.get(13)?, r.get(14)?),
                         reseller_ref(r.get(15)?, r.get(16)?, r.get(17)?),
                     ))
