@@ -51,12 +51,14 @@ pub fn ellipsize(text: &str, width: usize) -> String {
     if text.width() <= width {
         return text.to_owned();
     }
-    let mut out = String::new();
+    let (mut out, mut used) = (String::new(), 0);
     for c in text.chars() {
-        if out.width() + unicode_width::UnicodeWidthChar::width(c).unwrap_or(0) + 1 > width {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
             break;
         }
         out.push(c);
+        used += w;
     }
     out.push('…');
     out

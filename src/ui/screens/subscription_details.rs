@@ -14,6 +14,7 @@ use crate::domain::permission::Permission;
 use crate::domain::text::clean;
 use crate::store::customers::status_label;
 use crate::ui::Theme;
+use crate::ui::chrome::ellipsize;
 use crate::ui::widgets::modal::{centered, frame_box, key_buttons};
 
 pub fn view(
@@ -34,10 +35,12 @@ pub fn view(
         theme,
     );
     let now = state.now;
+    // Values are cut to the dialog's width, so a very long name never pushes the fields out.
+    let room = usize::from(inner.width).saturating_sub(30).max(1);
     let fact = |label: &'static str, value: String| {
         Line::from(vec![
             Span::styled(format!("  {label:<28}"), theme.dim),
-            Span::raw(value),
+            Span::raw(ellipsize(&value, room)),
         ])
     };
     let window = if d.in_change_window(now) {
@@ -80,6 +83,7 @@ pub fn view(
                 hint.to_owned(),
             ),
         };
+        let value = ellipsize(&value, room);
         let mut spans = vec![
             Span::styled(format!("{marker} {label:<28}"), style),
             Span::styled(value, value_style),
