@@ -280,7 +280,13 @@ impl Store {
                 ],
             )?;
             let customer_id = tx.last_insert_rowid();
-            let count = insert_order(tx, customer_id, &c.order, at, by.map(|o| o.id))?;
+            // A customer without an order is what a role that may add customers but not place
+            // orders (User admin) makes; subscriptions are added later by one that may.
+            let count = if c.order.lines.is_empty() {
+                0
+            } else {
+                insert_order(tx, customer_id, &c.order, at, by.map(|o| o.id))?
+            };
             let reseller = reseller_label(tx, c.reseller_id)?;
             audit(
                 tx,
