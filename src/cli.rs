@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::config::Paths;
 use crate::domain::role::Role;
+use crate::domain::text::{escaped, shown_path};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -125,14 +126,15 @@ pub struct DemoArgs {
     pub as_of: Option<NaiveDate>,
 }
 
-/// The help text's footer: where data, config and logs live on this machine.
+/// The help text's footer: where data, config and logs live on this machine (the paths come from
+/// HOME and the XDG variables, so they are shown with visible escapes).
 pub fn files_help(paths: &Paths) -> String {
     format!(
         "Files:\n  database  {}\n  config    {}\n  log       {}  (level: TWOTIER_LOG=debug)\n\n\
          Keys: press ? in the app for every key of the current screen.",
-        paths.default_db().display(),
-        paths.config_file.display(),
-        paths.log_file.display()
+        shown_path(&paths.default_db()),
+        shown_path(&paths.config_file),
+        shown_path(&paths.log_file)
     )
 }
 
@@ -209,7 +211,7 @@ pub enum UsersCommand {
         /// The operator's UPN (sign-in name), such as ava@contoso.com
         upn: String,
         /// global-admin, user-admin, admin-agent, sales-agent, billing-admin or helpdesk-agent
-        #[arg(long, value_parser = parse_role)]
+        #[arg(long, value_parser = RoleParser)]
         role: Role,
         /// The operator's display name [default: the UPN]
         #[arg(long, default_value = "")]
@@ -222,7 +224,7 @@ pub enum UsersCommand {
     /// Change an operator's role
     SetRole {
         upn: String,
-        #[arg(long, value_parser = parse_role)]
+        #[arg(long, value_parser = RoleParser)]
         role: Role,
     },
 }
@@ -249,9 +251,85 @@ pub enum ActivityCommand {
     },
 }
 
-fn parse_role(text: &str) -> Result<Role, String> {
-    Role::from_key(text).ok_or_else(|| {
-        let known: Vec<&str> = Role::ALL.iter().map(|r| r.key()).collect();
-        format!("not a role; one of: {}", known.join(", "))
-    })
+/// `--role`: a role's key. clap's own refusal of a value quotes it raw, so this one builds the
+/// same message around the value with visible escapes.
+#[derive(Debug, Clone, Copy)]
+struct RoleParser;
+
+impl clap::builder::TypedValueParser for RoleParser {
+    type Value = Role;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Role, clap::Error> {
+        use clap::error::{ContextKind, ContextValue, ErrorKind};
+        if let Some(role) = value.to_str().and_then(Role::from_key) {
+            return Ok(role);
+        }
+        let mut err = clap::Error::new(ErrorKind::InvalidValue).with_cmd(cmd);
+        let arg = arg.map_or_else(|| "--role <ROLE>".to_owned(), ToString::to_string);
+        let known = Role::ALL.iter().map(|r| r.key().to_owned()).collect();
+        err.insert(ContextKind::InvalidArg, ContextValue::String(arg));
+        err.insert(
+            ContextKind::InvalidValue,
+            ContextValue::String(escaped(&value.to_string_lossy()).into_owned()),
+        );
+        err.insert(ContextKind::ValidValue, ContextValue::Strings(known));
+        Err(err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    fn role_error(role: &str) -> String {
+        let args = ["twotier", "users", "add", "ava@example.com", "--role", role];
+        Cli::try_parse_from(args).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn roles_parse_by_key() {
+        let cli =
+            Cli::try_parse_from(["twotier", "users", "add", "a@b.com", "--role", "user-admin"])
+                .unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Command::Users(UsersCommand::Add {
+                role: Role::UserAdmin,
+                ..
+            }))
+        ));
+    }
+
+    #[test]
+    fn an_unknown_role_is_quoted_escaped_with_the_known_ones() {
+        let err = role_error("boss\u{1b}]0;x\u{7}\u{202e}");
+        assert!(
+            err.contains("invalid value 'boss\\u{1b}]0;x\\u{7}\\u{202e}' for '--role <ROLE>'"),
+            "{err}"
+        );
+        assert!(!err.contains(['\u{1b}', '\u{7}', '\u{202e}']), "{err:?}");
+        assert!(
+            err.contains("global-admin") && err.contains("helpdesk-agent"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_files_footer_escapes_hostile_paths() {
+        let paths = Paths {
+            data_dir: "/home/a\u{9b}b/.local/share/twotier".into(),
+            config_file: "/home/a\u{9b}b/.config/twotier/config.toml".into(),
+            log_file: "/home/a\u{9b}b/.local/state/twotier/twotier.log".into(),
+        };
+        let help = files_help(&paths);
+        assert!(!help.contains('\u{9b}'), "{help:?}");
+        assert_eq!(help.matches("/home/a\\u{9b}b/").count(), 3, "{help}");
+    }
 }

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::domain::permission::Matrix;
+use crate::domain::text::{escaped, shown_path};
 
 /// The folders twotier uses, from the XDG base directories (or the platform's equivalents).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,15 +69,16 @@ pub struct InvitationConfig {
     pub expiry_days: Option<u32>,
 }
 
-/// A config file that could not be used, with the file's path in the message.
+/// A config file that could not be used, with the file's path in the message. The path and the
+/// problem (which may quote the file's own text) are shown with visible escapes.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read the config file {}: {source}", .path.display())]
+    #[error("cannot read the config file {}: {source}", shown_path(.path))]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("the config file {} is not valid: {message}", .path.display())]
+    #[error("the config file {} is not valid: {}", shown_path(.path), escaped(.message))]
     Invalid { path: PathBuf, message: String },
 }
 
@@ -99,7 +101,8 @@ impl Config {
         })
     }
 
-    /// Parses config text; the error names the key and what is wrong with it.
+    /// Parses config text; the error names the key and what is wrong with it, the file's text it
+    /// quotes with visible escapes.
     pub fn parse(text: &str) -> Result<Config, String> {
         let config: Config = toml::from_str(text).map_err(|e| describe_toml_error(text, &e))?;
         if let Some(0) = config.invitations.expiry_days {
@@ -109,10 +112,14 @@ impl Config {
             && !(url.starts_with("https://") || url.starts_with("http://"))
         {
             return Err(format!(
-                "key `invitations.base_url`: {url:?} is not an http(s) URL"
+                "key `invitations.base_url`: \"{}\" is not an http(s) URL",
+                escaped(url)
             ));
         }
-        config.matrix()?;
+        // The message names the key or role as written in the file.
+        config
+            .matrix()
+            .map_err(|message| escaped(&message).into_owned())?;
         Ok(config)
     }
 
@@ -122,14 +129,17 @@ impl Config {
     }
 }
 
-/// Turns a TOML error into one line: where, which key, and the problem.
+/// Turns a TOML error into one line: where, which key, and the problem. The file's text it quotes
+/// (the line, a key name in the parser's message) is shown with visible escapes.
 fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
-    let message = e.message().trim().to_owned();
+    let message = escaped(e.message().trim()).into_owned();
     match e.span() {
         Some(span) => {
-            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            // Bytes, not a str slice: a span inside a multi-byte character must not panic.
+            let before = &text.as_bytes()[..span.start.min(text.len())];
+            let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
             let source_line = text.lines().nth(line - 1).unwrap_or("").trim();
-            format!("line {line} (`{source_line}`): {message}")
+            format!("line {line} (`{}`): {message}", escaped(source_line))
         }
         None => message,
     }
@@ -179,6 +189,42 @@ mod tests {
                 .unwrap_err()
                 .contains("roles.fly")
         );
+    }
+
+    #[test]
+    fn hostile_text_in_the_file_is_escaped() {
+        let err = Config::parse("\"\\u001b]0;pwned\\u0007\" = 1\n").unwrap_err();
+        assert!(
+            !err.contains('\u{1b}') && err.contains("\\u{1b}]0;pwned\\u{7}"),
+            "{err}"
+        );
+        let err = Config::parse("operator = \"ava\" \u{202e}x\n").unwrap_err();
+        assert!(
+            !err.contains('\u{202e}') && err.contains("\\u{202e}"),
+            "{err}"
+        );
+        let err = Config::parse("[roles]\n\"\\u009b\" = []\n").unwrap_err();
+        assert!(err.contains("\\u{9b}"), "{err}");
+    }
+
+    #[test]
+    fn hostile_paths_are_escaped() {
+        let path = PathBuf::from("/tmp/a\u{1b}[2J\u{200b}/config.toml");
+        let read = ConfigError::Read {
+            path: path.clone(),
+            source: std::io::Error::other("nope"),
+        };
+        let invalid = ConfigError::Invalid {
+            path,
+            message: "key \u{7}".into(),
+        };
+        for text in [read.to_string(), invalid.to_string()] {
+            assert!(
+                !text.contains(['\u{1b}', '\u{200b}', '\u{7}'])
+                    && text.contains("\\u{1b}[2J\\u{200b}"),
+                "{text}"
+            );
+        }
     }
 
     #[test]

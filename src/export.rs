@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use serde::Serialize;
 
+use crate::domain::text::shown_path;
 use crate::store::Store;
 use crate::store::export::{
     CustomerFilter, CustomerRecord, SubscriptionFilter, SubscriptionRecord,
@@ -247,14 +248,14 @@ pub fn subscription_csv_cells<'a>(
 
 /// Writes a file so that it is either whole or absent: into a temporary file in the same folder,
 /// flushed to disk, then renamed over `path`. On any error the temporary file is removed and
-/// `path` is left as it was.
+/// `path` is left as it was. Errors name `path` with visible escapes (see [`shown_path`]).
 pub fn write_atomically<T>(
     path: &Path,
     write: impl FnOnce(&mut BufWriter<File>) -> anyhow::Result<T>,
 ) -> anyhow::Result<T> {
     let name = path
         .file_name()
-        .with_context(|| format!("{} is not a file name", path.display()))?;
+        .with_context(|| format!("{} is not a file name", shown_path(path)))?;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
         _ => PathBuf::from("."),
@@ -267,14 +268,15 @@ pub fn write_atomically<T>(
         .write(true)
         .create_new(true)
         .open(&tmp)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+        .with_context(|| format!("cannot write {}", shown_path(path)))?;
     let result = (|| {
         let mut out = BufWriter::with_capacity(1 << 16, file);
         let value = write(&mut out)?;
         let file = out.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
         drop(file);
-        std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::rename(&tmp, path)
+            .with_context(|| format!("cannot write {}", shown_path(path)))?;
         // The rename itself reaches the disk with the folder (best effort: not every OS can).
         if let Ok(d) = File::open(&dir) {
             let _ = d.sync_all();
@@ -387,5 +389,20 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["out.csv"]);
+    }
+
+    #[test]
+    fn atomic_write_errors_show_hostile_paths_escaped() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("no\u{1b}]0;x\u{7}\u{202e}").join("out.csv");
+        let no_name = dir.path().join("a\u{9b}").join("..");
+        for path in [missing, no_name] {
+            let err = write_atomically(&path, |out| Ok(out.write_all(b"x")?)).unwrap_err();
+            let text = format!("{err:#}");
+            assert!(
+                !text.contains(['\u{1b}', '\u{7}', '\u{202e}', '\u{9b}']) && text.contains("\\u{"),
+                "{text}"
+            );
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! The scripting subcommands: the same store commands the console runs, with plain or JSON
-//! output. Every text that reaches stdout comes out of the store sanitised.
+//! output. Every text that reaches stdout comes out of the store sanitised; a message that quotes
+//! an argument or a path shows it with visible escapes (`text::escaped`, `text::shown_path`).
 
 use anyhow::{Context, bail};
 use chrono::Utc;
@@ -8,6 +9,7 @@ use serde::Serialize;
 use crate::cli::{InvitationsCommand, ResellersCommand};
 use crate::domain::ids::{Country, PartnerId, TenantId};
 use crate::domain::invitation::InvitationStatus;
+use crate::domain::text::{escaped, shown_path};
 use crate::store::invitations::Acceptance;
 use crate::store::{CommandError, Store};
 
@@ -79,7 +81,7 @@ pub fn resellers(store: &mut Store, command: ResellersCommand) -> anyhow::Result
             let impact = store.remove_partnership(id, Utc::now()).map_err(refused)?;
             println!(
                 "Partnership with PartnerID {} removed. Kept: {} customers, {} subscriptions as partner of record, {} as support contact.",
-                partner_id.trim(),
+                escaped(partner_id.trim()),
                 impact.customers,
                 impact.partner_of_record,
                 impact.support_contact
@@ -172,7 +174,7 @@ pub fn invitations(store: &mut Store, command: InvitationsCommand) -> anyhow::Re
                 .context("not recorded")?;
             println!(
                 "Recorded: {} (PartnerID {}) accepted and is now an active indirect reseller.",
-                crate::domain::text::clean(acceptance.name.trim()),
+                escaped(acceptance.name.trim()),
                 acceptance.partner_id
             );
             Ok(())
@@ -312,10 +314,7 @@ pub fn export(store: &mut Store, args: crate::cli::ExportArgs) -> anyhow::Result
         (ExportWhat::Subscriptions, 1) => "subscription",
         (ExportWhat::Subscriptions, _) => "subscriptions",
     };
-    eprintln!(
-        "Exported {n} {noun} to {}",
-        crate::domain::text::clean(&path.display().to_string())
-    );
+    eprintln!("Exported {n} {noun} to {}", shown_path(path));
     Ok(())
 }
 
@@ -424,31 +423,23 @@ pub fn users(store: &mut Store, command: crate::cli::UsersCommand) -> anyhow::Re
             store
                 .add_operator(&upn, &name, role, now)
                 .map_err(refused)?;
-            println!(
-                "Added {} as {}.",
-                crate::domain::text::clean(upn.trim()),
-                role.label()
-            );
+            println!("Added {} as {}.", escaped(upn.trim()), role.label());
         }
         UsersCommand::Disable { upn } => {
             store
                 .set_operator_disabled(&upn, true, now)
                 .map_err(refused)?;
-            println!("Disabled {}.", crate::domain::text::clean(upn.trim()));
+            println!("Disabled {}.", escaped(upn.trim()));
         }
         UsersCommand::Enable { upn } => {
             store
                 .set_operator_disabled(&upn, false, now)
                 .map_err(refused)?;
-            println!("Enabled {}.", crate::domain::text::clean(upn.trim()));
+            println!("Enabled {}.", escaped(upn.trim()));
         }
         UsersCommand::SetRole { upn, role } => {
             store.set_operator_role(&upn, role, now).map_err(refused)?;
-            println!(
-                "{} is now {}.",
-                crate::domain::text::clean(upn.trim()),
-                role.label()
-            );
+            println!("{} is now {}.", escaped(upn.trim()), role.label());
         }
     }
     Ok(())

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use super::text::escaped;
+
 /// What is wrong with a field, in words for the person who typed it.
 pub type Problem = String;
 
@@ -125,7 +127,9 @@ impl fmt::Display for Country {
     }
 }
 
-/// An email address (the addr-spec of RFC 5322, without comments or quoted local parts).
+/// An email address (the addr-spec of RFC 5322, without comments or quoted local parts). A
+/// refusal that quotes what was typed shows its control, bidi and zero-width characters as
+/// visible escapes (`\u{202e}`), never raw.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Email(String);
 
@@ -135,8 +139,17 @@ impl Email {
         if t.is_empty() {
             return Err("Enter an email address.".into());
         }
-        if t.chars().any(|c| c.is_control() || c.is_whitespace()) {
-            return Err("An email address has no spaces or control characters.".into());
+        if let Some(c) = t.chars().find(|&c| c.is_control() || c.is_whitespace()) {
+            let which = match c {
+                ' ' => "a space".to_owned(),
+                // Named by its code point: the character itself may be invisible or act on the
+                // terminal.
+                _ => c.escape_unicode().to_string(),
+            };
+            return Err(format!(
+                "An email address has no spaces or control characters; \"{}\" has {which}.",
+                escaped(t)
+            ));
         }
         let Some((local, domain)) = t.rsplit_once('@') else {
             return Err("An email address has an @, as in name@company.com.".into());
@@ -154,7 +167,10 @@ impl Email {
             && !local.ends_with('.')
             && !local.contains("..");
         if !local_ok {
-            return Err(format!("\"{local}\" is not a valid name before the @."));
+            return Err(format!(
+                "\"{}\" is not a valid name before the @.",
+                escaped(local)
+            ));
         }
         let labels: Vec<&str> = domain.split('.').collect();
         let domain_ok = labels.len() >= 2
@@ -171,7 +187,8 @@ impl Email {
                 .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()));
         if !domain_ok {
             return Err(format!(
-                "\"{domain}\" is not a valid email domain (such as company.com)."
+                "\"{}\" is not a valid email domain (such as company.com).",
+                escaped(domain)
             ));
         }
         Ok(Email(format!("{local}@{}", domain.to_ascii_lowercase())))
@@ -277,6 +294,30 @@ mod tests {
             "a\u{1b}@b.com",
         ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} passed");
+        }
+    }
+
+    #[test]
+    fn email_refusals_show_hostile_characters_escaped() {
+        for (bad, shown) in [
+            (
+                "a\u{1b}]0;x\u{7}@b.com",
+                "\"a\\u{1b}]0;x\\u{7}@b.com\" has \\u{1b}.",
+            ),
+            ("a\u{9b}@b.com", "\\u{9b}"),
+            ("a\r@b.com", "\\u{d}"),
+            ("a\u{a0}@b.com", "\\u{a0}"),
+            ("a b@c.com", "\"a b@c.com\" has a space."),
+            ("a\u{202e}b@c.com", "\"a\\u{202e}b\""),
+            ("ab@c\u{200b}d.com", "\"c\\u{200b}d.com\""),
+            ("ab@c.com\u{feff}", "\\u{feff}"),
+        ] {
+            let err = Email::parse(bad).unwrap_err();
+            assert!(err.contains(shown), "{bad:?}: {err}");
+            assert!(
+                super::super::text::is_clean(&err),
+                "{bad:?}: the refusal holds the raw character: {err:?}"
+            );
         }
     }
 

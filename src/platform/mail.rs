@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use super::EnvFacts;
-use crate::domain::text::{clean, clean_multiline};
+use crate::domain::text::{clean, clean_multiline, escaped, shown_path};
 
 /// An email to propose to the user; nothing is sent by twotier itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,11 +141,13 @@ pub enum Delivery {
 impl Delivery {
     pub fn describe(&self) -> String {
         match self {
-            Delivery::MailCommand(program) => format!("Opened in email with {}", clean(program)),
+            Delivery::MailCommand(program) => {
+                format!("Opened in email with {}", escaped(program))
+            }
             Delivery::SystemOpener(_) => "Opened in your default email app".to_owned(),
             Delivery::EmlDraft(path) => format!(
                 "No email app could be opened: saved the draft as {}",
-                clean(&path.display().to_string())
+                shown_path(path)
             ),
         }
     }
@@ -216,7 +218,11 @@ pub fn open_in_email_with(
     {
         match run_mail_command(command, &url) {
             Ok(program) => return Ok(Delivery::MailCommand(program)),
-            Err(e) => tracing::warn!(command, error = %format!("{e:#}"), "mail_command failed"),
+            Err(e) => tracing::warn!(
+                command = %escaped(command),
+                error = %format!("{e:#}"),
+                "mail_command failed"
+            ),
         }
     }
     if let Some(opener) = openers.system {
@@ -235,7 +241,8 @@ fn run_mail_command(command: &str, url: &str) -> anyhow::Result<String> {
         bail!("mail_command is empty");
     }
     let program = words.remove(0);
-    let child = spawn(&program, &words, url).with_context(|| format!("starting {program}"))?;
+    let child =
+        spawn(&program, &words, url).with_context(|| format!("starting {}", escaped(&program)))?;
     reap_in_background(child);
     Ok(program)
 }
@@ -286,7 +293,7 @@ fn reap_in_background(mut child: Child) {
 
 /// Writes `partnership-request-<YYYYmmdd-HHMMSS>-<n>.eml`, never overwriting an existing file.
 fn save_eml(d: &Draft, from: &str, now: DateTime<Utc>, dir: &Path) -> anyhow::Result<PathBuf> {
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", shown_path(dir)))?;
     let content = eml(d, from, now);
     let stamp = now.format("%Y%m%d-%H%M%S");
     for n in 1..=1000 {
@@ -294,17 +301,17 @@ fn save_eml(d: &Draft, from: &str, now: DateTime<Utc>, dir: &Path) -> anyhow::Re
         let mut file = match create_new(&path) {
             Ok(file) => file,
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e).with_context(|| format!("creating {}", path.display())),
+            Err(e) => return Err(e).with_context(|| format!("creating {}", shown_path(&path))),
         };
         if let Err(e) = file.write_all(content.as_bytes()) {
             let _ = std::fs::remove_file(&path);
-            return Err(e).with_context(|| format!("writing {}", path.display()));
+            return Err(e).with_context(|| format!("writing {}", shown_path(&path)));
         }
         return Ok(path);
     }
     bail!(
         "too many drafts named partnership-request-{stamp}-*.eml in {}",
-        dir.display()
+        shown_path(dir)
     )
 }
 
@@ -381,6 +388,14 @@ mod tests {
         assert_eq!(
             Delivery::EmlDraft("/tmp/d/x.eml".into()).describe(),
             "No email app could be opened: saved the draft as /tmp/d/x.eml"
+        );
+        assert_eq!(
+            Delivery::MailCommand("mail\u{1b}]0;x\u{7}".into()).describe(),
+            "Opened in email with mail\\u{1b}]0;x\\u{7}"
+        );
+        assert_eq!(
+            Delivery::EmlDraft("/tmp/\u{202e}d\u{200b}/x.eml".into()).describe(),
+            "No email app could be opened: saved the draft as /tmp/\\u{202e}d\\u{200b}/x.eml"
         );
     }
 
