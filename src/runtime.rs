@@ -1,9 +1,14 @@
 //! The event loop: terminal events, store replies and the clock in one `select!`; keys go
 //! through the keymap to `update`; effects are carried out here, at the edge; one draw per batch.
-//! The terminal is restored on every way out: return, error, panic, SIGTERM, SIGHUP and SIGINT.
+//! The terminal is restored on every way out: return, error, panic, SIGTERM, SIGHUP and SIGINT,
+//! and as far as it can be when the terminal itself is gone (its writes then fail, quietly).
+//! Ended by a signal, or with the terminal gone (as SIGHUP), the exit status is 128 + the signal:
+//! see [`exit_status`].
 
-use std::io::{Stdout, Write, stdout};
+use std::io::{IsTerminal, Stdout, Write, stdin, stdout};
+use std::mem::ManuallyDrop;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -40,6 +45,59 @@ use crate::ui::{self, Theme};
 /// How often the clock ticks (toasts expire on ticks).
 const TICK: Duration = Duration::from_millis(500);
 
+/// How often the terminal is checked for being still there. A hung-up terminal is not reported
+/// by crossterm's event stream (its reader thread retries the failing read), so this is how a
+/// lost terminal is noticed when no SIGHUP comes.
+const TERMINAL_CHECK: Duration = Duration::from_millis(200);
+
+/// Ended by a signal or with the terminal gone, how long the store may take to finish the
+/// command in hand before the process exits anyway (SQLite rolls back an unfinished write).
+const SHUTDOWN_GRACE: Duration = Duration::from_millis(500);
+
+const SIGHUP: u8 = 1;
+const SIGINT: u8 = 2;
+const SIGTERM: u8 = 15;
+/// What a read or write on a hung-up terminal fails with.
+const EIO: i32 = 5;
+
+/// 128 + the signal that ended the console, once it has; 0 while it has not.
+static EXIT_STATUS: AtomicU8 = AtomicU8::new(0);
+
+/// The exit status the console ended with when not by quitting: 128 + the signal (SIGINT 130,
+/// SIGTERM 143, SIGHUP 129; a lost terminal counts as SIGHUP). `None` after a quit or an error.
+pub fn exit_status() -> Option<u8> {
+    match EXIT_STATUS.load(Ordering::SeqCst) {
+        0 => None,
+        status => Some(status),
+    }
+}
+
+/// Why the event loop ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum End {
+    /// `q` or `Ctrl-C`.
+    Quit,
+    /// This signal came.
+    Signal(u8),
+    /// The terminal is gone: end of file or EIO reading it, or it is no terminal any more.
+    TerminalLost,
+}
+
+impl End {
+    fn status(self) -> Option<u8> {
+        match self {
+            End::Quit => None,
+            End::Signal(signal) => Some(128 + signal),
+            End::TerminalLost => Some(128 + SIGHUP),
+        }
+    }
+}
+
+/// True when stdin or stdout is no longer a terminal: a hung-up tty fails every ioctl (EIO).
+fn terminal_gone() -> bool {
+    !stdin().is_terminal() || !stdout().is_terminal()
+}
+
 /// Puts the terminal back as it was. Safe to call more than once.
 pub fn restore_terminal() {
     let _ = disable_raw_mode();
@@ -54,7 +112,10 @@ pub fn restore_terminal() {
 
 /// Raw mode and the alternate screen for as long as it lives.
 struct TerminalGuard {
-    terminal: Terminal<CrosstermBackend<Stdout>>,
+    /// Never dropped: ratatui's `Drop` reports a failure to show the cursor with `eprintln!`,
+    /// which panics when stderr is a terminal that is gone. [`restore_terminal`] shows the cursor
+    /// instead, ignoring errors; what the terminal holds is only memory, reclaimed at exit.
+    terminal: ManuallyDrop<Terminal<CrosstermBackend<Stdout>>>,
 }
 
 impl TerminalGuard {
@@ -67,7 +128,7 @@ impl TerminalGuard {
         }));
         enable_raw_mode().context("cannot put the terminal in raw mode")?;
         let guard = TerminalGuard {
-            terminal: Terminal::new(CrosstermBackend::new(stdout()))?,
+            terminal: ManuallyDrop::new(Terminal::new(CrosstermBackend::new(stdout()))?),
         };
         execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste)?;
         Ok(guard)
@@ -96,7 +157,16 @@ pub fn run_tui(store: Store, operator: Operator, options: Options) -> anyhow::Re
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(event_loop(store, operator, options))
+    let end = runtime.block_on(event_loop(store, operator, options));
+    match end {
+        // Leaving by a signal: a mail client still starting does not hold the exit up.
+        Ok(End::Signal(_) | End::TerminalLost) => runtime.shutdown_background(),
+        _ => drop(runtime),
+    }
+    if let Some(status) = end?.status() {
+        EXIT_STATUS.store(status, Ordering::SeqCst);
+    }
+    Ok(())
 }
 
 /// One thing to handle: a terminal event is mapped to an action only when its turn comes, so a
@@ -140,7 +210,11 @@ impl Edge {
     }
 }
 
-async fn event_loop(store: Store, operator: Operator, options: Options) -> anyhow::Result<()> {
+async fn event_loop(store: Store, operator: Operator, options: Options) -> anyhow::Result<End> {
+    // Before the terminal is taken over: a signal from now on ends the loop, which restores it.
+    let mut sigterm = signal(SignalKind::terminate())?;
+    let mut sighup = signal(SignalKind::hangup())?;
+    let mut sigint = signal(SignalKind::interrupt())?;
     let (action_tx, mut replies) = unbounded_channel();
     let reply_tx = action_tx.clone();
     let worker = Worker::spawn(store, move |reply| {
@@ -167,13 +241,15 @@ async fn event_loop(store: Store, operator: Operator, options: Options) -> anyho
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let mut sigterm = signal(SignalKind::terminate())?;
-    let mut sighup = signal(SignalKind::hangup())?;
-    let mut sigint = signal(SignalKind::interrupt())?;
+    let mut check = tokio::time::interval(TERMINAL_CHECK);
+    check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
 
     carry_out(init(&mut state), &mut edge);
-    guard.terminal.draw(|f| ui::view(&state, &theme, f))?;
-    loop {
+    let mut drawn = draw(&mut guard, &state, &theme)?;
+    let end = loop {
+        if let Some(end) = drawn {
+            break end;
+        }
         let clear_at = edge.pending_clear.as_ref().map(|(at, _, _)| *at);
         let first = tokio::select! {
             _ = tokio::time::sleep_until(clear_at.unwrap_or_else(tokio::time::Instant::now)), if clear_at.is_some() => {
@@ -181,14 +257,26 @@ async fn event_loop(store: Store, operator: Operator, options: Options) -> anyho
                 continue;
             }
             event = events.next() => match event {
-                Some(event) => Input::Terminal(event.context("reading the terminal")?),
-                None => break,
+                Some(Ok(event)) => Input::Terminal(event),
+                // The stream ends, or fails, once: either way the loop ends here, it never
+                // polls a failing terminal again.
+                None => break End::TerminalLost,
+                Some(Err(e)) if e.raw_os_error() == Some(EIO) || terminal_gone() => {
+                    break End::TerminalLost
+                }
+                Some(Err(e)) => return Err(e).context("reading the terminal"),
             },
             Some(action) = replies.recv() => Input::Action(action),
             _ = tick.tick() => Input::Action(Action::Tick(Utc::now())),
-            _ = sigterm.recv() => break,
-            _ = sighup.recv() => break,
-            _ = sigint.recv() => break,
+            _ = check.tick() => {
+                if terminal_gone() {
+                    break End::TerminalLost;
+                }
+                continue;
+            }
+            _ = sigterm.recv() => break End::Signal(SIGTERM),
+            _ = sighup.recv() => break End::Signal(SIGHUP),
+            _ = sigint.recv() => break End::Signal(SIGINT),
         };
         // Store replies already waiting are handled before the next draw. Terminal events are
         // not drained here: polling EventStream outside `select!` loses its wake-up.
@@ -209,15 +297,42 @@ async fn event_loop(store: Store, operator: Operator, options: Options) -> anyho
             }
         }
         if state.quitting {
-            break;
+            break End::Quit;
         }
-        guard.terminal.draw(|f| ui::view(&state, &theme, f))?;
-    }
+        drawn = draw(&mut guard, &state, &theme)?;
+    };
+    tracing::info!(?end, "the console ends");
     // A password copied less than 30 s ago does not outlive the session on the clipboard.
     edge.clear_secret();
+    drop(events);
     drop(guard);
-    edge.worker.shutdown();
-    Ok(())
+    if end == End::Quit {
+        edge.worker.shutdown();
+    } else {
+        shut_down_promptly(edge.worker);
+    }
+    Ok(end)
+}
+
+/// Draws a frame. A terminal that is gone ends the loop (`Some`); another failure is an error.
+fn draw(guard: &mut TerminalGuard, state: &AppState, theme: &Theme) -> anyhow::Result<Option<End>> {
+    match guard.terminal.draw(|f| ui::view(state, theme, f)) {
+        Ok(_) => Ok(None),
+        Err(e) if e.raw_os_error() == Some(EIO) || terminal_gone() => Ok(Some(End::TerminalLost)),
+        Err(e) => Err(e).context("drawing on the terminal"),
+    }
+}
+
+/// Lets the store finish the command in hand, for at most [`SHUTDOWN_GRACE`].
+fn shut_down_promptly(worker: Worker) {
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        worker.shutdown();
+        let _ = done.send(());
+    });
+    if finished.recv_timeout(SHUTDOWN_GRACE).is_err() {
+        tracing::warn!("the store did not finish within {SHUTDOWN_GRACE:?}; exiting anyway");
+    }
 }
 
 fn action_for_event(state: &AppState, event: Event) -> Option<Action> {

@@ -198,8 +198,7 @@ fn viewport(state: &AppState) -> usize {
 
 fn command_effects(state: &mut AppState, command: Command) -> Vec<Effect> {
     if command == Command::ForceQuit {
-        state.quitting = true;
-        return vec![Effect::Quit];
+        return force_quit(state);
     }
     // Nothing is drawn on a terminal too small: keys there would act blind. Only quitting works.
     if layout::too_small(state.width, state.height) {
@@ -220,6 +219,47 @@ fn command_effects(state: &mut AppState, command: Command) -> Vec<Effect> {
     screen_command(state, command)
 }
 
+/// The Yes label of the question Ctrl-C asks over a new customer's credentials.
+const QUIT_ANYWAY: &str = "Quit";
+
+fn is_quit_question(c: &Confirm) -> bool {
+    c.action == ConfirmAction::FinishConfirmation && c.yes_label == QUIT_ANYWAY
+}
+
+/// `Ctrl-C` quits now, except over a new customer's credentials (the one time the temporary
+/// password is shown): the first asks, as Done does; a second Ctrl-C, or Yes, quits.
+fn force_quit(state: &mut AppState) -> Vec<Effect> {
+    let credentials = state
+        .modals
+        .iter()
+        .any(|m| matches!(m, Modal::Confirmation(_)));
+    // On Done's question (`Some(false)`) or on this one (`Some(true)`).
+    let asking = match state.top_modal() {
+        Some(Modal::Confirm(c)) if c.action == ConfirmAction::FinishConfirmation => {
+            Some(is_quit_question(c))
+        }
+        _ => None,
+    };
+    if !credentials || asking == Some(true) {
+        state.quitting = true;
+        return vec![Effect::Quit];
+    }
+    if asking == Some(false) {
+        state.modals.pop();
+    }
+    state.modals.push(Modal::Confirm(Confirm {
+        title: "Quit".into(),
+        message: "You can't see this password again after twotier quits (a copy still on the \
+                  clipboard is cleared too). Quit without the user name and temporary password? \
+                  Ctrl-C again quits."
+            .into(),
+        yes_label: QUIT_ANYWAY,
+        action: ConfirmAction::FinishConfirmation,
+        yes_focused: false,
+    }));
+    Vec::new()
+}
+
 /// A command for the top modal.
 fn modal_command(state: &mut AppState, command: Command) -> Vec<Effect> {
     let now = state.now;
@@ -228,6 +268,7 @@ fn modal_command(state: &mut AppState, command: Command) -> Vec<Effect> {
     let Some(modal) = state.modals.last_mut() else {
         return Vec::new();
     };
+    let quit_question = matches!(modal, Modal::Confirm(c) if is_quit_question(c));
     let mut out = Outcome::none();
     let mut confirmed_action = None;
     let mut picked = None;
@@ -346,6 +387,10 @@ fn modal_command(state: &mut AppState, command: Command) -> Vec<Effect> {
         _ => {}
     }
     state.seq = state.seq.max(seq);
+    if quit_question && confirmed_action.is_some() {
+        state.quitting = true;
+        return vec![Effect::Quit];
+    }
     if out.close {
         state.modals.pop();
     }
