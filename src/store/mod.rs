@@ -337,8 +337,11 @@ impl Store {
         // transaction could be refused at once instead.
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
         let open = OpenTransaction(&self.conn);
+        // The crash tests read these two lines to know where a kill landed.
+        tracing::debug!("write transaction begun");
         let value = f(self)?;
         open.commit()?;
+        tracing::debug!("write transaction committed");
         Ok(value)
     }
 
