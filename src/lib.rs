@@ -31,12 +31,13 @@ use store::{Opened, Store};
 /// The program: parse the command line, run, and turn any error into a message and exit code 1.
 pub fn main() -> ExitCode {
     let paths = Paths::discover();
-    let matches = Cli::command()
+    let parsed = Cli::command()
         .after_help(cli::files_help(&paths))
-        .get_matches();
-    let cli = match Cli::from_arg_matches(&matches) {
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
-        Err(e) => e.exit(),
+        Err(e) => exit_with_usage(e),
     };
     match run(cli, &paths) {
         Ok(()) => ExitCode::SUCCESS,
@@ -45,6 +46,18 @@ pub fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Help and version go to stdout as they are; a usage error quotes what was typed, so its text
+/// is escaped line by line.
+fn exit_with_usage(e: clap::Error) -> ! {
+    if !e.use_stderr() {
+        e.exit()
+    }
+    let text = e.render().to_string();
+    let shown: Vec<_> = text.lines().map(text::escaped).collect();
+    eprintln!("{}", shown.join("\n"));
+    std::process::exit(e.exit_code())
 }
 
 pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {

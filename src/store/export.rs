@@ -8,7 +8,7 @@ use rusqlite::{OptionalExtension, Row, ToSql};
 use serde::Serialize;
 
 use super::{CommandResult, Store, parse_db_time, refuse};
-use crate::domain::text::{clean, cleaned};
+use crate::domain::text::cleaned;
 
 /// One customer as `customers list --json` and `export customers --format json` write it. The
 /// field names are stable.
@@ -291,6 +291,6 @@ fn describe_input(text: &str) -> String {
     if text.is_empty() {
         "\"\"".to_owned()
     } else {
-        clean(text).into_owned()
+        crate::domain::text::escaped(text).into_owned()
     }
 }

@@ -244,7 +244,7 @@ impl Store {
             Some(op) => Ok(op),
             None => refuse(format!(
                 "No operator has the UPN {}.",
-                crate::domain::text::clean(upn)
+                crate::domain::text::escaped(upn)
             )),
         }
     }

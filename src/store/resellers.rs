@@ -78,7 +78,7 @@ impl Store {
             || {
                 refuse(format!(
                     "No active indirect reseller has PartnerID {}.",
-                    crate::domain::text::clean(partner_id)
+                    crate::domain::text::escaped(partner_id)
                 ))
             },
             Ok,
