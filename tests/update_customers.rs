@@ -497,3 +497,89 @@ fn a_refused_submit_keeps_the_wizard_and_its_input() {
     assert_eq!(w.account.value(wiz::COMPANY), "Fabrikam Robotics");
     h.send(Action::Tick(common::now()));
 }
+
+#[test]
+fn a_user_admin_adds_a_customer_without_an_order_and_is_told_why() {
+    let mut h = Harness::acting_as(
+        TestDb::default_demo(),
+        "ben.users@northwind-distribution.example",
+        120,
+        40,
+    );
+    let count = |h: &Harness, sql: &str| -> i64 {
+        h.db.store.conn().query_row(sql, [], |r| r.get(0)).unwrap()
+    };
+    let (before, orders, subscriptions) = (
+        customers(&h),
+        count(&h, "SELECT count(*) FROM orders"),
+        count(&h, "SELECT count(*) FROM subscriptions"),
+    );
+    h.type_str("n"); // Add new customer from the resellers' row
+    fill_account(&mut h);
+    ctrl(&mut h, 'n');
+    assert_eq!(
+        wizard(&h).step,
+        Step::Subscriptions,
+        "{:?}",
+        wizard(&h).problem
+    );
+    // Selecting an offer or typing licenses is refused, with the reason and what happens instead.
+    h.type_str(" ");
+    let problem = wizard(&h).problem.clone().unwrap();
+    assert!(problem.contains("(you are User admin)"), "{problem}");
+    assert!(problem.contains("without subscriptions"), "{problem}");
+    h.type_str("25");
+    assert_eq!(wizard(&h).order.selected().count(), 0);
+    ctrl(&mut h, 'n');
+    assert_eq!(wizard(&h).step, Step::Review);
+    ctrl(&mut h, 's');
+    assert_eq!(customers(&h), before + 1, "{:?}", h.state.modals);
+    assert_eq!(count(&h, "SELECT count(*) FROM orders"), orders);
+    assert_eq!(
+        count(&h, "SELECT count(*) FROM subscriptions"),
+        subscriptions
+    );
+    // The store refuses an order from this role whatever the screen sends.
+    let mut store = twotier::store::Store::open(&h.db.path).unwrap().0;
+    let ben = store
+        .resolve_operator("ben.users@northwind-distribution.example")
+        .unwrap();
+    store.act_as(ben);
+    let order = twotier::store::customers::NewOrder {
+        lines: vec![twotier::store::customers::OrderLine {
+            offer_id: "CFQ7TTC0LCHC".into(),
+            quantity: 5,
+            term: "P1Y".into(),
+            billing_cycle: "monthly".into(),
+        }],
+        partner_of_record: None,
+        attestation_accepted: false,
+    };
+    let new = twotier::store::customers::NewCustomer {
+        company_name: "Ordered By Ben".into(),
+        domain_prefix: "orderedbyben".into(),
+        registration_number: None,
+        first_name: "Ana".into(),
+        last_name: "Silva".into(),
+        email: "ana@orderedbyben.example".into(),
+        phone: None,
+        address_line1: "1 Main St".into(),
+        address_line2: None,
+        city: "Seattle".into(),
+        state: Some("WA".into()),
+        postal_code: Some("98101".into()),
+        country: "US".into(),
+        culture: "en-US".into(),
+        language: "en".into(),
+        reseller_id: None,
+        mca_signer_name: "Ana Silva".into(),
+        mca_signer_email: "ana@orderedbyben.example".into(),
+        mca_date_agreed: common::as_of(),
+        order,
+    };
+    let refused = store.create_customer(&new, common::now());
+    assert!(
+        matches!(&refused, Err(twotier::store::CommandError::Refused(why)) if why.contains("User admin")),
+        "{refused:?}"
+    );
+}

@@ -1077,11 +1077,15 @@ fn open_new_customer(state: &mut AppState) {
                 .map(|(_, d)| d.to_ascii_lowercase())
         })
         .unwrap_or_default();
-    let wizard = CustomerWizard::new_customer(
+    let mut wizard = CustomerWizard::new_customer(
         &state.catalog,
         reseller,
         provider_domain,
         state.now.date_naive(),
+    );
+    wizard.orders_refused = state.matrix.refusal(
+        state.operator.role,
+        crate::domain::permission::Permission::PlaceOrders,
     );
     state.modals.push(Modal::Wizard(Box::new(wizard)));
 }

@@ -535,6 +535,9 @@ pub struct CustomerWizard {
     pub submitting: bool,
     /// Lines scrolled on Review.
     pub review_scroll: u16,
+    /// Why the operator's role can't place orders (User admin): the customer is then created
+    /// without subscriptions, and the offers can't be selected.
+    pub orders_refused: Option<String>,
 }
 
 impl CustomerWizard {
@@ -557,6 +560,7 @@ impl CustomerWizard {
             problem: None,
             submitting: false,
             review_scroll: 0,
+            orders_refused: None,
         }
     }
 
@@ -581,6 +585,7 @@ impl CustomerWizard {
             problem: None,
             submitting: false,
             review_scroll: 0,
+            orders_refused: None,
         }
     }
 
@@ -594,6 +599,13 @@ impl CustomerWizard {
                     .iter()
                     .enumerate()
                     .any(|(i, f)| i != MCA_DATE && !f.value().is_empty()))
+    }
+
+    /// An offer chosen by a role that can't place orders: said, nothing selected.
+    fn refuse_order(&mut self) {
+        if let Some(why) = &self.orders_refused {
+            self.problem = Some(format!("{why} {WITHOUT_ORDER}"));
+        }
     }
 
     /// Ctrl-N: Next: Subscriptions, or Next: Review.
@@ -612,6 +624,7 @@ impl CustomerWizard {
                         Some("Some fields need attention: see the first one, focused.".into());
                 }
             }
+            Step::Subscriptions if self.orders_refused.is_some() => self.step = Step::Review,
             Step::Subscriptions => match self.order.check() {
                 Ok(()) => self.step = Step::Review,
                 Err(why) => self.problem = Some(why),
@@ -635,7 +648,8 @@ impl CustomerWizard {
         if self.step != Step::Review || self.submitting {
             return None;
         }
-        if self.order.partner_of_record.is_some() && !self.attested {
+        let ordering = self.order.selected().next().is_some();
+        if ordering && self.order.partner_of_record.is_some() && !self.attested {
             self.problem = Some("Accept the partner-of-record attestation first (Space).".into());
             return None;
         }
@@ -696,6 +710,10 @@ impl CustomerWizard {
 }
 
 /// The wizard's update arm: a command while it is the top modal.
+/// Said when the role can't place orders (User admin).
+pub const WITHOUT_ORDER: &str = "The customer is created without subscriptions: someone whose role \
+     may place orders adds them later (s on Customers).";
+
 pub fn on_command(
     w: &mut CustomerWizard,
     command: Command,
@@ -750,6 +768,12 @@ pub fn on_command(
         }
         (Step::Subscriptions, Down) => {
             w.order.move_by(1);
+            Outcome::none()
+        }
+        (Step::Subscriptions, Toggle | Increase | Decrease | CycleTerm | CycleBilling)
+            if w.orders_refused.is_some() =>
+        {
+            w.refuse_order();
             Outcome::none()
         }
         (Step::Subscriptions, Toggle) => {
@@ -822,6 +846,7 @@ pub fn on_edit(w: &mut CustomerWizard, request: InputRequest, seq: &mut u64) -> 
                     field.input.handle(request);
                     w.order.cursor = 0;
                 }
+                _ if w.orders_refused.is_some() => w.refuse_order(),
                 _ => {
                     w.order.edit_quantity(request);
                     w.problem = None;

@@ -8,7 +8,8 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
 
 use crate::app::keymap::Context;
 use crate::app::screens::customer_wizard::{
-    self as model, CustomerWizard, RESELLER_ROW, ROWS, Step, WizardMode, field_of_row,
+    self as model, CustomerWizard, RESELLER_ROW, ROWS, Step, WITHOUT_ORDER, WizardMode,
+    field_of_row,
 };
 use crate::domain::text::clean;
 use crate::store::customers::POR_ATTESTATION;
@@ -158,10 +159,11 @@ fn reseller_row(w: &CustomerWizard, row: usize, theme: &Theme, frame: &mut Frame
 fn offers(w: &CustomerWizard, theme: &Theme, frame: &mut Frame, area: Rect) {
     let o = &w.order;
     let search_height = if o.search.is_some() { 1 } else { 0 };
+    let notice_height = if w.orders_refused.is_some() { 3 } else { 0 };
     let [search, table, por] = Layout::vertical([
         Constraint::Length(search_height),
         Constraint::Min(3),
-        Constraint::Length(3),
+        Constraint::Length(3 + notice_height),
     ])
     .areas(area);
     if let Some(field) = &o.search {
@@ -249,7 +251,14 @@ fn offers(w: &CustomerWizard, theme: &Theme, frame: &mut Frame, area: Rect) {
             .block(block),
         table,
     );
-    let mut lines = vec![match &o.partner_of_record {
+    let mut lines = Vec::new();
+    if let Some(why) = &w.orders_refused {
+        lines.push(Line::from(Span::styled(
+            format!("{why} {WITHOUT_ORDER}"),
+            theme.warning,
+        )));
+    }
+    lines.push(match &o.partner_of_record {
         Some(r) => Line::from(vec![
             Span::styled("Partner of record (incentives): ", theme.dim),
             Span::raw(format!("{} ({})", r.name, r.partner_id)),
@@ -258,7 +267,7 @@ fn offers(w: &CustomerWizard, theme: &Theme, frame: &mut Frame, area: Rect) {
             Span::styled("Partner of record (incentives): ", theme.dim),
             Span::raw("none: a direct sale (p to choose a reseller)"),
         ]),
-    }];
+    });
     if let Some(why) = o.partner_of_record.as_ref().and_then(|r| r.compliance) {
         lines.push(Line::from(Span::styled(
             format!("⚠ Not compliant ({why}): orders can't credit it."),
