@@ -355,7 +355,7 @@ fn demo_refuses_a_database_of_a_newer_twotier() {
     sqlite3(&db, "PRAGMA user_version=99;");
     assert!(
         !sandbox.file("t.db-wal").exists(),
-        "the sqlite3 shell left a WAL: the test cannot compare bytes"
+        "setting user_version left a WAL: the test cannot compare bytes"
     );
     assert_eq!(
         header_field(&db, 60),

@@ -1,5 +1,6 @@
 //! `customers list`, `subscriptions list` and `export`, run as the real binary on demo databases
-//! made by `twotier demo`; the expected answers come from the `sqlite3` shell, not from twotier.
+//! made by `twotier demo`; the expected answers come from SQL on the database (what the `sqlite3`
+//! shell would print, computed in-process with rusqlite), not from twotier.
 //!
 //! Every test has its own temp folder with a fake HOME inside it, and the XDG and TWOTIER_*
 //! variables are removed from the child's environment.
@@ -10,8 +11,12 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
+// Only the SQL helpers of `common`, not all of it.
+#[path = "common/process.rs"]
+#[allow(dead_code)]
+mod process;
+
 const BIN: &str = env!("CARGO_BIN_EXE_twotier");
-const SQLITE3: &str = "/usr/bin/sqlite3";
 const OPERATOR: &str = "tester@example.com";
 
 const CUSTOMER_KEYS: [&str; 8] = [
@@ -197,22 +202,10 @@ fn assert_refused(out: &Output, message: &str) {
     );
 }
 
+/// What `sqlite3 DB SQL` prints, computed in-process (no outside program).
+#[track_caller]
 fn sqlite3(db: &Path, sql: &str) -> String {
-    assert!(
-        Path::new(SQLITE3).exists(),
-        "these tests need the sqlite3 shell at {SQLITE3} (apt-get install sqlite3)"
-    );
-    let out = Command::new(SQLITE3)
-        .arg(db)
-        .arg(sql)
-        .output()
-        .expect("running sqlite3");
-    assert!(
-        out.status.success(),
-        "sqlite3 {sql:?} failed\n{}",
-        describe(&out)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    process::sqlite3_output(db, sql)
 }
 
 /// An RFC 4180 parser for the tests: records end with CRLF; quoted fields may hold anything.

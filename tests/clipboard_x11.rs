@@ -2,12 +2,18 @@
 //!
 //! Its own test binary, with a single test: arboard finds the X server through the process's
 //! `DISPLAY` variable, which is set here before any other thread of this process could read it.
-//! CI installs the tools: `apt-get install -y xvfb xclip`. Missing tools fail the test (no skip).
+//! CI installs the tools: `apt-get install -y xvfb xclip`. Without them the test is skipped, and
+//! says so, except under CI (`CI` set), where it fails.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+// Only the tools module of `common`, not all of it.
+#[path = "common/tools.rs"]
+#[allow(dead_code)]
+mod tools;
 
 use twotier::platform::EnvFacts;
 use twotier::platform::clipboard::{Clipboard, ClipboardKind};
@@ -35,19 +41,6 @@ impl Drop for Xvfb {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn on_path(tool: &str) -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(tool).is_file()))
-}
-
-fn require(tool: &str, package: &str) {
-    assert!(
-        on_path(tool),
-        "`{tool}` is not installed: this test needs a real X server and xclip. \
-         Install them with `apt-get install -y {package}` (CI does)."
-    );
 }
 
 /// A display number nobody uses: derived from our process id, skipping taken ones.
@@ -121,8 +114,9 @@ fn xclip_write(display: &str, text: &str) {
 
 #[test]
 fn system_clipboard_copy_read_back_and_clear() {
-    require("Xvfb", "xvfb");
-    require("xclip", "xclip");
+    if !tools::all_available(&[tools::XVFB, tools::XCLIP]) {
+        return;
+    }
     let n = free_display();
     let display = format!(":{n}");
     // SAFETY: this binary holds only this test, and nothing has started a thread that reads the

@@ -7,13 +7,14 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::process::{SQLITE3, describe, sqlite3, sqlite3_count};
+use common::process::{describe, sqlite3, sqlite3_count};
 use common::tmux::*;
 
 /// The flow on a fresh HOME and a fresh database: the menu and the demo resellers,
 /// `2` Customers, `/` search, `?` help, `3`–`5`, and `q` quits with status 0, terminal restored.
 #[test]
 fn first_run_menu_customers_search_help_and_quit() {
+    require!(TMUX);
     let s = Session::new();
     let db = s.path("t.db");
     assert!(!db.exists());
@@ -132,6 +133,7 @@ fn first_run_menu_customers_search_help_and_quit() {
 /// A label and its value must not run together ("PartnerID (MPN ID)4120357").
 #[test]
 fn company_profile_separates_labels_from_values() {
+    require!(TMUX);
     let s = Session::new();
     s.start(&["--db", s.path("t.db").to_str().unwrap()]);
     s.wait_for_text(FIRST_SCREEN);
@@ -164,6 +166,7 @@ fn company_profile_separates_labels_from_values() {
 
 #[test]
 fn too_small_terminal_asks_for_more_room_and_recovers() {
+    require!(TMUX);
     let s = Session::new();
     s.start(&["--db", s.path("t.db").to_str().unwrap()]);
     s.wait_for_text(FIRST_SCREEN);
@@ -187,6 +190,7 @@ fn too_small_terminal_asks_for_more_room_and_recovers() {
 
 #[test]
 fn ctrl_c_quits_from_the_search_field() {
+    require!(TMUX);
     let s = Session::new();
     s.start(&["--db", s.path("t.db").to_str().unwrap()]);
     s.wait_for_text(FIRST_SCREEN);
@@ -210,6 +214,7 @@ fn ctrl_c_quits_from_the_search_field() {
 
 #[test]
 fn sigterm_restores_the_terminal() {
+    require!(TMUX);
     let s = Session::new();
     s.start(&["--db", s.path("t.db").to_str().unwrap()]);
     s.wait_for_text(FIRST_SCREEN);
@@ -219,8 +224,9 @@ fn sigterm_restores_the_terminal() {
         "the app does not use the alternate screen"
     );
     let pid = s.app_pid();
-    let out = Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
+    // The shell's built-in `kill`: /bin/kill (procps) is not on every machine.
+    let out = Command::new("sh")
+        .args(["-c", &format!("kill -TERM {pid}")])
         .output()
         .expect("running kill");
     assert!(
@@ -285,6 +291,7 @@ fn tui_refuses(file: &Path, s: &Session, says: &[&str]) {
 
 #[test]
 fn tui_refuses_a_text_file() {
+    require!(TMUX);
     let s = Session::new();
     let file = s.work("notes.txt");
     std::fs::write(&file, "hello").unwrap();
@@ -293,6 +300,7 @@ fn tui_refuses_a_text_file() {
 
 #[test]
 fn tui_refuses_a_random_binary_file() {
+    require!(TMUX);
     let s = Session::new();
     let file = s.work("random.bin");
     let mut state = 0x2545_F491_4F6C_DD1Du64;
@@ -310,18 +318,10 @@ fn tui_refuses_a_random_binary_file() {
 
 #[test]
 fn tui_refuses_another_programs_sqlite_database() {
-    assert!(
-        Path::new(SQLITE3).exists(),
-        "this test needs the sqlite3 shell at {SQLITE3}"
-    );
+    require!(TMUX);
     let s = Session::new();
     let file = s.work("other.db");
-    let out = Command::new(SQLITE3)
-        .arg(&file)
-        .arg("CREATE TABLE t(x); INSERT INTO t VALUES(1);")
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    sqlite3(&file, "CREATE TABLE t(x); INSERT INTO t VALUES(1);");
     tui_refuses(&file, &s, &["not twotier"]);
 }
 
@@ -358,23 +358,16 @@ fn demo_db(s: &Session, name: &str) -> PathBuf {
 
 #[test]
 fn tui_refuses_a_database_of_a_newer_twotier() {
-    assert!(
-        Path::new(SQLITE3).exists(),
-        "this test needs the sqlite3 shell at {SQLITE3}"
-    );
+    require!(TMUX);
     let s = Session::new();
     let db = demo_db(&s, "newer.db");
-    let out = Command::new(SQLITE3)
-        .arg(&db)
-        .arg("PRAGMA user_version=99;")
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    sqlite3(&db, "PRAGMA user_version=99;");
     tui_refuses(&db, &s, &["newer"]);
 }
 
 #[test]
 fn tui_refuses_a_read_only_database() {
+    require!(TMUX);
     use std::os::unix::fs::PermissionsExt;
     let s = Session::new();
     let db = demo_db(&s, "read-only.db");
@@ -472,6 +465,7 @@ fn default_demo_db(s: &Session, name: &str) -> PathBuf {
 /// The end-to-end flow: request → copy → Done → accept by CLI → listed → remove → gone.
 #[test]
 fn request_copy_done_accept_by_cli_listed_remove_gone() {
+    require!(TMUX);
     let s = Session::new();
     let db = s.path("t.db");
     s.start(&["--db", db.to_str().unwrap()]);
@@ -633,6 +627,7 @@ fn request_copy_done_accept_by_cli_listed_remove_gone() {
 /// Esc on the Draft email discards it: nothing is recorded.
 #[test]
 fn esc_on_the_draft_records_nothing() {
+    require!(TMUX);
     let s = Session::new();
     let db = default_demo_db(&s, "t.db");
     let before = sqlite3_count(&db, "SELECT count(*) FROM invitations;");
@@ -687,6 +682,7 @@ fn esc_on_the_draft_records_nothing() {
 /// recorded; put back, Done records the request with the link intact.
 #[test]
 fn done_is_refused_when_the_link_was_altered() {
+    require!(TMUX);
     let s = Session::new();
     let db = default_demo_db(&s, "t.db");
     let before = sqlite3_count(&db, "SELECT count(*) FROM invitations;");
@@ -772,6 +768,7 @@ fn done_is_refused_when_the_link_was_altered() {
 /// the link: the whole link must be readable on the screen, or the operator cannot put it back.
 #[test]
 fn the_refusal_shows_the_whole_link_to_put_back() {
+    require!(TMUX);
     let s = Session::new();
     let db = default_demo_db(&s, "t.db");
     s.start(&["--db", db.to_str().unwrap()]);
@@ -835,6 +832,7 @@ fn toml_string(text: &str) -> String {
 /// request as opened in email.
 #[test]
 fn open_in_email_uses_the_configured_mail_command() {
+    require!(TMUX);
     let s = Session::new();
     let record = recording_mail_command(&s);
     let db = s.path("t.db");
@@ -899,6 +897,7 @@ fn open_in_email_uses_the_configured_mail_command() {
 /// must be readable while the Draft email is still open, since that is where the keys are pressed.
 #[test]
 fn draft_toasts_are_visible_over_the_draft() {
+    require!(TMUX);
     let s = Session::new();
     recording_mail_command(&s);
     s.start(&["--db", s.path("t.db").to_str().unwrap()]);
@@ -940,6 +939,7 @@ const INJECTED_TITLE: &str = "pwned";
 /// sequences: the pane's title stays, the screen is not cleared, no escape is echoed.
 #[test]
 fn hostile_text_in_the_database_and_in_a_paste_stays_inert() {
+    require!(TMUX);
     let s = Session::new();
     let db = default_demo_db(&s, "t.db");
     sqlite3(
@@ -1022,6 +1022,7 @@ fn hostile_text_in_the_database_and_in_a_paste_stays_inert() {
 /// A 10 kB paste into the body (with an escape sequence in it) is kept, defused, and recorded.
 #[test]
 fn a_ten_kilobyte_body_is_pasted_and_recorded() {
+    require!(TMUX);
     let s = Session::new();
     let db = default_demo_db(&s, "t.db");
     s.start(&["--db", db.to_str().unwrap()]);
@@ -1083,6 +1084,7 @@ fn a_ten_kilobyte_body_is_pasted_and_recorded() {
 /// offers `q quit`, `q` must quit.
 #[test]
 fn q_on_the_invitations_screen_does_what_the_footer_says() {
+    require!(TMUX);
     let s = Session::new();
     s.start(&["--db", s.path("t.db").to_str().unwrap()]);
     s.wait_for_text(FIRST_SCREEN);
@@ -1116,6 +1118,7 @@ fn q_on_the_invitations_screen_does_what_the_footer_says() {
 /// changes.
 #[test]
 fn a_sales_agent_is_told_why_not_to_set_a_support_contact() {
+    require!(TMUX);
     let s = Session::new();
     let db = s.path("t.db");
     s.start(&[
@@ -1155,10 +1158,9 @@ fn a_sales_agent_is_told_why_not_to_set_a_support_contact() {
     s.wait_for("details closed", |sc| !sc.contains("Subscription details:"));
     s.type_text("q");
     assert_eq!(s.wait_for_exit(), "EXIT=0");
-    let changed = Command::new(SQLITE3)
-        .arg(&db)
-        .arg("SELECT count(*) FROM audit_log WHERE action = 'Subscription changed';")
-        .output()
-        .unwrap();
-    assert_eq!(String::from_utf8_lossy(&changed.stdout).trim(), "0");
+    let changed = sqlite3(
+        &db,
+        "SELECT count(*) FROM audit_log WHERE action = 'Subscription changed';",
+    );
+    assert_eq!(changed, "0");
 }

@@ -1,5 +1,5 @@
 //! End to end, Customers: the release binary in a real terminal (tmux), driven by keys, read from
-//! the screen and checked in the database with the `sqlite3` shell. The harness is
+//! the screen and checked in the database (`common::process::sqlite3`). The harness is
 //! `tests/common/tmux.rs`; [`Session::start_demo`] runs twotier on a fresh demo database.
 //!
 //! Flows: a new customer from a reseller row through Confirmation and Done (and the password on
@@ -182,6 +182,7 @@ fn reseller_customers(screen: &str, name: &str) -> usize {
 /// Adatum, and the audit entry.
 #[test]
 fn new_customer_from_a_reseller_row_through_confirmation_and_done() {
+    require!(TMUX);
     let mut findings = Findings::default();
     let s = Session::new();
     s.start_demo();
@@ -541,6 +542,7 @@ fn new_customer_from_a_reseller_row_through_confirmation_and_done() {
 /// says nothing was saved, and nothing was: the customers and the activity log are as they were.
 #[test]
 fn cancelling_the_wizard_writes_nothing() {
+    require!(TMUX);
     let s = Session::new();
     s.start_demo();
     let db = s.db();
@@ -620,6 +622,7 @@ fn cancelling_the_wizard_writes_nothing() {
 /// "Some fields need attention", and focus goes to the first invalid field.
 #[test]
 fn account_info_validates_as_you_type_and_next_goes_to_the_first_problem() {
+    require!(TMUX);
     let s = Session::new();
     s.start_demo();
     let db = s.db();
@@ -711,6 +714,7 @@ fn account_info_validates_as_you_type_and_next_goes_to_the_first_problem() {
 /// subscription is in the expanded record and in the database, credited to Blue Yonder.
 #[test]
 fn add_subscription_with_a_compliant_partner_of_record() {
+    require!(TMUX);
     let s = Session::new();
     s.start_demo();
     let db = s.db();
@@ -853,6 +857,7 @@ fn add_subscription_with_a_compliant_partner_of_record() {
 /// is refused with the reason, and nothing is saved.
 #[test]
 fn subscription_details_change_reseller_and_support_contact() {
+    require!(TMUX);
     let mut findings = Findings::default();
     let s = Session::new();
     s.start_demo();
@@ -1058,6 +1063,7 @@ fn subscription_details_change_reseller_and_support_contact() {
 /// (named in the title, every row Litware's); `f`, Enter on "All (no filter)": all 60 again.
 #[test]
 fn filter_customers_by_reseller_and_clear_it() {
+    require!(TMUX);
     let s = Session::new();
     s.start_demo();
     let db = s.db();

@@ -160,7 +160,7 @@ fn demo_data_is_deterministic_for_a_seed_and_differs_across_seeds() {
             "{table} differs"
         );
     }
-    let mut c = TestDb::empty();
+    let c = TestDb::empty();
     let params = DemoParams {
         resellers: 30,
         customers: 200,
@@ -603,7 +603,7 @@ fn the_activity_log_is_append_only() {
 
 #[test]
 fn a_failed_write_leaves_nothing_behind() {
-    let mut db = TestDb::default_demo();
+    let db = TestDb::default_demo();
     let customers: i64 = scalar(db.store.conn(), "SELECT count(*) FROM customers");
     let result = db.store.mutate(|tx, _| {
         tx.execute(

@@ -46,7 +46,7 @@ impl TestDb {
     }
 
     pub fn demo(resellers: u32, customers: u32, subscriptions: u32) -> TestDb {
-        let mut db = TestDb::empty();
+        let db = TestDb::empty();
         let params = DemoParams {
             resellers,
             customers,

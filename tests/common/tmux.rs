@@ -1,5 +1,6 @@
 //! The end-to-end harness: the release binary in a real terminal (tmux), driven by keys, read
-//! from the screen, checked in the database with the `sqlite3` shell.
+//! from the screen, checked in the database with `common::process::sqlite3`. A test that starts a
+//! [`Session`] begins with `require!(TMUX);`: without tmux it is skipped (a failure under CI).
 //!
 //! Each [`Session`] starts its own tmux server (its own socket, under the test's temp folder)
 //! with a 120×40 window running a small script: it notes the tty settings, prints a marker line
@@ -10,13 +11,18 @@
 //! `DISPLAY`, `WAYLAND_DISPLAY` or SSH variables), so copying goes through OSC 52 to tmux, whose
 //! paste buffer [`Session::clipboard`] reads back.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+// So that `use common::tmux::*;` is all a test needs for `require!(TMUX);`.
+pub use super::tools::TMUX;
+#[allow(unused_imports)]
+pub(crate) use super::tools::require;
+
 pub const BIN: &str = env!("CARGO_BIN_EXE_twotier");
-pub const TMUX: &str = "/usr/bin/tmux";
 /// Generous: the tests run in parallel on small machines.
 pub const TIMEOUT: Duration = Duration::from_secs(20);
 pub const POLL: Duration = Duration::from_millis(50);
@@ -56,10 +62,7 @@ impl Session {
     /// A temp folder (with a fake HOME in it) but nothing started yet: put files in
     /// [`Session::path`] first if the test needs them, then call [`Session::start`].
     pub fn new() -> Session {
-        assert!(
-            Path::new(TMUX).exists(),
-            "these tests need tmux at {TMUX} (apt-get install tmux)"
-        );
+        tmux_program();
         let dir = tempfile::Builder::new()
             .prefix("twotier-e2e-")
             .tempdir()
@@ -159,7 +162,7 @@ impl Session {
     }
 
     pub fn tmux(&self, args: &[&str]) -> Output {
-        let mut cmd = Command::new(TMUX);
+        let mut cmd = Command::new(tmux_program());
         cmd.args(["-u", "-L", &self.socket, "-f", "/dev/null"])
             .args(args);
         for var in APP_VARIABLES.iter().chain(&["TMUX", "TMUX_PANE"]) {
@@ -403,6 +406,15 @@ impl Drop for Session {
     fn drop(&mut self) {
         let _ = self.tmux(&["kill-server"]);
     }
+}
+
+/// tmux, found on `PATH` once.
+fn tmux_program() -> &'static PathBuf {
+    static PROGRAM: OnceLock<Option<PathBuf>> = OnceLock::new();
+    PROGRAM
+        .get_or_init(|| super::tools::find(TMUX.program))
+        .as_ref()
+        .expect("tmux is not on PATH: a test that starts a Session begins with `require!(TMUX);`")
 }
 
 /// Single-quotes a word for sh.
