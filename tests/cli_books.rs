@@ -122,7 +122,7 @@ fn a_killed_demo_build_leaves_nothing_behind_after_the_next_run() {
 fn a_build_in_progress_is_not_taken_for_a_leftover() {
     let sandbox = Sandbox::new();
     let (a, b) = (sandbox.file("a.db"), sandbox.file("b.db"));
-    let mut slow = sandbox
+    let slow = sandbox
         .twotier()
         .args(["--db", a.to_str().unwrap(), "demo", "--customers", "20000"])
         .args(["--subscriptions", "60000"])

@@ -719,9 +719,15 @@ fn unknown_and_disabled_operators_are_refused_with_advice() {
         .unwrap_err()
         .to_string();
     assert!(
-        err.contains("nobody@example.com") && err.contains("--operator") && err.contains(OPERATOR),
+        err.contains("nobody@example.com")
+            && err.contains("--operator")
+            && err.contains("users add"),
         "{err}"
     );
+    // Who else is known is not told to whoever typed a name.
+    for known in ["ava.global@", "ben.users@", OPERATOR] {
+        assert!(!err.contains(known), "{err}");
+    }
     db.store
         .conn()
         .execute(

@@ -25,11 +25,11 @@ fn connect(path: &Path, upn: &str) -> Store {
     store
 }
 
+/// One job of a race: who does it, and what.
+type Job<T> = (&'static str, Box<dyn FnOnce(&mut Store) -> T + Send>);
+
 /// Runs each closure on its own thread and connection, all released at the same moment.
-fn at_once<T: Send + 'static>(
-    path: &Path,
-    jobs: Vec<(&'static str, Box<dyn FnOnce(&mut Store) -> T + Send>)>,
-) -> Vec<T> {
+fn at_once<T: Send + 'static>(path: &Path, jobs: Vec<Job<T>>) -> Vec<T> {
     let barrier = Arc::new(Barrier::new(jobs.len()));
     let handles: Vec<_> = jobs
         .into_iter()
@@ -139,7 +139,8 @@ fn the_same_upn_added_four_times_at_once_is_added_once_and_refused_in_words_thri
         let before = count(&db, "SELECT count(*) FROM operators");
         let jobs = (0..4)
             .map(|_| {
-                let job: Box<dyn FnOnce(&mut Store) -> CommandResult<i64> + Send> =
+                let job: Job<CommandResult<i64>> = (
+                    AVA,
                     Box::new(|s: &mut Store| {
                         s.add_operator(
                             "new.agent@northwind-distribution.example",
@@ -147,8 +148,9 @@ fn the_same_upn_added_four_times_at_once_is_added_once_and_refused_in_words_thri
                             Role::SalesAgent,
                             now(),
                         )
-                    });
-                (AVA, job)
+                    }),
+                );
+                job
             })
             .collect();
         let results = at_once(&db.path, jobs);

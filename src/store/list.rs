@@ -20,6 +20,9 @@ pub struct Key {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SortValue {
     Text(String),
+    /// Text that is not UTF-8 (written by another tool): kept byte for byte, so the next page
+    /// starts exactly after it.
+    RawText(Vec<u8>),
     Integer(i64),
 }
 
@@ -39,6 +42,9 @@ impl ToSql for SortValue {
     fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
         match self {
             SortValue::Text(s) => s.to_sql(),
+            SortValue::RawText(b) => Ok(rusqlite::types::ToSqlOutput::Borrowed(
+                rusqlite::types::ValueRef::Text(b),
+            )),
             SortValue::Integer(i) => i.to_sql(),
         }
     }
@@ -48,6 +54,10 @@ impl rusqlite::types::FromSql for SortValue {
     fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
         match value {
             rusqlite::types::ValueRef::Integer(i) => Ok(SortValue::Integer(i)),
+            rusqlite::types::ValueRef::Text(b) => Ok(match std::str::from_utf8(b) {
+                Ok(s) => SortValue::Text(s.to_owned()),
+                Err(_) => SortValue::RawText(b.to_vec()),
+            }),
             other => String::column_result(other).map(SortValue::Text),
         }
     }
