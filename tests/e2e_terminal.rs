@@ -9,6 +9,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::tmux::*;
+use common::wizard::walk_to_review;
 
 /// How long the process may take to go once its terminal is gone (the goal is one second).
 const GONE_WITHIN: Duration = Duration::from_secs(2);
@@ -16,8 +17,9 @@ const GONE_WITHIN: Duration = Duration::from_secs(2);
 /// Sends `signal` ("TERM", "HUP", "INT") to the process with `kill`.
 #[track_caller]
 fn kill(pid: u32, signal: &str) {
-    let out = Command::new("kill")
-        .args([&format!("-{signal}"), &pid.to_string()])
+    // The shell's built-in kill: /bin/kill (procps) is not on every machine.
+    let out = Command::new("sh")
+        .args(["-c", &format!("kill -{signal} {pid}")])
         .output()
         .expect("running kill");
     assert!(
@@ -225,60 +227,9 @@ fn ctrl_c_on_the_confirmation_asks_before_the_password_is_lost() {
     if !common::tools::available("tmux", "apt-get install tmux") {
         return;
     }
-    const EMAIL: &str = "dana.reyes@fabrikam-robotics.example";
-    const OFFER: &str = "Microsoft 365 Business Premium";
     let s = Session::new();
     s.start_demo();
-    // n on the first reseller row: the wizard; Account info, in order.
-    s.type_text("n");
-    s.wait_for_text(&["┌ Add new customer", "›Company name"]);
-    for text in [
-        "Fabrikam Robotics",
-        "fabrikamrobotics",
-        "Dana",
-        "Reyes",
-        EMAIL,
-        "", // phone
-        "1 Robot Way",
-        "", // address line 2
-        "Seattle",
-        "WA",
-        "98101",
-    ] {
-        s.type_text(text);
-        s.key("Tab");
-    }
-    s.type_text("US");
-    s.wait_for("the country typed, the domain checked", |sc| {
-        line_with(sc, &["›Country", "US"]).is_some()
-            && line_with(sc, &["Domain prefix", "fabrikamrobotics.onmicrosoft.com"]).is_some()
-    });
-    s.keys("Tab", 5); // culture, language, registration no., the reseller row, preselected
-    s.type_text("Dana Reyes");
-    s.key("Tab");
-    s.type_text(EMAIL);
-    s.key("Tab");
-    s.wait_for("the MCA signer", |sc| {
-        line_with(sc, &["MCA signer email", EMAIL]).is_some() && !sc.contains('✗')
-    });
-    // New subscription: Business Premium × 1.
-    s.key("C-n");
-    let screen = s.wait_for_text(&["New subscription: the offer catalog", OFFER]);
-    let at = screen
-        .lines()
-        .filter(|l| l.contains("[ ] ") || l.contains("[x] "))
-        .position(|l| l.contains(&format!("] {OFFER}  ")))
-        .unwrap_or_else(|| panic!("no {OFFER} in the catalog:\n{screen}"));
-    s.keys("Down", at);
-    s.type_text("1");
-    s.wait_for(&format!("{OFFER} selected"), |sc| {
-        sc.contains(&format!("[x] {OFFER}"))
-    });
-    // Review, attested, Submit: the Confirmation with the credentials.
-    s.key("C-n");
-    s.wait_for_text(&["I confirm that my organization"]);
-    s.type_text(" ");
-    s.wait_for_text(&["[x] I confirm"]);
+    walk_to_review(&s);
     s.key("C-s");
     let on_confirmation = |sc: &str| {
         sc.contains("┌ Confirmation") && line_with(sc, &["Temporary password"]).is_some()
@@ -301,4 +252,69 @@ fn ctrl_c_on_the_confirmation_asks_before_the_password_is_lost() {
     s.key("C-c");
     assert_eq!(s.wait_for_exit(), "EXIT=0");
     s.assert_terminal_restored();
+}
+
+/// A signal right after Ctrl-S on Review, while the order is being written: the terminal is
+/// restored, the status is 128 + the signal, and the book holds the whole customer or nothing.
+fn signal_during_submit(signal: &str, status: &str) {
+    let s = Session::new();
+    s.start_demo();
+    walk_to_review(&s);
+    let pid = s.app_pid();
+    s.key("C-s");
+    kill(pid, signal);
+    assert_eq!(
+        s.wait_for_exit(),
+        status,
+        "the exit status after SIG{signal}"
+    );
+    s.assert_terminal_restored();
+    let conn = rusqlite::Connection::open(s.db()).unwrap();
+    let integrity: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(integrity, "ok");
+    let one = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    let customer = one("SELECT count(*) FROM customers WHERE company_name = 'Fabrikam Robotics'");
+    let subscriptions = one(
+        "SELECT count(*) FROM subscriptions s JOIN customers c ON c.id = s.customer_id
+          WHERE c.company_name = 'Fabrikam Robotics'",
+    );
+    let audit = one("SELECT count(*) FROM audit_log WHERE action = 'Customer created'");
+    assert!(
+        matches!((customer, subscriptions, audit), (1, 1, 1) | (0, 0, 0)),
+        "half a customer after SIG{signal}: {customer} customer, {subscriptions} subscriptions, {audit} entries"
+    );
+    eprintln!(
+        "SIG{signal} during submit: customer {}",
+        if customer == 1 {
+            "written"
+        } else {
+            "not written"
+        }
+    );
+}
+
+#[test]
+fn sigterm_during_a_submit_restores_the_terminal_and_leaves_the_book_whole() {
+    if !common::tools::available("tmux", "apt-get install tmux") {
+        return;
+    }
+    signal_during_submit("TERM", "EXIT=143");
+}
+
+#[test]
+fn sighup_during_a_submit_restores_the_terminal_and_leaves_the_book_whole() {
+    if !common::tools::available("tmux", "apt-get install tmux") {
+        return;
+    }
+    signal_during_submit("HUP", "EXIT=129");
+}
+
+#[test]
+fn sigint_during_a_submit_restores_the_terminal_and_leaves_the_book_whole() {
+    if !common::tools::available("tmux", "apt-get install tmux") {
+        return;
+    }
+    signal_during_submit("INT", "EXIT=130");
 }

@@ -5,6 +5,7 @@ pub mod process;
 pub mod sandbox;
 pub mod tmux;
 pub mod tools;
+pub mod wizard;
 
 use std::path::PathBuf;
 
