@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use common::orders::{E3, PREMIUM, line, new_customer, reseller_named};
 use common::{OPERATOR, TestDb, now};
 use rusqlite::Connection;
 use rusqlite::types::Value;
@@ -14,7 +14,7 @@ use twotier::domain::ids::{Country, Email, PartnerId};
 use twotier::domain::invitation::Delivery;
 use twotier::domain::permission::{Matrix, Permission};
 use twotier::domain::role::Role;
-use twotier::store::customers::{NewCustomer, NewOrder, OrderLine};
+use twotier::store::customers::NewOrder;
 use twotier::store::invitations::Acceptance;
 use twotier::store::operators::OperatorError;
 use twotier::store::subscriptions::SubscriptionChanges;
@@ -35,8 +35,6 @@ fn upn_of(role: Role) -> String {
     format!("{name}@{DOMAIN}")
 }
 
-const PREMIUM: &str = "CFQ7TTC0LCHC";
-const E3: &str = "CFQ7TTC0LF8Q";
 /// The demo's sent (pending) invitation, 3 days old.
 const PENDING: &str = "it@alpineridge.example";
 
@@ -128,52 +126,6 @@ fn act_as_role(db: &mut TestDb, role: Role) {
 fn act_as_tester(db: &mut TestDb) {
     let op = db.operator();
     db.store.act_as(op);
-}
-
-fn line(offer: &str, quantity: i64) -> OrderLine {
-    OrderLine {
-        offer_id: offer.into(),
-        quantity,
-        term: "P1Y".into(),
-        billing_cycle: "monthly".into(),
-    }
-}
-
-fn reseller_named(conn: &Connection, name: &str) -> i64 {
-    conn.query_row("SELECT id FROM resellers WHERE name = ?1", [name], |r| {
-        r.get(0)
-    })
-    .unwrap()
-}
-
-fn new_customer(conn: &Connection) -> NewCustomer {
-    let adatum = reseller_named(conn, "Adatum IT Services");
-    NewCustomer {
-        company_name: "Fabrikam Robotics".into(),
-        domain_prefix: "fabrikamrobotics".into(),
-        registration_number: None,
-        first_name: "Ana".into(),
-        last_name: "Silva".into(),
-        email: "ana@fabrikam.example".into(),
-        phone: None,
-        address_line1: "1 Main St".into(),
-        address_line2: None,
-        city: "Seattle".into(),
-        state: Some("WA".into()),
-        postal_code: Some("98101".into()),
-        country: "US".into(),
-        culture: "en-US".into(),
-        language: "en".into(),
-        reseller_id: Some(adatum),
-        mca_signer_name: "Ana Silva".into(),
-        mca_signer_email: "ana@fabrikam.example".into(),
-        mca_date_agreed: NaiveDate::from_ymd_opt(2026, 10, 30).unwrap(),
-        order: NewOrder {
-            lines: vec![line(PREMIUM, 25), line(E3, 10)],
-            partner_of_record: Some(adatum),
-            attestation_accepted: true,
-        },
-    }
 }
 
 // ---------------------------------------------------------------------------------------------

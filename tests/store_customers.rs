@@ -3,11 +3,12 @@
 
 mod common;
 
-use chrono::{Duration, NaiveDate};
+use chrono::Duration;
+use common::orders::{E3, PREMIUM, line, new_customer, reseller_named as reseller};
 use common::{TestDb, now};
 use rusqlite::Connection;
 use twotier::store::CommandError;
-use twotier::store::customers::{NewCustomer, NewOrder, OrderLine};
+use twotier::store::customers::{NewOrder, OrderLine};
 use twotier::store::subscriptions::SubscriptionChanges;
 
 fn db() -> TestDb {
@@ -19,55 +20,6 @@ fn db() -> TestDb {
 
 fn count(conn: &Connection, sql: &str) -> i64 {
     conn.query_row(sql, [], |r| r.get(0)).unwrap()
-}
-
-fn reseller(conn: &Connection, name: &str) -> i64 {
-    conn.query_row("SELECT id FROM resellers WHERE name = ?1", [name], |r| {
-        r.get(0)
-    })
-    .unwrap()
-}
-
-fn line(offer: &str, quantity: i64) -> OrderLine {
-    OrderLine {
-        offer_id: offer.into(),
-        quantity,
-        term: "P1Y".into(),
-        billing_cycle: "monthly".into(),
-    }
-}
-
-const PREMIUM: &str = "CFQ7TTC0LCHC";
-const E3: &str = "CFQ7TTC0LF8Q";
-
-fn new_customer(conn: &Connection) -> NewCustomer {
-    let adatum = reseller(conn, "Adatum IT Services");
-    NewCustomer {
-        company_name: "Fabrikam Robotics".into(),
-        domain_prefix: "fabrikamrobotics".into(),
-        registration_number: None,
-        first_name: "Ana".into(),
-        last_name: "Silva".into(),
-        email: "ana@fabrikam.example".into(),
-        phone: None,
-        address_line1: "1 Main St".into(),
-        address_line2: None,
-        city: "Seattle".into(),
-        state: Some("WA".into()),
-        postal_code: Some("98101".into()),
-        country: "US".into(),
-        culture: "en-US".into(),
-        language: "en".into(),
-        reseller_id: Some(adatum),
-        mca_signer_name: "Ana Silva".into(),
-        mca_signer_email: "ana@fabrikam.example".into(),
-        mca_date_agreed: NaiveDate::from_ymd_opt(2026, 10, 30).unwrap(),
-        order: NewOrder {
-            lines: vec![line(PREMIUM, 25), line(E3, 10)],
-            partner_of_record: Some(adatum),
-            attestation_accepted: true,
-        },
-    }
 }
 
 fn refusal<T: std::fmt::Debug>(r: Result<T, CommandError>) -> String {
@@ -176,9 +128,6 @@ fn a_taken_domain_or_a_bad_order_writes_nothing() {
     let mut c = new_customer(db.store.conn());
     c.order.lines = vec![line(PREMIUM, 301)];
     assert!(refusal(db.store.create_customer(&c, now())).contains("outside the allowed 1–300"));
-    let mut c = new_customer(db.store.conn());
-    c.order.lines.clear();
-    assert!(refusal(db.store.create_customer(&c, now())).contains("at least one"));
     let mut c = new_customer(db.store.conn());
     c.order.attestation_accepted = false;
     assert!(refusal(db.store.create_customer(&c, now())).contains("attestation"));
@@ -458,5 +407,18 @@ fn reseller_support_contact_and_upgrade_follow_the_rules_with_one_audit_entry() 
     assert_eq!(
         count(db.store.conn(), "SELECT count(*) FROM audit_log"),
         audits
+    );
+}
+
+#[test]
+fn a_customer_without_an_order_is_the_account_alone() {
+    let mut db = db();
+    let [customers, orders, lines, subscriptions, audit] = totals(db.store.conn());
+    let mut c = new_customer(db.store.conn());
+    c.order.lines.clear();
+    db.store.create_customer(&c, now()).unwrap();
+    assert_eq!(
+        totals(db.store.conn()),
+        [customers + 1, orders, lines, subscriptions, audit + 1]
     );
 }

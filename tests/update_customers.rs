@@ -555,28 +555,10 @@ fn a_user_admin_adds_a_customer_without_an_order_and_is_told_why() {
         partner_of_record: None,
         attestation_accepted: false,
     };
-    let new = twotier::store::customers::NewCustomer {
-        company_name: "Ordered By Ben".into(),
-        domain_prefix: "orderedbyben".into(),
-        registration_number: None,
-        first_name: "Ana".into(),
-        last_name: "Silva".into(),
-        email: "ana@orderedbyben.example".into(),
-        phone: None,
-        address_line1: "1 Main St".into(),
-        address_line2: None,
-        city: "Seattle".into(),
-        state: Some("WA".into()),
-        postal_code: Some("98101".into()),
-        country: "US".into(),
-        culture: "en-US".into(),
-        language: "en".into(),
-        reseller_id: None,
-        mca_signer_name: "Ana Silva".into(),
-        mca_signer_email: "ana@orderedbyben.example".into(),
-        mca_date_agreed: common::as_of(),
-        order,
-    };
+    let mut new = common::orders::new_customer(store.conn());
+    new.company_name = "Ordered By Ben".into();
+    new.domain_prefix = "orderedbyben".into();
+    new.order = order;
     let refused = store.create_customer(&new, common::now());
     assert!(
         matches!(&refused, Err(twotier::store::CommandError::Refused(why)) if why.contains("User admin")),
