@@ -49,7 +49,7 @@ pub enum Command {
     /// The activity log: who did what, when, to what
     #[command(subcommand)]
     Activity(ActivityCommand),
-    /// Customers: list them, with their reseller and subscriptions
+    /// Customers: list them, with their reseller and subscriptions; add one from a script
     #[command(subcommand)]
     Customers(CustomersCommand),
     /// Subscriptions: list them, with partner of record and support contact
@@ -153,7 +153,67 @@ pub enum CustomersCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Add a customer and its subscriptions from a JSON description (--help: the fields)
+    ///
+    /// The customer, its Microsoft Customer Agreement acceptance, its order and subscriptions,
+    /// its reseller and the activity log entry are written in one transaction: all or nothing.
+    /// The admin user name and temporary password are printed once, to stdout.
+    #[command(after_long_help = CUSTOMERS_ADD_HELP)]
+    Add {
+        /// The JSON description of the customer: a file, or - to read it from stdin
+        #[arg(long, value_name = "FILE|-")]
+        from: PathBuf,
+        /// Print the credentials as one JSON object instead of `USER<TAB>PASSWORD`
+        #[arg(long)]
+        json: bool,
+    },
 }
+
+/// `customers add --help`: the fields of the JSON description and what the command prints.
+pub const CUSTOMERS_ADD_HELP: &str = r#"The description is one JSON object; a field not listed here is an error. `?` marks a field that
+may be left out (or null); every other one is required.
+
+  company_name                   the customer's exact legal name
+  domain_prefix                  letters and digits, at most 27: <prefix>.onmicrosoft.com, not taken
+  first_name, last_name          the customer's contact person
+  email                          the contact's email (not at microsoft.com, not at your own domain)
+  phone?                         digits and + - ( ); required in some countries (BR, IN, PL, ...)
+  address_line1, address_line2?
+  city, state?, postal_code?
+  country                        ISO 3166 alpha-2, such as US
+  culture?, language?            such as en-US and en [default: from the country, as the console]
+  registration_number?           only where the country requires one, and there it is required
+  reseller_partner_id?           the indirect reseller, by PartnerID [default: none, a direct customer]
+  mca                            the Microsoft Customer Agreement acceptance:
+                                   {"signer_name", "signer_email", "date_agreed": "YYYY-MM-DD"}
+  subscriptions                  the order, one line per offer ([] for none):
+                                   [{"offer_id", "quantity", "term"?, "billing_cycle"?}]
+                                   term: P1M, P1Y or P3Y, as the offer allows [default: P1Y]
+                                   billing_cycle: monthly, annual or triennial, no longer than
+                                   the term [default: monthly]
+  partner_of_record_partner_id?  the reseller credited as partner of record, by PartnerID
+                                   [default: reseller_partner_id; null: none]
+  attest_partner_of_record       true accepts the partner-of-record attestation (required to
+                                   credit a reseller)
+
+Every field is checked by the rules of the console's Add new customer form. A refusal names each
+field that needs attention and says why, exits with status 1, and writes nothing. Your role must
+allow add-customer, and place-orders when there are subscriptions (a User admin adds a customer
+with "subscriptions": [] only).
+
+Output: the admin user name, a tab and the temporary password, on one line of stdout (--json: an
+object with admin_user_name, temporary_password, microsoft_id, primary_domain and subscriptions).
+The password is printed this once: never to stderr, the log or the database.
+
+Example:
+  {"company_name": "Fabrikam Robotics", "domain_prefix": "fabrikamrobotics",
+   "first_name": "Ana", "last_name": "Silva", "email": "ana@fabrikam.example",
+   "address_line1": "1 Main St", "city": "Seattle", "state": "WA", "postal_code": "98101",
+   "country": "US", "reseller_partner_id": "5139005",
+   "mca": {"signer_name": "Ana Silva", "signer_email": "ana@fabrikam.example",
+           "date_agreed": "2026-10-30"},
+   "subscriptions": [{"offer_id": "CFQ7TTC0LCHC", "quantity": 25}],
+   "attest_partner_of_record": true}"#;
 
 #[derive(Debug, Subcommand)]
 pub enum SubscriptionsCommand {

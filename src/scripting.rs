@@ -2,6 +2,8 @@
 //! output. Every text that reaches stdout comes out of the store sanitised; a message that quotes
 //! an argument or a path shows it with visible escapes (`text::escaped`, `text::shown_path`).
 
+mod customers_add;
+
 use anyhow::{Context, bail};
 use chrono::Utc;
 use serde::Serialize;
@@ -209,11 +211,16 @@ fn print_table(headers: &[&str], rows: &[Vec<String>]) {
 }
 
 pub fn customers(store: &mut Store, command: crate::cli::CustomersCommand) -> anyhow::Result<()> {
-    let crate::cli::CustomersCommand::List {
-        reseller,
-        search,
-        json,
-    } = command;
+    let (reseller, search, json) = match command {
+        crate::cli::CustomersCommand::List {
+            reseller,
+            search,
+            json,
+        } => (reseller, search, json),
+        crate::cli::CustomersCommand::Add { from, json } => {
+            return customers_add::run(store, &from, json);
+        }
+    };
     let filter = crate::store::export::CustomerFilter {
         reseller_partner_id: reseller,
         search,

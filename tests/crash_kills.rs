@@ -324,3 +324,66 @@ fn killing_a_demo_build_leaves_the_old_book_or_the_whole_new_one() {
     );
     assert!(tally.rolled_back > 0 && tally.committed > 0, "{tally:?}");
 }
+
+#[test]
+fn killing_a_customer_creation_leaves_it_whole_or_not_at_all() {
+    // The description lives outside the sandbox `kill_during` makes; kept until the end.
+    let dir = tempfile::tempdir().unwrap();
+    let description = dir.path().join("killtest.json");
+    let json = serde_json::json!({
+        "company_name": "Kill Test Robotics",
+        "domain_prefix": "killtest",
+        "first_name": "Ana",
+        "last_name": "Silva",
+        "email": "ana@killtest.example",
+        "address_line1": "1 Main St",
+        "city": "Seattle",
+        "country": "US",
+        "reseller_partner_id": "5139005",
+        "mca": {"signer_name": "Ana Silva", "signer_email": "ana@killtest.example", "date_agreed": "2026-10-30"},
+        "subscriptions": [
+            {"offer_id": "CFQ7TTC0LCHC", "quantity": 25},
+            {"offer_id": "CFQ7TTC0LF8Q", "quantity": 10, "term": "P3Y", "billing_cycle": "triennial"}
+        ],
+        "attest_partner_of_record": true
+    });
+    std::fs::write(&description, json.to_string()).unwrap();
+    const TABLES: [&str; 4] = ["customers", "orders", "order_line_items", "subscriptions"];
+    let totals = |c: &Connection| TABLES.map(|t| one(c, &format!("SELECT count(*) FROM {t}")));
+    // The template's rows, read when the command is made: a row anywhere beyond them is the
+    // write's, whatever it points at.
+    let before = std::cell::Cell::new([0; 4]);
+    let tally = kill_during(
+        "customers-add",
+        110,
+        |c| {
+            before.set(totals(c));
+            strings(&[
+                "--operator",
+                ME,
+                "customers",
+                "add",
+                "--from",
+                description.to_str().unwrap(),
+            ])
+        },
+        |c, audits| {
+            let now = totals(c);
+            let added: Vec<i64> = now.iter().zip(before.get()).map(|(n, b)| n - b).collect();
+            let mine = one(
+                c,
+                "SELECT count(*) FROM customers c
+                 JOIN orders o ON o.customer_id = c.id
+                 JOIN order_line_items i ON i.order_id = o.id
+                 JOIN subscriptions s ON s.id = i.subscription_id AND s.customer_id = c.id
+                 WHERE c.domain = 'killtest.onmicrosoft.com'",
+            );
+            match (added.as_slice(), mine, audits) {
+                ([1, 1, 2, 2], 2, 1) => true,
+                ([0, 0, 0, 0], 0, 0) => false,
+                other => panic!("half a customer: {other:?}"),
+            }
+        },
+    );
+    assert!(tally.mid_transaction > 0, "{tally:?}");
+}
