@@ -38,8 +38,14 @@ impl Paths {
         }
     }
 
+    /// Where your own book lives when no path is given.
     pub fn default_db(&self) -> PathBuf {
         self.data_dir.join("twotier.db")
+    }
+
+    /// The demo book, kept apart from your own.
+    pub fn demo_db(&self) -> PathBuf {
+        self.data_dir.join("demo.db")
     }
 }
 

@@ -73,11 +73,7 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
             text::shown_path(&paths.log_file)
         );
     }
-    let db = cli
-        .db
-        .clone()
-        .or(config.db.clone())
-        .unwrap_or_else(|| paths.default_db());
+    let given = cli.db.clone().or(config.db.clone());
     let operator = cli
         .operator
         .clone()
@@ -90,6 +86,11 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
                     "the console needs a terminal. For scripts, see `twotier --help` for the subcommands."
                 );
             }
+            // Your own book at the default path if there is one, else the demo book.
+            let db = given.clone().unwrap_or_else(|| {
+                let own = paths.default_db();
+                if own.exists() { own } else { paths.demo_db() }
+            });
             let mut store = open_or_seed(&db, &operator)?;
             let operator = store.resolve_operator(&operator)?;
             store.act_as(operator.clone());
@@ -103,34 +104,69 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
             };
             runtime::run_tui(store, operator, options)
         }
-        Some(Command::Demo(args)) => recreate_demo(&db, &args, &operator),
-        Some(Command::Resellers(command)) => {
-            scripting::resellers(&mut script_store(&db, &operator, &config)?, command)
+        Some(Command::Demo(args)) => {
+            let db = given.unwrap_or_else(|| paths.demo_db());
+            recreate_demo(&db, &args, &operator)
         }
-        Some(Command::Invitations(command)) => {
-            scripting::invitations(&mut script_store(&db, &operator, &config)?, command)
-        }
-        Some(Command::Users(command)) => {
-            scripting::users(&mut script_store(&db, &operator, &config)?, command)
-        }
-        Some(Command::Activity(command)) => {
-            scripting::activity(&mut script_store(&db, &operator, &config)?, command)
-        }
-        Some(Command::Customers(command)) => {
-            scripting::customers(&mut script_store(&db, &operator, &config)?, command)
-        }
-        Some(Command::Subscriptions(command)) => {
-            scripting::subscriptions(&mut script_store(&db, &operator, &config)?, command)
-        }
-        Some(Command::Export(args)) => {
-            scripting::export(&mut script_store(&db, &operator, &config)?, args)
-        }
+        Some(Command::Resellers(command)) => scripting::resellers(
+            &mut script_store(&script_db(given.as_deref(), paths)?, &operator, &config)?,
+            command,
+        ),
+        Some(Command::Invitations(command)) => scripting::invitations(
+            &mut script_store(&script_db(given.as_deref(), paths)?, &operator, &config)?,
+            command,
+        ),
+        Some(Command::Users(command)) => scripting::users(
+            &mut script_store(&script_db(given.as_deref(), paths)?, &operator, &config)?,
+            command,
+        ),
+        Some(Command::Activity(command)) => scripting::activity(
+            &mut script_store(&script_db(given.as_deref(), paths)?, &operator, &config)?,
+            command,
+        ),
+        Some(Command::Customers(command)) => scripting::customers(
+            &mut script_store(&script_db(given.as_deref(), paths)?, &operator, &config)?,
+            command,
+        ),
+        Some(Command::Subscriptions(command)) => scripting::subscriptions(
+            &mut script_store(&script_db(given.as_deref(), paths)?, &operator, &config)?,
+            command,
+        ),
+        Some(Command::Export(args)) => scripting::export(
+            &mut script_store(&script_db(given.as_deref(), paths)?, &operator, &config)?,
+            args,
+        ),
+    }
+}
+
+/// The book a scripting command reads or changes: the path given, or your own book at the default
+/// path, or the demo book. A script never creates a book: a missing one is an error, with how to
+/// make one, and no file or folder is created.
+fn script_db(given: Option<&Path>, paths: &Paths) -> anyhow::Result<std::path::PathBuf> {
+    match given {
+        Some(path) if path.is_file() => Ok(path.to_owned()),
+        Some(path) => bail!(
+            "no twotier database at {}. Make one with `twotier demo --db {}` (demo data), or check the path.",
+            text::shown_path(path),
+            text::shown_path(path)
+        ),
+        None => [paths.default_db(), paths.demo_db()]
+            .into_iter()
+            .find(|p| p.is_file())
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "no twotier database yet (looked for {} and {}). `twotier` opens the console on a new demo book; \
+                     `twotier demo` makes one; --db PATH names another.",
+                    text::shown_path(&paths.default_db()),
+                    text::shown_path(&paths.demo_db())
+                )
+            }),
     }
 }
 
 /// The store for a scripting command, acting as the operator.
 fn script_store(db: &Path, operator: &str, config: &Config) -> anyhow::Result<Store> {
-    let mut store = open_or_seed(db, operator)?;
+    let (mut store, _) = Store::open(db)?;
     let operator = store.resolve_operator(operator)?;
     store.act_as(operator);
     store.configure(settings(config));
@@ -172,7 +208,15 @@ fn recreate_demo(db: &Path, args: &DemoArgs, operator: &str) -> anyhow::Result<(
     let _replacing = if db.exists() {
         // Refuses (untouched) anything that is not a twotier database.
         store::inspect_existing(db)?;
-        Some(store::lock_for_replacing(db)?)
+        let lock = store::lock_for_replacing(db)?;
+        if !args.force && holds_a_real_book(db)? {
+            bail!(
+                "{} holds a real book, not demo data: twotier demo does not replace it (nothing was changed). \
+                 Choose another file with --db, or add --force to replace it.",
+                text::shown_path(db)
+            );
+        }
+        Some(lock)
     } else {
         None
     };
@@ -230,6 +274,35 @@ fn recreate_demo(db: &Path, args: &DemoArgs, operator: &str) -> anyhow::Result<(
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// True when the file is a twotier book with a provider that is not marked as demo data. Read
+/// without writing (a read-only connection; the file was checked to be ours).
+fn holds_a_real_book(db: &Path) -> anyhow::Result<bool> {
+    use rusqlite::OpenFlags;
+    let conn = rusqlite::Connection::open_with_flags(
+        db,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    let columns: Vec<String> = conn
+        .prepare("SELECT name FROM pragma_table_info('provider')")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    if columns.is_empty() {
+        return Ok(false);
+    }
+    let demo_marker = if columns.iter().any(|c| c == "is_demo") {
+        "is_demo = 1"
+    } else {
+        // A book from before the marker: the demo seed's provider.
+        "company_name = 'Northwind Cloud Distribution' AND partner_id = '4120357'"
+    };
+    let real: bool = conn.query_row(
+        &format!("SELECT EXISTS (SELECT 1 FROM provider WHERE NOT ({demo_marker}))"),
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(real)
 }
 
 /// The temporary file of a demo build is `<this><pid>.db` beside the target.

@@ -201,11 +201,14 @@ fn demo_creates_a_database_of_the_requested_size() {
     assert_eq!(count(&db, "customers"), 100);
     assert_eq!(count(&db, "subscriptions"), 300);
     assert_eq!(sqlite3_value(&db, "PRAGMA application_id;"), APPLICATION_ID);
-    assert_eq!(sqlite3_value(&db, "PRAGMA user_version;"), 1);
+    assert_eq!(
+        sqlite3_value(&db, "PRAGMA user_version;"),
+        i64::from(twotier::store::SCHEMA_VERSION)
+    );
     assert_eq!(sqlite3(&db, "PRAGMA journal_mode;").trim(), "wal");
-    // The same, read from the file's header: "twtr" at offset 68, schema version 1 at offset 60.
+    // The same, read from the file's header: "twtr" at offset 68, the schema version at offset 60.
     assert_eq!(&std::fs::read(&db).unwrap()[68..72], b"twtr");
-    assert_eq!(header_field(&db, 60), 1);
+    assert_eq!(header_field(&db, 60), twotier::store::SCHEMA_VERSION as u32);
 }
 
 #[test]
@@ -283,7 +286,10 @@ fn demo_recreates_an_existing_database_and_leaves_no_temp_files() {
     assert_eq!(count(&db, "customers"), 30);
     assert_eq!(count(&db, "subscriptions"), 60);
     assert_eq!(sqlite3_value(&db, "PRAGMA application_id;"), APPLICATION_ID);
-    assert_eq!(sqlite3_value(&db, "PRAGMA user_version;"), 1);
+    assert_eq!(
+        sqlite3_value(&db, "PRAGMA user_version;"),
+        i64::from(twotier::store::SCHEMA_VERSION)
+    );
     assert_eq!(
         sandbox.listing(),
         BTreeSet::from(["t.db".to_owned()]),
@@ -812,13 +818,30 @@ fn resellers_list_json_has_exactly_the_documented_fields() {
 
 /// Any command on a missing database creates the default demo first.
 #[test]
-fn resellers_list_on_a_missing_database_creates_the_demo() {
+fn a_scripting_command_on_a_missing_database_is_an_error_and_creates_nothing() {
     let sandbox = Sandbox::new();
-    let db = sandbox.file("new.db");
-    let list = json_of(&sandbox, &db, &["resellers", "list", "--json"]);
-    assert_eq!(json_array(&list).len(), 11, "{list:#}");
-    assert!(db.exists());
-    assert_eq!(count(&db, "resellers"), 12);
+    let db = sandbox.file("typo/new.db");
+    for args in [
+        &["resellers", "list", "--json"][..],
+        &["customers", "list"][..],
+        &["subscriptions", "list"][..],
+        &["users", "list"][..],
+        &["activity", "list"][..],
+        &["invitations", "list"][..],
+        &["export", "customers", "--format", "csv"][..],
+        &["users", "add", "x@y.example", "--role", "sales-agent"][..],
+    ] {
+        let out = run_on(&sandbox, &db, args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}\n{}", describe(&out));
+        let err = stderr(&out);
+        assert!(err.contains("no twotier database at"), "{err}");
+        assert!(
+            err.contains("twotier demo --db"),
+            "says how to make one: {err}"
+        );
+        assert!(stdout(&out).is_empty(), "no rows: {}", stdout(&out));
+        assert!(!db.parent().unwrap().exists(), "{args:?} created a folder");
+    }
 }
 
 #[test]

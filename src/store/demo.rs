@@ -216,7 +216,13 @@ fn hex_guid(b: &[u8; 16]) -> String {
 impl<'a> Generator<'a> {
     fn run(mut self, first_operator: &str) -> rusqlite::Result<()> {
         let tx = self.tx;
-        provider::insert(tx, &self.demo.provider)?;
+        provider::insert(
+            tx,
+            &ProviderProfile {
+                is_demo: true,
+                ..self.demo.provider.clone()
+            },
+        )?;
         self.insert_catalog()?;
         let created = self.days_ago(400);
         let mut admin = None;

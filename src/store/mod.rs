@@ -24,7 +24,10 @@ use crate::domain::permission::{Matrix, Permission};
 pub const APPLICATION_ID: i32 = 0x7477_7472;
 
 /// Schema steps, in order. Never edit one that has landed; append a new one.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_demo_marker.sql"),
+];
 
 /// The schema version this build writes and understands.
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;

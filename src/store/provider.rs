@@ -19,6 +19,10 @@ pub struct ProviderProfile {
     pub regions_served: String,
     pub listing_profile: String,
     pub invitation_base_url: String,
+    /// A book of demo data (`twotier demo`, or the first run's): the console says so on every
+    /// screen, and `twotier demo` may replace it.
+    #[serde(default)]
+    pub is_demo: bool,
 }
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<ProviderProfile> {
@@ -35,14 +39,28 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<ProviderProfile> {
         listing_profile: crate::domain::text::clean_multiline(&crate::store::text(r, 9)?)
             .into_owned(),
         invitation_base_url: cleaned(crate::store::text(r, 10)?),
+        is_demo: r.get(11)?,
     })
 }
 
 impl Store {
+    /// True when the book holds demo data; false for a real book and for one with no provider
+    /// yet.
+    pub fn is_demo(&self) -> rusqlite::Result<bool> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row("SELECT is_demo FROM provider WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .unwrap_or(false))
+    }
+
     pub fn provider(&self) -> rusqlite::Result<ProviderProfile> {
         self.conn.query_row(
             "SELECT tenant_id, company_name, partner_id, country, csp_region, website, support_email,
-                    support_phone, regions_served, listing_profile, invitation_base_url
+                    support_phone, regions_served, listing_profile, invitation_base_url, is_demo
              FROM provider WHERE id = 1",
             [],
             from_row,
@@ -53,8 +71,9 @@ impl Store {
 pub fn insert(tx: &rusqlite::Connection, p: &ProviderProfile) -> rusqlite::Result<()> {
     tx.execute(
         "INSERT INTO provider (id, tenant_id, company_name, partner_id, country, csp_region, website,
-                               support_email, support_phone, regions_served, listing_profile, invitation_base_url)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                               support_email, support_phone, regions_served, listing_profile, invitation_base_url,
+                               is_demo)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         rusqlite::params![
             p.tenant_id,
             p.company_name,
@@ -66,7 +85,8 @@ pub fn insert(tx: &rusqlite::Connection, p: &ProviderProfile) -> rusqlite::Resul
             p.support_phone,
             p.regions_served,
             p.listing_profile,
-            p.invitation_base_url
+            p.invitation_base_url,
+            p.is_demo
         ],
     )?;
     Ok(())

@@ -10,6 +10,9 @@ use super::Theme;
 use crate::app::keymap;
 use crate::app::state::{AppState, Screen};
 
+/// Shown beside the provider while a demo book is open.
+pub const DEMO_BADGE: &str = "  DEMO DATA";
+
 /// Provider on the left; operator and role on the right. When both do not fit, the operator's
 /// UPN is shortened first: the role always shows.
 pub fn header(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -17,10 +20,15 @@ pub fn header(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
         Some(p) => format!(" {} · PartnerID {}", p.company_name, p.partner_id),
         None => " twotier".to_owned(),
     };
+    // A demo book says so on every screen, so its rows are never taken for real ones.
+    let demo = match &state.provider {
+        Some(p) if p.is_demo => DEMO_BADGE,
+        _ => "",
+    };
     let role = format!(" · {} ", state.operator.role.label());
     let total = area.width as usize;
     let upn_room = total
-        .saturating_sub(provider.width() + role.width() + 1)
+        .saturating_sub(provider.width() + demo.width() + role.width() + 1)
         .max((total / 3).saturating_sub(role.width()));
     let who = format!("{}{role}", ellipsize(&state.operator.upn, upn_room));
     let right_width = (who.width() as u16).min(area.width);
@@ -33,11 +41,12 @@ pub fn header(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
         width: right_width,
         ..area
     };
+    let room = (left.width as usize).saturating_sub(demo.width());
     frame.render_widget(
-        Paragraph::new(Line::from(Span::styled(
-            ellipsize(&provider, left.width as usize),
-            theme.title,
-        ))),
+        Paragraph::new(Line::from(vec![
+            Span::styled(ellipsize(&provider, room), theme.title),
+            Span::styled(demo, theme.warning),
+        ])),
         left,
     );
     frame.render_widget(
