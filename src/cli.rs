@@ -124,6 +124,9 @@ pub struct DemoArgs {
     /// The day the dates are laid out from (YYYY-MM-DD) [default: today, UTC]
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<NaiveDate>,
+    /// Replace the file even when it holds a real (not demo) book
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// The help text's footer: where data, config and logs live on this machine (the paths come from
