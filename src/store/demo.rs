@@ -135,6 +135,40 @@ pub fn seed(store: &Store, params: &DemoParams, first_operator: &str) -> anyhow:
     )
 }
 
+/// Writes the offer catalog and its upgrade paths, inside the caller's transaction (the demo's
+/// and `twotier init`'s books).
+pub(crate) fn insert_catalog(tx: &Connection, offers: &[CatalogOffer]) -> rusqlite::Result<()> {
+    let mut offer = tx.prepare_cached(
+        "INSERT INTO offers (id, name, family, tier, category, billing_type, min_quantity, max_quantity,
+                             terms, billing_cycles, unit_price_cents, is_trial)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?;
+    for o in offers {
+        offer.execute(params![
+            o.id,
+            o.name,
+            o.family,
+            o.tier,
+            o.category,
+            o.billing_type,
+            o.min_quantity,
+            o.max_quantity,
+            o.terms.join(","),
+            o.billing_cycles.join(","),
+            o.unit_price_cents,
+            o.is_trial
+        ])?;
+    }
+    let mut upgrade =
+        tx.prepare_cached("INSERT INTO offer_upgrades (from_offer, to_offer) VALUES (?1, ?2)")?;
+    for o in offers {
+        for to in &o.upgrades_to {
+            upgrade.execute(params![o.id, to])?;
+        }
+    }
+    Ok(())
+}
+
 struct Generator<'a> {
     tx: &'a Connection,
     params: &'a DemoParams,
@@ -266,36 +300,7 @@ impl<'a> Generator<'a> {
     }
 
     fn insert_catalog(&self) -> rusqlite::Result<()> {
-        let mut offer = self.tx.prepare_cached(
-            "INSERT INTO offers (id, name, family, tier, category, billing_type, min_quantity, max_quantity,
-                                 terms, billing_cycles, unit_price_cents, is_trial)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        )?;
-        for o in self.offers {
-            offer.execute(params![
-                o.id,
-                o.name,
-                o.family,
-                o.tier,
-                o.category,
-                o.billing_type,
-                o.min_quantity,
-                o.max_quantity,
-                o.terms.join(","),
-                o.billing_cycles.join(","),
-                o.unit_price_cents,
-                o.is_trial
-            ])?;
-        }
-        let mut upgrade = self
-            .tx
-            .prepare_cached("INSERT INTO offer_upgrades (from_offer, to_offer) VALUES (?1, ?2)")?;
-        for o in self.offers {
-            for to in &o.upgrades_to {
-                upgrade.execute(params![o.id, to])?;
-            }
-        }
-        Ok(())
+        insert_catalog(self.tx, self.offers)
     }
 
     fn insert_resellers(&mut self) -> rusqlite::Result<Vec<SeededReseller>> {

@@ -4,6 +4,7 @@
 pub mod customers;
 pub mod demo;
 pub mod export;
+pub mod init;
 pub mod invitations;
 pub mod list;
 pub mod operators;
