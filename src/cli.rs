@@ -57,6 +57,30 @@ pub enum Command {
     Subscriptions(SubscriptionsCommand),
     /// Export every customer or subscription: CSV as Partner Center's exports, or JSON
     Export(ExportArgs),
+    /// Copy the book to FILE, consistently even while a console writes to it, and verify it
+    Backup(BackupArgs),
+    /// Replace the book at --db [default: your own book] with a backup, keeping the old one
+    Restore(RestoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Where to write the copy (written beside it, renamed into place once verified)
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Replace FILE if it exists
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup to restore: a twotier book this build knows
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Replace an existing NAME.before-restore (the book a restore keeps)
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -136,6 +136,48 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
             &mut script_store(&script_db(given.as_deref(), paths)?, &operator, &config)?,
             args,
         ),
+        Some(Command::Backup(args)) => {
+            let db = script_db(given.as_deref(), paths)?;
+            let started = std::time::Instant::now();
+            let done = store::backup::backup(&db, &args.file, args.force)?;
+            for left in &done.removed_leftovers {
+                println!(
+                    "Removed {}, left by an interrupted twotier backup.",
+                    text::shown_path(left)
+                );
+            }
+            println!(
+                "Backed up {} to {}{} ({} KiB, schema version {}) in {:.1} s; the copy passed the integrity check.",
+                text::shown_path(&db),
+                text::shown_path(&args.file),
+                if done.replaced { ", replacing it" } else { "" },
+                done.bytes.div_ceil(1024),
+                done.schema_version,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Some(Command::Restore(args)) => {
+            let db = given.unwrap_or_else(|| paths.default_db());
+            let done = store::backup::restore(&args.file, &db, args.force, &operator)?;
+            for left in &done.removed_leftovers {
+                println!(
+                    "Removed {}, left by an interrupted twotier restore.",
+                    text::shown_path(left)
+                );
+            }
+            let kept = match &done.kept {
+                Some(kept) => format!("; the replaced book is kept as {}", text::shown_path(kept)),
+                None => String::new(),
+            };
+            println!(
+                "Restored {} from {} (schema version {}){kept}.",
+                text::shown_path(&db),
+                text::shown_path(&args.file),
+                done.schema_version
+            );
+            Ok(())
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! The only place with SQL. A [`Store`] owns one SQLite connection; the TUI reaches it only
 //! through the [`worker`] thread, the CLI calls it directly.
 
+pub mod backup;
 pub mod customers;
 pub mod demo;
 pub mod export;
