@@ -37,6 +37,9 @@ pub struct Cli {
 pub enum Command {
     /// (Re)create a demo database of any size, deterministically, at --db
     Demo(DemoArgs),
+    /// Create a new, empty book of your own: your company, one Global admin, the offer catalog
+    #[command(after_long_help = INIT_HELP)]
+    Init(InitArgs),
     /// Indirect resellers: list them, remove a partnership
     #[command(subcommand)]
     Resellers(ResellersCommand),
@@ -130,6 +133,52 @@ pub enum InvitationsCommand {
         tenant_id: Option<String>,
     },
 }
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Your company's legal name, as on Microsoft's indirect providers list
+    #[arg(long, value_name = "NAME")]
+    pub company: String,
+    /// Your PartnerID (MPN ID): digits only
+    #[arg(long, value_name = "ID")]
+    pub partner_id: String,
+    /// Your Microsoft Entra tenant ID (a GUID)
+    #[arg(long, value_name = "GUID")]
+    pub tenant_id: String,
+    /// Your country (ISO 3166 alpha-2, such as US)
+    #[arg(long, value_name = "CC")]
+    pub country: String,
+    /// The first operator, a Global admin: a UPN such as ava@contoso.com (not your OS user)
+    #[arg(long, value_name = "UPN")]
+    pub admin: String,
+    /// The Global admin's display name [default: the UPN]
+    #[arg(long, value_name = "NAME", default_value = "")]
+    pub admin_name: String,
+}
+
+/// `init --help`: what the new book holds, and the defaults of what the command does not take.
+pub const INIT_HELP: &str = r#"The book is written at --db [default: twotier.db in the data folder, see below; the demo
+lives apart, in demo.db]. An existing file at that path, even an empty one, is refused and left
+as it was. A field that is not valid is refused in words, exit status 1, and no file is made.
+
+The new book holds your company profile, one Global admin (the --admin UPN), the offer catalog
+that ships with twotier, no resellers, no customers, and one activity-log entry, "Book created".
+The profile fields this command does not take get these defaults:
+  website              https://DOMAIN, DOMAIN being that of the --admin UPN
+  support email        support@DOMAIN
+  support phone        none
+  CSP region           from the country (North America, Europe, Latin America, Asia Pacific;
+                       else none)
+  regions served       the country
+  listing profile      none
+  invitation links     https://partner.microsoft.com/dashboard/v2/indirectpartners/invitation
+
+Open it with `twotier --operator UPN` (the --admin UPN; or set `operator` in the config file):
+at the default path the console prefers it to the demo book; elsewhere add --db PATH.
+
+Example:
+  twotier init --company "Contoso Distribution" --partner-id 1234567 \
+    --tenant-id 484e548c-6ae5-4d12-b6a2-3b7ab5c5e2f1 --country US --admin ava@contoso.com"#;
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {

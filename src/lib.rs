@@ -108,6 +108,10 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
             let db = given.unwrap_or_else(|| paths.demo_db());
             recreate_demo(&db, &args, &operator)
         }
+        Some(Command::Init(args)) => {
+            let db = given.unwrap_or_else(|| paths.default_db());
+            init_book(&db, &args, db == paths.default_db())
+        }
         Some(Command::Resellers(command)) => scripting::resellers(
             &mut script_store(&script_db(given.as_deref(), paths)?, &operator, &config)?,
             command,
@@ -314,6 +318,41 @@ fn recreate_demo(db: &Path, args: &DemoArgs, operator: &str) -> anyhow::Result<(
         params.seed,
         params.as_of,
         started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// `twotier init`: a new, empty book of your own; says what was made and how to open it.
+fn init_book(db: &Path, args: &cli::InitArgs, at_default: bool) -> anyhow::Result<()> {
+    let new = store::init::NewBook {
+        company: args.company.clone(),
+        partner_id: args.partner_id.clone(),
+        tenant_id: args.tenant_id.clone(),
+        country: args.country.clone(),
+        admin_upn: args.admin.clone(),
+        admin_name: args.admin_name.clone(),
+    };
+    let made = store::init::create_book(db, &new)?;
+    let p = &made.provider;
+    println!(
+        "Created {}: {} (PartnerID {}, tenant {}, {}), Global admin {}, {} offers in the catalog, \
+         no resellers, no customers.",
+        text::shown_path(db),
+        text::escaped(&p.company_name),
+        p.partner_id,
+        p.tenant_id,
+        p.country,
+        text::escaped(&made.admin_upn),
+        made.offers
+    );
+    let db_arg = if at_default {
+        String::new()
+    } else {
+        format!(" --db {}", text::shown_path(db))
+    };
+    println!(
+        "Open it: twotier{db_arg} --operator {} (or set `operator` in the config file).",
+        text::escaped(&made.admin_upn)
     );
     Ok(())
 }

@@ -81,7 +81,7 @@ fn customer_list(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect)
     {
         "This reseller has no customers yet."
     } else if state.customers.list.filter.search.is_empty() {
-        "No customers yet."
+        "No customers yet: press n to add one."
     } else {
         "No company name, domain or Microsoft ID starts with that."
     };

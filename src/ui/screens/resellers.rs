@@ -30,7 +30,7 @@ pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     let filter = &state.resellers.list.filter;
     let empty = if filter.search.is_empty() {
-        "No indirect resellers yet. Press r to request a partnership."
+        "No indirect resellers yet: r requests a partnership, i records acceptance."
     } else {
         "No indirect reseller's name or PartnerID starts with that."
     };
