@@ -152,14 +152,20 @@ pub struct InitArgs {
     #[arg(long, value_name = "UPN")]
     pub admin: String,
     /// The Global admin's display name [default: the UPN]
-    #[arg(long, value_name = "NAME", default_value = "")]
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "",
+        hide_default_value = true
+    )]
     pub admin_name: String,
 }
 
 /// `init --help`: what the new book holds, and the defaults of what the command does not take.
-pub const INIT_HELP: &str = r#"The book is written at --db [default: twotier.db in the data folder, see below; the demo
-lives apart, in demo.db]. An existing file at that path, even an empty one, is refused and left
-as it was. A field that is not valid is refused in words, exit status 1, and no file is made.
+pub const INIT_HELP: &str = r#"The book is written at --db [default: twotier.db in the data folder that `twotier --help`
+shows; the demo lives apart, in demo.db]. An existing file at that path, even an empty one, is
+refused and left as it was. A field that is not valid is refused in words, exit status 1, and no
+file is made.
 
 The new book holds your company profile, one Global admin (the --admin UPN), the offer catalog
 that ships with twotier, no resellers, no customers, and one activity-log entry, "Book created".
