@@ -192,7 +192,8 @@ fn script_db(given: Option<&Path>, paths: &Paths) -> anyhow::Result<std::path::P
     match given {
         Some(path) if path.is_file() => Ok(path.to_owned()),
         Some(path) => bail!(
-            "no twotier database at {}. Make one with `twotier demo --db {}` (demo data), or check the path.",
+            "no twotier database at {}. Make one with `twotier init --db {} …` (your own, empty) or `twotier demo --db {}` (demo data), or check the path.",
+            text::shown_path(path),
             text::shown_path(path),
             text::shown_path(path)
         ),
@@ -201,8 +202,8 @@ fn script_db(given: Option<&Path>, paths: &Paths) -> anyhow::Result<std::path::P
             .find(|p| p.is_file())
             .ok_or_else(|| {
                 anyhow::anyhow!(
-                    "no twotier database yet (looked for {} and {}). `twotier` opens the console on a new demo book; \
-                     `twotier demo` makes one; --db PATH names another.",
+                    "no twotier database yet (looked for {} and {}). `twotier init` sets up your own; `twotier` opens the console on a new \
+                     demo book; --db PATH names another.",
                     text::shown_path(&paths.default_db()),
                     text::shown_path(&paths.demo_db())
                 )

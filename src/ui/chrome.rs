@@ -12,6 +12,8 @@ use crate::app::state::{AppState, Screen};
 
 /// Shown beside the provider while a demo book is open.
 pub const DEMO_BADGE: &str = "  DEMO DATA";
+/// The same with how to leave it, where there is room.
+pub const DEMO_BADGE_WIDE: &str = "  DEMO DATA (your own book: twotier init)";
 
 /// Provider on the left; operator and role on the right. When both do not fit, the operator's
 /// UPN is shortened first: the role always shows.
@@ -22,6 +24,7 @@ pub fn header(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     };
     // A demo book says so on every screen, so its rows are never taken for real ones.
     let demo = match &state.provider {
+        Some(p) if p.is_demo && area.width >= 110 => DEMO_BADGE_WIDE,
         Some(p) if p.is_demo => DEMO_BADGE,
         _ => "",
     };
