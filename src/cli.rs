@@ -60,9 +60,9 @@ pub enum Command {
     Subscriptions(SubscriptionsCommand),
     /// Export every customer or subscription: CSV as Partner Center's exports, or JSON
     Export(ExportArgs),
-    /// Copy the book to FILE, consistently even while a console writes to it, and verify it
+    /// Copy the book to FILE, consistent while a console writes, and verify the copy
     Backup(BackupArgs),
-    /// Replace the book at --db [default: your own book] with a backup, keeping the old one
+    /// Put a backup in place of the book at --db (your own book), keeping the old one
     Restore(RestoreArgs),
 }
 
