@@ -227,13 +227,10 @@ impl<R: Listed + Clone> ListModel<R> {
 
     /// Reloads after a change, keeping the selected row selected (when it still exists).
     pub fn refresh(&mut self, seq: &mut u64) -> Effect {
-        match self
-            .selected
-            .checked_sub(1)
-            .and_then(|before| self.rows.get(before))
-        {
-            Some(before) => {
-                let key = before.key();
+        // From the selected row itself: a row added just before it does not take the cursor.
+        match self.rows.get(self.selected) {
+            Some(selected) => {
+                let key = selected.key();
                 self.request(Anchor::From(key), seq)
             }
             None => self.reload(seq),

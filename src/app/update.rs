@@ -530,7 +530,8 @@ fn screen_command(state: &mut AppState, command: Command) -> Vec<Effect> {
             if state.screen == Screen::CompanyProfile {
                 effects.push(Effect::Db(DbCmd::LoadProvider));
             } else if let Some(list) = state.current_list_mut() {
-                effects.push(list.reload(&mut seq));
+                // Ctrl-R keeps the cursor on its row.
+                effects.push(list.refresh(&mut seq));
             }
             effects
         }

@@ -70,7 +70,8 @@ pub enum Anchor {
     Last,
     After(Key),
     Before(Key),
-    /// Like `After`, counted again: a list reloaded in place after a change.
+    /// From this row on (itself included), counted again: a list reloaded in place after a
+    /// change, keeping its selected row (or, when that row is gone, the next one).
     From(Key),
 }
 
@@ -230,7 +231,12 @@ pub fn page_sql(spec: &ListSpec, req: &PageRequest) -> (String, Vec<Box<dyn ToSq
         Anchor::After(key) | Anchor::Before(key) | Anchor::From(key) => {
             let s = sql.push(key.sort.clone());
             let i = sql.push(key.id);
-            let op = if ascending { ">" } else { "<" };
+            let op = match (&req.anchor, ascending) {
+                (Anchor::From(_), true) => ">=",
+                (Anchor::From(_), false) => "<=",
+                (_, true) => ">",
+                (_, false) => "<",
+            };
             clauses.push(format!("({}, {}) {op} ({s}, {i})", spec.sort, spec.id));
         }
         Anchor::First | Anchor::Last => {}
