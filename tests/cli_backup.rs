@@ -364,7 +364,7 @@ fn a_restore_refuses_a_file_that_is_not_a_twotier_book_and_changes_nothing() {
     demo(&sandbox, &target, &[]);
     let garbage = sandbox.file("garbage.db");
     std::fs::write(&garbage, b"hello, not a database at all").unwrap();
-    assert_restore_refused(&sandbox, &garbage, &target, "not a twotier database");
+    assert_restore_refused(&sandbox, &garbage, &target, "not a twotier backup");
 
     let foreign = sandbox.file("foreign.db");
     let conn = Connection::open(&foreign).unwrap();
@@ -479,7 +479,7 @@ fn a_backup_killed_at_random_moments_never_leaves_a_broken_file() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_micros(moments.next_below(one + one / 4)));
+        std::thread::sleep(Duration::from_micros(moments.next_below(one * 3 / 4)));
         // SIGKILL.
         child.kill().unwrap();
         let status = child.wait().unwrap();
@@ -495,9 +495,10 @@ fn a_backup_killed_at_random_moments_never_leaves_a_broken_file() {
             );
         }
     }
-    // Most kills land during the backup, not after it finished.
+    // Kills land during the backup, not after it finished (at least a quarter of them, even on
+    // a loaded machine).
     assert!(
-        killed >= 10,
+        killed >= 5,
         "only {killed} of 20 backups were killed before they finished"
     );
     // The next backup removes what the killed ones left.

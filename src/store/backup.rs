@@ -272,6 +272,14 @@ fn check_copy(file: &Path) -> anyhow::Result<()> {
     match inspect_existing(file) {
         // A read-only copy is fine: it is only read.
         Ok(()) | Err(OpenError::ReadOnly(_)) => {}
+        Err(OpenError::NotSqlite(_)) => bail!(
+            "{} is not a twotier backup (it is not an SQLite file): nothing was changed.",
+            shown_path(file)
+        ),
+        Err(OpenError::ForeignDatabase(_)) => bail!(
+            "{} is an SQLite database of another program, not a twotier backup: nothing was changed.",
+            shown_path(file)
+        ),
         Err(e) => return Err(e.into()),
     }
     let wal = sidecar(file, "-wal");
