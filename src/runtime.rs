@@ -5,7 +5,7 @@
 //! Ended by a signal, or with the terminal gone (as SIGHUP), the exit status is 128 + the signal:
 //! see [`exit_status`].
 
-use std::io::{IsTerminal, Stdout, Write, stdin, stdout};
+use std::io::{IsTerminal, Stdout, stdin, stdout};
 use std::mem::ManuallyDrop;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -191,21 +191,14 @@ struct Edge {
 const SECRET_ON_CLIPBOARD: Duration = Duration::from_secs(30);
 
 impl Edge {
-    /// Clears the copied secret if the clipboard still holds it.
+    /// Takes the copied secret back: the system clipboard is emptied if it still holds it; the
+    /// terminal's clipboard (OSC 52, which can't be read back) is overwritten through stdout, the
+    /// terminal the copy went to. (Something copied there since is lost too; better than leaving
+    /// a password behind.)
     fn clear_secret(&mut self) {
-        match self.pending_clear.take() {
-            Some((_, secret, ClipboardKind::System)) => {
-                self.clipboard.clear_if_holds(secret.expose())
-            }
-            // The terminal's clipboard can't be read back: empty it. (Something copied there
-            // since is lost too; better than leaving a password behind.)
-            Some((_, _, ClipboardKind::Osc52)) => {
-                let mut out = stdout();
-                let _ = out
-                    .write_all(&crate::platform::clipboard::osc52(""))
-                    .and_then(|()| out.flush());
-            }
-            None => {}
+        if let Some((_, secret, kind)) = self.pending_clear.take() {
+            self.clipboard
+                .clear_secret(kind, secret.expose(), &mut stdout());
         }
     }
 }

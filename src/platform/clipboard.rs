@@ -55,6 +55,20 @@ pub fn osc52(text: &str) -> Vec<u8> {
     bytes
 }
 
+/// What a secret on the terminal's clipboard is overwritten with, after the delay and on quit.
+///
+/// OSC 52 can't be read back, so the secret is replaced whatever the clipboard holds by then.
+/// Two sequences: first a single space, because tmux (and terminals like it) ignore an empty
+/// payload and would keep the secret; then an empty payload, which empties the clipboard in the
+/// terminals that honour it (xterm), leaving the space elsewhere. What no sequence can reach:
+/// tmux keeps earlier copies in its list of paste buffers (`choose-buffer`) until newer ones push
+/// them out, and a clipboard manager or history on the user's machine may have kept the secret.
+pub fn osc52_overwrite() -> Vec<u8> {
+    let mut bytes = osc52(" ");
+    bytes.extend_from_slice(&osc52(""));
+    bytes
+}
+
 /// The app's clipboard: the system one when it could be opened, else OSC 52.
 pub struct Clipboard {
     /// Created once and kept for the life of the app (see the module comment). `None`: OSC 52.
@@ -99,8 +113,8 @@ impl Clipboard {
     }
 
     /// Like [`copy`](Self::copy), and asks clipboard managers not to keep the text in their history
-    /// (the `x-kde-passwordManagerHint` convention on Linux). Still clear it with
-    /// [`clear_if_holds`](Self::clear_if_holds) later.
+    /// (the `x-kde-passwordManagerHint` convention on Linux). Still take it back with
+    /// [`clear_secret`](Self::clear_secret) later.
     pub fn copy_secret(
         &mut self,
         text: &str,
@@ -109,9 +123,27 @@ impl Clipboard {
         self.put(text, true, out)
     }
 
+    /// Takes back a secret that [`copy_secret`](Self::copy_secret) put on the clipboard `kind`
+    /// (what it returned): the system clipboard is emptied if it still holds `text`
+    /// ([`clear_if_holds`](Self::clear_if_holds)); the terminal's clipboard, which can't be read
+    /// back, is overwritten through `out` ([`osc52_overwrite`]), the same terminal the copy went
+    /// to. Something the user copied to the terminal's clipboard since is overwritten too.
+    pub fn clear_secret(&mut self, kind: ClipboardKind, text: &str, out: &mut impl Write) {
+        match kind {
+            ClipboardKind::System => self.clear_if_holds(text),
+            ClipboardKind::Osc52 => {
+                let written = out.write_all(&osc52_overwrite()).and_then(|()| out.flush());
+                if let Err(e) = written {
+                    // The terminal is gone: so is its clipboard, as far as we can reach it.
+                    tracing::warn!(error = %e, "could not overwrite the terminal clipboard");
+                }
+            }
+        }
+    }
+
     /// For secrets: empties the system clipboard if it still holds exactly `text` (as copied, that
     /// is sanitised), so something the user copied since is left alone. OSC 52 cannot be read
-    /// back, so there it does nothing.
+    /// back, so there it does nothing (see [`clear_secret`](Self::clear_secret)).
     pub fn clear_if_holds(&mut self, text: &str) {
         let Some(system) = &mut self.system else {
             return;
@@ -247,5 +279,25 @@ mod tests {
         // Nothing to read back with OSC 52: clearing does nothing and does not fail.
         clipboard.clear_if_holds("a");
         assert_eq!(format!("{clipboard:?}"), "Clipboard { kind: Osc52 }");
+    }
+
+    #[test]
+    fn an_osc52_secret_is_overwritten_with_a_space_then_emptied() {
+        assert_eq!(osc52_overwrite(), b"\x1b]52;c;IA==\x07\x1b]52;c;\x07");
+        let mut clipboard = Clipboard::with_env(&EnvFacts::default());
+        let mut out = Vec::new();
+        let kind = clipboard.copy_secret("User name: a\nTemporary password: p", &mut out);
+        assert_eq!(kind.unwrap(), ClipboardKind::Osc52);
+        out.clear();
+        clipboard.clear_secret(
+            ClipboardKind::Osc52,
+            "User name: a\nTemporary password: p",
+            &mut out,
+        );
+        assert_eq!(out, osc52_overwrite());
+        // The system clipboard is never overwritten blindly: with none here, nothing is written.
+        out.clear();
+        clipboard.clear_secret(ClipboardKind::System, "x", &mut out);
+        assert!(out.is_empty());
     }
 }
