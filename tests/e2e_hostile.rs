@@ -630,13 +630,12 @@ fn draft_email_from_hostile_rows_copies_and_saves_only_clean_text() {
     assert!(corpus().len() > 20);
 }
 
-/// A defect this corpus found: the console refusing a `--db` path it can't open (here longer than
+/// A defect this corpus found, fixed: the console refusing a `--db` path it can't open (here longer than
 /// the OS allows) quotes the path escaped, then SQLite's message, which holds the path raw: the
 /// path's OSC 0 retitles the terminal. `src/store/mod.rs`, `StoreError::Sqlite` shows `{source}`
-/// as it is. Run with `--ignored` once it is fixed.
+/// as it is.
 #[test]
-#[ignore = "known defect: SQLite's open error quotes the --db path raw (src/store/mod.rs StoreError::Sqlite)"]
-fn known_defect_an_unopenable_hostile_db_path_retitles_the_terminal() {
+fn an_unopenable_hostile_db_path_does_not_retitle_the_terminal() {
     require!(TMUX);
     let s = Session::new();
     let long = format!(
@@ -646,7 +645,11 @@ fn known_defect_an_unopenable_hostile_db_path_retitles_the_terminal() {
     );
     s.start(&["--db", &long]);
     assert_eq!(s.wait_for_exit(), "EXIT=1");
-    s.wait_for_text(&["unable to open database file"]);
+    let said = s.screen_joined();
+    assert!(
+        said.contains("unable to open database file") && said.contains("\\u{1b}]0;pwned-path"),
+        "the refusal shows the path escaped:\n{said}"
+    );
     assert_ne!(
         s.format("#{pane_title}"),
         "pwned-path",

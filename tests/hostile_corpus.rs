@@ -892,13 +892,12 @@ fn hostile_timestamps_never_crash_a_list_nor_reach_the_output() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// A defect this corpus found (see the report of the commit that added it): one row with a time
+/// A defect this corpus found, fixed: one row with a time
 /// that does not parse makes every list and export of its table fail as a whole ("Conversion
 /// error from type Text at index: 0, premature end of input"), where a name that is not UTF-8 only
-/// shows U+FFFD in its row. Run with `--ignored` once it is fixed.
+/// shows U+FFFD in its row.
 #[test]
-#[ignore = "known defect: one unparsable time fails the whole list (src/store/mod.rs parse_db_time and its callers)"]
-fn known_defect_one_hostile_timestamp_fails_the_whole_list() {
+fn one_hostile_timestamp_does_not_fail_the_whole_list() {
     if !own_binary() {
         return;
     }

@@ -231,6 +231,19 @@ pub fn page_sql(spec: &ListSpec, req: &PageRequest) -> (String, Vec<Box<dyn ToSq
         Anchor::After(key) | Anchor::Before(key) | Anchor::From(key) => {
             let s = sql.push(key.sort.clone());
             let i = sql.push(key.id);
+            // Reloading in place starts at the row as it is now: a row whose sort value changed
+            // (a request sent again moves to the top) keeps the cursor; a row that is gone
+            // leaves it on the next one.
+            let s = if matches!(req.anchor, Anchor::From(_)) {
+                format!(
+                    "coalesce((SELECT {sort} FROM {from} WHERE {id} = {i}), {s})",
+                    sort = spec.sort,
+                    from = spec.from,
+                    id = spec.id
+                )
+            } else {
+                s
+            };
             let op = match (&req.anchor, ascending) {
                 (Anchor::From(_), true) => ">=",
                 (Anchor::From(_), false) => "<=",

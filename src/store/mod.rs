@@ -56,10 +56,11 @@ pub enum OpenError {
     },
     #[error("{} is open in another twotier (a console or a script): close it there first; nothing was changed.", crate::domain::text::shown_path(.0))]
     InUse(PathBuf),
-    #[error("cannot open {}: {source}", crate::domain::text::shown_path(.path))]
+    // SQLite's message, escaped and not chained as a source: it may quote the path raw.
+    #[error("cannot open {}: {}", crate::domain::text::shown_path(.path), crate::domain::text::escaped(&.error.to_string()))]
     Sqlite {
         path: PathBuf,
-        source: rusqlite::Error,
+        error: rusqlite::Error,
     },
 }
 
@@ -394,14 +395,14 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 fn sqlite_error(path: &Path, source: rusqlite::Error) -> OpenError {
     OpenError::Sqlite {
         path: path.to_owned(),
-        source,
+        error: source,
     }
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> OpenError {
     OpenError::Sqlite {
         path: path.to_owned(),
-        source: rusqlite::Error::InvalidPath(e.to_string().into()),
+        error: rusqlite::Error::InvalidPath(e.to_string().into()),
     }
 }
 
@@ -469,7 +470,7 @@ pub fn inspect_existing(path: &Path) -> Result<(), OpenError> {
     use std::io::Read;
     let io_error = |e: std::io::Error| OpenError::Sqlite {
         path: path.to_owned(),
-        source: rusqlite::Error::InvalidPath(e.to_string().into()),
+        error: rusqlite::Error::InvalidPath(e.to_string().into()),
     };
     let meta = std::fs::metadata(path).map_err(io_error)?;
     if meta.permissions().readonly() {
@@ -534,12 +535,32 @@ pub fn db_time(t: DateTime<Utc>) -> String {
 }
 
 /// Parses a time written by [`db_time`].
+///
+/// A time another tool wrote in another form is read if it can be (SQLite's `datetime()` text,
+/// a bare date); one that can't be read at all becomes 1970-01-01 (logged), so one damaged row
+/// never hides the rest of its list.
 pub fn parse_db_time(text: &str) -> rusqlite::Result<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-        })
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    let trimmed = text.trim();
+    let naive = chrono::NaiveDateTime::parse_from_str(trimmed, "%Y-%m-%d %H:%M:%S")
+        .ok()
+        .or_else(|| {
+            chrono::NaiveDate::parse_from_str(trimmed, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+        });
+    Ok(match naive {
+        Some(t) => t.and_utc(),
+        None => {
+            tracing::warn!(
+                text = %crate::domain::text::escaped(text),
+                "a row holds a time that can't be read; shown as 1970-01-01"
+            );
+            DateTime::<Utc>::UNIX_EPOCH
+        }
+    })
 }
 
 /// Appends one entry to the activity log, inside the caller's transaction.
