@@ -114,7 +114,7 @@ fn init_makes_a_whole_empty_book() {
             "the OS user was added"
         );
     }
-    let catalog = twotier::store::demo::catalog().unwrap().len() as i64;
+    let catalog = twotier::store::catalog::catalog().unwrap().len() as i64;
     assert!(catalog > 0);
     assert_eq!(count(&db, "SELECT COUNT(*) FROM offers"), catalog);
     for table in [

@@ -7,7 +7,7 @@ use anyhow::{Context, bail};
 use chrono::Utc;
 
 use super::provider::{self, ProviderProfile};
-use super::{Opened, Store, audit, db_time, demo, operators};
+use super::{Opened, Store, audit, catalog, db_time, operators};
 use crate::domain::ids::{Country, PartnerId, TenantId, company_name};
 use crate::domain::role::Role;
 use crate::domain::text::{escaped, is_clean, shown_path};
@@ -104,7 +104,7 @@ fn csp_region(country: &str) -> &'static str {
 /// on failure the new file is removed.
 pub fn create_book(path: &Path, new: &NewBook) -> anyhow::Result<CreatedBook> {
     let (profile, admin_upn, admin_name) = checked(new)?;
-    let offers = demo::catalog()?;
+    let offers = catalog::catalog()?;
     if std::fs::symlink_metadata(path).is_ok() {
         bail!(
             "{} already exists: twotier init makes a new book and never touches an existing file \
@@ -125,7 +125,7 @@ pub fn create_book(path: &Path, new: &NewBook) -> anyhow::Result<CreatedBook> {
         store.mutate(|tx, _| {
             let now = Utc::now();
             provider::insert(tx, &profile)?;
-            demo::insert_catalog(tx, &offers)?;
+            catalog::insert_catalog(tx, &offers)?;
             // Not through operators::insert: the book's one activity entry is "Book created".
             tx.execute(
                 "INSERT INTO operators (upn, display_name, role, created_at) VALUES (?1, ?2, ?3, ?4)",

@@ -2,11 +2,13 @@
 //! through the [`worker`] thread, the CLI calls it directly.
 
 pub mod backup;
+pub mod catalog;
 pub mod customers;
 pub mod demo;
 pub mod export;
 pub mod init;
 pub mod invitations;
+pub mod key;
 pub mod list;
 pub mod operators;
 pub mod provider;
