@@ -256,7 +256,7 @@ fn recreate_demo(db: &Path, args: &DemoArgs, operator: &str) -> anyhow::Result<(
         // Refuses (untouched) anything that is not a twotier database.
         store::inspect_existing(db)?;
         let lock = store::lock_for_replacing(db)?;
-        if !args.force && holds_a_real_book(db)? {
+        if !args.force && store::holds_a_real_book(db)? {
             bail!(
                 "{} holds a real book, not demo data: twotier demo does not replace it (nothing was changed). \
                  Choose another file with --db, or add --force to replace it.",
@@ -356,35 +356,6 @@ fn init_book(db: &Path, args: &cli::InitArgs, at_default: bool) -> anyhow::Resul
         text::escaped(&made.admin_upn)
     );
     Ok(())
-}
-
-/// True when the file is a twotier book with a provider that is not marked as demo data. Read
-/// without writing (a read-only connection; the file was checked to be ours).
-fn holds_a_real_book(db: &Path) -> anyhow::Result<bool> {
-    use rusqlite::OpenFlags;
-    let conn = rusqlite::Connection::open_with_flags(
-        db,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    let columns: Vec<String> = conn
-        .prepare("SELECT name FROM pragma_table_info('provider')")?
-        .query_map([], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
-    if columns.is_empty() {
-        return Ok(false);
-    }
-    let demo_marker = if columns.iter().any(|c| c == "is_demo") {
-        "is_demo = 1"
-    } else {
-        // A book from before the marker: the demo seed's provider.
-        "company_name = 'Northwind Cloud Distribution' AND partner_id = '4120357'"
-    };
-    let real: bool = conn.query_row(
-        &format!("SELECT EXISTS (SELECT 1 FROM provider WHERE NOT ({demo_marker}))"),
-        [],
-        |r| r.get(0),
-    )?;
-    Ok(real)
 }
 
 /// The temporary file of a demo build is `<this><pid>.db` beside the target.

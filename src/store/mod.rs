@@ -16,6 +16,8 @@ pub mod resellers;
 pub mod subscriptions;
 pub mod worker;
 
+pub use provider::holds_a_real_book;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 

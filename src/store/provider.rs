@@ -91,3 +91,32 @@ pub fn insert(tx: &rusqlite::Connection, p: &ProviderProfile) -> rusqlite::Resul
     )?;
     Ok(())
 }
+
+/// True when the file is a twotier book with a provider that is not marked as demo data. Read
+/// without writing (a read-only connection; the file was checked to be ours).
+pub fn holds_a_real_book(db: &std::path::Path) -> rusqlite::Result<bool> {
+    use rusqlite::OpenFlags;
+    let conn = rusqlite::Connection::open_with_flags(
+        db,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    let columns: Vec<String> = conn
+        .prepare("SELECT name FROM pragma_table_info('provider')")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    if columns.is_empty() {
+        return Ok(false);
+    }
+    let demo_marker = if columns.iter().any(|c| c == "is_demo") {
+        "is_demo = 1"
+    } else {
+        // A book from before the marker: the demo seed's provider.
+        "company_name = 'Northwind Cloud Distribution' AND partner_id = '4120357'"
+    };
+    let real: bool = conn.query_row(
+        &format!("SELECT EXISTS (SELECT 1 FROM provider WHERE NOT ({demo_marker}))"),
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(real)
+}
