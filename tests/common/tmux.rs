@@ -204,7 +204,7 @@ impl Session {
 
     /// Literal text, typed.
     pub fn type_text(&self, text: &str) {
-        self.tmux_ok(&["send-keys", "-t", TARGET, "-l", text]);
+        self.tmux_ok(&["send-keys", "-t", TARGET, "-l", "--", text]);
     }
 
     /// One named key ("Escape", "C-c", "Enter", "BTab", …), sent on its own.
