@@ -29,7 +29,9 @@ use ratatui::backend::TestBackend;
 use twotier::app::action::Action;
 use twotier::app::effect::Effect;
 use twotier::app::keymap::action_for;
-use twotier::app::state::{AppState, Modal, Screen};
+use twotier::app::nav::Screen;
+use twotier::app::screens::Modal;
+use twotier::app::state::AppState;
 use twotier::app::update::{init, update};
 use twotier::store::Store;
 use twotier::store::worker::execute;
@@ -58,9 +60,9 @@ fn press(store: &mut Store, state: &mut AppState, code: KeyCode) {
 fn run(store: &mut Store, state: &mut AppState, effects: Vec<Effect>) {
     let mut queue: VecDeque<Effect> = effects.into();
     while let Some(effect) = queue.pop_front() {
-        if let Effect::Db(cmd) = effect {
+        if let Effect::Db(to, cmd) = effect {
             let reply = execute(store, cmd);
-            queue.extend(update(state, Action::Db(reply)));
+            queue.extend(update(state, Action::Db(to, reply)));
         }
     }
 }
@@ -136,10 +138,14 @@ fn build_fixture() -> Fixture {
 fn check(states: &HashMap<&'static str, AppState>) {
     let screen = |name: &str| states[name].screen;
     assert_eq!(screen("resellers"), Screen::Resellers);
-    assert!(states["resellers"].resellers.list.rows.len() > 50);
+    assert!(states["resellers"].screens.resellers.list.rows.len() > 50);
     assert_eq!(screen("customers"), Screen::Customers);
-    assert!(states["customers"].customers.list.rows.len() > 50);
-    let expanded = states["customers_expanded"].customers.expanded.as_ref();
+    assert!(states["customers"].screens.customers.list.rows.len() > 50);
+    let expanded = states["customers_expanded"]
+        .screens
+        .customers
+        .expanded
+        .as_ref();
     assert!(
         expanded.is_some_and(|e| !e.subscriptions.rows.is_empty()),
         "the biggest customer is expanded with its subscriptions"
@@ -147,11 +153,25 @@ fn check(states: &HashMap<&'static str, AppState>) {
     assert_eq!(screen("company_profile"), Screen::CompanyProfile);
     assert!(states["company_profile"].provider.is_some());
     assert_eq!(screen("activity_log"), Screen::ActivityLog);
-    assert!(!states["activity_log"].activity_log.list.rows.is_empty());
+    assert!(
+        !states["activity_log"]
+            .screens
+            .activity_log
+            .list
+            .rows
+            .is_empty()
+    );
     assert_eq!(screen("users"), Screen::Users);
-    assert!(!states["users"].users.list.rows.is_empty());
+    assert!(!states["users"].screens.users.list.rows.is_empty());
     assert_eq!(screen("invitations"), Screen::Invitations);
-    assert!(!states["invitations"].invitations.list.rows.is_empty());
+    assert!(
+        !states["invitations"]
+            .screens
+            .invitations
+            .list
+            .rows
+            .is_empty()
+    );
     assert!(matches!(
         states["add_customer_wizard"].top_modal(),
         Some(Modal::Wizard(_))

@@ -30,6 +30,7 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use crate::app::action::Action;
 use crate::app::effect::Effect;
 use crate::app::keymap;
+use crate::app::nav::To;
 use crate::app::state::AppState;
 use crate::app::update::{init, update};
 use crate::domain::credentials::Secret;
@@ -178,7 +179,7 @@ enum Input {
 
 /// What carries effects out: the store worker, the one clipboard, and the mail client.
 struct Edge {
-    worker: Worker,
+    worker: Worker<To>,
     clipboard: Clipboard,
     actions: UnboundedSender<Action>,
     options: Options,
@@ -210,8 +211,8 @@ async fn event_loop(store: Store, operator: Operator, options: Options) -> anyho
     let mut sigint = signal(SignalKind::interrupt())?;
     let (action_tx, mut replies) = unbounded_channel();
     let reply_tx = action_tx.clone();
-    let worker = Worker::spawn(store, move |reply| {
-        let _ = reply_tx.send(Action::Db(reply));
+    let worker = Worker::spawn(store, move |to, reply| {
+        let _ = reply_tx.send(Action::Db(to, reply));
     });
     let from = operator.upn.clone();
     let expiry_days = options.expiry_days;
@@ -317,7 +318,7 @@ fn draw(guard: &mut TerminalGuard, state: &AppState, theme: &Theme) -> anyhow::R
 }
 
 /// Lets the store finish the command in hand, for at most [`SHUTDOWN_GRACE`].
-fn shut_down_promptly(worker: Worker) {
+fn shut_down_promptly(worker: Worker<To>) {
     let (done, finished) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         worker.shutdown();
@@ -340,7 +341,7 @@ fn action_for_event(state: &AppState, event: Event) -> Option<Action> {
 fn carry_out(effects: Vec<Effect>, edge: &mut Edge) {
     for effect in effects {
         match effect {
-            Effect::Db(cmd) => edge.worker.send(cmd),
+            Effect::Db(to, cmd) => edge.worker.send(to, cmd),
             Effect::Copy { text } => {
                 let result = edge
                     .clipboard

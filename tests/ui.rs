@@ -96,10 +96,13 @@ fn help_overlay() {
 #[test]
 fn error_modal() {
     let mut h = Harness::new(TestDb::default_demo(), 80, 24);
-    h.send(Action::Db(DbReply::Failed {
-        what: "Loading the customers".into(),
-        message: "database is locked".into(),
-    }));
+    h.send(Action::Db(
+        twotier::app::nav::To::App,
+        DbReply::Failed {
+            what: "Loading the customers".into(),
+            message: "database is locked".into(),
+        },
+    ));
     snapshot("error_modal", &h);
 }
 
@@ -192,7 +195,7 @@ fn open_draft(h: &mut Harness) {
 
 /// Tokens are random: the snapshot shows a fixed one in their place.
 fn fixed_token(h: &mut Harness) {
-    if let Some(twotier::app::state::Modal::DraftEmail(d)) = h.state.modals.last_mut() {
+    if let Some(twotier::app::screens::Modal::DraftEmail(d)) = h.state.modals.last_mut() {
         let token = d.draft.token.clone();
         let fixed = "abcdefghijklmnopqrstuvwxyz234567";
         d.draft.link = d.draft.link.replace(&token, fixed);
@@ -234,7 +237,7 @@ fn draft_email_with_a_broken_link_says_why() {
         h.press(KeyCode::Down);
     }
     h.press(KeyCode::Esc);
-    if let Some(twotier::app::state::Modal::DraftEmail(d)) = h.state.modals.last_mut() {
+    if let Some(twotier::app::screens::Modal::DraftEmail(d)) = h.state.modals.last_mut() {
         let body = d
             .body_text()
             .replace("token=abcdefghijklmnopqrstuvwxyz234567", "token=changed");
@@ -348,7 +351,7 @@ fn wizard_steps_and_confirmation_with_the_password_masked() {
     snapshot("wizard_review", &h);
     h.type_str(" ");
     ctrl_key(&mut h, 's');
-    let Some(twotier::app::state::Modal::Confirmation(c)) = h.state.top_modal() else {
+    let Some(twotier::app::screens::Modal::Confirmation(c)) = h.state.top_modal() else {
         panic!("{:?}", h.state.modals)
     };
     let password = c.created.password.expose().to_owned();

@@ -7,7 +7,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use twotier::app::action::{Action, Command};
 use twotier::app::effect::Effect;
 use twotier::app::list::{MAX_ROWS, PAGE_SIZE};
-use twotier::app::state::{Modal, Screen};
+use twotier::app::nav::Screen;
+use twotier::app::screens::Modal;
 use twotier::app::update::update;
 use twotier::store::list::Anchor;
 use twotier::store::worker::{DbCmd, ListId};
@@ -31,8 +32,8 @@ fn start_loads_the_provider_and_the_resellers() {
         h.state.provider.as_ref().unwrap().company_name,
         "Northwind Cloud Distribution"
     );
-    assert_eq!(h.state.resellers.list.rows.len(), 11);
-    assert_eq!(h.state.resellers.list.total, Some(11));
+    assert_eq!(h.state.screens.resellers.list.rows.len(), 11);
+    assert_eq!(h.state.screens.resellers.list.total, Some(11));
 }
 
 #[test]
@@ -40,9 +41,9 @@ fn menu_digits_switch_screens_and_come_back_where_they_were() {
     let mut h = Harness::new(TestDb::default_demo(), 80, 24);
     h.type_str("2");
     assert_eq!(h.state.screen, Screen::Customers);
-    assert_eq!(h.state.customers.list.total, Some(60));
+    assert_eq!(h.state.screens.customers.list.total, Some(60));
     h.type_str("jjj");
-    let selected = h.state.customers.list.selected_row().unwrap().id;
+    let selected = h.state.screens.customers.list.selected_row().unwrap().id;
     let loads = h.db_commands().len();
     h.type_str("12");
     // Coming back refreshes (another session may have changed it) at the same row.
@@ -51,19 +52,23 @@ fn menu_digits_switch_screens_and_come_back_where_they_were() {
         h.db_commands().len() >= loads + 2,
         "one refresh per list visited"
     );
-    assert_eq!(h.state.customers.list.selected_row().unwrap().id, selected);
-    assert_eq!(h.state.customers.list.total, Some(60));
+    assert_eq!(
+        h.state.screens.customers.list.selected_row().unwrap().id,
+        selected
+    );
+    assert_eq!(h.state.screens.customers.list.total, Some(60));
     h.type_str("345");
     assert_eq!(h.state.screen, Screen::Users);
     assert!(
         h.state
+            .screens
             .activity_log
             .list
             .rows
             .iter()
             .any(|a| a.action == "Demo data created")
     );
-    assert_eq!(h.state.users.list.total, Some(7));
+    assert_eq!(h.state.screens.users.list.total, Some(7));
 }
 
 #[test]
@@ -72,26 +77,26 @@ fn moving_clamps_at_the_ends_and_pages_by_a_screenful() {
     h.type_str("2");
     let viewport = twotier::app::layout::list_rows(24);
     h.press(KeyCode::Up);
-    assert_eq!(h.state.customers.list.selected, 0);
+    assert_eq!(h.state.screens.customers.list.selected, 0);
     h.type_str("jj");
-    assert_eq!(h.state.customers.list.selected, 2);
+    assert_eq!(h.state.screens.customers.list.selected, 2);
     h.press(KeyCode::PageDown);
-    assert_eq!(h.state.customers.list.selected, 2 + viewport - 1);
+    assert_eq!(h.state.screens.customers.list.selected, 2 + viewport - 1);
     assert!(
-        h.state.customers.list.offset > 0,
+        h.state.screens.customers.list.offset > 0,
         "the selection stays in view"
     );
     h.type_str("G");
-    assert_eq!(h.state.customers.list.selected, 59);
+    assert_eq!(h.state.screens.customers.list.selected, 59);
     h.press(KeyCode::Down);
-    assert_eq!(h.state.customers.list.selected, 59);
-    let list = &h.state.customers.list;
+    assert_eq!(h.state.screens.customers.list.selected, 59);
+    let list = &h.state.screens.customers.list;
     assert!(list.offset + viewport > list.selected && list.offset <= list.selected);
     h.type_str("g");
     assert_eq!(
         (
-            h.state.customers.list.selected,
-            h.state.customers.list.offset
+            h.state.screens.customers.list.selected,
+            h.state.screens.customers.list.offset
         ),
         (0, 0)
     );
@@ -101,12 +106,12 @@ fn moving_clamps_at_the_ends_and_pages_by_a_screenful() {
 fn a_long_list_is_fetched_page_by_page_and_never_held_whole() {
     let mut h = Harness::new(TestDb::demo(20, 2000, 2000), 80, 24);
     h.type_str("2");
-    assert_eq!(h.state.customers.list.rows.len(), PAGE_SIZE);
-    assert!(h.state.customers.list.more_after);
+    assert_eq!(h.state.screens.customers.list.rows.len(), PAGE_SIZE);
+    assert!(h.state.screens.customers.list.more_after);
     for _ in 0..60 {
         h.press(KeyCode::PageDown);
     }
-    let list = &h.state.customers.list;
+    let list = &h.state.screens.customers.list;
     assert!(
         list.rows.len() <= MAX_ROWS,
         "window holds {} rows",
@@ -126,12 +131,18 @@ fn a_long_list_is_fetched_page_by_page_and_never_held_whole() {
         )
         .unwrap();
     assert_eq!(
-        h.state.customers.list.selected_row().unwrap().company_name,
+        h.state
+            .screens
+            .customers
+            .list
+            .selected_row()
+            .unwrap()
+            .company_name,
         expected
     );
     // End jumps to the true last row, Home to the true first.
     h.press(KeyCode::End);
-    assert!(!h.state.customers.list.more_after);
+    assert!(!h.state.screens.customers.list.more_after);
     let last: String = h
         .db
         .store
@@ -139,17 +150,23 @@ fn a_long_list_is_fetched_page_by_page_and_never_held_whole() {
         .query_row("SELECT company_name FROM customers ORDER BY company_name COLLATE NOCASE DESC, id DESC LIMIT 1", [], |r| r.get(0))
         .unwrap();
     assert_eq!(
-        h.state.customers.list.selected_row().unwrap().company_name,
+        h.state
+            .screens
+            .customers
+            .list
+            .selected_row()
+            .unwrap()
+            .company_name,
         last
     );
     // Walking up from the end fetches earlier pages.
     for _ in 0..30 {
         h.press(KeyCode::PageUp);
     }
-    assert!(h.state.customers.list.rows.len() <= MAX_ROWS);
+    assert!(h.state.screens.customers.list.rows.len() <= MAX_ROWS);
     h.press(KeyCode::Home);
-    assert!(!h.state.customers.list.more_before);
-    assert_eq!(h.state.customers.list.selected, 0);
+    assert!(!h.state.screens.customers.list.more_before);
+    assert_eq!(h.state.screens.customers.list.selected, 0);
 }
 
 #[test]
@@ -162,7 +179,7 @@ fn search_as_you_type_queries_each_keystroke_and_esc_clears() {
     let cmds = h.db_commands();
     assert_eq!(cmds.len(), before + 2, "one query per keystroke");
     assert!(matches!(cmds.last().unwrap(), DbCmd::Page { req, .. } if req.filter.search == "ar"));
-    let list = &h.state.customers.list;
+    let list = &h.state.screens.customers.list;
     assert!(!list.rows.is_empty());
     assert!(
         list.rows
@@ -173,8 +190,8 @@ fn search_as_you_type_queries_each_keystroke_and_esc_clears() {
     h.type_str("q1");
     assert_eq!(h.state.screen, Screen::Customers);
     assert!(!h.state.quitting);
-    assert_eq!(h.state.customers.list.filter.search, "arq1");
-    assert!(h.state.customers.list.rows.is_empty());
+    assert_eq!(h.state.screens.customers.list.filter.search, "arq1");
+    assert!(h.state.screens.customers.list.rows.is_empty());
     h.press(KeyCode::Backspace);
     h.press(KeyCode::Backspace);
     h.press(KeyCode::Enter);
@@ -182,11 +199,11 @@ fn search_as_you_type_queries_each_keystroke_and_esc_clears() {
         !h.state.text_focused(),
         "Enter keeps the filter and leaves the field"
     );
-    assert_eq!(h.state.customers.list.filter.search, "ar");
+    assert_eq!(h.state.screens.customers.list.filter.search, "ar");
     h.press(KeyCode::Esc);
-    assert_eq!(h.state.customers.list.filter.search, "");
-    assert!(h.state.customers.list.search.is_none());
-    assert_eq!(h.state.customers.list.total, Some(60));
+    assert_eq!(h.state.screens.customers.list.filter.search, "");
+    assert!(h.state.screens.customers.list.search.is_none());
+    assert_eq!(h.state.screens.customers.list.total, Some(60));
 }
 
 #[test]
@@ -203,16 +220,16 @@ fn replies_for_outdated_queries_are_dropped() {
         Action::Edit(tui_input::InputRequest::InsertChar('r')),
     );
     let answer = |effects: Vec<Effect>, db: &mut TestDb| match effects.into_iter().next() {
-        Some(Effect::Db(cmd)) => twotier::store::worker::execute(&mut db.store, cmd),
+        Some(Effect::Db(to, cmd)) => (to, twotier::store::worker::execute(&mut db.store, cmd)),
         other => panic!("expected a query, got {other:?}"),
     };
     let stale = answer(first, &mut h.db);
     let fresh = answer(second, &mut h.db);
-    update(&mut h.state, Action::Db(fresh));
-    let rows = h.state.customers.list.rows.clone();
-    update(&mut h.state, Action::Db(stale));
+    update(&mut h.state, Action::Db(fresh.0, fresh.1));
+    let rows = h.state.screens.customers.list.rows.clone();
+    update(&mut h.state, Action::Db(stale.0, stale.1));
     assert_eq!(
-        h.state.customers.list.rows, rows,
+        h.state.screens.customers.list.rows, rows,
         "the stale page did not replace the fresh one"
     );
     assert!(
@@ -227,7 +244,7 @@ fn help_is_a_modal_that_takes_every_key() {
     h.type_str("?");
     assert!(matches!(
         h.state.top_modal(),
-        Some(Modal::Help { scroll: 0 })
+        Some(Modal::Help(help)) if help.scroll == 0
     ));
     h.type_str("2q");
     assert_eq!(
@@ -261,14 +278,17 @@ fn q_quits_from_a_top_level_screen_and_ctrl_c_from_anywhere() {
 #[test]
 fn a_store_failure_opens_an_error_modal_in_words() {
     let mut h = Harness::new(TestDb::default_demo(), 80, 24);
-    h.send(Action::Db(twotier::store::worker::DbReply::Failed {
-        what: "Loading the customers".into(),
-        message: "database is locked".into(),
-    }));
+    h.send(Action::Db(
+        twotier::app::nav::To::App,
+        twotier::store::worker::DbReply::Failed {
+            what: "Loading the customers".into(),
+            message: "database is locked".into(),
+        },
+    ));
     match h.state.top_modal() {
-        Some(Modal::Error { title, message }) => {
-            assert_eq!(title, "Loading the customers failed");
-            assert!(message.contains("Nothing was changed"));
+        Some(Modal::Error(e)) => {
+            assert_eq!(e.title, "Loading the customers failed");
+            assert!(e.message.contains("Nothing was changed"));
         }
         other => panic!("no error modal: {other:?}"),
     }
@@ -299,7 +319,7 @@ fn resize_keeps_the_selection_in_view() {
         width: 80,
         height: 16,
     });
-    let list = &h.state.customers.list;
+    let list = &h.state.screens.customers.list;
     let viewport = twotier::app::layout::list_rows(16);
     assert!(list.selected >= list.offset && list.selected < list.offset + viewport);
 }
@@ -309,14 +329,17 @@ fn paste_goes_into_the_search_field_sanitised() {
     let mut h = Harness::new(TestDb::default_demo(), 80, 24);
     h.send(Action::Paste("ignored".into()));
     assert!(
-        h.state.resellers.list.search.is_none(),
+        h.state.screens.resellers.list.search.is_none(),
         "no field has focus"
     );
     h.type_str("/");
     h.send(Action::Paste("Blue\u{1b}[2J\nY".into()));
-    assert_eq!(h.state.resellers.list.filter.search, "Blue\u{fffd}[2J Y");
+    assert_eq!(
+        h.state.screens.resellers.list.filter.search,
+        "Blue\u{fffd}[2J Y"
+    );
     h.send(Action::Command(Command::Back));
-    assert!(h.state.resellers.list.search.is_none());
+    assert!(h.state.screens.resellers.list.search.is_none());
 }
 
 /// Hostile scale: a 10 kB company name and 50 000 subscriptions under one customer stay a few
@@ -347,18 +370,32 @@ fn hostile_scale_stays_windowed() {
     .unwrap();
     let mut h = Harness::new(db, 120, 40);
     h.type_str("2");
-    assert_eq!(h.state.customers.list.rows[0].id, first);
-    assert!(h.state.customers.list.rows[0].subscriptions >= 50_000);
+    assert_eq!(h.state.screens.customers.list.rows[0].id, first);
+    assert!(h.state.screens.customers.list.rows[0].subscriptions >= 50_000);
     h.press(KeyCode::Right);
     h.press(KeyCode::Tab);
-    let pane = &h.state.customers.expanded.as_ref().unwrap().subscriptions;
+    let pane = &h
+        .state
+        .screens
+        .customers
+        .expanded
+        .as_ref()
+        .unwrap()
+        .subscriptions;
     assert!(pane.rows.len() <= PAGE_SIZE, "{}", pane.rows.len());
     assert_eq!(
         pane.total,
-        Some(h.state.customers.list.rows[0].subscriptions as u64)
+        Some(h.state.screens.customers.list.rows[0].subscriptions as u64)
     );
     h.press(KeyCode::End);
-    let pane = &h.state.customers.expanded.as_ref().unwrap().subscriptions;
+    let pane = &h
+        .state
+        .screens
+        .customers
+        .expanded
+        .as_ref()
+        .unwrap()
+        .subscriptions;
     let last: i64 =
         h.db.store
             .conn()

@@ -8,8 +8,8 @@ use common::{Harness, TestDb};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use twotier::app::action::Action;
 use twotier::app::effect::Effect;
+use twotier::app::screens::Modal;
 use twotier::app::screens::confirm::Confirm;
-use twotier::app::state::Modal;
 
 fn ctrl(h: &mut Harness, c: char) {
     h.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));

@@ -8,8 +8,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use twotier::app::action::Action;
 use twotier::app::effect::Effect;
 use twotier::app::form::Verdict;
+use twotier::app::nav::Screen;
+use twotier::app::screens::Modal;
 use twotier::app::screens::customer_wizard::{self as wiz, CustomerWizard, Step};
-use twotier::app::state::{Modal, Screen};
 
 fn ctrl(h: &mut Harness, c: char) {
     h.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
@@ -161,6 +162,7 @@ fn new_customer_from_a_reseller_row_to_confirmation_and_done() {
     h.type_str("2");
     let row = h
         .state
+        .screens
         .customers
         .list
         .rows
@@ -350,7 +352,7 @@ fn set(h: &mut Harness, field: usize, text: &str) {
 fn add_subscription_credits_only_a_compliant_reseller() {
     let mut h = Harness::new(TestDb::default_demo(), 120, 40);
     h.type_str("2");
-    let customer = h.state.customers.list.rows[0].clone();
+    let customer = h.state.screens.customers.list.rows[0].clone();
     h.type_str("s");
     assert_eq!(wizard(&h).step, Step::Subscriptions);
     h.type_str(" "); // the first offer
@@ -385,6 +387,7 @@ fn add_subscription_credits_only_a_compliant_reseller() {
     assert!(h.state.toasts.iter().any(|t| t.text.contains("added to")));
     let row = h
         .state
+        .screens
         .customers
         .list
         .rows
@@ -399,13 +402,13 @@ fn expand_then_subscription_details_then_submit() {
     let mut h = Harness::new(TestDb::default_demo(), 120, 40);
     h.type_str("2");
     h.press(KeyCode::Right);
-    let expanded = h.state.customers.expanded.as_ref().unwrap();
+    let expanded = h.state.screens.customers.expanded.as_ref().unwrap();
     assert_eq!(
         expanded.subscriptions.rows.len() as i64,
-        h.state.customers.list.rows[0].subscriptions
+        h.state.screens.customers.list.rows[0].subscriptions
     );
     h.press(KeyCode::Tab);
-    assert!(h.state.customers.pane_focused);
+    assert!(h.state.screens.customers.pane_focused);
     h.press(KeyCode::Enter);
     let Some(Modal::SubscriptionDetails(form)) = h.state.top_modal() else {
         panic!("{:?}", h.state.modals)
@@ -451,11 +454,12 @@ fn filter_by_reseller_and_all_clears() {
     h.type_str("Lit");
     h.press(KeyCode::Enter);
     assert_eq!(
-        h.state.customers.reseller_filter.as_deref(),
+        h.state.screens.customers.reseller_filter.as_deref(),
         Some("Litware Consulting")
     );
     assert!(
         h.state
+            .screens
             .customers
             .list
             .rows
@@ -464,8 +468,8 @@ fn filter_by_reseller_and_all_clears() {
     );
     h.type_str("f");
     h.press(KeyCode::Enter); // "All"
-    assert_eq!(h.state.customers.reseller_filter, None);
-    assert_eq!(h.state.customers.list.total, Some(60));
+    assert_eq!(h.state.screens.customers.reseller_filter, None);
+    assert_eq!(h.state.screens.customers.list.total, Some(60));
     assert_eq!(h.state.screen, Screen::Customers);
 }
 
@@ -488,7 +492,7 @@ fn a_refused_submit_keeps_the_wizard_and_its_input() {
         .unwrap();
     ctrl(&mut h, 's');
     assert!(
-        matches!(h.state.top_modal(), Some(Modal::Error { message, .. }) if message.contains("already taken"))
+        matches!(h.state.top_modal(), Some(Modal::Error(e)) if e.message.contains("already taken"))
     );
     h.press(KeyCode::Esc);
     let w = wizard(&h);

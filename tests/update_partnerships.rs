@@ -9,7 +9,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use twotier::app::action::Action;
 use twotier::app::effect::Effect;
 use twotier::app::form::Verdict;
-use twotier::app::state::{Modal, Screen};
+use twotier::app::nav::Screen;
+use twotier::app::screens::Modal;
 use twotier::domain::invitation::{Delivery, InvitationStatus};
 use twotier::store::worker::DbCmd;
 
@@ -190,7 +191,7 @@ fn open_in_email_records_how_it_left() {
     assert_eq!(draft(&h).delivery, Some(Delivery::EmlDraft));
     h.send(Action::MailOpened(Err("no mail app".into())));
     assert!(
-        matches!(h.state.top_modal(), Some(Modal::Error { message, .. }) if message.contains("Copy to clipboard"))
+        matches!(h.state.top_modal(), Some(Modal::Error(e)) if e.message.contains("Copy to clipboard"))
     );
     h.press(KeyCode::Esc);
     h.press(KeyCode::Enter);
@@ -213,7 +214,13 @@ fn sent_request(h: &mut Harness, email: &str) {
     h.type_str("i");
     assert_eq!(h.state.screen, Screen::Invitations);
     assert_eq!(
-        h.state.invitations.list.selected_row().unwrap().recipient,
+        h.state
+            .screens
+            .invitations
+            .list
+            .selected_row()
+            .unwrap()
+            .recipient,
         email
     );
 }
@@ -268,11 +275,12 @@ fn sent_then_accepted_makes_an_active_reseller() {
     h.type_str("us");
     h.press(KeyCode::Enter);
     assert!(h.state.modals.is_empty(), "{:?}", h.state.modals);
-    let row = h.state.invitations.list.selected_row().unwrap();
+    let row = h.state.screens.invitations.list.selected_row().unwrap();
     assert_eq!(row.status(h.state.now, 30), InvitationStatus::Accepted);
     h.type_str("1");
     assert!(
         h.state
+            .screens
             .resellers
             .list
             .rows
@@ -295,7 +303,7 @@ fn expired_and_revoked_requests_cannot_be_accepted_and_revoke_asks_first() {
     let link = draft(&h).draft.link.clone();
     assert!(draft(&h).resend_of.is_some());
     h.press(KeyCode::Enter);
-    let row = h.state.invitations.list.selected_row().unwrap();
+    let row = h.state.screens.invitations.list.selected_row().unwrap();
     assert_eq!(
         (
             row.status(h.state.now, 30),
@@ -311,6 +319,7 @@ fn expired_and_revoked_requests_cannot_be_accepted_and_revoke_asks_first() {
     assert!(h.state.modals.is_empty());
     assert_eq!(
         h.state
+            .screens
             .invitations
             .list
             .selected_row()
@@ -322,6 +331,7 @@ fn expired_and_revoked_requests_cannot_be_accepted_and_revoke_asks_first() {
     h.press(KeyCode::Enter); // No is focused: Enter alone never revokes
     assert_eq!(
         h.state
+            .screens
             .invitations
             .list
             .selected_row()
@@ -332,6 +342,7 @@ fn expired_and_revoked_requests_cannot_be_accepted_and_revoke_asks_first() {
     h.type_str("xy");
     assert_eq!(
         h.state
+            .screens
             .invitations
             .list
             .selected_row()
@@ -351,7 +362,15 @@ fn expired_and_revoked_requests_cannot_be_accepted_and_revoke_asks_first() {
 #[test]
 fn remove_partnership_shows_the_impact_and_only_yes_removes() {
     let mut h = Harness::new(TestDb::default_demo(), 120, 40);
-    let name = h.state.resellers.list.selected_row().unwrap().name.clone();
+    let name = h
+        .state
+        .screens
+        .resellers
+        .list
+        .selected_row()
+        .unwrap()
+        .name
+        .clone();
     h.type_str("x");
     let Some(Modal::RemovePartnership(c)) = h.state.top_modal() else {
         panic!("{:?}", h.state.modals)
@@ -361,14 +380,22 @@ fn remove_partnership_shows_the_impact_and_only_yes_removes() {
     assert!(!c.yes_focused);
     h.press(KeyCode::Enter);
     assert!(h.state.modals.is_empty(), "Enter on the focused No closes");
-    assert_eq!(h.state.resellers.list.rows.len(), 11);
+    assert_eq!(h.state.screens.resellers.list.rows.len(), 11);
     h.type_str("x");
     h.press(KeyCode::Esc);
-    assert_eq!(h.state.resellers.list.rows.len(), 11);
+    assert_eq!(h.state.screens.resellers.list.rows.len(), 11);
     h.type_str("xy");
     assert!(h.state.modals.is_empty());
-    assert_eq!(h.state.resellers.list.rows.len(), 10);
-    assert!(h.state.resellers.list.rows.iter().all(|r| r.name != name));
+    assert_eq!(h.state.screens.resellers.list.rows.len(), 10);
+    assert!(
+        h.state
+            .screens
+            .resellers
+            .list
+            .rows
+            .iter()
+            .all(|r| r.name != name)
+    );
     assert!(
         h.state
             .toasts
@@ -379,6 +406,7 @@ fn remove_partnership_shows_the_impact_and_only_yes_removes() {
     h.type_str("h");
     assert!(
         h.state
+            .screens
             .resellers
             .list
             .rows
@@ -390,19 +418,27 @@ fn remove_partnership_shows_the_impact_and_only_yes_removes() {
 #[test]
 fn view_customers_narrows_customers_to_the_reseller_and_esc_clears() {
     let mut h = Harness::new(TestDb::default_demo(), 120, 40);
-    let reseller = h.state.resellers.list.selected_row().unwrap().clone();
+    let reseller = h
+        .state
+        .screens
+        .resellers
+        .list
+        .selected_row()
+        .unwrap()
+        .clone();
     h.type_str("v");
     assert_eq!(h.state.screen, Screen::Customers);
     assert_eq!(
-        h.state.customers.reseller_filter.as_deref(),
+        h.state.screens.customers.reseller_filter.as_deref(),
         Some(reseller.name.as_str())
     );
     assert_eq!(
-        h.state.customers.list.total,
+        h.state.screens.customers.list.total,
         Some(reseller.customers as u64)
     );
     assert!(
         h.state
+            .screens
             .customers
             .list
             .rows
@@ -410,25 +446,33 @@ fn view_customers_narrows_customers_to_the_reseller_and_esc_clears() {
             .all(|c| c.reseller.as_deref() == Some(reseller.name.as_str()))
     );
     h.press(KeyCode::Esc);
-    assert_eq!(h.state.customers.reseller_filter, None);
-    assert_eq!(h.state.customers.list.total, Some(60));
+    assert_eq!(h.state.screens.customers.reseller_filter, None);
+    assert_eq!(h.state.screens.customers.list.total, Some(60));
 }
 
 #[test]
 fn compliance_and_sort_change_the_list() {
     let mut h = Harness::new(TestDb::default_demo(), 120, 40);
-    let first = h.state.resellers.list.selected_row().unwrap().clone();
+    let first = h
+        .state
+        .screens
+        .resellers
+        .list
+        .selected_row()
+        .unwrap()
+        .clone();
     assert!(first.compliance_warning().is_none());
     h.type_str("c");
     h.press(KeyCode::Char(' ')); // MPA off
     h.press(KeyCode::Enter);
     assert_eq!(
-        h.state.resellers.list.rows[0].compliance_warning(),
+        h.state.screens.resellers.list.rows[0].compliance_warning(),
         Some("MPA not signed")
     );
     h.type_str("s");
     let ids: Vec<u64> = h
         .state
+        .screens
         .resellers
         .list
         .rows
@@ -441,6 +485,7 @@ fn compliance_and_sort_change_the_list() {
     h.type_str("s");
     let since: Vec<_> = h
         .state
+        .screens
         .resellers
         .list
         .rows

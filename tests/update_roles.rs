@@ -5,7 +5,8 @@ mod common;
 use common::{Harness, TestDb};
 use crossterm::event::KeyCode;
 use twotier::app::keymap;
-use twotier::app::state::{Modal, Screen};
+use twotier::app::nav::Screen;
+use twotier::app::screens::Modal;
 
 /// The demo database, acting as the demo operator of this UPN's role.
 fn as_operator(upn: &str, width: u16, height: u16) -> Harness {
@@ -52,7 +53,7 @@ fn a_sales_agent_is_told_why_not_to_set_a_support_contact() {
 fn a_billing_admin_starts_on_customers_and_cannot_open_resellers() {
     let mut h = as_operator(BILLING, 120, 40);
     assert_eq!(h.state.screen, Screen::Customers);
-    assert!(h.state.customers.list.loaded);
+    assert!(h.state.screens.customers.list.loaded);
     h.type_str("1");
     assert_eq!(h.state.screen, Screen::Customers);
     assert!(
@@ -89,6 +90,7 @@ fn users_screen_adds_disables_and_changes_roles_with_the_rules() {
     // Disable and enable it.
     let at = h
         .state
+        .screens
         .users
         .list
         .rows
@@ -118,10 +120,10 @@ fn users_screen_adds_disables_and_changes_roles_with_the_rules() {
     // A User admin can't touch a Global admin.
     let mut ua = as_operator(USER_ADMIN, 120, 40);
     ua.type_str("5");
-    assert!(ua.state.users.list.rows[0].role == twotier::domain::role::Role::GlobalAdmin);
+    assert!(ua.state.screens.users.list.rows[0].role == twotier::domain::role::Role::GlobalAdmin);
     ua.type_str("d");
     assert!(
-        matches!(ua.state.top_modal(), Some(Modal::Error { message, .. }) if message.contains("Only a Global admin"))
+        matches!(ua.state.top_modal(), Some(Modal::Error(e)) if e.message.contains("Only a Global admin"))
     );
     // A Sales agent sees the keys struck out.
     let mut sales = as_operator(SALES, 120, 40);
@@ -165,7 +167,7 @@ fn the_activity_log_filters_by_operator_action_and_target() {
     h.press(KeyCode::Tab);
     h.type_str("Operator");
     h.press(KeyCode::Enter);
-    let rows = &h.state.activity_log.list.rows;
+    let rows = &h.state.screens.activity_log.list.rows;
     assert_eq!(rows.len(), 7);
     assert!(rows.iter().all(|r| r.action.starts_with("Operator")));
     h.type_str("f");
@@ -173,16 +175,29 @@ fn the_activity_log_filters_by_operator_action_and_target() {
     h.press(KeyCode::Tab);
     h.type_str("dev");
     h.press(KeyCode::Enter);
-    assert_eq!(h.state.activity_log.list.rows.len(), 1);
-    let filtered = h.state.activity_log.list.filter.column_prefixes.clone();
+    assert_eq!(h.state.screens.activity_log.list.rows.len(), 1);
+    let filtered = h
+        .state
+        .screens
+        .activity_log
+        .list
+        .filter
+        .column_prefixes
+        .clone();
     h.press(KeyCode::Esc);
     assert!(
-        h.state.activity_log.list.filter.column_prefixes.is_empty(),
+        h.state
+            .screens
+            .activity_log
+            .list
+            .filter
+            .column_prefixes
+            .is_empty(),
         "Esc clears the filter"
     );
     assert_eq!(
-        h.state.activity_log.list.rows.len(),
-        h.state.activity_log.list.total.unwrap() as usize
+        h.state.screens.activity_log.list.rows.len(),
+        h.state.screens.activity_log.list.total.unwrap() as usize
     );
     assert_eq!(
         filtered,

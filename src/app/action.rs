@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use tui_input::InputRequest;
 
-use super::state::Screen;
+use super::nav::{Screen, To};
 use crate::domain::invitation::Delivery;
 use crate::store::worker::DbReply;
 
@@ -91,7 +91,8 @@ pub enum Action {
     EditBody(ratatui_textarea::Input),
     /// Bracketed paste into the focused text field.
     Paste(String),
-    Db(DbReply),
+    /// The store's reply, for whoever asked.
+    Db(To, DbReply),
     /// The clipboard took the text (`Ok(how)`), or could not.
     Copied(Result<String, String>),
     /// The email left twotier this way (`Ok((delivery, what happened))`), or could not.

@@ -1,11 +1,13 @@
 //! What `update` asks the runtime to do at the edge.
 
+use super::nav::To;
 use crate::domain::credentials::Secret;
 use crate::store::worker::DbCmd;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
-    Db(DbCmd),
+    /// Ask the store; the reply comes back as `Action::Db` to the same address.
+    Db(To, DbCmd),
     /// Put this text on the clipboard; the result comes back as `Action::Copied`.
     Copy {
         text: String,
@@ -22,4 +24,19 @@ pub enum Effect {
         body: String,
     },
     Quit,
+}
+
+impl Effect {
+    /// A request from the model that returns it: `update` writes in its address.
+    pub fn db(cmd: DbCmd) -> Effect {
+        Effect::Db(To::Asker, cmd)
+    }
+
+    /// Addressed to `to` if it was the asker's.
+    pub fn from(self, to: To) -> Effect {
+        match self {
+            Effect::Db(To::Asker, cmd) => Effect::Db(to, cmd),
+            other => other,
+        }
+    }
 }

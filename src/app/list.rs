@@ -85,7 +85,7 @@ impl<R: Listed + Clone> ListModel<R> {
     pub fn request(&mut self, anchor: Anchor, seq: &mut u64) -> Effect {
         *seq += 1;
         self.pending = Some((*seq, anchor.clone()));
-        Effect::Db(DbCmd::Page {
+        Effect::db(DbCmd::Page {
             list: self.id,
             seq: *seq,
             req: PageRequest {

@@ -2,116 +2,13 @@
 
 use chrono::{DateTime, FixedOffset, Utc};
 
-use super::list_ops::ListOps;
-use super::screens::customer_wizard::{Step, field_of_row};
-use super::screens::{
-    activity_filter::ActivityFilter, activity_log::ActivityLogScreen,
-    company_profile::CompanyProfileScreen, compliance::ComplianceForm, confirm::Confirm,
-    confirmation::Confirmation, customer_wizard::CustomerWizard, customers::CustomersScreen,
-    draft_email::DraftEmail, invitations::InvitationsScreen, record_acceptance::AcceptanceForm,
-    remove_partnership::RemoveConfirm, request_partnership::RequestForm,
-    reseller_picker::ResellerPicker, resellers::ResellersScreen,
-    subscription_details::SubscriptionForm, user_form::UserForm, users::UsersScreen,
-};
+use super::model::{Cx, ScreenModel};
+use super::nav::Screen;
+use super::screens::{Modal, Screens};
 use crate::domain::permission::Matrix;
 use crate::store::customers::Offer;
 use crate::store::operators::Operator;
 use crate::store::provider::ProviderProfile;
-
-/// The screens: the Partner Center menu, and pages reached from it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Screen {
-    Resellers,
-    Customers,
-    CompanyProfile,
-    ActivityLog,
-    Users,
-    /// The ledger of partnership requests, reached from Indirect resellers.
-    Invitations,
-}
-
-impl Screen {
-    pub const MENU: [Screen; 5] = [
-        Screen::Resellers,
-        Screen::Customers,
-        Screen::CompanyProfile,
-        Screen::ActivityLog,
-        Screen::Users,
-    ];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Screen::Resellers => "Indirect resellers",
-            Screen::Customers => "Customers",
-            Screen::CompanyProfile => "Company profile",
-            Screen::ActivityLog => "Activity log",
-            Screen::Users => "Users",
-            Screen::Invitations => "Invitations",
-        }
-    }
-
-    /// For narrow terminals.
-    pub fn short_label(self) -> &'static str {
-        match self {
-            Screen::Resellers => "Resellers",
-            Screen::Customers => "Customers",
-            Screen::CompanyProfile => "Profile",
-            Screen::ActivityLog => "Activity",
-            Screen::Users => "Users",
-            Screen::Invitations => "Invitations",
-        }
-    }
-
-    /// The digit that opens it, for menu items.
-    pub fn digit(self) -> char {
-        match self {
-            Screen::Resellers | Screen::Invitations => '1',
-            Screen::Customers => '2',
-            Screen::CompanyProfile => '3',
-            Screen::ActivityLog => '4',
-            Screen::Users => '5',
-        }
-    }
-
-    /// Where `q` and `Esc` go back to; `None` for the menu's own screens (q quits there).
-    pub fn parent(self) -> Option<Screen> {
-        match self {
-            Screen::Invitations => Some(Screen::Resellers),
-            _ => None,
-        }
-    }
-
-    /// The menu item that is lit while this screen shows.
-    pub fn menu_item(self) -> Screen {
-        self.parent().unwrap_or(self)
-    }
-}
-
-/// A layer above the screen. The top one takes every key.
-#[derive(Debug, Clone)]
-pub enum Modal {
-    /// The key and task overlay, scrolled this many lines.
-    Help {
-        scroll: u16,
-    },
-    Error {
-        title: String,
-        message: String,
-    },
-    RequestPartnership(RequestForm),
-    DraftEmail(Box<DraftEmail>),
-    RemovePartnership(RemoveConfirm),
-    RecordAcceptance(Box<AcceptanceForm>),
-    Compliance(ComplianceForm),
-    Confirm(Confirm),
-    Wizard(Box<CustomerWizard>),
-    ResellerPicker(Box<ResellerPicker>),
-    /// Setup info of the new customer: holds the temporary password, shown this once.
-    Confirmation(Box<Confirmation>),
-    SubscriptionDetails(Box<SubscriptionForm>),
-    UserForm(Box<UserForm>),
-    ActivityFilter(Box<ActivityFilter>),
-}
 
 /// A short message at the bottom right that goes away by itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,12 +33,7 @@ pub struct AppState {
     /// Who may do what (the store enforces the same matrix).
     pub matrix: Matrix,
     pub screen: Screen,
-    pub resellers: ResellersScreen,
-    pub customers: CustomersScreen,
-    pub company_profile: CompanyProfileScreen,
-    pub activity_log: ActivityLogScreen,
-    pub users: UsersScreen,
-    pub invitations: InvitationsScreen,
+    pub screens: Screens,
     pub modals: Vec<Modal>,
     pub toasts: Vec<Toast>,
     /// The last request sequence number handed out.
@@ -162,12 +54,7 @@ impl AppState {
             catalog: Vec::new(),
             matrix: Matrix::default(),
             screen: Screen::Resellers,
-            resellers: ResellersScreen::default(),
-            customers: CustomersScreen::default(),
-            company_profile: CompanyProfileScreen::default(),
-            activity_log: ActivityLogScreen::default(),
-            users: UsersScreen::default(),
-            invitations: InvitationsScreen::default(),
+            screens: Screens::default(),
             modals: Vec::new(),
             toasts: Vec::new(),
             seq: 0,
@@ -183,54 +70,46 @@ impl AppState {
         self.modals.last()
     }
 
+    /// The model of the screen shown.
+    pub fn current(&self) -> &dyn ScreenModel {
+        self.screens.get(self.screen)
+    }
+
     /// True while a text field has focus: keys then type instead of running commands.
     pub fn text_focused(&self) -> bool {
         match self.top_modal() {
-            Some(
-                Modal::RequestPartnership(_)
-                | Modal::RecordAcceptance(_)
-                | Modal::ResellerPicker(_)
-                | Modal::ActivityFilter(_),
-            ) => true,
-            Some(Modal::UserForm(form)) => form.focus != super::screens::user_form::ROLE,
-            Some(Modal::DraftEmail(d)) => d.editing,
-            Some(Modal::Wizard(w)) => match w.step {
-                Step::AccountInfo => field_of_row(w.account.focus).is_some(),
-                Step::Subscriptions => w.order.search.as_ref().is_some_and(|s| s.focused),
-                Step::Review => false,
-            },
-            Some(_) => false,
-            None => self.current_list().is_some_and(|l| l.search_focused()),
+            Some(modal) => modal.model().text_focused(),
+            None => self.current().text_focused(),
         }
     }
 
-    /// The current screen's list, if it is a list screen.
-    pub fn current_list(&self) -> Option<&dyn ListOps> {
-        match self.screen {
-            Screen::Resellers => Some(&self.resellers.list),
-            Screen::Customers => Some(&self.customers.list),
-            Screen::ActivityLog => Some(&self.activity_log.list),
-            Screen::Users => Some(&self.users.list),
-            Screen::Invitations => Some(&self.invitations.list),
-            Screen::CompanyProfile => None,
-        }
-    }
-
-    /// The list the keys move in: on Customers, the expanded record's subscriptions when they
-    /// have focus.
-    pub fn current_list_mut(&mut self) -> Option<&mut dyn ListOps> {
-        match self.screen {
-            Screen::Resellers => Some(&mut self.resellers.list),
-            Screen::Customers if self.customers.pane_focused => self
-                .customers
-                .expanded
-                .as_mut()
-                .map(|e| &mut e.subscriptions as &mut dyn ListOps),
-            Screen::Customers => Some(&mut self.customers.list),
-            Screen::ActivityLog => Some(&mut self.activity_log.list),
-            Screen::Users => Some(&mut self.users.list),
-            Screen::Invitations => Some(&mut self.invitations.list),
-            Screen::CompanyProfile => None,
-        }
+    /// What models may read, beside the screens and modals they change.
+    pub fn parts(&mut self) -> (Cx<'_>, &mut Screens, &mut Vec<Modal>) {
+        let viewport = self.current().viewport(self.height);
+        let AppState {
+            now,
+            height,
+            operator,
+            provider,
+            expiry_days,
+            catalog,
+            matrix,
+            screens,
+            modals,
+            seq,
+            ..
+        } = self;
+        let cx = Cx {
+            now: *now,
+            seq,
+            height: *height,
+            viewport,
+            operator,
+            provider: provider.as_ref(),
+            catalog,
+            matrix,
+            expiry_days: *expiry_days,
+        };
+        (cx, screens, modals)
     }
 }

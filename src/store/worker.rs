@@ -188,14 +188,15 @@ pub enum DbReply {
     Subscription(Box<SubscriptionDetail>),
 }
 
-/// The running worker. Dropping it closes the channel; the thread then ends.
-pub struct Worker {
-    tx: Sender<DbCmd>,
+/// The running worker. Dropping it closes the channel; the thread then ends. Each command goes
+/// in with an address of the caller's choosing (`A`), and its reply comes out with the same one.
+pub struct Worker<A> {
+    tx: Sender<(A, DbCmd)>,
     thread: Option<JoinHandle<()>>,
 }
 
-impl Worker {
-    pub fn spawn(store: Store, reply: impl Fn(DbReply) + Send + 'static) -> Worker {
+impl<A: Send + 'static> Worker<A> {
+    pub fn spawn(store: Store, reply: impl Fn(A, DbReply) + Send + 'static) -> Worker<A> {
         let (tx, rx) = channel();
         let thread = std::thread::Builder::new()
             .name("twotier-store".into())
@@ -207,9 +208,9 @@ impl Worker {
         }
     }
 
-    pub fn send(&self, cmd: DbCmd) {
+    pub fn send(&self, to: A, cmd: DbCmd) {
         // The thread only ends when this handle is dropped, so a send cannot fail before then.
-        let _ = self.tx.send(cmd);
+        let _ = self.tx.send((to, cmd));
     }
 
     /// Closes the channel and waits for the worker to finish the command in hand.
@@ -222,23 +223,23 @@ impl Worker {
     }
 }
 
-fn serve(mut store: Store, rx: Receiver<DbCmd>, reply: impl Fn(DbReply)) {
+fn serve<A>(mut store: Store, rx: Receiver<(A, DbCmd)>, reply: impl Fn(A, DbReply)) {
     while let Ok(first) = rx.recv() {
         // Take everything queued, and keep only the newest page request of each list: while
         // someone types a search, the pages for the letters already replaced are never run.
         let mut batch = vec![first];
         batch.extend(rx.try_iter());
         let mut superseded = vec![false; batch.len()];
-        for (i, cmd) in batch.iter().enumerate() {
+        for (i, (_, cmd)) in batch.iter().enumerate() {
             if let DbCmd::Page { list, .. } = cmd {
                 superseded[i] = batch[i + 1..]
                     .iter()
-                    .any(|later| matches!(later, DbCmd::Page { list: l, .. } if l == list));
+                    .any(|(_, later)| matches!(later, DbCmd::Page { list: l, .. } if l == list));
             }
         }
-        for (cmd, skip) in batch.into_iter().zip(superseded) {
+        for ((to, cmd), skip) in batch.into_iter().zip(superseded) {
             if !skip {
-                reply(execute(&mut store, cmd));
+                reply(to, execute(&mut store, cmd));
             }
         }
     }

@@ -8,7 +8,8 @@ use unicode_width::UnicodeWidthStr;
 
 use super::Theme;
 use crate::app::keymap;
-use crate::app::state::{AppState, Screen};
+use crate::app::nav::Screen;
+use crate::app::state::AppState;
 
 /// Shown beside the provider while a demo book is open.
 pub const DEMO_BADGE: &str = "  DEMO DATA";
@@ -78,14 +79,10 @@ pub fn ellipsize(text: &str, width: usize) -> String {
 
 /// `1 Indirect resellers  2 Customers …`, the current one highlighted.
 pub fn menu(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let full: usize = Screen::MENU
-        .iter()
-        .map(|s| s.label().width() + 4)
-        .sum::<usize>()
-        + 1;
+    let full: usize = Screen::menu().map(|s| s.label().width() + 4).sum::<usize>() + 1;
     let short = full > area.width as usize;
     let mut spans = vec![Span::raw(" ")];
-    for screen in Screen::MENU {
+    for screen in Screen::menu() {
         // A screen the role can't open stays in the menu, struck out; pressing its digit says why.
         let allowed =
             crate::app::gate::refusal(state, crate::app::action::Command::Goto(screen)).is_none();

@@ -11,7 +11,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::layout::{MIN_HEIGHT, MIN_WIDTH, too_small};
-use crate::app::state::{AppState, Modal, Screen};
+use crate::app::state::AppState;
 pub use theme::Theme;
 
 pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame) {
@@ -37,40 +37,10 @@ pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame) {
     .areas(area);
     chrome::header(state, theme, frame, header);
     chrome::menu(state, theme, frame, menu);
-    match state.screen {
-        Screen::Resellers => screens::resellers::view(state, theme, frame, body),
-        Screen::Customers => screens::customers::view(state, theme, frame, body),
-        Screen::CompanyProfile => screens::company_profile::view(state, theme, frame, body),
-        Screen::ActivityLog => screens::activity_log::view(state, theme, frame, body),
-        Screen::Users => screens::users::view(state, theme, frame, body),
-        Screen::Invitations => screens::invitations::view(state, theme, frame, body),
-    }
+    screens::screen(state, theme, frame, body);
     chrome::footer(state, theme, frame, footer);
     for modal in &state.modals {
-        match modal {
-            Modal::Help { scroll } => widgets::help::view(state, *scroll, theme, frame, area),
-            Modal::Error { title, message } => {
-                widgets::modal::error(title, message, theme, frame, area)
-            }
-            Modal::RequestPartnership(form) => {
-                screens::request_partnership::view(form, theme, frame, area)
-            }
-            Modal::DraftEmail(draft) => screens::draft_email::view(draft, theme, frame, area),
-            Modal::RemovePartnership(c) => screens::remove_partnership::view(c, theme, frame, area),
-            Modal::RecordAcceptance(form) => {
-                screens::record_acceptance::view(form, theme, frame, area)
-            }
-            Modal::Compliance(form) => screens::compliance::view(form, theme, frame, area),
-            Modal::Confirm(c) => screens::confirm::view(c, theme, frame, area),
-            Modal::Wizard(w) => screens::customer_wizard::view(w, theme, frame, area),
-            Modal::ResellerPicker(p) => screens::reseller_picker::view(p, theme, frame, area),
-            Modal::Confirmation(c) => screens::confirmation::view(c, theme, frame, area),
-            Modal::SubscriptionDetails(form) => {
-                screens::subscription_details::view(form, state, theme, frame, area)
-            }
-            Modal::UserForm(form) => screens::user_form::view(form, theme, frame, area),
-            Modal::ActivityFilter(form) => screens::activity_filter::view(form, theme, frame, area),
-        }
+        screens::modal(modal, state, theme, frame, area);
     }
     // Above any dialog: a toast answers what the operator just did there.
     chrome::toasts(state, theme, frame, body);

@@ -126,9 +126,9 @@ impl Harness {
         let mut queue: std::collections::VecDeque<Effect> = effects.into();
         while let Some(effect) = queue.pop_front() {
             self.effects.push(effect.clone());
-            if let Effect::Db(cmd) = effect {
+            if let Effect::Db(to, cmd) = effect {
                 let reply = execute(&mut self.db.store, cmd);
-                queue.extend(update(&mut self.state, Action::Db(reply)));
+                queue.extend(update(&mut self.state, Action::Db(to, reply)));
             }
         }
     }
@@ -136,7 +136,13 @@ impl Harness {
     pub fn db_commands(&self) -> Vec<&DbCmd> {
         self.effects
             .iter()
-            .filter_map(|e| if let Effect::Db(c) = e { Some(c) } else { None })
+            .filter_map(|e| {
+                if let Effect::Db(_, c) = e {
+                    Some(c)
+                } else {
+                    None
+                }
+            })
             .collect()
     }
 }

@@ -2,7 +2,11 @@
 
 use tui_input::InputRequest;
 
+use crate::app::action::Command;
 use crate::app::form::TextField;
+use crate::app::keys::{FORM, Keys};
+use crate::app::model::{Cx, Model, Typed};
+use crate::app::outcome::{Answer, Outcome};
 
 #[derive(Debug, Clone)]
 pub struct ActivityFilter {
@@ -48,5 +52,33 @@ impl ActivityFilter {
             .filter(|(_, f)| !f.value().trim().is_empty())
             .map(|(i, f)| (i, crate::domain::text::cleaned(f.value().trim().to_owned())))
             .collect()
+    }
+}
+
+impl Model for ActivityFilter {
+    fn keys(&self) -> Vec<&'static Keys> {
+        vec![&FORM]
+    }
+
+    fn on_command(&mut self, command: Command, _cx: &mut Cx) -> Outcome {
+        match command {
+            Command::NextField => self.focus = (self.focus + 1) % 3,
+            Command::PreviousField => self.focus = (self.focus + 2) % 3,
+            Command::Enter => return Outcome::answer(Answer::ActivityFilter(self.prefixes())),
+            Command::Back => return Outcome::close(),
+            _ => {}
+        }
+        Outcome::none()
+    }
+
+    fn on_text(&mut self, typed: Typed, _cx: &mut Cx) -> Outcome {
+        if let Typed::Edit(request) = typed {
+            self.edit(request);
+        }
+        Outcome::none()
+    }
+
+    fn text_focused(&self) -> bool {
+        true
     }
 }

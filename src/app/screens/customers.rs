@@ -1,10 +1,20 @@
 //! Customers: every customer, by company name, with its indirect reseller; narrowed to one
 //! reseller's customers ("View customers", `f`); a record expands to show its subscriptions.
 
+use crossterm::event::KeyCode;
+
+use crate::app::action::Command;
+use crate::app::effect::Effect;
+use crate::app::keys::{Keys, LIST, MOVE, Typing, bind, ch, key, keys};
+use crate::app::layout;
 use crate::app::list::ListModel;
+use crate::app::list_ops::{ListOps, list_command, list_text};
+use crate::app::model::{Cx, Model, ScreenInfo, ScreenModel, Typed, edge_answer, settled};
+use crate::app::outcome::{Answer, Go, Open, Outcome, PickerPurpose, ResellerChoice};
+use crate::domain::permission::Permission;
 use crate::store::list::CustomerRow;
 use crate::store::subscriptions::SubscriptionRow;
-use crate::store::worker::ListId;
+use crate::store::worker::{AnyPage, DbCmd, DbReply, ListId};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomersScreen {
@@ -32,5 +42,269 @@ impl Default for CustomersScreen {
             expanded: None,
             pane_focused: false,
         }
+    }
+}
+
+#[rustfmt::skip]
+pub const KEYS: Keys = keys(
+    "Customers",
+    &[
+        bind(&[ch('n')], Command::AddCustomer, "Add new customer", true),
+        bind(&[ch('s')], Command::AddSubscription, "Add subscription", true),
+        bind(&[key(KeyCode::Right), ch(' ')], Command::Expand, "expand", true),
+        bind(&[ch('f')], Command::FilterByReseller, "filter by reseller", true),
+        bind(&[key(KeyCode::Enter)], Command::Enter, "subscriptions", false),
+        bind(&[key(KeyCode::Tab)], Command::NextPane, "next pane", false),
+        bind(&[key(KeyCode::Esc)], Command::Back, "clear search / reseller filter", false),
+    ],
+    Typing::No,
+);
+
+/// The subscriptions of the expanded customer record.
+#[rustfmt::skip]
+pub const PANE_KEYS: Keys = keys(
+    "Subscriptions",
+    &[
+        bind(&[key(KeyCode::Enter)], Command::Enter, "Subscription details", true),
+        bind(&[ch('s')], Command::AddSubscription, "Add subscription", true),
+        bind(&[key(KeyCode::Left), ch(' ')], Command::Expand, "collapse", true),
+        bind(&[key(KeyCode::Tab), key(KeyCode::BackTab), key(KeyCode::Esc)], Command::NextPane, "customers", true),
+        MOVE[0], MOVE[1], MOVE[2], MOVE[3], MOVE[4], MOVE[5],
+    ],
+    Typing::No,
+);
+
+impl ScreenInfo for CustomersScreen {
+    const LABEL: &'static str = "Customers";
+    const SHORT_LABEL: &'static str = "Customers";
+    const DIGIT: char = '2';
+}
+
+impl CustomersScreen {
+    /// `v` on Indirect resellers: this reseller's customers.
+    pub fn show_reseller(&mut self, reseller_id: i64, name: String, cx: &mut Cx) -> Vec<Effect> {
+        self.reseller_filter = Some(name);
+        self.list.filter.reseller_id = Some(reseller_id);
+        self.list.filter.search.clear();
+        self.list.search = None;
+        vec![self.list.reload(cx.seq)]
+    }
+
+    /// `→`/`Space`: expands the selected customer (its subscriptions below), or collapses it.
+    fn toggle_expanded(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        let selected = self
+            .list
+            .selected_row()
+            .map(|c| (c.id, c.company_name.clone()));
+        let same = self.expanded.as_ref().map(|e| e.customer_id) == selected.as_ref().map(|s| s.0);
+        let Some((customer_id, customer)) = selected.filter(|_| !same) else {
+            self.expanded = None;
+            self.pane_focused = false;
+            return Vec::new();
+        };
+        let mut subscriptions = ListModel::new(ListId::Subscriptions);
+        subscriptions.filter.customer_id = Some(customer_id);
+        let effect = subscriptions.reload(cx.seq);
+        self.expanded = Some(Expanded {
+            customer_id,
+            customer,
+            subscriptions,
+        });
+        self.list.clamp(layout::split_rows(cx.height).0);
+        vec![effect]
+    }
+
+    /// Enter on a customer: its subscriptions, focused; on a subscription: its details.
+    fn enter(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        if self.pane_focused {
+            let selected = self.expanded.as_ref().and_then(|e| e.subscriptions.selected_row());
+            return selected
+                .map(|s| Effect::db(DbCmd::LoadSubscription { id: s.id }))
+                .into_iter()
+                .collect();
+        }
+        let mut effects = Vec::new();
+        let shown = self.expanded.as_ref().map(|e| e.customer_id);
+        if shown.is_none() || shown != self.list.selected_row().map(|c| c.id) {
+            effects = self.toggle_expanded(cx);
+        }
+        self.pane_focused = self.expanded.is_some();
+        effects
+    }
+
+    /// `s`: Add subscription to the selected (or expanded) customer.
+    fn add_subscription(&self) -> Outcome {
+        let id = match (&self.expanded, self.pane_focused) {
+            (Some(e), true) => Some(e.customer_id),
+            _ => self.list.selected_row().map(|c| c.id),
+        };
+        let Some(row) = id.and_then(|id| self.list.rows.iter().find(|c| c.id == id)) else {
+            return Outcome::none();
+        };
+        // The customer's own reseller is the default partner of record.
+        let reseller =
+            row.active_reseller
+                .clone()
+                .map(|(id, partner_id, compliance)| ResellerChoice {
+                    id,
+                    name: row.reseller.clone().unwrap_or_default(),
+                    partner_id,
+                    compliance,
+                });
+        Outcome::open(Open::AddSubscription {
+            customer_id: row.id,
+            customer: row.company_name.clone(),
+            reseller,
+        })
+    }
+
+    /// Esc: the search first, then the reseller filter, then back.
+    fn back(&mut self, cx: &mut Cx) -> Outcome {
+        if let Some(out) = list_command(&mut self.list, Command::Back, cx) {
+            return out;
+        }
+        if self.reseller_filter.take().is_some() {
+            self.list.filter.reseller_id = None;
+            return Outcome::effect(Some(self.list.reload(cx.seq)));
+        }
+        Outcome::go(Go::Back)
+    }
+}
+
+impl Model for CustomersScreen {
+    fn keys(&self) -> Vec<&'static Keys> {
+        if self.pane_focused {
+            return vec![&PANE_KEYS];
+        }
+        vec![&KEYS, &LIST]
+    }
+
+    fn on_command(&mut self, command: Command, cx: &mut Cx) -> Outcome {
+        match command {
+            Command::AddCustomer => Outcome::open(Open::NewCustomer { reseller: None }),
+            Command::AddSubscription => self.add_subscription(),
+            Command::FilterByReseller => {
+                Outcome::open(Open::Picker(PickerPurpose::CustomersFilter))
+            }
+            Command::Expand => Outcome::effects(self.toggle_expanded(cx)),
+            Command::NextPane => {
+                self.pane_focused = self.expanded.is_some() && !self.pane_focused;
+                Outcome::none()
+            }
+            Command::Enter => Outcome::effects(self.enter(cx)),
+            Command::Back if !self.pane_focused => self.back(cx),
+            command => match self.list_mut() {
+                Some(list) => list_command(list, command, cx).unwrap_or_default(),
+                None => Outcome::none(),
+            },
+        }
+    }
+
+    fn on_text(&mut self, typed: Typed, cx: &mut Cx) -> Outcome {
+        match self.list_mut() {
+            Some(list) => list_text(list, typed, cx),
+            None => Outcome::none(),
+        }
+    }
+
+    fn text_focused(&self) -> bool {
+        self.list.search_focused()
+    }
+
+    /// The picker's reseller narrows the list.
+    fn on_answer(&mut self, answer: Answer, cx: &mut Cx) -> Outcome {
+        match answer {
+            Answer::Picked(PickerPurpose::CustomersFilter, choice) => {
+                self.list.filter.reseller_id = choice.as_ref().map(|c| c.id);
+                self.reseller_filter = choice.map(|c| c.name);
+                self.expanded = None;
+                self.pane_focused = false;
+                Outcome::effect(Some(self.list.reload(cx.seq)))
+            }
+            other => edge_answer(other),
+        }
+    }
+
+    fn on_reply(&mut self, reply: DbReply, cx: &mut Cx) -> Outcome {
+        match reply {
+            DbReply::Page {
+                seq,
+                page: AnyPage::Customers(page),
+                ..
+            } => Outcome::effect(self.list.receive(seq, page, cx.viewport, cx.seq)),
+            DbReply::Page {
+                seq,
+                page: AnyPage::Subscriptions(page),
+                ..
+            } => {
+                let pane = layout::split_rows(cx.height).1;
+                Outcome::effect(
+                    self.expanded
+                        .as_mut()
+                        .and_then(|e| e.subscriptions.receive(seq, page, pane, cx.seq)),
+                )
+            }
+            DbReply::Subscription(detail) => Outcome::open(Open::SubscriptionDetails(detail)),
+            other => settled(other),
+        }
+    }
+
+    fn permission(&self, command: Command) -> Option<Permission> {
+        match command {
+            Command::AddCustomer => Some(Permission::AddCustomer),
+            Command::AddSubscription => Some(Permission::PlaceOrders),
+            _ => None,
+        }
+    }
+}
+
+impl ScreenModel for CustomersScreen {
+    fn list(&self) -> Option<&dyn ListOps> {
+        Some(&self.list)
+    }
+
+    /// The keys move in the expanded record's subscriptions when they have focus.
+    fn list_mut(&mut self) -> Option<&mut dyn ListOps> {
+        match (&mut self.expanded, self.pane_focused) {
+            (Some(e), true) => Some(&mut e.subscriptions),
+            _ => Some(&mut self.list),
+        }
+    }
+
+    fn help_keys(&self) -> Vec<&'static Keys> {
+        vec![&KEYS, &LIST]
+    }
+
+    fn viewport(&self, height: u16) -> usize {
+        match (&self.expanded, self.pane_focused) {
+            (Some(_), true) => layout::split_rows(height).1,
+            (Some(_), false) => layout::split_rows(height).0,
+            (None, _) => layout::list_rows(height),
+        }
+    }
+
+    fn resize(&mut self, height: u16) {
+        let viewport = self.viewport(height);
+        if let Some(list) = self.list_mut() {
+            list.clamp(viewport);
+        }
+    }
+
+    /// The expanded record's subscriptions reload whenever they change, shown or not.
+    fn reload(&mut self, lists: &[ListId], shown: bool, cx: &mut Cx) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        if lists.contains(&ListId::Customers) {
+            if shown {
+                effects.push(self.list.refresh(cx.seq));
+            } else {
+                self.list.invalidate();
+            }
+        }
+        if lists.contains(&ListId::Subscriptions)
+            && let Some(e) = &mut self.expanded
+        {
+            effects.push(e.subscriptions.refresh(cx.seq));
+        }
+        effects
     }
 }

@@ -3,13 +3,40 @@
 //! as Sent; Esc discards it and records nothing.
 
 use chrono::{DateTime, Utc};
+use crossterm::event::KeyCode;
 use ratatui_textarea::{TextArea, WrapMode};
 
+use crate::app::action::Command;
 use crate::app::effect::Effect;
+use crate::app::keys::{Keys, Typing, bind, ch, key, keys};
+use crate::app::model::{Cx, Model, Typed, edge_answer, settled};
+use crate::app::outcome::{Answer, Outcome};
 use crate::domain::invitation::{self, Delivery};
 use crate::domain::text::clean_multiline;
 use crate::store::invitations::InvitationDraft;
-use crate::store::worker::DbCmd;
+use crate::store::worker::{DbCmd, DbReply};
+
+#[rustfmt::skip]
+pub const KEYS: Keys = keys(
+    "Draft email",
+    &[
+        bind(&[ch('o')], Command::OpenInEmail, "Open in email", true),
+        bind(&[ch('c')], Command::CopyToClipboard, "Copy to clipboard", true),
+        bind(&[ch('e')], Command::EditBody, "edit", true),
+        bind(&[key(KeyCode::Enter)], Command::Enter, "Done", true),
+        bind(&[key(KeyCode::Esc)], Command::Back, "discard", true),
+    ],
+    Typing::No,
+);
+
+#[rustfmt::skip]
+pub const EDITING_KEYS: Keys = keys(
+    "Editing the body",
+    &[
+        bind(&[key(KeyCode::Esc)], Command::Back, "stop editing", true),
+    ],
+    Typing::Body,
+);
 
 #[derive(Debug, Clone)]
 pub struct DraftEmail {
@@ -87,11 +114,80 @@ impl DraftEmail {
         }
         self.problem = None;
         self.submitting = true;
-        Some(Effect::Db(DbCmd::RecordInvitation {
+        Some(Effect::db(DbCmd::RecordInvitation {
             draft: Box::new(current),
             delivery: self.delivery.unwrap_or(Delivery::None),
             resend_of: self.resend_of,
             at,
         }))
+    }
+}
+
+impl Model for DraftEmail {
+    fn keys(&self) -> Vec<&'static Keys> {
+        vec![if self.editing { &EDITING_KEYS } else { &KEYS }]
+    }
+
+    fn on_command(&mut self, command: Command, cx: &mut Cx) -> Outcome {
+        match command {
+            Command::Back if self.editing => self.stop_editing(),
+            Command::Back => return Outcome::close(),
+            Command::EditBody => {
+                self.editing = true;
+                self.problem = None;
+            }
+            Command::OpenInEmail => {
+                return Outcome::effect(Some(Effect::OpenMail {
+                    to: self.draft.to.clone(),
+                    subject: self.draft.subject.clone(),
+                    body: self.body_text(),
+                }));
+            }
+            Command::CopyToClipboard => {
+                return Outcome::effect(Some(Effect::Copy {
+                    text: self.full_message(),
+                }));
+            }
+            Command::Enter => return Outcome::effect(self.done(cx.now)),
+            _ => {}
+        }
+        Outcome::none()
+    }
+
+    fn on_text(&mut self, typed: Typed, _cx: &mut Cx) -> Outcome {
+        match typed {
+            Typed::Body(input) if self.editing => {
+                self.body.input(input);
+            }
+            Typed::Paste(text) if self.editing => {
+                self.body.insert_str(clean_multiline(&text));
+            }
+            _ => {}
+        }
+        Outcome::none()
+    }
+
+    fn text_focused(&self) -> bool {
+        self.editing
+    }
+
+    /// How the email left is what Done records.
+    fn on_answer(&mut self, answer: Answer, _cx: &mut Cx) -> Outcome {
+        match &answer {
+            Answer::Copied(Ok(_)) => self.delivery = Some(Delivery::CopiedToClipboard),
+            Answer::Mailed(Ok((delivery, _))) => self.delivery = Some(*delivery),
+            _ => {}
+        }
+        edge_answer(answer)
+    }
+
+    /// Recorded: the draft is finished. Refused: it stays, to try again.
+    fn on_reply(&mut self, reply: DbReply, _cx: &mut Cx) -> Outcome {
+        let done = matches!(reply, DbReply::Done { .. });
+        self.submitting = false;
+        Outcome {
+            close: done,
+            ..settled(reply)
+        }
     }
 }

@@ -5,11 +5,15 @@
 use chrono::{DateTime, Utc};
 use tui_input::InputRequest;
 
+use crate::app::action::Command;
 use crate::app::effect::Effect;
 use crate::app::form::{TextField, Verdict, next, previous};
+use crate::app::keys::{FORM, Keys};
+use crate::app::model::{Cx, Model, Typed, settled};
+use crate::app::outcome::Outcome;
 use crate::domain::ids::{Country, PartnerId, TenantId, company_name};
 use crate::store::invitations::Acceptance;
-use crate::store::worker::DbCmd;
+use crate::store::worker::{DbCmd, DbReply};
 
 pub const NAME: usize = 0;
 pub const PARTNER_ID: usize = 1;
@@ -117,7 +121,7 @@ impl AcceptanceForm {
         let id = PartnerId::parse(self.fields[PARTNER_ID].value()).ok()?;
         *seq += 1;
         self.check_seq = *seq;
-        Some(Effect::Db(DbCmd::CheckPartnerId {
+        Some(Effect::db(DbCmd::CheckPartnerId {
             seq: *seq,
             partner_id: id.to_string(),
         }))
@@ -164,10 +168,60 @@ impl AcceptanceForm {
             },
         };
         self.submitting = true;
-        Some(Effect::Db(DbCmd::AcceptInvitation {
+        Some(Effect::db(DbCmd::AcceptInvitation {
             id: self.invitation_id,
             acceptance: Box::new(acceptance),
             at,
         }))
+    }
+}
+
+impl Model for AcceptanceForm {
+    fn keys(&self) -> Vec<&'static Keys> {
+        vec![&FORM]
+    }
+
+    fn on_command(&mut self, command: Command, cx: &mut Cx) -> Outcome {
+        match command {
+            Command::NextField => self.next_field(),
+            Command::PreviousField => self.previous_field(),
+            Command::Enter => return Outcome::effect(self.submit(cx.now)),
+            Command::Back => return Outcome::close(),
+            _ => {}
+        }
+        Outcome::none()
+    }
+
+    fn on_text(&mut self, typed: Typed, cx: &mut Cx) -> Outcome {
+        Outcome::effect(match typed {
+            Typed::Edit(request) => self.edit(request, cx.seq),
+            Typed::Paste(text) => self.paste(&text, cx.seq),
+            Typed::Body(_) => None,
+        })
+    }
+
+    fn text_focused(&self) -> bool {
+        true
+    }
+
+    fn on_reply(&mut self, reply: DbReply, _cx: &mut Cx) -> Outcome {
+        match reply {
+            DbReply::PartnerIdOwner {
+                seq,
+                partner_id,
+                owner,
+            } => {
+                self.owner_checked(seq, partner_id, owner);
+                Outcome::none()
+            }
+            other => {
+                let done = matches!(other, DbReply::Done { .. });
+                self.submitting = false;
+                Outcome {
+                    close: done,
+                    ..settled(other)
+                }
+            }
+        }
     }
 }

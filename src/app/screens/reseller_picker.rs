@@ -2,82 +2,32 @@
 //! types, keyset-paged like every list; an optional first row ("All", "None", "You") stands for
 //! no reseller.
 
+use crossterm::event::KeyCode;
 use tui_input::{Input, InputRequest};
 
+use crate::app::action::Command;
 use crate::app::effect::Effect;
+use crate::app::keys::{Keys, Typing, bind, key, keys};
 use crate::app::list::ListModel;
+use crate::app::model::{Cx, Model, Typed, settled};
+use crate::app::outcome::{Answer, Outcome, PickerPurpose, ResellerChoice};
 use crate::store::list::ResellerRow;
-use crate::store::worker::ListId;
+use crate::store::worker::{AnyPage, DbReply, ListId};
 
-/// What the choice is for: where it goes when the operator presses Enter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PickerPurpose {
-    /// Customers, `f`: narrow the list to one reseller's customers.
-    CustomersFilter,
-    /// Add new customer: the reseller the customer is associated with.
-    CustomerReseller,
-    /// New subscription: the reseller credited as partner of record.
-    PartnerOfRecord,
-    /// Subscription details: Reseller (MPN ID).
-    SubscriptionReseller,
-    /// Subscription details: Designated support contact.
-    SupportContact,
-}
+#[rustfmt::skip]
+pub const KEYS: Keys = keys(
+    "Choose a reseller",
+    &[
+        bind(&[key(KeyCode::Enter)], Command::Enter, "choose", true),
+        bind(&[key(KeyCode::Esc)], Command::Back, "cancel", true),
+        bind(&[key(KeyCode::Up)], Command::Up, "up", false),
+        bind(&[key(KeyCode::Down)], Command::Down, "down", false),
+        bind(&[key(KeyCode::PageUp)], Command::PageUp, "page up", false),
+        bind(&[key(KeyCode::PageDown)], Command::PageDown, "page down", false),
+    ],
+    Typing::Line,
+);
 
-impl PickerPurpose {
-    pub fn title(self) -> &'static str {
-        match self {
-            PickerPurpose::CustomersFilter => "Filter by indirect reseller",
-            PickerPurpose::CustomerReseller => "Indirect reseller",
-            PickerPurpose::PartnerOfRecord => "Partner of record (for incentives)",
-            PickerPurpose::SubscriptionReseller => "Reseller (MPN ID)",
-            PickerPurpose::SupportContact => "Designated support contact",
-        }
-    }
-
-    /// The row that means "no reseller".
-    pub fn none_label(self) -> &'static str {
-        match self {
-            PickerPurpose::CustomersFilter => "All (no filter)",
-            PickerPurpose::CustomerReseller => "None (a direct customer)",
-            PickerPurpose::PartnerOfRecord | PickerPurpose::SubscriptionReseller => {
-                "None (no partner of record)"
-            }
-            PickerPurpose::SupportContact => "You (the indirect provider)",
-        }
-    }
-
-    /// Partner-of-record choices must pass compliance (MPA signed, PartnerID valid as POR).
-    pub fn credits(self) -> bool {
-        matches!(
-            self,
-            PickerPurpose::PartnerOfRecord | PickerPurpose::SubscriptionReseller
-        )
-    }
-}
-
-/// The reseller chosen, as the forms keep it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ResellerChoice {
-    pub id: i64,
-    pub name: String,
-    pub partner_id: String,
-    /// Why it can't be credited as partner of record, if it can't.
-    pub compliance: Option<&'static str>,
-}
-
-impl From<&ResellerRow> for ResellerChoice {
-    fn from(r: &ResellerRow) -> Self {
-        ResellerChoice {
-            id: r.id,
-            name: r.name.clone(),
-            partner_id: r.partner_id.clone(),
-            compliance: r.compliance_warning(),
-        }
-    }
-}
-
-/// Enter chose nothing: no row, or a reseller that can't be credited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NotChosen;
 
@@ -170,5 +120,52 @@ impl ResellerPicker {
             return Err(NotChosen);
         }
         Ok(Some(choice))
+    }
+}
+
+impl Model for ResellerPicker {
+    fn keys(&self) -> Vec<&'static Keys> {
+        vec![&KEYS]
+    }
+
+    fn on_command(&mut self, command: Command, cx: &mut Cx) -> Outcome {
+        let viewport = cx.viewport;
+        let page = viewport as isize;
+        match command {
+            Command::Up => Outcome::effect(self.move_by(-1, viewport, cx.seq)),
+            Command::Down => Outcome::effect(self.move_by(1, viewport, cx.seq)),
+            Command::PageUp => Outcome::effect(self.move_by(-page, viewport, cx.seq)),
+            Command::PageDown => Outcome::effect(self.move_by(page, viewport, cx.seq)),
+            // The choice goes to whoever opened the picker.
+            Command::Enter => match self.choose() {
+                Ok(choice) => Outcome::answer(Answer::Picked(self.purpose, choice)),
+                Err(NotChosen) => Outcome::none(),
+            },
+            Command::Back => Outcome::close(),
+            _ => Outcome::none(),
+        }
+    }
+
+    fn on_text(&mut self, typed: Typed, cx: &mut Cx) -> Outcome {
+        Outcome::effect(match typed {
+            Typed::Edit(request) => self.edit(request, cx.seq),
+            Typed::Paste(text) => self.paste(&text, cx.seq),
+            Typed::Body(_) => None,
+        })
+    }
+
+    fn text_focused(&self) -> bool {
+        true
+    }
+
+    fn on_reply(&mut self, reply: DbReply, cx: &mut Cx) -> Outcome {
+        match reply {
+            DbReply::Page {
+                seq,
+                page: AnyPage::Resellers(page),
+                ..
+            } => Outcome::effect(self.list.receive(seq, page, cx.viewport, cx.seq)),
+            other => settled(other),
+        }
     }
 }

@@ -2,16 +2,36 @@
 //! contact and Upgrade, changed together and saved with Submit (Ctrl-S) in one transaction.
 
 use chrono::{DateTime, Utc};
+use crossterm::event::KeyCode;
 use tui_input::{Input, InputRequest};
 
-use super::confirm::{Confirm, ConfirmAction};
-use super::reseller_picker::{PickerPurpose, ResellerChoice, ResellerPicker};
 use crate::app::action::Command;
 use crate::app::effect::Effect;
-use crate::app::outcome::Outcome;
-use crate::app::state::Modal;
+use crate::app::keys::{Keys, Typing, bind, ch, ctrl, key, keys};
+use crate::app::model::{Cx, Model, Typed, settled};
+use crate::app::outcome::{
+    Answer, ConfirmAction, Open, Outcome, PickerPurpose, Question, ResellerChoice,
+};
+use crate::domain::permission::Permission;
 use crate::store::subscriptions::{SubscriptionChanges, SubscriptionDetail};
-use crate::store::worker::DbCmd;
+use crate::store::worker::{DbCmd, DbReply};
+
+#[rustfmt::skip]
+pub const KEYS: Keys = keys(
+    "Subscription details",
+    &[
+        bind(&[ctrl('s')], Command::Submit, "Submit", true),
+        bind(&[key(KeyCode::Tab), key(KeyCode::Down)], Command::NextField, "next", true),
+        bind(&[key(KeyCode::BackTab), key(KeyCode::Up)], Command::PreviousField, "previous", false),
+        bind(&[key(KeyCode::Left)], Command::ChoiceLeft, "change", false),
+        bind(&[key(KeyCode::Right)], Command::ChoiceRight, "change", true),
+        bind(&[ch(' ')], Command::Toggle, "toggle", false),
+        bind(&[key(KeyCode::Enter)], Command::Enter, "choose reseller", true),
+        bind(&[key(KeyCode::Esc)], Command::Back, "close", true),
+    ],
+    // Digits set the quantity.
+    Typing::Line,
+);
 
 pub const QUANTITY: usize = 0;
 pub const STATUS: usize = 1;
@@ -183,7 +203,7 @@ impl SubscriptionForm {
             return None;
         }
         self.submitting = true;
-        Some(Effect::Db(DbCmd::UpdateSubscription {
+        Some(Effect::db(DbCmd::UpdateSubscription {
             id: self.detail.id,
             changes: self.changes(),
             at: now,
@@ -191,46 +211,79 @@ impl SubscriptionForm {
     }
 }
 
-/// The form's update arm: a command while it is the top modal.
-pub fn on_command(
-    form: &mut SubscriptionForm,
-    command: Command,
-    now: DateTime<Utc>,
-    seq: &mut u64,
-) -> Outcome {
-    use Command::*;
-    match command {
-        NextField => form.focus = (form.focus + 1) % ROWS,
-        PreviousField => form.focus = (form.focus + ROWS - 1) % ROWS,
-        ChoiceLeft => form.cycle(false, now),
-        ChoiceRight => form.cycle(true, now),
-        Toggle if form.focus == AUTO_RENEW => form.auto_renew = !form.auto_renew,
-        Enter if form.focus == RESELLER || form.focus == SUPPORT => {
-            let purpose = if form.focus == RESELLER {
-                PickerPurpose::SubscriptionReseller
-            } else {
-                PickerPurpose::SupportContact
-            };
-            let (picker, effect) = ResellerPicker::open(purpose, seq);
-            return Outcome {
-                effects: vec![effect],
-                push: Some(Modal::ResellerPicker(Box::new(picker))),
-                ..Outcome::none()
-            };
-        }
-        Enter => form.focus = (form.focus + 1) % ROWS,
-        Submit => return Outcome::effect(form.submit(now)),
-        Back if form.dirty() => {
-            return Outcome::push(Modal::Confirm(Confirm {
-                title: "Unsaved changes".into(),
-                message: "Leave Subscription details without saving your changes?".into(),
-                yes_label: "Leave",
-                action: ConfirmAction::DiscardSubscriptionChanges,
-                yes_focused: false,
-            }));
-        }
-        Back => return Outcome::close(),
-        _ => {}
+impl Model for SubscriptionForm {
+    fn keys(&self) -> Vec<&'static Keys> {
+        vec![&KEYS]
     }
-    Outcome::none()
+
+    fn on_command(&mut self, command: Command, cx: &mut Cx) -> Outcome {
+        use Command::*;
+        let now = cx.now;
+        match command {
+            NextField => self.focus = (self.focus + 1) % ROWS,
+            PreviousField => self.focus = (self.focus + ROWS - 1) % ROWS,
+            ChoiceLeft => self.cycle(false, now),
+            ChoiceRight => self.cycle(true, now),
+            Toggle if self.focus == AUTO_RENEW => self.auto_renew = !self.auto_renew,
+            Enter if self.focus == RESELLER => {
+                return Outcome::open(Open::Picker(PickerPurpose::SubscriptionReseller));
+            }
+            Enter if self.focus == SUPPORT => {
+                return Outcome::open(Open::Picker(PickerPurpose::SupportContact));
+            }
+            Enter => self.focus = (self.focus + 1) % ROWS,
+            Submit => return Outcome::effect(self.submit(now)),
+            Back if self.dirty() => {
+                return Outcome::open(Open::Question(Question {
+                    title: "Unsaved changes".into(),
+                    message: "Leave Subscription details without saving your changes?".into(),
+                    yes_label: "Leave",
+                    action: ConfirmAction::DiscardSubscriptionChanges,
+                }));
+            }
+            Back => return Outcome::close(),
+            _ => {}
+        }
+        Outcome::none()
+    }
+
+    fn on_text(&mut self, typed: Typed, _cx: &mut Cx) -> Outcome {
+        if let Typed::Edit(request) = typed {
+            self.edit(request);
+        }
+        Outcome::none()
+    }
+
+    fn on_answer(&mut self, answer: Answer, _cx: &mut Cx) -> Outcome {
+        match answer {
+            Answer::Picked(PickerPurpose::SubscriptionReseller, choice) => self.reseller = choice,
+            Answer::Picked(PickerPurpose::SupportContact, choice) => self.support = choice,
+            Answer::Yes(ConfirmAction::DiscardSubscriptionChanges) => return Outcome::close(),
+            other => return crate::app::model::edge_answer(other),
+        }
+        Outcome::none()
+    }
+
+    /// Saved: the form is finished. Refused: it stays with the changes, to try again.
+    fn on_reply(&mut self, reply: DbReply, _cx: &mut Cx) -> Outcome {
+        let done = matches!(reply, DbReply::Done { .. });
+        self.submitting = false;
+        Outcome {
+            close: done,
+            ..settled(reply)
+        }
+    }
+
+    /// What the focused row's change needs of the operator's role.
+    fn permission(&self, command: Command) -> Option<Permission> {
+        use Command::*;
+        match (command, self.focus) {
+            (Enter, RESELLER) => Some(Permission::ChangeReseller),
+            (Enter, SUPPORT) => Some(Permission::SetSupportContact),
+            (ChoiceLeft | ChoiceRight | Toggle, QUANTITY | STATUS | AUTO_RENEW | OFFER) => {
+                Some(Permission::PlaceOrders)
+            }
+            _ => None,
+        }
+    }
 }

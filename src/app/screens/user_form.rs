@@ -1,12 +1,32 @@
 //! Users: add an operator (UPN, name, role), or change one's role.
 
 use chrono::{DateTime, Utc};
+use crossterm::event::KeyCode;
 use tui_input::InputRequest;
 
+use crate::app::action::Command;
 use crate::app::effect::Effect;
 use crate::app::form::{TextField, Verdict};
+use crate::app::keys::{Keys, Typing, bind, key, keys};
+use crate::app::model::{Cx, Model, Typed, settled};
+use crate::app::outcome::Outcome;
+use crate::domain::permission::Permission;
 use crate::domain::role::Role;
-use crate::store::worker::DbCmd;
+use crate::store::worker::{DbCmd, DbReply};
+
+#[rustfmt::skip]
+pub const KEYS: Keys = keys(
+    "User",
+    &[
+        bind(&[key(KeyCode::Enter)], Command::Enter, "save", true),
+        bind(&[key(KeyCode::Tab), key(KeyCode::Down)], Command::NextField, "next field", true),
+        bind(&[key(KeyCode::BackTab), key(KeyCode::Up)], Command::PreviousField, "previous field", false),
+        bind(&[key(KeyCode::Left)], Command::ChoiceLeft, "role", false),
+        bind(&[key(KeyCode::Right)], Command::ChoiceRight, "role", true),
+        bind(&[key(KeyCode::Esc)], Command::Back, "cancel", true),
+    ],
+    Typing::Line,
+);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UserFormMode {
@@ -103,7 +123,7 @@ impl UserForm {
     /// Enter: adds the operator, or saves the role.
     pub fn submit(&mut self, at: DateTime<Utc>) -> Option<Effect> {
         match &self.mode {
-            UserFormMode::ChangeRole { upn } => Some(Effect::Db(DbCmd::SetOperatorRole {
+            UserFormMode::ChangeRole { upn } => Some(Effect::db(DbCmd::SetOperatorRole {
                 upn: upn.clone(),
                 role: self.role,
                 at,
@@ -115,13 +135,54 @@ impl UserForm {
                     self.focus = UPN;
                     return None;
                 }
-                Some(Effect::Db(DbCmd::AddOperator {
+                Some(Effect::db(DbCmd::AddOperator {
                     upn: self.upn.value().trim().to_owned(),
                     name: self.name.value().trim().to_owned(),
                     role: self.role,
                     at,
                 }))
             }
+        }
+    }
+}
+
+impl Model for UserForm {
+    fn keys(&self) -> Vec<&'static Keys> {
+        vec![&KEYS]
+    }
+
+    fn on_command(&mut self, command: Command, cx: &mut Cx) -> Outcome {
+        match command {
+            Command::NextField => self.next_field(true),
+            Command::PreviousField => self.next_field(false),
+            Command::ChoiceLeft => self.cycle_role(false),
+            Command::ChoiceRight => self.cycle_role(true),
+            Command::Enter => return Outcome::effect(self.submit(cx.now)),
+            Command::Back => return Outcome::close(),
+            _ => {}
+        }
+        Outcome::none()
+    }
+
+    fn on_text(&mut self, typed: Typed, _cx: &mut Cx) -> Outcome {
+        if let Typed::Edit(request) = typed {
+            self.edit(request);
+        }
+        Outcome::none()
+    }
+
+    fn text_focused(&self) -> bool {
+        self.focus != ROLE
+    }
+
+    fn permission(&self, command: Command) -> Option<Permission> {
+        (command == Command::Enter).then_some(Permission::ManageUsers)
+    }
+
+    fn on_reply(&mut self, reply: DbReply, _cx: &mut Cx) -> Outcome {
+        Outcome {
+            close: matches!(reply, DbReply::Done { .. }),
+            ..settled(reply)
         }
     }
 }

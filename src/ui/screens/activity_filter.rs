@@ -5,13 +5,14 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::app::keymap::Context;
+use crate::app::keys::FORM;
 use crate::app::screens::activity_filter::ActivityFilter;
+use crate::app::state::AppState;
 use crate::ui::Theme;
 use crate::ui::widgets::form::{FIELD_HEIGHT, text_field};
 use crate::ui::widgets::modal::{centered, frame_box, key_buttons};
 
-pub fn view(form: &ActivityFilter, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn view(form: &ActivityFilter, _state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner = frame_box(
         frame,
         centered(area, 76, 13),
@@ -32,7 +33,7 @@ pub fn view(form: &ActivityFilter, theme: &Theme, frame: &mut Frame, area: Rect)
         ..inner
     };
     frame.render_widget(
-        Paragraph::new(Line::from(key_buttons(Context::Form, theme))),
+        Paragraph::new(Line::from(key_buttons(&FORM, theme))),
         keys,
     );
 }

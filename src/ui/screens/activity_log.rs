@@ -5,12 +5,13 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::widgets::Cell;
 
 use crate::app::state::AppState;
+use crate::app::screens::activity_log::ActivityLogScreen;
 use crate::ui::Theme;
 use crate::ui::widgets::window_table::{self, column};
 
-pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn view(screen: &ActivityLogScreen, state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut title = "Activity log".to_owned();
-    for (column, prefix) in &state.activity_log.list.filter.column_prefixes {
+    for (column, prefix) in &screen.list.filter.column_prefixes {
         let name = ["operator", "action", "target"]
             .get(*column)
             .copied()
@@ -29,7 +30,7 @@ pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
         area,
         theme,
         &title,
-        &state.activity_log.list,
+        &screen.list,
         &columns,
         "Nothing has happened yet.",
         |a| {

@@ -6,9 +6,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::app::state::AppState;
+use crate::app::screens::company_profile::CompanyProfileScreen;
 use crate::ui::Theme;
 
-pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn view(screen: &CompanyProfileScreen, state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let block = Block::bordered().title(Span::styled(" Company profile ", theme.title));
     let Some(p) = &state.provider else {
         frame.render_widget(
@@ -45,7 +46,7 @@ pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner_height = area.height.saturating_sub(2);
     // Scroll no further than the text needs (an estimate: wrapped lines count once).
     let max_scroll = (lines.len() as u16).saturating_sub(inner_height);
-    let scroll = state.company_profile.scroll.min(max_scroll);
+    let scroll = screen.scroll.min(max_scroll);
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)

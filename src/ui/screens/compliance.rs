@@ -5,12 +5,12 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::app::keymap::Context;
 use crate::app::screens::compliance::ComplianceForm;
+use crate::app::state::AppState;
 use crate::ui::Theme;
 use crate::ui::widgets::modal::{centered, frame_box, key_buttons};
 
-pub fn view(form: &ComplianceForm, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn view(form: &ComplianceForm, _state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner = frame_box(
         frame,
         centered(area, 72, 11),
@@ -49,7 +49,7 @@ pub fn view(form: &ComplianceForm, theme: &Theme, frame: &mut Frame, area: Rect)
             "PartnerID valid as partner of record (validateresellers)",
         ),
         Line::from(""),
-        Line::from(key_buttons(Context::Compliance, theme)),
+        Line::from(key_buttons(&crate::app::screens::compliance::KEYS, theme)),
     ];
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }

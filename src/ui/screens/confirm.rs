@@ -6,10 +6,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::screens::confirm::Confirm;
+use crate::app::state::AppState;
 use crate::ui::Theme;
 use crate::ui::widgets::modal::{buttons, centered, frame_box};
 
-pub fn view(c: &Confirm, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn view(c: &Confirm, _state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner = frame_box(
         frame,
         centered(area, 64, 9),

@@ -5,12 +5,12 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::app::keymap::Context;
 use crate::app::screens::confirmation::Confirmation;
+use crate::app::state::AppState;
 use crate::ui::Theme;
 use crate::ui::widgets::modal::{centered, frame_box, key_buttons};
 
-pub fn view(c: &Confirmation, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn view(c: &Confirmation, _state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner = frame_box(
         frame,
         centered(area, 80, 18),
@@ -48,6 +48,6 @@ pub fn view(c: &Confirmation, theme: &Theme, frame: &mut Frame, area: Rect) {
         )));
         lines.push(Line::from(""));
     }
-    lines.push(Line::from(key_buttons(Context::Confirmation, theme)));
+    lines.push(Line::from(key_buttons(&crate::app::screens::confirmation::KEYS, theme)));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }

@@ -6,18 +6,18 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
 
-use crate::app::keymap::Context;
 use crate::app::screens::customer_wizard::{
     self as model, CustomerWizard, RESELLER_ROW, ROWS, Step, WITHOUT_ORDER, WizardMode,
     field_of_row,
 };
 use crate::domain::text::clean;
 use crate::store::customers::POR_ATTESTATION;
+use crate::app::state::AppState;
 use crate::ui::Theme;
 use crate::ui::widgets::form::{FIELD_HEIGHT, text_field};
 use crate::ui::widgets::modal::{frame_box, key_buttons};
 
-pub fn view(w: &CustomerWizard, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn view(w: &CustomerWizard, _state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let title = match &w.mode {
         WizardMode::NewCustomer => " Add new customer ".to_owned(),
         WizardMode::AddSubscription { customer, .. } => {
@@ -50,13 +50,8 @@ pub fn view(w: &CustomerWizard, theme: &Theme, frame: &mut Frame, area: Rect) {
         Step::Subscriptions => offers(w, theme, frame, page),
         Step::Review => review(w, theme, frame, page),
     }
-    let context = match w.step {
-        Step::AccountInfo => Context::WizardAccount,
-        Step::Subscriptions => Context::WizardOffers,
-        Step::Review => Context::WizardReview,
-    };
     frame.render_widget(
-        Paragraph::new(Line::from(key_buttons(context, theme))),
+        Paragraph::new(Line::from(key_buttons(w.step_keys(), theme))),
         keys,
     );
 }

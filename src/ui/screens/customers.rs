@@ -8,6 +8,7 @@ use ratatui::widgets::Cell;
 use crate::app::layout;
 use crate::app::state::AppState;
 use crate::store::customers::status_label;
+use crate::app::screens::customers::CustomersScreen;
 use crate::ui::Theme;
 use crate::ui::widgets::window_table::{self, Column, column};
 
@@ -22,16 +23,16 @@ const COLUMNS: [Column; 5] = [
     column("Subscriptions", Constraint::Length(13), 80),
 ];
 
-pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let Some(expanded) = &state.customers.expanded else {
-        return customer_list(state, theme, frame, area);
+pub fn view(screen: &CustomersScreen, state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some(expanded) = &screen.expanded else {
+        return customer_list(screen, theme, frame, area);
     };
     // The expanded record: its subscriptions below the list, about half the height each.
     let (list_rows, _) = layout::split_rows(area.height + layout::CHROME_LINES);
     let list_height = list_rows as u16 + layout::TABLE_FRAME_LINES;
     let [list, pane] =
         Layout::vertical([Constraint::Length(list_height), Constraint::Min(3)]).areas(area);
-    customer_list(state, theme, frame, list);
+    customer_list(screen, theme, frame, list);
     let columns = [
         column("Subscription", Constraint::Fill(3), 0),
         column("Licenses", Constraint::Length(8), 0),
@@ -70,22 +71,22 @@ pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     );
 }
 
-fn customer_list(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn customer_list(screen: &CustomersScreen, theme: &Theme, frame: &mut Frame, area: Rect) {
     let full_id = area.width >= FULL_ID;
     let mut columns = COLUMNS;
     if full_id {
         columns[2].width = Constraint::Length(36);
     }
-    let empty = if state.customers.reseller_filter.is_some()
-        && state.customers.list.filter.search.is_empty()
+    let empty = if screen.reseller_filter.is_some()
+        && screen.list.filter.search.is_empty()
     {
         "This reseller has no customers yet."
-    } else if state.customers.list.filter.search.is_empty() {
+    } else if screen.list.filter.search.is_empty() {
         "No customers yet: press n to add one."
     } else {
         "No company name, domain or Microsoft ID starts with that."
     };
-    let title = match &state.customers.reseller_filter {
+    let title = match &screen.reseller_filter {
         Some(name) => format!("Customers · Indirect reseller: {name}"),
         None => "Customers".to_owned(),
     };
@@ -94,7 +95,7 @@ fn customer_list(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect)
         area,
         theme,
         &title,
-        &state.customers.list,
+        &screen.list,
         &columns,
         empty,
         |c| {

@@ -7,13 +7,14 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use unicode_width::UnicodeWidthStr;
 
-use crate::app::keymap::Context;
+use crate::app::model::Model;
 use crate::app::screens::draft_email::DraftEmail;
 use crate::domain::text::clean;
+use crate::app::state::AppState;
 use crate::ui::Theme;
 use crate::ui::widgets::modal::{centered, frame_box, key_buttons};
 
-pub fn view(draft: &DraftEmail, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn view(draft: &DraftEmail, _state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let title = if draft.resend_of.is_some() {
         " Draft email (send again) "
     } else {
@@ -94,12 +95,7 @@ pub fn view(draft: &DraftEmail, theme: &Theme, frame: &mut Frame, area: Rect) {
         Some(d) => format!("   ({})", d.label()),
         None => String::new(),
     };
-    let context = if draft.editing {
-        Context::DraftEditing
-    } else {
-        Context::Draft
-    };
-    let mut keys = key_buttons(context, theme);
+    let mut keys = key_buttons(draft.keys()[0], theme);
     keys.push(Span::styled(delivered, theme.dim));
     frame.render_widget(Paragraph::new(Line::from(keys)), buttons);
 }

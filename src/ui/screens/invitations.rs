@@ -7,10 +7,11 @@ use ratatui::widgets::Cell;
 
 use crate::app::state::AppState;
 use crate::domain::invitation::InvitationStatus;
+use crate::app::screens::invitations::InvitationsScreen;
 use crate::ui::Theme;
 use crate::ui::widgets::window_table::{self, column};
 
-pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn view(screen: &InvitationsScreen, state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let columns = [
         column("Recipient", Constraint::Fill(3), 0),
         column("Sent by", Constraint::Fill(2), 90),
@@ -21,7 +22,7 @@ pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
         column("Reseller", Constraint::Fill(2), 100),
     ];
     let title = "Invitations · partnership requests";
-    let empty = if state.invitations.list.filter.search.is_empty() {
+    let empty = if screen.list.filter.search.is_empty() {
         "No partnership requests yet. Press r to request a partnership."
     } else {
         "No recipient starts with that."
@@ -31,7 +32,7 @@ pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
         area,
         theme,
         title,
-        &state.invitations.list,
+        &screen.list,
         &columns,
         empty,
         |i| {

@@ -6,11 +6,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::screens::record_acceptance::AcceptanceForm;
+use crate::app::state::AppState;
 use crate::ui::Theme;
 use crate::ui::widgets::form::{FIELD_HEIGHT, text_field};
 use crate::ui::widgets::modal::{centered, frame_box};
 
-pub fn view(form: &AcceptanceForm, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn view(form: &AcceptanceForm, _state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner = frame_box(
         frame,
         centered(area, 96, 20),

@@ -6,10 +6,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::screens::remove_partnership::{IMPORTANT_NOTICE, RemoveConfirm};
+use crate::app::state::AppState;
 use crate::ui::Theme;
 use crate::ui::widgets::modal::{buttons, centered, frame_box};
 
-pub fn view(c: &RemoveConfirm, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn view(c: &RemoveConfirm, _state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner = frame_box(
         frame,
         centered(area, 84, 24),

@@ -6,11 +6,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::screens::request_partnership::RequestForm;
+use crate::app::state::AppState;
 use crate::ui::Theme;
 use crate::ui::widgets::form::{FIELD_HEIGHT, text_field};
 use crate::ui::widgets::modal::{centered, frame_box};
 
-pub fn view(form: &RequestForm, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn view(form: &RequestForm, _state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner = frame_box(
         frame,
         centered(area, 76, 12),

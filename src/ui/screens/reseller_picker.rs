@@ -7,11 +7,12 @@ use ratatui::widgets::{Cell, Paragraph, Wrap};
 
 use crate::app::screens::reseller_picker::ResellerPicker;
 use crate::domain::text::clean;
+use crate::app::state::AppState;
 use crate::ui::Theme;
 use crate::ui::widgets::modal::{centered, frame_box};
 use crate::ui::widgets::window_table::{self, column};
 
-pub fn view(picker: &ResellerPicker, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn view(picker: &ResellerPicker, _state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner = frame_box(
         frame,
         centered(area, 80, area.height.saturating_sub(4).max(12)),

@@ -7,6 +7,7 @@ use ratatui::widgets::Cell;
 
 use crate::app::state::AppState;
 use crate::store::list::Sort;
+use crate::app::screens::resellers::ResellersScreen;
 use crate::ui::Theme;
 use crate::ui::widgets::window_table::{self, Column, column};
 
@@ -22,13 +23,13 @@ const COLUMNS: [Column; 6] = [
     column("Since", Constraint::Length(10), WIDE),
 ];
 
-pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn view(screen: &ResellersScreen, state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let wide = area.width >= WIDE;
     let mut columns = COLUMNS;
     if wide {
         columns[3].width = Constraint::Length(23);
     }
-    let filter = &state.resellers.list.filter;
+    let filter = &screen.list.filter;
     let empty = if filter.search.is_empty() {
         "No indirect resellers yet: r requests a partnership, i records acceptance."
     } else {
@@ -41,7 +42,7 @@ pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     if filter.include_removed {
         title.push_str(" · with removed");
     }
-    let list = &state.resellers.list;
+    let list = &screen.list;
     window_table::render(frame, area, theme, &title, list, &columns, empty, |r| {
         let status = match (r.removed_at, r.compliance_warning()) {
             (Some(at), _) => {

@@ -5,7 +5,6 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::app::keymap::Context;
 use crate::app::screens::subscription_details::{
     AUTO_RENEW, OFFER, QUANTITY, RESELLER, STATUS, SUPPORT, SubscriptionForm,
 };
@@ -170,6 +169,6 @@ pub fn view(
             theme.warning,
         )));
     }
-    lines.push(Line::from(key_buttons(Context::SubscriptionForm, theme)));
+    lines.push(Line::from(key_buttons(&crate::app::screens::subscription_details::KEYS, theme)));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }

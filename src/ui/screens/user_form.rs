@@ -5,15 +5,15 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::app::keymap::Context;
 use crate::app::screens::user_form::{NAME, ROLE, UPN, UserForm, UserFormMode};
 use crate::domain::role::Role;
 use crate::domain::text::clean;
+use crate::app::state::AppState;
 use crate::ui::Theme;
 use crate::ui::widgets::form::{FIELD_HEIGHT, text_field};
 use crate::ui::widgets::modal::{centered, frame_box, key_buttons};
 
-pub fn view(form: &UserForm, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn view(form: &UserForm, _state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let title = match &form.mode {
         UserFormMode::Add => " Add user ".to_owned(),
         UserFormMode::ChangeRole { upn } => format!(" Change role: {} ", clean(upn)),
@@ -94,7 +94,7 @@ pub fn view(form: &UserForm, theme: &Theme, frame: &mut Frame, area: Rect) {
         ..inner
     };
     frame.render_widget(
-        Paragraph::new(Line::from(key_buttons(Context::UserForm, theme))),
+        Paragraph::new(Line::from(key_buttons(&crate::app::screens::user_form::KEYS, theme))),
         keys,
     );
 }

@@ -6,10 +6,11 @@ use ratatui::text::Span;
 use ratatui::widgets::Cell;
 
 use crate::app::state::AppState;
+use crate::app::screens::users::UsersScreen;
 use crate::ui::Theme;
 use crate::ui::widgets::window_table::{self, column};
 
-pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn view(screen: &UsersScreen, state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let columns = [
         column("User (UPN)", Constraint::Fill(3), 0),
         column("Name", Constraint::Fill(2), 70),
@@ -22,7 +23,7 @@ pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
         area,
         theme,
         "Users",
-        &state.users.list,
+        &screen.list,
         &columns,
         "No user's UPN starts with that.",
         |o| {

@@ -1,11 +1,12 @@
-//! A framed box over the screen, and the error modal built on it.
+//! A framed box over the screen, and the key buttons of a dialog.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Clear};
 
-use crate::app::keymap::{self, Context};
+use crate::app::keymap;
+use crate::app::keys::Keys;
 use crate::ui::Theme;
 
 /// A centred rectangle of at most `width`×`height` inside `area`.
@@ -28,25 +29,6 @@ pub fn frame_box(frame: &mut Frame, area: Rect, title: Line<'_>, theme: &Theme) 
     inner
 }
 
-/// Says what happened and what to do; never a raw SQL or Rust error alone.
-pub fn error(title: &str, message: &str, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let lines: Vec<Line> = message.lines().map(Line::from).collect();
-    let height = (lines.len() as u16 + 4).clamp(7, area.height);
-    let inner = frame_box(
-        frame,
-        centered(area, 64, height + 2),
-        Line::from(Span::styled(format!(" {title} "), theme.error)),
-        theme,
-    );
-    let mut text = lines;
-    text.push(Line::from(""));
-    text.push(Line::from(vec![
-        Span::styled("Enter", theme.key),
-        Span::raw(" close"),
-    ]));
-    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner);
-}
-
 /// "[ Yes ]  [ No ]", the focused one reversed.
 pub fn buttons(yes: &str, no: &str, yes_focused: bool, theme: &Theme) -> Line<'static> {
     let style = |focused: bool| if focused { theme.selected } else { theme.dim };
@@ -59,9 +41,9 @@ pub fn buttons(yes: &str, no: &str, yes_focused: bool, theme: &Theme) -> Line<'s
 
 /// The keys of a context as a row of buttons ("o Open in email   c Copy to clipboard …"), from
 /// the keymap, so a dialog's buttons never disagree with what the keys do.
-pub fn key_buttons(context: Context, theme: &Theme) -> Vec<Span<'static>> {
+pub fn key_buttons(keys: &Keys, theme: &Theme) -> Vec<Span<'static>> {
     let mut spans = Vec::new();
-    for b in keymap::bindings(context).iter().filter(|b| b.footer) {
+    for b in keys.bindings.iter().filter(|b| b.footer) {
         if !spans.is_empty() {
             spans.push(Span::raw("   "));
         }

@@ -1,6 +1,14 @@
 //! Account info: the new customer's fields, checked as they are typed.
 
-use super::*;
+use chrono::NaiveDate;
+use tui_input::{Input, InputRequest};
+
+use crate::app::effect::Effect;
+use crate::app::form::{TextField, Verdict, next, previous};
+use crate::app::outcome::ResellerChoice;
+use crate::domain::customer;
+use crate::domain::ids::Country;
+use crate::store::worker::DbCmd;
 
 // Account info, in display order. The indirect reseller is a choice, not text: row RESELLER.
 pub const COMPANY: usize = 0;
@@ -212,7 +220,7 @@ impl AccountForm {
         let prefix = customer::domain_prefix(self.value(DOMAIN)).ok()?;
         *seq += 1;
         self.domain_check = *seq;
-        Some(Effect::Db(DbCmd::CheckDomain { seq: *seq, prefix }))
+        Some(Effect::db(DbCmd::CheckDomain { seq: *seq, prefix }))
     }
 
     pub fn domain_checked(&mut self, seq: u64, prefix: String, taken: bool) {

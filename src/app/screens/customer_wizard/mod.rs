@@ -10,20 +10,21 @@ pub use account::*;
 pub use order::*;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use tui_input::{Input, InputRequest};
+use crossterm::event::KeyCode;
 
-use super::confirm::{Confirm, ConfirmAction};
-use super::reseller_picker::{PickerPurpose, ResellerChoice, ResellerPicker};
 use crate::app::action::Command;
 use crate::app::effect::Effect;
-use crate::app::form::{TextField, Verdict, next, previous};
+use crate::app::keys::{Keys, SEARCH, Typing, bind, ch, ctrl, key, keys};
 use crate::app::list::SearchField;
-use crate::app::outcome::Outcome;
-use crate::app::state::Modal;
+use crate::app::model::{Cx, Model, Typed, edge_answer, settled};
+use crate::app::outcome::{
+    Answer, ConfirmAction, Open, Outcome, PickerPurpose, Question, ResellerChoice,
+};
 use crate::domain::customer;
-use crate::domain::ids::{Country, Email};
-use crate::store::customers::{NewCustomer, NewOrder, Offer, OrderLine, cycle_fits};
-use crate::store::worker::DbCmd;
+use crate::domain::ids::Email;
+use crate::domain::permission::Permission;
+use crate::store::customers::{NewCustomer, NewOrder, Offer};
+use crate::store::worker::{DbCmd, DbReply};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WizardMode {
@@ -184,7 +185,7 @@ impl CustomerWizard {
             .order(self.order.partner_of_record.is_some() && self.attested);
         self.problem = None;
         self.submitting = true;
-        Some(Effect::Db(match &self.mode {
+        Some(Effect::db(match &self.mode {
             WizardMode::AddSubscription {
                 customer_id,
                 customer,
@@ -235,151 +236,239 @@ impl CustomerWizard {
     }
 }
 
-/// The wizard's update arm: a command while it is the top modal.
 /// Said when the role can't place orders (User admin).
 pub const WITHOUT_ORDER: &str = "The customer is created without subscriptions: someone whose role \
      may place orders adds them later (s on Customers).";
 
-pub fn on_command(
-    w: &mut CustomerWizard,
-    command: Command,
-    now: DateTime<Utc>,
-    seq: &mut u64,
-) -> Outcome {
-    use Command::*;
-    match (w.step, command) {
-        (_, Back) => Outcome::push(Modal::Confirm(Confirm {
+#[rustfmt::skip]
+pub const ACCOUNT_KEYS: Keys = keys(
+    "Account info",
+    &[
+        bind(&[ctrl('n')], Command::NextStep, "Next: Subscriptions", true),
+        bind(&[key(KeyCode::Tab), key(KeyCode::Down)], Command::NextField, "next field", true),
+        bind(&[key(KeyCode::BackTab), key(KeyCode::Up)], Command::PreviousField, "previous field", false),
+        bind(&[key(KeyCode::Enter)], Command::Enter, "next field / choose reseller", false),
+        bind(&[key(KeyCode::Esc)], Command::Back, "Cancel", true),
+    ],
+    Typing::Line,
+);
+
+#[rustfmt::skip]
+pub const OFFERS_KEYS: Keys = keys(
+    "New subscription",
+    &[
+        bind(&[ctrl('n')], Command::NextStep, "Next: Review", true),
+        bind(&[ctrl('b')], Command::PreviousStep, "Back", true),
+        bind(&[ch(' ')], Command::Toggle, "select", true),
+        bind(&[ch('+')], Command::Increase, "license", true),
+        bind(&[ch('-')], Command::Decrease, "license", true),
+        bind(&[ch('t')], Command::CycleTerm, "term", true),
+        bind(&[ch('b')], Command::CycleBilling, "billing", true),
+        bind(&[ch('p')], Command::PickReseller, "partner of record", true),
+        bind(&[ch('/')], Command::Search, "search", false),
+        bind(&[key(KeyCode::Esc)], Command::Back, "Cancel", true),
+        bind(&[key(KeyCode::Up), ch('k')], Command::Up, "up", false),
+        bind(&[key(KeyCode::Down), ch('j')], Command::Down, "down", false),
+    ],
+    // Digits set the licenses.
+    Typing::Line,
+);
+
+#[rustfmt::skip]
+pub const REVIEW_KEYS: Keys = keys(
+    "Review",
+    &[
+        bind(&[ctrl('s')], Command::Submit, "Submit", true),
+        bind(&[ch(' ')], Command::Toggle, "attestation", true),
+        bind(&[ctrl('b')], Command::PreviousStep, "Back", true),
+        bind(&[key(KeyCode::Esc)], Command::Back, "Cancel", true),
+        bind(&[key(KeyCode::Up), ch('k')], Command::Up, "scroll up", false),
+        bind(&[key(KeyCode::Down), ch('j')], Command::Down, "scroll down", false),
+    ],
+    Typing::No,
+);
+
+impl CustomerWizard {
+    /// Add new customer, as the operator's role and the provider's domain have it.
+    pub fn open_new(reseller: Option<ResellerChoice>, cx: &Cx) -> CustomerWizard {
+        let provider_domain = cx
+            .provider
+            .and_then(|p| {
+                p.support_email
+                    .rsplit_once('@')
+                    .map(|(_, d)| d.to_ascii_lowercase())
+            })
+            .unwrap_or_default();
+        let mut wizard =
+            CustomerWizard::new_customer(cx.catalog, reseller, provider_domain, cx.now.date_naive());
+        wizard.orders_refused = cx.refusal(Permission::PlaceOrders);
+        wizard
+    }
+
+    /// The keys of the step shown.
+    pub fn step_keys(&self) -> &'static Keys {
+        match self.step {
+            Step::AccountInfo => &ACCOUNT_KEYS,
+            Step::Subscriptions => &OFFERS_KEYS,
+            Step::Review => &REVIEW_KEYS,
+        }
+    }
+
+    fn search_focused(&self) -> bool {
+        self.step == Step::Subscriptions && self.order.search.as_ref().is_some_and(|s| s.focused)
+    }
+
+    fn cancel(&self) -> Outcome {
+        Outcome::open(Open::Question(Question {
             title: "Cancel".into(),
-            message: if w.has_input() {
+            message: if self.has_input() {
                 "Cancel the entire operation and start over? Nothing is saved; everything typed is lost.".into()
             } else {
                 "Cancel the entire operation? Nothing is saved.".into()
             },
             yes_label: "Cancel it",
             action: ConfirmAction::CancelWizard,
-            yes_focused: false,
-        })),
-        (_, NextStep) => {
-            w.next_step();
-            Outcome::none()
-        }
-        (_, PreviousStep) => {
-            w.previous_step();
-            Outcome::none()
-        }
-        (Step::AccountInfo, NextField) => {
-            w.account.next_row();
-            Outcome::none()
-        }
-        (Step::AccountInfo, PreviousField) => {
-            w.account.previous_row();
-            Outcome::none()
-        }
-        (Step::AccountInfo, Enter) if w.account.focus == RESELLER_ROW => {
-            if w.account.reseller_locked {
-                return Outcome {
-                    toast: Some("The reseller was chosen on Indirect resellers: it stays".into()),
-                    ..Outcome::none()
-                };
-            }
-            open_picker(PickerPurpose::CustomerReseller, seq)
-        }
-        (Step::AccountInfo, Enter) => {
-            w.account.next_row();
-            Outcome::none()
-        }
-        (Step::Subscriptions, Up) => {
-            w.order.move_by(-1);
-            Outcome::none()
-        }
-        (Step::Subscriptions, Down) => {
-            w.order.move_by(1);
-            Outcome::none()
-        }
-        (Step::Subscriptions, Toggle | Increase | Decrease | CycleTerm | CycleBilling)
-            if w.orders_refused.is_some() =>
-        {
-            w.refuse_order();
-            Outcome::none()
-        }
-        (Step::Subscriptions, Toggle) => {
-            w.order.toggle();
-            w.problem = None;
-            Outcome::none()
-        }
-        (Step::Subscriptions, Increase) => {
-            w.order.step_quantity(1);
-            Outcome::none()
-        }
-        (Step::Subscriptions, Decrease) => {
-            w.order.step_quantity(-1);
-            Outcome::none()
-        }
-        (Step::Subscriptions, CycleTerm) => {
-            w.order.cycle_term();
-            Outcome::none()
-        }
-        (Step::Subscriptions, CycleBilling) => {
-            w.order.cycle_billing();
-            Outcome::none()
-        }
-        (Step::Subscriptions, PickReseller) => open_picker(PickerPurpose::PartnerOfRecord, seq),
-        (Step::Subscriptions, Search) => {
-            let field = w.order.search.get_or_insert_with(SearchField::default);
-            field.focused = true;
-            Outcome::none()
-        }
-        (Step::Subscriptions, SearchAccept) => {
-            if let Some(field) = &mut w.order.search {
-                field.focused = false;
-            }
-            w.order.cursor = 0;
-            Outcome::none()
-        }
-        (Step::Review, Up) => {
-            w.review_scroll = w.review_scroll.saturating_sub(1);
-            Outcome::none()
-        }
-        (Step::Review, Down) => {
-            w.review_scroll = w.review_scroll.saturating_add(1).min(60);
-            Outcome::none()
-        }
-        (Step::Review, Toggle) => {
-            w.attested = !w.attested;
-            Outcome::none()
-        }
-        (Step::Review, Submit) => Outcome::effect(w.submit(now)),
-        _ => Outcome::none(),
+        }))
     }
 }
 
-fn open_picker(purpose: PickerPurpose, seq: &mut u64) -> Outcome {
-    let (picker, effect) = ResellerPicker::open(purpose, seq);
-    Outcome {
-        effects: vec![effect],
-        push: Some(Modal::ResellerPicker(Box::new(picker))),
-        ..Outcome::none()
+impl Model for CustomerWizard {
+    fn keys(&self) -> Vec<&'static Keys> {
+        if self.search_focused() {
+            return vec![&SEARCH];
+        }
+        vec![self.step_keys()]
     }
-}
 
-/// A keystroke for the wizard's focused field (or the licenses of the offer under the cursor).
-pub fn on_edit(w: &mut CustomerWizard, request: InputRequest, seq: &mut u64) -> Option<Effect> {
-    match w.step {
-        Step::AccountInfo => w.account.edit(request, seq),
-        Step::Subscriptions => {
-            match &mut w.order.search {
+    fn on_command(&mut self, command: Command, cx: &mut Cx) -> Outcome {
+        use Command::*;
+        match (self.step, command) {
+            (_, Back) => return self.cancel(),
+            (_, NextStep) => self.next_step(),
+            (_, PreviousStep) => self.previous_step(),
+            (Step::AccountInfo, NextField) => self.account.next_row(),
+            (Step::AccountInfo, PreviousField) => self.account.previous_row(),
+            (Step::AccountInfo, Enter) if self.account.focus == RESELLER_ROW => {
+                if self.account.reseller_locked {
+                    return Outcome::toast("The reseller was chosen on Indirect resellers: it stays");
+                }
+                return Outcome::open(Open::Picker(PickerPurpose::CustomerReseller));
+            }
+            (Step::AccountInfo, Enter) => self.account.next_row(),
+            (Step::Subscriptions, Up) => self.order.move_by(-1),
+            (Step::Subscriptions, Down) => self.order.move_by(1),
+            (Step::Subscriptions, Toggle | Increase | Decrease | CycleTerm | CycleBilling)
+                if self.orders_refused.is_some() =>
+            {
+                self.refuse_order()
+            }
+            (Step::Subscriptions, Toggle) => {
+                self.order.toggle();
+                self.problem = None;
+            }
+            (Step::Subscriptions, Increase) => self.order.step_quantity(1),
+            (Step::Subscriptions, Decrease) => self.order.step_quantity(-1),
+            (Step::Subscriptions, CycleTerm) => self.order.cycle_term(),
+            (Step::Subscriptions, CycleBilling) => self.order.cycle_billing(),
+            (Step::Subscriptions, PickReseller) => {
+                return Outcome::open(Open::Picker(PickerPurpose::PartnerOfRecord));
+            }
+            (Step::Subscriptions, Search) => {
+                let field = self.order.search.get_or_insert_with(SearchField::default);
+                field.focused = true;
+            }
+            (Step::Subscriptions, SearchAccept) => {
+                if let Some(field) = &mut self.order.search {
+                    field.focused = false;
+                }
+                self.order.cursor = 0;
+            }
+            (Step::Review, Up) => self.review_scroll = self.review_scroll.saturating_sub(1),
+            (Step::Review, Down) => {
+                self.review_scroll = self.review_scroll.saturating_add(1).min(60)
+            }
+            (Step::Review, Toggle) => self.attested = !self.attested,
+            (Step::Review, Submit) => return Outcome::effect(self.submit(cx.now)),
+            _ => {}
+        }
+        Outcome::none()
+    }
+
+    /// A keystroke for the focused field (or the licenses of the offer under the cursor).
+    fn on_text(&mut self, typed: Typed, cx: &mut Cx) -> Outcome {
+        match (self.step, typed) {
+            (Step::AccountInfo, Typed::Edit(request)) => {
+                return Outcome::effect(self.account.edit(request, cx.seq));
+            }
+            (Step::AccountInfo, Typed::Paste(text)) => {
+                return Outcome::effect(self.account.paste(&text, cx.seq));
+            }
+            (Step::Subscriptions, Typed::Edit(request)) => match &mut self.order.search {
                 Some(field) if field.focused => {
                     field.input.handle(request);
-                    w.order.cursor = 0;
+                    self.order.cursor = 0;
                 }
-                _ if w.orders_refused.is_some() => w.refuse_order(),
+                _ if self.orders_refused.is_some() => self.refuse_order(),
                 _ => {
-                    w.order.edit_quantity(request);
-                    w.problem = None;
+                    self.order.edit_quantity(request);
+                    self.problem = None;
                 }
-            }
-            None
+            },
+            _ => {}
         }
-        Step::Review => None,
+        Outcome::none()
+    }
+
+    fn text_focused(&self) -> bool {
+        match self.step {
+            Step::AccountInfo => field_of_row(self.account.focus).is_some(),
+            Step::Subscriptions => self.search_focused(),
+            Step::Review => false,
+        }
+    }
+
+    fn on_answer(&mut self, answer: Answer, _cx: &mut Cx) -> Outcome {
+        match answer {
+            Answer::Picked(PickerPurpose::CustomerReseller, choice) => {
+                self.account.reseller = choice;
+            }
+            Answer::Picked(PickerPurpose::PartnerOfRecord, choice) => {
+                self.order.partner_of_record = choice;
+                self.problem = None;
+            }
+            Answer::Yes(ConfirmAction::CancelWizard) => {
+                return Outcome {
+                    close: true,
+                    ..Outcome::toast("Cancelled: nothing was saved")
+                };
+            }
+            other => return edge_answer(other),
+        }
+        Outcome::none()
+    }
+
+    fn on_reply(&mut self, reply: DbReply, _cx: &mut Cx) -> Outcome {
+        match reply {
+            DbReply::DomainChecked { seq, prefix, taken } => {
+                self.account.domain_checked(seq, prefix, taken);
+                Outcome::none()
+            }
+            // The wizard is done; the credentials show once, on Confirmation.
+            DbReply::CustomerCreated(created) => Outcome {
+                close: true,
+                ..Outcome::open(Open::Confirmation(created))
+            },
+            DbReply::Done { .. } => Outcome {
+                close: true,
+                ..settled(reply)
+            },
+            // The wizard keeps all its input, and the reason, to try again.
+            DbReply::Refused { ref message, .. } | DbReply::Failed { ref message, .. } => {
+                self.submitting = false;
+                self.problem = Some(message.clone());
+                settled(reply)
+            }
+            other => settled(other),
+        }
     }
 }

@@ -1,6 +1,10 @@
 //! New subscription: the offer catalog, the licenses, term and billing cycle of each line.
 
-use super::*;
+use tui_input::{Input, InputRequest};
+
+use crate::app::list::SearchField;
+use crate::app::outcome::ResellerChoice;
+use crate::store::customers::{NewOrder, Offer, OrderLine, cycle_fits};
 
 /// One offer of the catalog, as the New subscription step shows it.
 #[derive(Debug, Clone)]

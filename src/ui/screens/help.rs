@@ -7,8 +7,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
-use super::modal::{centered, frame_box};
-use crate::app::keymap::{self, Binding};
+use crate::ui::widgets::modal::{centered, frame_box};
+use crate::app::keymap;
+use crate::app::keys::Binding;
+use crate::app::screens::help::Help;
 use crate::app::state::AppState;
 use crate::ui::Theme;
 
@@ -36,7 +38,7 @@ pub const TASKS: [(&str, &str, &str); 4] = [
     ),
 ];
 
-pub fn view(state: &AppState, scroll: u16, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn view(help: &Help, state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let width = area.width.saturating_sub(4).min(110);
     let height = area.height.saturating_sub(2);
     let title = Line::from(Span::styled(
@@ -47,8 +49,8 @@ pub fn view(state: &AppState, scroll: u16, theme: &Theme, frame: &mut Frame, are
 
     let mut entries: Vec<(String, &str)> = Vec::new();
     let mut refused: Vec<&str> = Vec::new();
-    for context in keymap::screen_contexts(state.screen) {
-        for b in keymap::bindings(context) {
+    for keys in keymap::help_keys(state) {
+        for b in keys.bindings {
             if crate::app::gate::refusal(state, b.command).is_some() {
                 refused.push(b.label);
             }
@@ -108,7 +110,7 @@ pub fn view(state: &AppState, scroll: u16, theme: &Theme, frame: &mut Frame, are
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
+            .scroll((help.scroll, 0)),
         inner,
     );
 }
