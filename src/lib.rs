@@ -256,7 +256,7 @@ fn recreate_demo(db: &Path, args: &DemoArgs, operator: &str) -> anyhow::Result<(
         // Refuses (untouched) anything that is not a twotier database.
         store::inspect_existing(db)?;
         let lock = store::lock_for_replacing(db)?;
-        if !args.force && store::holds_a_real_book(db)? {
+        if !args.force && store::provider::holds_a_real_book(db)? {
             bail!(
                 "{} holds a real book, not demo data: twotier demo does not replace it (nothing was changed). \
                  Choose another file with --db, or add --force to replace it.",

@@ -3,6 +3,7 @@
 //! an argument or a path shows it with visible escapes (`text::escaped`, `text::shown_path`).
 
 mod customers_add;
+mod refusal;
 
 use anyhow::{Context, bail};
 use chrono::Utc;
@@ -12,16 +13,9 @@ use crate::cli::{InvitationsCommand, ResellersCommand};
 use crate::domain::ids::{Country, PartnerId, TenantId};
 use crate::domain::invitation::InvitationStatus;
 use crate::domain::text::{escaped, shown_path};
+use crate::store::Store;
 use crate::store::invitations::Acceptance;
-use crate::store::{CommandError, Store};
-
-/// Turns a refusal into a plain message (exit status 1), without the "error:" noise of a bug.
-fn refused(e: CommandError) -> anyhow::Error {
-    match e {
-        CommandError::Refused(message) => anyhow::anyhow!(message),
-        CommandError::Db(e) => anyhow::Error::new(e).context("the database failed"),
-    }
-}
+use refusal::refused;
 
 pub fn resellers(store: &mut Store, command: ResellersCommand) -> anyhow::Result<()> {
     match command {

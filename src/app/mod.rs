@@ -8,6 +8,7 @@ pub mod keymap;
 pub mod keys;
 pub mod layout;
 pub mod list;
+pub mod list_keys;
 pub mod list_ops;
 pub mod model;
 pub mod nav;

@@ -9,9 +9,9 @@ use super::action::{Action, Command};
 use super::effect::Effect;
 use super::gate;
 use super::layout;
-use super::model::{Model, Typed, settled};
+use super::model::{Cx, Model, Typed, settled};
 use super::nav::{Screen, To};
-use super::outcome::{Answer, ConfirmAction, Go, Open, Outcome, Question};
+use super::outcome::{Answer, ConfirmAction, Go, Open, Outcome};
 use super::screens::{self, Modal};
 use super::state::{AppState, Toast};
 use crate::store::worker::{DbCmd, DbReply, ListId};
@@ -66,11 +66,13 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::Db(to, reply) => receive(state, to, reply),
         Action::Command(command) => command_effects(state, command),
-        Action::Edit(request) => typed(state, Typed::Edit(request)),
-        Action::EditBody(input) => typed(state, Typed::Body(input)),
-        Action::Paste(text) => typed(state, Typed::Paste(text)),
-        Action::Copied(result) => answer_top(state, Answer::Copied(result)),
-        Action::MailOpened(result) => answer_top(state, Answer::Mailed(result)),
+        Action::Edit(request) => to_top(state, |m, cx| m.on_text(Typed::Edit(request), cx)),
+        Action::EditBody(input) => to_top(state, |m, cx| m.on_text(Typed::Body(input), cx)),
+        Action::Paste(text) => to_top(state, |m, cx| m.on_text(Typed::Paste(text), cx)),
+        Action::Copied(result) => to_top(state, |m, cx| m.on_answer(Answer::Copied(result), cx)),
+        Action::MailOpened(result) => {
+            to_top(state, |m, cx| m.on_answer(Answer::Mailed(result), cx))
+        }
     }
 }
 
@@ -82,14 +84,13 @@ fn top(state: &AppState) -> Place {
     }
 }
 
-fn typed(state: &mut AppState, typed: Typed) -> Vec<Effect> {
+/// Text, and the clipboard's or mail client's answers, go to the top layer.
+fn to_top(
+    state: &mut AppState,
+    ask: impl FnOnce(&mut dyn Model, &mut Cx) -> Outcome,
+) -> Vec<Effect> {
     let at = top(state);
-    route(state, at, |m, cx| m.on_text(typed, cx))
-}
-
-fn answer_top(state: &mut AppState, answer: Answer) -> Vec<Effect> {
-    let at = top(state);
-    route(state, at, |m, cx| m.on_answer(answer, cx))
+    route(state, at, ask)
 }
 
 fn command_effects(state: &mut AppState, command: Command) -> Vec<Effect> {
@@ -109,8 +110,7 @@ fn command_effects(state: &mut AppState, command: Command) -> Vec<Effect> {
         return Vec::new();
     }
     if !state.modals.is_empty() {
-        let at = top(state);
-        return route(state, at, |m, cx| m.on_command(command, cx));
+        return to_top(state, |m, cx| m.on_command(command, cx));
     }
     let screen = state.screen;
     match command {
@@ -158,7 +158,7 @@ fn receive(state: &mut AppState, to: To, reply: DbReply) -> Vec<Effect> {
 fn route(
     state: &mut AppState,
     at: Place,
-    ask: impl FnOnce(&mut dyn Model, &mut super::model::Cx) -> Outcome,
+    ask: impl FnOnce(&mut dyn Model, &mut Cx) -> Outcome,
 ) -> Vec<Effect> {
     let outcome = {
         let (mut cx, screens, modals) = state.parts();
@@ -285,15 +285,7 @@ fn force_quit(state: &mut AppState) -> Vec<Effect> {
     }
     open_layer(
         state,
-        Open::Question(Question {
-            title: "Quit".into(),
-            message: "You can't see this password again after twotier quits (a copy still on the \
-                      clipboard is cleared too). Quit without the user name and temporary \
-                      password? Ctrl-C again quits."
-                .into(),
-            yes_label: "Quit",
-            action: ConfirmAction::QuitAnyway,
-        }),
+        Open::Question(screens::confirmation::quit_question()),
     )
 }
 

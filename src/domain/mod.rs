@@ -4,6 +4,7 @@ pub mod credentials;
 pub mod customer;
 pub mod ids;
 pub mod invitation;
+pub mod operator;
 pub mod permission;
 pub mod role;
 pub mod text;

@@ -13,7 +13,7 @@ use rusqlite::OptionalExtension;
 use serde::{Deserialize, Deserializer, Serialize};
 use zeroize::Zeroizing;
 
-use super::refused;
+use super::refusal::refused;
 use crate::domain::customer;
 use crate::domain::ids::{Country, PartnerId};
 use crate::domain::permission::Permission;

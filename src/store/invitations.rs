@@ -4,6 +4,8 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, params};
 
+use super::key::Key;
+use super::list::{Filter, ListSpec, Listed};
 use super::{CommandResult, Store, audit, db_time, parse_db_time, refuse};
 use crate::domain::ids::{Country, Email, PartnerId, TenantId};
 use crate::domain::invitation::{self, Delivery, InvitationStatus, TemplateValues};
@@ -36,7 +38,7 @@ pub struct InvitationRow {
     pub token: String,
     pub reseller: Option<String>,
     pub resent_count: i64,
-    pub key: super::list::Key,
+    pub key: Key,
 }
 
 impl InvitationRow {
@@ -55,7 +57,7 @@ pub fn from_row(r: &Row<'_>) -> rusqlite::Result<InvitationRow> {
     let (id, sent_at): (i64, String) = (r.get(0)?, r.get(3)?);
     Ok(InvitationRow {
         id,
-        key: super::list::Key {
+        key: Key {
             sort: sent_at.clone().into(),
             id,
         },
@@ -381,5 +383,29 @@ impl Store {
         ))?;
         let rows = stmt.query_map([], from_row)?.collect::<Result<_, _>>()?;
         Ok(rows)
+    }
+}
+
+impl Listed for InvitationRow {
+    fn spec(_: &Filter) -> ListSpec {
+        ListSpec {
+            columns: COLUMNS,
+            from: FROM,
+            scope: "1",
+            sort: "i.sent_at",
+            id: "i.id",
+            search: &["i.recipient_email"],
+            reseller: None,
+            customer: None,
+            descending: true,
+        }
+    }
+
+    fn from_row(r: &Row<'_>, _: Key) -> rusqlite::Result<Self> {
+        from_row(r)
+    }
+
+    fn key(&self) -> Key {
+        self.key.clone()
     }
 }

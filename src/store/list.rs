@@ -4,7 +4,6 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Row, ToSql};
 
-use super::invitations::{self, InvitationRow};
 use super::{operators, parse_db_time};
 use crate::domain::text::cleaned;
 
@@ -521,29 +520,5 @@ impl Listed for operators::Operator {
             sort: self.upn.clone().into(),
             id: self.id,
         }
-    }
-}
-
-impl Listed for InvitationRow {
-    fn spec(_: &Filter) -> ListSpec {
-        ListSpec {
-            columns: invitations::COLUMNS,
-            from: invitations::FROM,
-            scope: "1",
-            sort: "i.sent_at",
-            id: "i.id",
-            search: &["i.recipient_email"],
-            reseller: None,
-            customer: None,
-            descending: true,
-        }
-    }
-
-    fn from_row(r: &Row<'_>, _: Key) -> rusqlite::Result<Self> {
-        invitations::from_row(r)
-    }
-
-    fn key(&self) -> Key {
-        self.key.clone()
     }
 }

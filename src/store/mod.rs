@@ -16,14 +16,13 @@ pub mod resellers;
 pub mod subscriptions;
 pub mod worker;
 
-pub use provider::holds_a_real_book;
-
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OptionalExtension};
 
+use crate::domain::operator::Operator;
 use crate::domain::permission::{Matrix, Permission};
 
 /// Marks a SQLite file as ours (`PRAGMA application_id`, the bytes "twtr").
@@ -71,7 +70,7 @@ pub enum OpenError {
 /// A twotier database connection, and who is acting through it.
 pub struct Store {
     conn: Connection,
-    actor: Option<operators::Operator>,
+    actor: Option<Operator>,
     settings: Settings,
     /// A shared advisory lock on the book's file for as long as it is open, so `twotier demo`
     /// can tell the book is in use and never replaces it under a console. Declared after `conn`:
@@ -282,11 +281,11 @@ impl Store {
     }
 
     /// Acts as this operator from now on: mutations are recorded under their name.
-    pub fn act_as(&mut self, operator: operators::Operator) {
+    pub fn act_as(&mut self, operator: Operator) {
         self.actor = Some(operator);
     }
 
-    pub fn actor(&self) -> Option<&operators::Operator> {
+    pub fn actor(&self) -> Option<&Operator> {
         self.actor.as_ref()
     }
 
@@ -358,7 +357,7 @@ impl Store {
     /// [`Store::transact`] for a write that needs only the connection and the acting operator.
     pub fn mutate<T>(
         &self,
-        f: impl FnOnce(&Connection, Option<&operators::Operator>) -> CommandResult<T>,
+        f: impl FnOnce(&Connection, Option<&Operator>) -> CommandResult<T>,
     ) -> CommandResult<T> {
         self.transact(|s| f(&s.conn, s.actor.as_ref()))
     }
@@ -571,7 +570,7 @@ pub fn parse_db_time(text: &str) -> rusqlite::Result<DateTime<Utc>> {
 pub fn audit(
     tx: &Connection,
     at: DateTime<Utc>,
-    operator: Option<&operators::Operator>,
+    operator: Option<&Operator>,
     action: &str,
     target: &str,
     before: Option<&str>,

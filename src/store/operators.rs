@@ -4,19 +4,10 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{CommandError, CommandResult, Store, audit, db_time, parse_db_time, refuse};
+pub use crate::domain::operator::Operator;
 use crate::domain::permission::Permission;
 use crate::domain::role::Role;
 use crate::domain::text::cleaned;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Operator {
-    pub id: i64,
-    pub upn: String,
-    pub display_name: String,
-    pub role: Role,
-    pub disabled: bool,
-    pub created_at: DateTime<Utc>,
-}
 
 pub const COLUMNS: &str = "o.id, o.upn, o.display_name, o.role, o.disabled, o.created_at";
 

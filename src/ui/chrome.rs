@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
-use super::Theme;
+use super::theme::Theme;
 use crate::app::keymap;
 use crate::app::nav::Screen;
 use crate::app::state::AppState;

@@ -3,7 +3,8 @@
 use crate::app::action::Command;
 use crate::app::keys::{Keys, LIST, Typing, bind, ch, keys};
 use crate::app::list::ListModel;
-use crate::app::list_ops::{ListOps, list_command, list_text};
+use crate::app::list_keys::{list_command, list_text};
+use crate::app::list_ops::ListOps;
 use crate::app::model::{Cx, Model, ScreenInfo, ScreenModel, Typed, edge_answer, settled};
 use crate::app::outcome::{Answer, Go, Open, Outcome};
 use crate::store::list::ActivityRow;

@@ -79,3 +79,16 @@ impl Model for Confirmation {
         }
     }
 }
+
+/// Asked when Ctrl-C comes over the credentials: the password goes with twotier.
+pub fn quit_question() -> Question {
+    Question {
+        title: "Quit".into(),
+        message: "You can't see this password again after twotier quits (a copy still on the \
+                  clipboard is cleared too). Quit without the user name and temporary \
+                  password? Ctrl-C again quits."
+            .into(),
+        yes_label: "Quit",
+        action: ConfirmAction::QuitAnyway,
+    }
+}

@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 use crate::app::keys::FORM;
 use crate::app::screens::activity_filter::ActivityFilter;
 use crate::app::state::AppState;
-use crate::ui::Theme;
+use crate::ui::theme::Theme;
 use crate::ui::widgets::form::{FIELD_HEIGHT, text_field};
 use crate::ui::widgets::modal::{centered, frame_box, key_buttons};
 

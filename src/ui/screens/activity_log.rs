@@ -6,7 +6,7 @@ use ratatui::widgets::Cell;
 
 use crate::app::state::AppState;
 use crate::app::screens::activity_log::ActivityLogScreen;
-use crate::ui::Theme;
+use crate::ui::theme::Theme;
 use crate::ui::widgets::window_table::{self, column};
 
 pub fn view(screen: &ActivityLogScreen, state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {

@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::app::state::AppState;
 use crate::app::screens::company_profile::CompanyProfileScreen;
-use crate::ui::Theme;
+use crate::ui::theme::Theme;
 
 pub fn view(screen: &CompanyProfileScreen, state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let block = Block::bordered().title(Span::styled(" Company profile ", theme.title));

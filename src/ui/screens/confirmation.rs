@@ -7,7 +7,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::screens::confirmation::Confirmation;
 use crate::app::state::AppState;
-use crate::ui::Theme;
+use crate::ui::theme::Theme;
 use crate::ui::widgets::modal::{centered, frame_box, key_buttons};
 
 pub fn view(c: &Confirmation, _state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {

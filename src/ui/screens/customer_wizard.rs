@@ -13,7 +13,7 @@ use crate::app::screens::customer_wizard::{
 use crate::domain::text::clean;
 use crate::store::customers::POR_ATTESTATION;
 use crate::app::state::AppState;
-use crate::ui::Theme;
+use crate::ui::theme::Theme;
 use crate::ui::widgets::form::{FIELD_HEIGHT, text_field};
 use crate::ui::widgets::modal::{frame_box, key_buttons};
 

@@ -9,7 +9,7 @@ use crate::app::layout;
 use crate::app::state::AppState;
 use crate::store::customers::status_label;
 use crate::app::screens::customers::CustomersScreen;
-use crate::ui::Theme;
+use crate::ui::theme::Theme;
 use crate::ui::widgets::window_table::{self, Column, column};
 
 /// Where the Microsoft ID (a GUID, 36 columns) is shown in full rather than its first 8 digits.

@@ -11,7 +11,7 @@ use crate::app::model::Model;
 use crate::app::screens::draft_email::DraftEmail;
 use crate::domain::text::clean;
 use crate::app::state::AppState;
-use crate::ui::Theme;
+use crate::ui::theme::Theme;
 use crate::ui::widgets::modal::{centered, frame_box, key_buttons};
 
 pub fn view(draft: &DraftEmail, _state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {

@@ -12,7 +12,7 @@ use crate::app::keymap;
 use crate::app::keys::Binding;
 use crate::app::screens::help::Help;
 use crate::app::state::AppState;
-use crate::ui::Theme;
+use crate::ui::theme::Theme;
 
 /// From "Partner with indirect resellers in the Cloud Solution Provider program".
 pub const TASKS: [(&str, &str, &str); 4] = [

@@ -8,7 +8,7 @@ use ratatui::widgets::Cell;
 use crate::app::state::AppState;
 use crate::domain::invitation::InvitationStatus;
 use crate::app::screens::invitations::InvitationsScreen;
-use crate::ui::Theme;
+use crate::ui::theme::Theme;
 use crate::ui::widgets::window_table::{self, column};
 
 pub fn view(screen: &InvitationsScreen, state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {

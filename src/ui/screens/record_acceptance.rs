@@ -7,7 +7,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::screens::record_acceptance::AcceptanceForm;
 use crate::app::state::AppState;
-use crate::ui::Theme;
+use crate::ui::theme::Theme;
 use crate::ui::widgets::form::{FIELD_HEIGHT, text_field};
 use crate::ui::widgets::modal::{centered, frame_box};
 

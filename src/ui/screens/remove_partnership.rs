@@ -7,7 +7,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::screens::remove_partnership::{IMPORTANT_NOTICE, RemoveConfirm};
 use crate::app::state::AppState;
-use crate::ui::Theme;
+use crate::ui::theme::Theme;
 use crate::ui::widgets::modal::{buttons, centered, frame_box};
 
 pub fn view(c: &RemoveConfirm, _state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {

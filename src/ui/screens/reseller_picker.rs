@@ -8,7 +8,7 @@ use ratatui::widgets::{Cell, Paragraph, Wrap};
 use crate::app::screens::reseller_picker::ResellerPicker;
 use crate::domain::text::clean;
 use crate::app::state::AppState;
-use crate::ui::Theme;
+use crate::ui::theme::Theme;
 use crate::ui::widgets::modal::{centered, frame_box};
 use crate::ui::widgets::window_table::{self, column};
 

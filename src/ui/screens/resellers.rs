@@ -8,7 +8,7 @@ use ratatui::widgets::Cell;
 use crate::app::state::AppState;
 use crate::store::list::Sort;
 use crate::app::screens::resellers::ResellersScreen;
-use crate::ui::Theme;
+use crate::ui::theme::Theme;
 use crate::ui::widgets::window_table::{self, Column, column};
 
 /// Where the table is wide enough for the status's full reason.

@@ -12,7 +12,7 @@ use crate::app::state::AppState;
 use crate::domain::permission::Permission;
 use crate::domain::text::clean;
 use crate::store::customers::status_label;
-use crate::ui::Theme;
+use crate::ui::theme::Theme;
 use crate::ui::chrome::ellipsize;
 use crate::ui::widgets::modal::{centered, frame_box, key_buttons};
 

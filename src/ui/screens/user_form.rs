@@ -9,7 +9,7 @@ use crate::app::screens::user_form::{NAME, ROLE, UPN, UserForm, UserFormMode};
 use crate::domain::role::Role;
 use crate::domain::text::clean;
 use crate::app::state::AppState;
-use crate::ui::Theme;
+use crate::ui::theme::Theme;
 use crate::ui::widgets::form::{FIELD_HEIGHT, text_field};
 use crate::ui::widgets::modal::{centered, frame_box, key_buttons};
 

@@ -7,7 +7,7 @@ use ratatui::widgets::Cell;
 
 use crate::app::state::AppState;
 use crate::app::screens::users::UsersScreen;
-use crate::ui::Theme;
+use crate::ui::theme::Theme;
 use crate::ui::widgets::window_table::{self, column};
 
 pub fn view(screen: &UsersScreen, state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {

@@ -8,7 +8,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::app::form::{TextField, Verdict};
 use crate::domain::text::clean;
-use crate::ui::Theme;
+use crate::ui::theme::Theme;
 
 /// Lines one field takes: the label and value, then its message (wrapped over two lines).
 pub const FIELD_HEIGHT: u16 = 3;

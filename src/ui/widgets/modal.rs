@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Clear};
 
 use crate::app::keymap;
 use crate::app::keys::Keys;
-use crate::ui::Theme;
+use crate::ui::theme::Theme;
 
 /// A centred rectangle of at most `width`×`height` inside `area`.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {

@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
 use crate::app::list::ListModel;
 use crate::store::list::Listed;
-use crate::ui::Theme;
+use crate::ui::theme::Theme;
 
 /// A column, shown only when the table is at least `from_width` wide: narrow terminals keep
 /// the columns that identify a row and drop the rest, rather than squeezing every one.
