@@ -2,6 +2,46 @@
 //!
 //! A key press travels one way: keymap → `Action` → pure `update` → `Effect`s carried out by the
 //! runtime (the store worker thread owns SQLite) → replies come back as actions → pure `view`.
+//!
+//! # Where things are
+//!
+//! Layers point down (`domain` below `store` below `app` below `ui`), no module imports one that
+//! imports it back, and no file passes 600 lines; `tests/architecture.rs` checks all three.
+//!
+//! - `domain/`: the vocabulary and its rules, pure (ids, customer, invitation, operator, role,
+//!   permission, credentials, text). It imports nothing else of twotier.
+//! - `store/`: the only SQL. `Store` is the one type the worker, the scripting commands and the
+//!   tests use; each file holds one family of tables and its commands (resellers, customers,
+//!   subscriptions, invitations, operators, provider), `list.rs` the keyset pages, `migrations/`
+//!   the schema. `worker.rs` is the thread that owns the connection: a `DbCmd` goes in with the
+//!   caller's address, its `DbReply` comes back with the same one.
+//! - `app/`: the state, pure. `screens/NAME.rs` is one screen or modal: its state, its keys
+//!   (`KEYS`) and its `Model` (`on_command`, `on_reply`, `on_text`, `on_answer`, `permission`).
+//!   `screens/mod.rs` lists them once (`with_rooms!`), which writes the registry and the view's
+//!   dispatch. `update.rs` only routes (global keys, the modal stack, navigation) and carries out
+//!   the `Outcome` a model returns; `outcome.rs` is what a model may answer (effects, close, `Open`
+//!   a layer above, `Answer` the layer below, toast, reload, go); `nav.rs` names the screens and
+//!   the reply addresses (`To`); `keys.rs` holds the binding types and the shared key sets, and
+//!   `keymap.rs` reads the models' keys for mapping, the footer and help.
+//! - `ui/`: the view, pure. `screens/NAME.rs` draws the model of the same name; `chrome.rs` the
+//!   header, menu, footer and toasts; `widgets/` the shared pieces.
+//! - At the edge: `runtime.rs` (terminal, event loop, effects), `platform/` (clipboard, mail),
+//!   `cli.rs` and `scripting/` (the commands), `export.rs`, `config.rs`, `logging.rs`.
+//!
+//! Adding
+//! - a modal: `app/screens/NAME.rs` (its struct, `KEYS`, `impl Model`), `ui/screens/NAME.rs`
+//!   (`pub fn view(model, state, theme, frame, area)`) and one line in `with_rooms!`; whatever
+//!   opens it names it in `outcome::Open`, built in `screens::open`.
+//! - a screen: the same two files with `impl ScreenModel` and `ScreenInfo` (label, menu digit,
+//!   parent, permission), one line in `with_rooms!` and its name in `nav::Screen` (the compiler
+//!   points at each; a menu screen also gets its digit in `keys::GLOBAL`).
+//! - a store query: a method on `Store` in the `store/` file of its tables; for the console, a
+//!   `DbCmd` and `DbReply` variant in `store/worker.rs`, answered by the model that asks.
+//! - the Partner Center client: `src/remote/` (auth, typed requests, retry), beside `store/` and
+//!   above `domain/`; neither imports the other, a sync layer above both maps remote resources to
+//!   store commands, and `ui` never sees a remote type.
+//! - a second backend (PostgreSQL): inside `store/` (`store/sqlite/`, `store/postgres/`, each its
+//!   own SQL and migrations), `Store` staying the one public type.
 
 pub mod app;
 pub mod cli;

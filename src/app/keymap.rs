@@ -14,11 +14,10 @@ pub fn active_keys(state: &AppState) -> Vec<&'static Keys> {
     if let Some(modal) = state.top_modal() {
         return modal.model().keys();
     }
-    let screen = state.current();
-    if screen.text_focused() {
+    if state.text_focused() {
         return vec![&SEARCH];
     }
-    let mut keys = screen.keys();
+    let mut keys = state.current().keys();
     keys.push(&GLOBAL);
     keys
 }

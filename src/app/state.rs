@@ -79,7 +79,7 @@ impl AppState {
     pub fn text_focused(&self) -> bool {
         match self.top_modal() {
             Some(modal) => modal.model().text_focused(),
-            None => self.current().text_focused(),
+            None => self.current().list().is_some_and(|l| l.search_focused()),
         }
     }
 

@@ -7,33 +7,17 @@ use chrono::Duration;
 
 use super::action::{Action, Command};
 use super::effect::Effect;
-use super::gate;
-use super::layout;
+use super::list_keys::list_text;
 use super::model::{Cx, Model, Typed, settled};
 use super::nav::{Screen, To};
 use super::outcome::{Answer, ConfirmAction, Go, Open, Outcome};
 use super::screens::{self, Modal};
 use super::state::{AppState, Toast};
+use super::{gate, layout};
 use crate::store::worker::{DbCmd, DbReply, ListId};
 
 /// How long a toast stays.
 const TOAST_SECONDS: i64 = 4;
-
-/// Who answers: a screen, or the modal at this depth of the stack.
-#[derive(Debug, Clone, Copy)]
-enum Place {
-    Screen(Screen),
-    Modal(usize),
-}
-
-impl Place {
-    fn to(self) -> To {
-        match self {
-            Place::Screen(screen) => To::Screen(screen),
-            Place::Modal(depth) => To::Modal(depth),
-        }
-    }
-}
 
 /// What the app asks for when it starts.
 pub fn init(state: &mut AppState) -> Vec<Effect> {
@@ -66,9 +50,9 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::Db(to, reply) => receive(state, to, reply),
         Action::Command(command) => command_effects(state, command),
-        Action::Edit(request) => to_top(state, |m, cx| m.on_text(Typed::Edit(request), cx)),
-        Action::EditBody(input) => to_top(state, |m, cx| m.on_text(Typed::Body(input), cx)),
-        Action::Paste(text) => to_top(state, |m, cx| m.on_text(Typed::Paste(text), cx)),
+        Action::Edit(request) => typed(state, Typed::Edit(request)),
+        Action::EditBody(input) => typed(state, Typed::Body(input)),
+        Action::Paste(text) => typed(state, Typed::Paste(text)),
         Action::Copied(result) => to_top(state, |m, cx| m.on_answer(Answer::Copied(result), cx)),
         Action::MailOpened(result) => {
             to_top(state, |m, cx| m.on_answer(Answer::Mailed(result), cx))
@@ -77,14 +61,30 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
 }
 
 /// The top modal, else the screen shown.
-fn top(state: &AppState) -> Place {
+fn top(state: &AppState) -> To {
     match state.modals.len() {
-        0 => Place::Screen(state.screen),
-        n => Place::Modal(n - 1),
+        0 => To::Screen(state.screen),
+        n => To::Modal(n - 1),
     }
 }
 
-/// Text, and the clipboard's or mail client's answers, go to the top layer.
+/// Text goes to the top modal's field, else to the search field of the screen's list.
+fn typed(state: &mut AppState, typed: Typed) -> Vec<Effect> {
+    if !state.modals.is_empty() {
+        return to_top(state, |m, cx| m.on_text(typed, cx));
+    }
+    let screen = state.screen;
+    let effects = {
+        let (mut cx, screens, _) = state.parts();
+        match screens.get_mut(screen).list_mut() {
+            Some(list) => list_text(list, typed, &mut cx).effects,
+            None => Vec::new(),
+        }
+    };
+    addressed(effects, To::Screen(screen))
+}
+
+/// The clipboard's or mail client's answers, and commands, go to the top layer.
 fn to_top(
     state: &mut AppState,
     ask: impl FnOnce(&mut dyn Model, &mut Cx) -> Outcome,
@@ -126,9 +126,7 @@ fn command_effects(state: &mut AppState, command: Command) -> Vec<Effect> {
             let effects = screens.get_mut(screen).refresh(&mut cx);
             addressed(effects, To::Screen(screen))
         }
-        command => route(state, Place::Screen(screen), |m, cx| {
-            m.on_command(command, cx)
-        }),
+        command => route(state, To::Screen(screen), |m, cx| m.on_command(command, cx)),
     }
 }
 
@@ -144,42 +142,44 @@ fn receive(state: &mut AppState, to: To, reply: DbReply) -> Vec<Effect> {
             Vec::new()
         }
         (To::Screen(screen), reply) => {
-            route(state, Place::Screen(screen), |m, cx| m.on_reply(reply, cx))
+            route(state, To::Screen(screen), |m, cx| m.on_reply(reply, cx))
         }
         (To::Modal(depth), reply) if depth < state.modals.len() => {
-            route(state, Place::Modal(depth), |m, cx| m.on_reply(reply, cx))
+            route(state, To::Modal(depth), |m, cx| m.on_reply(reply, cx))
         }
         // The asker is gone (a form that closed as it saved): say how it went over the screen.
-        (_, reply) => carry_out(state, Place::Screen(state.screen), settled(reply)),
+        (_, reply) => carry_out(state, To::Screen(state.screen), settled(reply)),
     }
 }
 
 /// Asks the model at `at`, then carries out what it answered.
 fn route(
     state: &mut AppState,
-    at: Place,
+    at: To,
     ask: impl FnOnce(&mut dyn Model, &mut Cx) -> Outcome,
 ) -> Vec<Effect> {
     let outcome = {
         let (mut cx, screens, modals) = state.parts();
         match at {
-            Place::Screen(screen) => ask(screens.get_mut(screen), &mut cx),
-            Place::Modal(depth) => match modals.get_mut(depth) {
+            To::Screen(screen) => ask(screens.get_mut(screen), &mut cx),
+            To::Modal(depth) => match modals.get_mut(depth) {
                 Some(modal) => ask(modal.model_mut(), &mut cx),
                 None => return Vec::new(),
             },
+            // Only a screen or a modal answers.
+            To::App | To::Asker => return Vec::new(),
         }
     };
     carry_out(state, at, outcome)
 }
 
-fn carry_out(state: &mut AppState, at: Place, out: Outcome) -> Vec<Effect> {
-    let mut effects = addressed(out.effects, at.to());
+fn carry_out(state: &mut AppState, at: To, out: Outcome) -> Vec<Effect> {
+    let mut effects = addressed(out.effects, at);
     if out.quit {
         return quit(state);
     }
     if out.close
-        && let Place::Modal(depth) = at
+        && let To::Modal(depth) = at
     {
         state.modals.truncate(depth);
     }

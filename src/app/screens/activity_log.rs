@@ -3,9 +3,9 @@
 use crate::app::action::Command;
 use crate::app::keys::{Keys, LIST, Typing, bind, ch, keys};
 use crate::app::list::ListModel;
-use crate::app::list_keys::{list_command, list_text};
+use crate::app::list_keys::list_command;
 use crate::app::list_ops::ListOps;
-use crate::app::model::{Cx, Model, ScreenInfo, ScreenModel, Typed, edge_answer, settled};
+use crate::app::model::{Cx, Model, ScreenInfo, ScreenModel, edge_answer, settled};
 use crate::app::outcome::{Answer, Go, Open, Outcome};
 use crate::store::list::ActivityRow;
 use crate::store::worker::{AnyPage, DbReply, ListId};
@@ -65,13 +65,6 @@ impl Model for ActivityLogScreen {
         }
     }
 
-    fn on_text(&mut self, typed: Typed, cx: &mut Cx) -> Outcome {
-        list_text(&mut self.list, typed, cx)
-    }
-
-    fn text_focused(&self) -> bool {
-        self.list.search_focused()
-    }
 
     fn on_answer(&mut self, answer: Answer, cx: &mut Cx) -> Outcome {
         match answer {

@@ -8,9 +8,9 @@ use crate::app::effect::Effect;
 use crate::app::keys::{Keys, LIST, MOVE, Typing, bind, ch, key, keys};
 use crate::app::layout;
 use crate::app::list::ListModel;
-use crate::app::list_keys::{list_command, list_text};
+use crate::app::list_keys::list_command;
 use crate::app::list_ops::ListOps;
-use crate::app::model::{Cx, Model, ScreenInfo, ScreenModel, Typed, edge_answer, settled};
+use crate::app::model::{Cx, Model, ScreenInfo, ScreenModel, edge_answer, settled};
 use crate::app::outcome::{Answer, Go, Open, Outcome, PickerPurpose, ResellerChoice};
 use crate::domain::permission::Permission;
 use crate::store::list::CustomerRow;
@@ -201,16 +201,6 @@ impl Model for CustomersScreen {
         }
     }
 
-    fn on_text(&mut self, typed: Typed, cx: &mut Cx) -> Outcome {
-        match self.list_mut() {
-            Some(list) => list_text(list, typed, cx),
-            None => Outcome::none(),
-        }
-    }
-
-    fn text_focused(&self) -> bool {
-        self.list.search_focused()
-    }
 
     /// The picker's reseller narrows the list.
     fn on_answer(&mut self, answer: Answer, cx: &mut Cx) -> Outcome {

@@ -6,9 +6,9 @@ use crate::app::action::Command;
 use crate::app::effect::Effect;
 use crate::app::keys::{Keys, LIST, Typing, bind, ch, key, keys};
 use crate::app::list::ListModel;
-use crate::app::list_keys::{list_keys, list_text};
+use crate::app::list_keys::list_keys;
 use crate::app::list_ops::ListOps;
-use crate::app::model::{Cx, Model, ScreenInfo, ScreenModel, Typed, edge_answer, settled};
+use crate::app::model::{Cx, Model, ScreenInfo, ScreenModel, edge_answer, settled};
 use crate::app::nav::Screen;
 use crate::app::outcome::{Answer, ConfirmAction, Open, Outcome, Question};
 use crate::domain::permission::Permission;
@@ -123,13 +123,6 @@ impl Model for InvitationsScreen {
         }
     }
 
-    fn on_text(&mut self, typed: Typed, cx: &mut Cx) -> Outcome {
-        list_text(&mut self.list, typed, cx)
-    }
-
-    fn text_focused(&self) -> bool {
-        self.list.search_focused()
-    }
 
     fn on_answer(&mut self, answer: Answer, cx: &mut Cx) -> Outcome {
         match answer {

@@ -1,14 +1,13 @@
 //! Indirect resellers: the partnerships, by name (or PartnerID, or newest first), with Request a
 //! partnership, View customers, Remove partnership, compliance and the invitations ledger.
 
-
 use crate::app::action::Command;
 use crate::app::effect::Effect;
 use crate::app::keys::{Keys, LIST, Typing, bind, ch, keys};
 use crate::app::list::ListModel;
-use crate::app::list_keys::{list_keys, list_text};
+use crate::app::list_keys::list_keys;
 use crate::app::list_ops::ListOps;
-use crate::app::model::{Cx, Model, ScreenInfo, ScreenModel, Typed, settled};
+use crate::app::model::{Cx, Model, ScreenInfo, ScreenModel, settled};
 use crate::app::nav::Screen;
 use crate::app::outcome::{Go, Open, Outcome, ResellerChoice};
 use crate::domain::permission::Permission;
@@ -138,13 +137,6 @@ impl Model for ResellersScreen {
         }
     }
 
-    fn on_text(&mut self, typed: Typed, cx: &mut Cx) -> Outcome {
-        list_text(&mut self.list, typed, cx)
-    }
-
-    fn text_focused(&self) -> bool {
-        self.list.search_focused()
-    }
 
     fn on_reply(&mut self, reply: DbReply, cx: &mut Cx) -> Outcome {
         match reply {

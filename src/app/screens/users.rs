@@ -4,9 +4,9 @@ use crate::app::action::Command;
 use crate::app::effect::Effect;
 use crate::app::keys::{Keys, LIST, Typing, bind, ch, keys};
 use crate::app::list::ListModel;
-use crate::app::list_keys::{list_keys, list_text};
+use crate::app::list_keys::list_keys;
 use crate::app::list_ops::ListOps;
-use crate::app::model::{Cx, Model, ScreenInfo, ScreenModel, Typed, settled};
+use crate::app::model::{Cx, Model, ScreenInfo, ScreenModel, settled};
 use crate::app::outcome::{Open, Outcome};
 use crate::domain::permission::Permission;
 use crate::store::operators::Operator;
@@ -69,13 +69,6 @@ impl Model for UsersScreen {
         }
     }
 
-    fn on_text(&mut self, typed: Typed, cx: &mut Cx) -> Outcome {
-        list_text(&mut self.list, typed, cx)
-    }
-
-    fn text_focused(&self) -> bool {
-        self.list.search_focused()
-    }
 
     fn on_reply(&mut self, reply: DbReply, cx: &mut Cx) -> Outcome {
         match reply {
