@@ -172,6 +172,14 @@ pub fn settled(reply: DbReply) -> Outcome {
     }
 }
 
+/// A form's answer to the reply to its Submit: done, it closes; refused, it stays to try again.
+pub fn finished(reply: DbReply) -> Outcome {
+    Outcome {
+        close: matches!(reply, DbReply::Done { .. }),
+        ..settled(reply)
+    }
+}
+
 pub fn refused(what: &str, message: String) -> Outcome {
     Outcome::error(format!("{what}: not done"), message)
 }

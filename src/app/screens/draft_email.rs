@@ -9,7 +9,7 @@ use ratatui_textarea::{TextArea, WrapMode};
 use crate::app::action::Command;
 use crate::app::effect::Effect;
 use crate::app::keys::{Keys, Typing, bind, ch, key, keys};
-use crate::app::model::{Cx, Model, Typed, edge_answer, settled};
+use crate::app::model::{Cx, Model, Typed, edge_answer, finished};
 use crate::app::outcome::{Answer, Outcome};
 use crate::domain::invitation::{self, Delivery};
 use crate::domain::text::clean_multiline;
@@ -183,11 +183,7 @@ impl Model for DraftEmail {
 
     /// Recorded: the draft is finished. Refused: it stays, to try again.
     fn on_reply(&mut self, reply: DbReply, _cx: &mut Cx) -> Outcome {
-        let done = matches!(reply, DbReply::Done { .. });
         self.submitting = false;
-        Outcome {
-            close: done,
-            ..settled(reply)
-        }
+        finished(reply)
     }
 }

@@ -9,7 +9,7 @@ use crate::app::action::Command;
 use crate::app::effect::Effect;
 use crate::app::form::{TextField, Verdict, next, previous};
 use crate::app::keys::{FORM, Keys};
-use crate::app::model::{Cx, Model, Typed, settled};
+use crate::app::model::{Cx, Model, Typed, finished};
 use crate::app::outcome::Outcome;
 use crate::domain::ids::{Country, PartnerId, TenantId, company_name};
 use crate::store::invitations::Acceptance;
@@ -215,12 +215,8 @@ impl Model for AcceptanceForm {
                 Outcome::none()
             }
             other => {
-                let done = matches!(other, DbReply::Done { .. });
                 self.submitting = false;
-                Outcome {
-                    close: done,
-                    ..settled(other)
-                }
+                finished(other)
             }
         }
     }

@@ -8,7 +8,7 @@ use tui_input::{Input, InputRequest};
 use crate::app::action::Command;
 use crate::app::effect::Effect;
 use crate::app::keys::{Keys, Typing, bind, ch, ctrl, key, keys};
-use crate::app::model::{Cx, Model, Typed, settled};
+use crate::app::model::{Cx, Model, Typed, finished};
 use crate::app::outcome::{
     Answer, ConfirmAction, Open, Outcome, PickerPurpose, Question, ResellerChoice,
 };
@@ -266,12 +266,8 @@ impl Model for SubscriptionForm {
 
     /// Saved: the form is finished. Refused: it stays with the changes, to try again.
     fn on_reply(&mut self, reply: DbReply, _cx: &mut Cx) -> Outcome {
-        let done = matches!(reply, DbReply::Done { .. });
         self.submitting = false;
-        Outcome {
-            close: done,
-            ..settled(reply)
-        }
+        finished(reply)
     }
 
     /// What the focused row's change needs of the operator's role.

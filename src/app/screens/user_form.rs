@@ -8,7 +8,7 @@ use crate::app::action::Command;
 use crate::app::effect::Effect;
 use crate::app::form::{TextField, Verdict};
 use crate::app::keys::{Keys, Typing, bind, key, keys};
-use crate::app::model::{Cx, Model, Typed, settled};
+use crate::app::model::{Cx, Model, Typed, finished};
 use crate::app::outcome::Outcome;
 use crate::domain::permission::Permission;
 use crate::domain::role::Role;
@@ -180,9 +180,6 @@ impl Model for UserForm {
     }
 
     fn on_reply(&mut self, reply: DbReply, _cx: &mut Cx) -> Outcome {
-        Outcome {
-            close: matches!(reply, DbReply::Done { .. }),
-            ..settled(reply)
-        }
+        finished(reply)
     }
 }
