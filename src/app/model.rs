@@ -11,7 +11,6 @@ use super::keys::Keys;
 use super::layout;
 use super::list_ops::ListOps;
 use super::outcome::{Answer, Outcome};
-use crate::domain::invitation::Delivery;
 use crate::domain::permission::{Matrix, Permission};
 use crate::store::customers::Offer;
 use crate::store::operators::Operator;
@@ -71,7 +70,8 @@ pub trait Model {
         edge_answer(answer)
     }
 
-    /// True while a text field has focus: keys then type instead of running commands.
+    /// True while a text field of this modal has focus: keys then type instead of running
+    /// commands. (A screen's focus is its list's search field, which `AppState` asks directly.)
     fn text_focused(&self) -> bool {
         false
     }
@@ -209,13 +209,5 @@ pub fn edge_answer(answer: Answer) -> Outcome {
             format!("{why}\n\nUse Copy to clipboard instead."),
         ),
         _ => Outcome::none(),
-    }
-}
-
-/// Whether the mail answer was a success, and how it went (for the draft's delivery).
-pub fn mailed(answer: &Answer) -> Option<Delivery> {
-    match answer {
-        Answer::Mailed(Ok((delivery, _))) => Some(*delivery),
-        _ => None,
     }
 }
