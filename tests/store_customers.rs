@@ -422,3 +422,93 @@ fn a_customer_without_an_order_is_the_account_alone() {
         [customers + 1, orders, lines, subscriptions, audit + 1]
     );
 }
+
+#[test]
+fn the_account_holds_every_stored_field_of_the_customer_and_never_a_password() {
+    let mut db = db();
+    let mut c = new_customer(db.store.conn());
+    c.registration_number = Some("REG-991".into());
+    c.phone = Some("+1 555 0100".into());
+    c.address_line2 = Some("Suite 200".into());
+    let created = db.store.create_customer(&c, now()).unwrap();
+    let password = created.password.expose().to_owned();
+    let a = db.store.customer_account(created.customer_id).unwrap();
+    assert_eq!(a.id, created.customer_id);
+    assert_eq!(a.company_name, "Fabrikam Robotics");
+    assert_eq!(a.domain, "fabrikamrobotics.onmicrosoft.com");
+    let tenant: String = db
+        .store
+        .conn()
+        .query_row(
+            "SELECT tenant_id FROM customers WHERE id = ?1",
+            [created.customer_id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(a.tenant_id, tenant);
+    assert_eq!(a.registration_number.as_deref(), Some("REG-991"));
+    assert_eq!(
+        a.address.one_line(),
+        "1 Main St, Suite 200, Seattle, WA 98101, US"
+    );
+    assert_eq!((a.language.as_str(), a.culture.as_str()), ("en", "en-US"));
+    assert_eq!(a.contact.name(), "Ana Silva");
+    assert_eq!(a.contact.email, "ana@fabrikam.example");
+    assert_eq!(a.contact.phone.as_deref(), Some("+1 555 0100"));
+    let r = a.reseller.as_ref().unwrap();
+    assert_eq!(r.name, "Adatum IT Services");
+    assert!(!r.removed);
+    let partner: String = db
+        .store
+        .conn()
+        .query_row(
+            "SELECT partner_id FROM resellers WHERE name = 'Adatum IT Services'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(r.partner_id, partner);
+    assert_eq!(
+        (a.relationship.as_str(), a.delegated_access),
+        ("reseller", true)
+    );
+    let mca = a.agreement.as_ref().unwrap();
+    assert_eq!(mca.signer_name.as_deref(), Some("Ana Silva"));
+    assert_eq!(mca.signer_email.as_deref(), Some("ana@fabrikam.example"));
+    assert_eq!(mca.date_agreed.as_deref(), Some("2026-10-30"));
+    assert_eq!(a.admin_user_name, "admin@fabrikamrobotics.onmicrosoft.com");
+    assert_eq!(a.created_at, now());
+    let operator = db.operator();
+    assert_eq!(
+        a.created_by,
+        Some((operator.display_name.clone(), operator.upn.clone()))
+    );
+    // The temporary password is nowhere in what the Account holds.
+    assert!(!format!("{a:?}").contains(&password));
+}
+
+#[test]
+fn the_account_is_cleaned_says_a_removed_partnership_and_refuses_a_missing_customer() {
+    let mut db = db();
+    let c = new_customer(db.store.conn());
+    let created = db.store.create_customer(&c, now()).unwrap();
+    let conn = db.store.conn();
+    conn.execute(
+        "UPDATE customers SET company_name = 'Evil\u{1b}[2J Corp', city = 'Sea\u{7}ttle', phone = '' WHERE id = ?1",
+        [created.customer_id],
+    )
+    .unwrap();
+    conn.execute(
+        "UPDATE resellers SET state = 'removed' WHERE name = 'Adatum IT Services'",
+        [],
+    )
+    .unwrap();
+    let a = db.store.customer_account(created.customer_id).unwrap();
+    assert!(!a.company_name.contains('\u{1b}'), "{:?}", a.company_name);
+    assert!(a.company_name.starts_with("Evil") && a.company_name.ends_with("Corp"));
+    assert!(!a.address.city.contains('\u{7}'));
+    assert_eq!(a.contact.phone, None, "an empty phone is no phone");
+    assert!(a.reseller.as_ref().unwrap().removed);
+    let missing = refusal(db.store.customer_account(created.customer_id + 1000));
+    assert_eq!(missing, "That customer no longer exists.");
+}

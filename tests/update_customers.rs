@@ -569,3 +569,166 @@ fn a_user_admin_adds_a_customer_without_an_order_and_is_told_why() {
         "{refused:?}"
     );
 }
+
+/// Down the Customers list to the first customer with `n` subscriptions.
+fn select_with_subscriptions(h: &mut Harness, n: i64) -> twotier::store::list::CustomerRow {
+    for _ in 0..60 {
+        let row = h
+            .state
+            .screens
+            .customers
+            .list
+            .selected_row()
+            .unwrap()
+            .clone();
+        if row.subscriptions == n {
+            return row;
+        }
+        h.press(KeyCode::Down);
+    }
+    panic!("no customer with {n} subscriptions");
+}
+
+fn account(h: &Harness) -> &twotier::app::screens::customer_account::CustomerAccountView {
+    match h.state.top_modal() {
+        Some(Modal::CustomerAccount(m)) => m,
+        other => panic!("no Account: {other:?}"),
+    }
+}
+
+#[test]
+fn the_expanded_record_offers_add_subscription_subscriptions_and_account() {
+    use twotier::app::layout::split_rows;
+    use twotier::app::model::ScreenModel;
+    use twotier::app::screens::customers::{KEYS, PANE_KEYS};
+    let mut h = Harness::new(TestDb::default_demo(), 120, 40);
+    h.type_str("2");
+    let row = select_with_subscriptions(&mut h, 3);
+    h.press(KeyCode::Right);
+    // The record takes the three rows it needs; the list keeps the rest.
+    let screen = &h.state.screens.customers;
+    let e = screen.expanded.as_ref().unwrap();
+    assert_eq!(
+        (e.customer_id, e.subscriptions.rows.len(), e.rows_wanted()),
+        (row.id, 3, 3)
+    );
+    let (list_rows, pane_rows) = split_rows(40, 3);
+    assert_eq!(pane_rows, 3);
+    assert_eq!(list_rows, 40 - 3 - 3 - 3 - 3, "{list_rows}");
+    assert_eq!(screen.viewport(40), list_rows);
+    // The three actions, with Partner Center's labels, in the footer of the list and the record.
+    for keys in [&KEYS, &PANE_KEYS] {
+        let footer: Vec<&str> = keys
+            .bindings
+            .iter()
+            .filter(|b| b.footer)
+            .map(|b| b.label)
+            .collect();
+        for label in ["Add subscription", "Account"] {
+            assert!(footer.contains(&label), "{footer:?}");
+        }
+    }
+    assert!(
+        KEYS.bindings
+            .iter()
+            .any(|b| b.footer && b.label == "Subscriptions")
+    );
+
+    // a: the expanded customer's Account, read from the book.
+    h.type_str("a");
+    let m = account(&h);
+    let a = m.account.as_ref().expect("the account arrived");
+    let (name, domain, tenant, email, admin): (String, String, String, String, String) = h
+        .db
+        .store
+        .conn()
+        .query_row(
+            "SELECT company_name, domain, tenant_id, email, admin_user_name FROM customers WHERE id = ?1",
+            [row.id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (
+            &a.company_name,
+            &a.domain,
+            &a.tenant_id,
+            &a.contact.email,
+            &a.admin_user_name
+        ),
+        (&name, &domain, &tenant, &email, &admin)
+    );
+    assert_eq!(a.reseller.as_ref().map(|r| r.name.clone()), row.reseller);
+    // Esc: back to the record as it was.
+    h.press(KeyCode::Esc);
+    assert!(h.state.modals.is_empty(), "{:?}", h.state.modals);
+    assert_eq!(
+        h.state
+            .screens
+            .customers
+            .expanded
+            .as_ref()
+            .unwrap()
+            .customer_id,
+        row.id
+    );
+
+    // From the record's subscriptions, a is still that customer's Account…
+    h.press(KeyCode::Tab);
+    assert!(h.state.screens.customers.pane_focused);
+    h.type_str("a");
+    assert_eq!(account(&h).account.as_ref().unwrap().id, row.id);
+    h.press(KeyCode::Esc);
+    // …and from the list, the selected customer's, expanded or not.
+    h.press(KeyCode::Tab);
+    h.press(KeyCode::Down);
+    let other = h
+        .state
+        .screens
+        .customers
+        .list
+        .selected_row()
+        .unwrap()
+        .clone();
+    assert_ne!(other.id, row.id);
+    h.type_str("a");
+    let a = account(&h).account.as_ref().unwrap();
+    assert_eq!(
+        (a.id, a.company_name.as_str()),
+        (other.id, other.company_name.as_str())
+    );
+    h.press(KeyCode::Esc);
+    assert!(h.state.modals.is_empty());
+}
+
+#[test]
+fn many_subscriptions_cap_the_record_at_half_the_height_and_page_through_all() {
+    use std::collections::BTreeSet;
+    use twotier::app::layout::split_rows;
+    let mut h = Harness::new(TestDb::demo(2, 1, 450), 120, 40);
+    h.type_str("2");
+    h.press(KeyCode::Enter);
+    let (_, pane_rows) = split_rows(40, 450);
+    assert!(
+        (15..=18).contains(&pane_rows),
+        "about half of 37 lines: {pane_rows}"
+    );
+    let total: i64 =
+        h.db.store
+            .conn()
+            .query_row("SELECT count(*) FROM subscriptions", [], |r| r.get(0))
+            .unwrap();
+    let mut seen = BTreeSet::new();
+    for _ in 0..total + 5 {
+        let e = h.state.screens.customers.expanded.as_ref().unwrap();
+        let s = &e.subscriptions;
+        assert!(s.selected >= s.offset && s.selected < s.offset + pane_rows);
+        seen.insert(s.selected_row().unwrap().id);
+        h.press(KeyCode::Down);
+    }
+    assert_eq!(
+        seen.len() as i64,
+        total,
+        "every subscription reached by keyset paging"
+    );
+}

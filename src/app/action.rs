@@ -80,6 +80,9 @@ pub enum Command {
     ChangeRole,
     // Activity log
     FilterActivity,
+    // Customers (expanded record)
+    /// `a`: the customer's Account.
+    ShowAccount,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -22,11 +22,15 @@ pub fn too_small(width: u16, height: u16) -> bool {
 }
 
 /// Rows of the Customers list and of the expanded record's subscriptions below it, when a record
-/// is expanded: the list keeps about half the body.
-pub fn split_rows(height: u16) -> (usize, usize) {
+/// is expanded and `wanted` subscriptions are known: the record takes only the rows it needs
+/// (one at least, for "Loading…" or "No subscriptions yet"), at most about half the body, and the
+/// list keeps the rest.
+pub fn split_rows(height: u16, wanted: usize) -> (usize, usize) {
     let body = height.saturating_sub(CHROME_LINES);
-    let list_box = (body / 2).max(TABLE_FRAME_LINES + 2);
-    let pane_box = body.saturating_sub(list_box);
+    let most = body.saturating_sub((body / 2).max(TABLE_FRAME_LINES + 2));
+    let wanted = u16::try_from(wanted.max(1)).unwrap_or(u16::MAX);
+    let pane_box = wanted.saturating_add(TABLE_FRAME_LINES).min(most);
+    let list_box = body.saturating_sub(pane_box);
     (
         list_box.saturating_sub(TABLE_FRAME_LINES).max(1) as usize,
         pane_box.saturating_sub(TABLE_FRAME_LINES).max(1) as usize,

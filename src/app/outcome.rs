@@ -155,6 +155,11 @@ pub enum Open {
         role: Role,
     },
     ActivityFilter(Vec<(usize, String)>),
+    /// A customer's Account, loaded as it opens.
+    CustomerAccount {
+        id: i64,
+        name: String,
+    },
 }
 
 /// A yes/no question; Yes hands `action` back to the layer that asked.

@@ -7,6 +7,7 @@ use std::thread::JoinHandle;
 
 use chrono::{DateTime, Utc};
 
+use super::customer_account::CustomerAccount;
 use super::customers::{CreatedCustomer, NewCustomer, NewOrder, Offer};
 use super::invitations::{Acceptance, InvitationDraft, InvitationRow};
 use super::list::{ActivityRow, CustomerRow, Listed, Page, PageRequest, ResellerRow, fetch_page};
@@ -126,6 +127,10 @@ pub enum DbCmd {
         role: Role,
         at: DateTime<Utc>,
     },
+    /// A customer's Account (expanded customer record, `a`).
+    LoadCustomerAccount {
+        id: i64,
+    },
 }
 
 /// A page of one of the lists.
@@ -186,6 +191,7 @@ pub enum DbReply {
     /// The new customer, with the temporary password to show once.
     CustomerCreated(Box<CreatedCustomer>),
     Subscription(Box<SubscriptionDetail>),
+    CustomerAccount(Box<CustomerAccount>),
 }
 
 /// The running worker. Dropping it closes the channel; the thread then ends. Each command goes
@@ -427,6 +433,9 @@ fn run(store: &mut Store, cmd: DbCmd) -> CommandResult<DbReply> {
             };
             done(message, &[Customers, Subscriptions, Activity])
         }
+        DbCmd::LoadCustomerAccount { id } => {
+            DbReply::CustomerAccount(Box::new(store.customer_account(id)?))
+        }
     })
 }
 
@@ -484,5 +493,6 @@ fn describe(cmd: &DbCmd) -> String {
         DbCmd::AddSubscriptions { .. } => "Adding the subscriptions".into(),
         DbCmd::LoadSubscription { .. } => "Loading the subscription".into(),
         DbCmd::UpdateSubscription { .. } => "Saving the subscription".into(),
+        DbCmd::LoadCustomerAccount { .. } => "Loading the customer's account".into(),
     }
 }

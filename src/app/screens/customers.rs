@@ -1,5 +1,6 @@
 //! Customers: every customer, by company name, with its indirect reseller; narrowed to one
-//! reseller's customers ("View customers", `f`); a record expands to show its subscriptions.
+//! reseller's customers ("View customers", `f`); a record expands to show its subscriptions and
+//! offers Partner Center's three actions: Add subscription, Subscriptions and Account.
 
 use crossterm::event::KeyCode;
 
@@ -32,7 +33,19 @@ pub struct CustomersScreen {
 pub struct Expanded {
     pub customer_id: i64,
     pub customer: String,
+    /// Its subscriptions as the customer list counted them, until their first page arrives.
+    pub count: usize,
     pub subscriptions: ListModel<SubscriptionRow>,
+}
+
+impl Expanded {
+    /// How many rows the record's subscriptions would take, all shown: the pane is sized to this
+    /// (`layout::split_rows`), so three subscriptions take three rows, not half the screen.
+    pub fn rows_wanted(&self) -> usize {
+        self.subscriptions
+            .total
+            .map_or(self.count, |t| usize::try_from(t).unwrap_or(usize::MAX))
+    }
 }
 
 impl Default for CustomersScreen {
@@ -51,10 +64,12 @@ pub const KEYS: Keys = keys(
     "Customers",
     &[
         bind(&[ch('n')], Command::AddCustomer, "Add new customer", true),
+        // Partner Center's actions on a customer, together: Add subscription, Subscriptions, Account.
         bind(&[ch('s')], Command::AddSubscription, "Add subscription", true),
+        bind(&[key(KeyCode::Enter)], Command::Enter, "Subscriptions", true),
+        bind(&[ch('a')], Command::ShowAccount, "Account", true),
         bind(&[key(KeyCode::Right), ch(' ')], Command::Expand, "expand", true),
         bind(&[ch('f')], Command::FilterByReseller, "filter by reseller", true),
-        bind(&[key(KeyCode::Enter)], Command::Enter, "subscriptions", false),
         bind(&[key(KeyCode::Tab)], Command::NextPane, "next pane", false),
         bind(&[key(KeyCode::Esc)], Command::Back, "clear search / reseller filter", false),
     ],
@@ -68,6 +83,7 @@ pub const PANE_KEYS: Keys = keys(
     &[
         bind(&[key(KeyCode::Enter)], Command::Enter, "Subscription details", true),
         bind(&[ch('s')], Command::AddSubscription, "Add subscription", true),
+        bind(&[ch('a')], Command::ShowAccount, "Account", true),
         bind(&[key(KeyCode::Left), ch(' ')], Command::Expand, "collapse", true),
         bind(&[key(KeyCode::Tab), key(KeyCode::BackTab), key(KeyCode::Esc)], Command::NextPane, "customers", true),
         MOVE[0], MOVE[1], MOVE[2], MOVE[3], MOVE[4], MOVE[5],
@@ -93,12 +109,12 @@ impl CustomersScreen {
 
     /// `→`/`Space`: expands the selected customer (its subscriptions below), or collapses it.
     fn toggle_expanded(&mut self, cx: &mut Cx) -> Vec<Effect> {
-        let selected = self
-            .list
-            .selected_row()
-            .map(|c| (c.id, c.company_name.clone()));
+        let selected = self.list.selected_row().map(|c| {
+            let count = usize::try_from(c.subscriptions).unwrap_or_default();
+            (c.id, c.company_name.clone(), count)
+        });
         let same = self.expanded.as_ref().map(|e| e.customer_id) == selected.as_ref().map(|s| s.0);
-        let Some((customer_id, customer)) = selected.filter(|_| !same) else {
+        let Some((customer_id, customer, count)) = selected.filter(|_| !same) else {
             self.expanded = None;
             self.pane_focused = false;
             return Vec::new();
@@ -109,9 +125,10 @@ impl CustomersScreen {
         self.expanded = Some(Expanded {
             customer_id,
             customer,
+            count,
             subscriptions,
         });
-        self.list.clamp(layout::split_rows(cx.height).0);
+        self.list.clamp(layout::split_rows(cx.height, count).0);
         vec![effect]
     }
 
@@ -133,13 +150,38 @@ impl CustomersScreen {
         effects
     }
 
-    /// `s`: Add subscription to the selected (or expanded) customer.
-    fn add_subscription(&self) -> Outcome {
+    /// Rows of the customer list itself, above the expanded record if there is one.
+    fn list_rows(&self, height: u16) -> usize {
+        match &self.expanded {
+            Some(e) => layout::split_rows(height, e.rows_wanted()).0,
+            None => layout::list_rows(height),
+        }
+    }
+
+    /// The customer `s` and `a` act on: the expanded one while its subscriptions have the keys,
+    /// else the selected one.
+    fn acted_on(&self) -> Option<&CustomerRow> {
         let id = match (&self.expanded, self.pane_focused) {
             (Some(e), true) => Some(e.customer_id),
             _ => self.list.selected_row().map(|c| c.id),
         };
-        let Some(row) = id.and_then(|id| self.list.rows.iter().find(|c| c.id == id)) else {
+        id.and_then(|id| self.list.rows.iter().find(|c| c.id == id))
+    }
+
+    /// `a`: the customer's Account.
+    fn account(&self) -> Outcome {
+        match self.acted_on() {
+            Some(row) => Outcome::open(Open::CustomerAccount {
+                id: row.id,
+                name: row.company_name.clone(),
+            }),
+            None => Outcome::none(),
+        }
+    }
+
+    /// `s`: Add subscription to the selected (or expanded) customer.
+    fn add_subscription(&self) -> Outcome {
+        let Some(row) = self.acted_on() else {
             return Outcome::none();
         };
         // The customer's own reseller is the default partner of record.
@@ -184,6 +226,7 @@ impl Model for CustomersScreen {
         match command {
             Command::AddCustomer => Outcome::open(Open::NewCustomer { reseller: None }),
             Command::AddSubscription => self.add_subscription(),
+            Command::ShowAccount => self.account(),
             Command::FilterByReseller => {
                 Outcome::open(Open::Picker(PickerPurpose::CustomersFilter))
             }
@@ -222,18 +265,24 @@ impl Model for CustomersScreen {
                 seq,
                 page: AnyPage::Customers(page),
                 ..
-            } => Outcome::effect(self.list.receive(seq, page, cx.viewport, cx.seq)),
+            } => {
+                let rows = self.list_rows(cx.height);
+                Outcome::effect(self.list.receive(seq, page, rows, cx.seq))
+            }
             DbReply::Page {
                 seq,
                 page: AnyPage::Subscriptions(page),
                 ..
             } => {
-                let pane = layout::split_rows(cx.height).1;
-                Outcome::effect(
-                    self.expanded
-                        .as_mut()
-                        .and_then(|e| e.subscriptions.receive(seq, page, pane, cx.seq)),
-                )
+                let Some(e) = self.expanded.as_mut() else {
+                    return Outcome::none();
+                };
+                // The page's count sizes the pane; the list above gets what is left.
+                let wanted = page.total.map_or(e.rows_wanted(), |t| t as usize);
+                let (list, pane) = layout::split_rows(cx.height, wanted);
+                let effect = e.subscriptions.receive(seq, page, pane, cx.seq);
+                self.list.clamp(list);
+                Outcome::effect(effect)
             }
             DbReply::Subscription(detail) => Outcome::open(Open::SubscriptionDetails(detail)),
             other => settled(other),
@@ -268,16 +317,17 @@ impl ScreenModel for CustomersScreen {
 
     fn viewport(&self, height: u16) -> usize {
         match (&self.expanded, self.pane_focused) {
-            (Some(_), true) => layout::split_rows(height).1,
-            (Some(_), false) => layout::split_rows(height).0,
-            (None, _) => layout::list_rows(height),
+            (Some(e), true) => layout::split_rows(height, e.rows_wanted()).1,
+            _ => self.list_rows(height),
         }
     }
 
+    /// Both lists: the record's height follows its subscriptions, the list's follows it.
     fn resize(&mut self, height: u16) {
-        let viewport = self.viewport(height);
-        if let Some(list) = self.list_mut() {
-            list.clamp(viewport);
+        self.list.clamp(self.list_rows(height));
+        if let Some(e) = &mut self.expanded {
+            e.subscriptions
+                .clamp(layout::split_rows(height, e.rows_wanted()).1);
         }
     }
 

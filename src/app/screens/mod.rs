@@ -37,6 +37,7 @@ macro_rules! with_rooms {
                 SubscriptionDetails: subscription_details::SubscriptionForm,
                 UserForm: user_form::UserForm,
                 ActivityFilter: activity_filter::ActivityFilter,
+                CustomerAccount: customer_account::CustomerAccountView,
             }
         }
     };
@@ -223,6 +224,10 @@ pub fn open(open: Open, cx: &mut Cx) -> (Modal, Vec<Effect>) {
         }
         Open::ActivityFilter(prefixes) => {
             Modal::ActivityFilter(Box::new(activity_filter::ActivityFilter::new(&prefixes)))
+        }
+        Open::CustomerAccount { id, name } => {
+            let (modal, effect) = customer_account::CustomerAccountView::open(id, name);
+            return (Modal::CustomerAccount(Box::new(modal)), vec![effect]);
         }
     };
     (modal, Vec::new())

@@ -3,12 +3,16 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Cell;
+use ratatui::style::Style;
+use ratatui::widgets::{Cell, Paragraph};
 
+use crate::app::action::Command;
+use crate::app::keymap;
 use crate::app::layout;
 use crate::app::state::AppState;
 use crate::store::customers::status_label;
-use crate::app::screens::customers::CustomersScreen;
+use crate::app::screens::customers::{CustomersScreen, KEYS};
+use crate::ui::chrome::ellipsize;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::window_table::{self, Column, column};
 
@@ -27,8 +31,10 @@ pub fn view(screen: &CustomersScreen, state: &AppState, theme: &Theme, frame: &m
     let Some(expanded) = &screen.expanded else {
         return customer_list(screen, theme, frame, area);
     };
-    // The expanded record: its subscriptions below the list, about half the height each.
-    let (list_rows, _) = layout::split_rows(area.height + layout::CHROME_LINES);
+    // The expanded record: its subscriptions below the list, as many rows as they need up to
+    // about half the height; the list keeps the rest.
+    let (list_rows, _) =
+        layout::split_rows(area.height + layout::CHROME_LINES, expanded.rows_wanted());
     let list_height = list_rows as u16 + layout::TABLE_FRAME_LINES;
     let [list, pane] =
         Layout::vertical([Constraint::Length(list_height), Constraint::Min(3)]).areas(area);
@@ -41,7 +47,9 @@ pub fn view(screen: &CustomersScreen, state: &AppState, theme: &Theme, frame: &m
         column("Support contact", Constraint::Fill(2), 90),
         column("Term", Constraint::Length(4), 100),
     ];
-    let title = format!("Subscriptions of {}", expanded.customer);
+    // The company name gives way before the count: "Subscriptions of Contoso… (3)".
+    let room = usize::from(pane.width).saturating_sub(30).max(8);
+    let title = format!("Subscriptions of {}", ellipsize(&expanded.customer, room));
     let provider = state
         .provider
         .as_ref()
@@ -69,6 +77,35 @@ pub fn view(screen: &CustomersScreen, state: &AppState, theme: &Theme, frame: &m
             ]
         },
     );
+    actions(screen, theme, frame, pane);
+}
+
+/// Partner Center's three actions on an expanded customer (Add subscription, Subscriptions,
+/// Account), on the record's bottom border, with their keys as the keymap has them; the one
+/// that has the keys now (Subscriptions, while focused) is lit.
+fn actions(screen: &CustomersScreen, theme: &Theme, frame: &mut Frame, pane: Rect) {
+    let mut spans = vec![Span::raw(" ")];
+    for command in [Command::AddSubscription, Command::Enter, Command::ShowAccount] {
+        let Some(binding) = KEYS.bindings.iter().find(|b| b.command == command) else {
+            continue;
+        };
+        if spans.len() > 1 {
+            spans.push(Span::raw("  "));
+        }
+        let here = command == Command::Enter && screen.pane_focused;
+        spans.push(Span::styled(keymap::keys_label(binding), theme.key));
+        spans.push(Span::raw(" "));
+        let label = if here { theme.selected } else { Style::default() };
+        spans.push(Span::styled(binding.label, label));
+    }
+    spans.push(Span::raw(" "));
+    let bar = Rect {
+        x: pane.x + 1,
+        y: pane.bottom().saturating_sub(1),
+        width: pane.width.saturating_sub(2),
+        height: 1.min(pane.height),
+    };
+    frame.render_widget(Paragraph::new(Line::from(spans)), bar);
 }
 
 fn customer_list(screen: &CustomersScreen, theme: &Theme, frame: &mut Frame, area: Rect) {
