@@ -90,3 +90,27 @@ fn account_modal_80x24() {
     h.press(KeyCode::Esc);
     assert!(!screen_text(&h.state).contains("Account: "));
 }
+
+#[test]
+fn an_account_that_cannot_be_read_says_why_inside_the_dialog() {
+    use twotier::app::action::Action;
+    use twotier::app::nav::To;
+    use twotier::store::worker::DbReply;
+    let mut h = Harness::new(TestDb::default_demo(), 80, 24);
+    h.type_str("2a");
+    assert!(screen_text(&h.state).contains("Admin user name"));
+    h.send(Action::Db(
+        To::Modal(0),
+        DbReply::Refused {
+            what: "Loading the customer's account".into(),
+            message: "That customer no longer exists.".into(),
+        },
+    ));
+    let screen = screen_text(&h.state);
+    assert!(
+        screen.contains("That customer no longer exists."),
+        "{screen}"
+    );
+    assert!(!screen.contains("Admin user name"), "{screen}");
+    assert_eq!(h.state.modals.len(), 1, "no error dialog over it");
+}

@@ -123,7 +123,10 @@ fn facts(a: &CustomerAccount, state: &AppState, theme: &Theme, room: usize) -> V
         fact("Phone", &or_none(&a.contact.phone)),
         heading("Relationship"),
         fact_styled("Indirect reseller", &reseller, reseller_style),
-        fact("Relationship", &format!("{relationship} · {delegated}")),
+        fact(
+            "Reseller relationship",
+            &format!("{relationship} · {delegated}"),
+        ),
         fact("Customer Agreement", &agreement),
         fact("Admin user name", &a.admin_user_name),
         fact("Created", &created),
