@@ -169,12 +169,17 @@ impl CustomersScreen {
     }
 
     /// `a`: the customer's Account.
+    /// The expanded record's own, even once the list has paged past its row.
     fn account(&self) -> Outcome {
-        match self.acted_on() {
-            Some(row) => Outcome::open(Open::CustomerAccount {
-                id: row.id,
-                name: row.company_name.clone(),
-            }),
+        let customer = match (&self.expanded, self.pane_focused) {
+            (Some(e), true) => Some((e.customer_id, e.customer.clone())),
+            _ => self
+                .list
+                .selected_row()
+                .map(|c| (c.id, c.company_name.clone())),
+        };
+        match customer {
+            Some((id, name)) => Outcome::open(Open::CustomerAccount { id, name }),
             None => Outcome::none(),
         }
     }
