@@ -30,7 +30,7 @@ const CUSTOMER_KEYS: [&str; 8] = [
     "created_at",
 ];
 
-const SUBSCRIPTION_KEYS: [&str; 15] = [
+const SUBSCRIPTION_KEYS: [&str; 17] = [
     "subscription_id",
     "offer_id",
     "subscription",
@@ -46,6 +46,8 @@ const SUBSCRIPTION_KEYS: [&str; 15] = [
     "support_contact",
     "created_at",
     "commitment_end_date",
+    "reseller_removed",
+    "support_contact_removed",
 ];
 
 const CUSTOMERS_CSV_HEADER: &str =
@@ -500,6 +502,8 @@ fn subscriptions_json_has_the_stable_fields_and_every_subscription() {
                 CASE s.auto_renew WHEN 1 THEN 'true' ELSE 'false' END || '|' || s.term || '|' ||
                 s.billing_cycle || '|' || coalesce(r.name, 'null') || '|' || coalesce(r.partner_id, 'null')
                 || '|' || coalesce(sr.name, '{provider}') || '|' || s.created_at || '|' || s.commitment_end_date
+                || '|' || CASE r.state WHEN 'removed' THEN 'true' ELSE 'false' END
+                || '|' || CASE sr.state WHEN 'removed' THEN 'true' ELSE 'false' END
          FROM subscriptions s JOIN customers c ON c.id = s.customer_id JOIN offers o ON o.id = s.offer_id
          LEFT JOIN resellers r ON r.id = s.reseller_id LEFT JOIN resellers sr ON sr.id = s.support_reseller_id
          ORDER BY c.company_name COLLATE NOCASE, c.id, s.id;"

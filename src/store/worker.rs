@@ -126,6 +126,11 @@ pub enum DbCmd {
         role: Role,
         at: DateTime<Utc>,
     },
+    /// Verify on "Indirect reseller not in the list? Enter MPN ID": the reseller with this
+    /// PartnerID, or why not (own PartnerID, unknown, removed).
+    VerifyPartnerId {
+        partner_id: String,
+    },
 }
 
 /// A page of one of the lists.
@@ -186,6 +191,11 @@ pub enum DbReply {
     /// The new customer, with the temporary password to show once.
     CustomerCreated(Box<CreatedCustomer>),
     Subscription(Box<SubscriptionDetail>),
+    /// The answer to [`DbCmd::VerifyPartnerId`]: the active reseller, or the reason in words.
+    PartnerIdVerified {
+        partner_id: String,
+        result: Result<Box<ResellerRow>, String>,
+    },
 }
 
 /// The running worker. Dropping it closes the channel; the thread then ends. Each command goes
@@ -427,6 +437,10 @@ fn run(store: &mut Store, cmd: DbCmd) -> CommandResult<DbReply> {
             };
             done(message, &[Customers, Subscriptions, Activity])
         }
+        DbCmd::VerifyPartnerId { partner_id } => DbReply::PartnerIdVerified {
+            result: store.verify_partner_id(&partner_id)?.map(Box::new),
+            partner_id,
+        },
     })
 }
 
@@ -484,5 +498,6 @@ fn describe(cmd: &DbCmd) -> String {
         DbCmd::AddSubscriptions { .. } => "Adding the subscriptions".into(),
         DbCmd::LoadSubscription { .. } => "Loading the subscription".into(),
         DbCmd::UpdateSubscription { .. } => "Saving the subscription".into(),
+        DbCmd::VerifyPartnerId { .. } => "Verifying the PartnerID".into(),
     }
 }
