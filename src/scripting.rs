@@ -298,7 +298,7 @@ pub fn subscriptions(
 /// A reseller whose partnership was removed, as the subscriptions list names it.
 fn removed_mark(name: String, removed: bool) -> String {
     if removed {
-        format!("{name} ⚠ reseller removed")
+        format!("{name} {}", crate::store::subscriptions::REMOVED_MARK)
     } else {
         name
     }

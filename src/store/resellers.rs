@@ -207,7 +207,9 @@ impl Store {
         };
         let own: Option<String> = self
             .conn
-            .query_row("SELECT partner_id FROM provider WHERE id = 1", [], |r| r.get(0))
+            .query_row("SELECT partner_id FROM provider WHERE id = 1", [], |r| {
+                r.get(0)
+            })
             .optional()?;
         if own.as_deref().map(str::trim) == Some(id.as_str()) {
             return Ok(Err(format!(

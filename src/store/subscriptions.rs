@@ -142,6 +142,10 @@ fn reseller_ref(
     })
 }
 
+/// How every list marks a subscription whose partner of record or support contact is a reseller
+/// whose partnership was removed.
+pub const REMOVED_MARK: &str = "⚠ reseller removed";
+
 /// Why a subscription that still names a removed reseller can't be saved as it stands.
 pub fn removed_reseller_refusal(role: &str, name: &str, partner_id: &str) -> String {
     format!(

@@ -12,6 +12,7 @@ use crate::app::state::AppState;
 use crate::domain::permission::Permission;
 use crate::domain::text::clean;
 use crate::store::customers::status_label;
+use crate::store::subscriptions::REMOVED_MARK;
 use crate::ui::theme::Theme;
 use crate::ui::chrome::ellipsize;
 use crate::ui::widgets::modal::{centered, frame_box, key_buttons};
@@ -98,12 +99,21 @@ pub fn view(
         .find(|(id, _)| *id == form.offer_id)
         .map(|(_, n)| n.to_string())
         .unwrap_or_default();
+    // A reseller whose partnership was removed keeps its place, marked, until someone picks.
+    let named = |r: &crate::app::outcome::ResellerChoice, field: usize| {
+        let name = format!("{} ({})", clean(&r.name), r.partner_id);
+        if form.still_removed(field) {
+            format!("{} {REMOVED_MARK}", ellipsize(&name, room.saturating_sub(20).max(1)))
+        } else {
+            name
+        }
+    };
     let reseller = match &form.reseller {
-        Some(r) => format!("{} ({})", clean(&r.name), r.partner_id),
+        Some(r) => named(r, RESELLER),
         None => "None".into(),
     };
     let support = match &form.support {
-        Some(r) => format!("{} ({})", clean(&r.name), r.partner_id),
+        Some(r) => named(r, SUPPORT),
         None => "You (the indirect provider)".into(),
     };
     let statuses = form.statuses(now);
@@ -144,25 +154,60 @@ pub fn view(
         "[ ] off"
     };
     lines.push(row(AUTO_RENEW, "Auto-renew", auto.into(), "Space"));
+    let typed = form.mpn.value();
     lines.push(row(
         RESELLER,
         "Reseller (MPN ID)",
         reseller,
-        "Enter: choose, or type a PartnerID to verify",
+        if typed.is_empty() { "Enter: choose" } else { "" },
     ));
+    if form.still_removed(RESELLER) {
+        lines.push(removed_line(theme));
+    }
+    // Partner Center's "Indirect reseller not in the list? Enter MPN ID" with Verify.
+    if (form.focus == RESELLER || !typed.is_empty())
+        && refused(Permission::ChangeReseller).is_none()
+    {
+        let cursor = if form.focus == RESELLER { "▏" } else { "" };
+        let action = match form.verify_words() {
+            Some((true, _)) => "Enter: choose · Esc: clear",
+            _ if typed.is_empty() => "type digits, then Enter: Verify",
+            _ => "Enter: Verify · Esc: clear",
+        };
+        lines.push(Line::from(vec![
+            Span::styled("    Indirect reseller not in the list? Enter MPN ID: ", theme.dim),
+            Span::styled(format!("{typed}{cursor}"), theme.title),
+            Span::styled(format!("   {action}"), theme.dim),
+        ]));
+        if let Some((ok, words)) = form.verify_words() {
+            let style = if ok { theme.accent } else { theme.error };
+            lines.push(Line::from(Span::styled(format!("    {words}"), style)));
+        }
+    }
     lines.push(row(
         SUPPORT,
         "Designated support contact",
         support,
         "Enter: choose",
     ));
+    if form.still_removed(SUPPORT) {
+        lines.push(removed_line(theme));
+    }
     let upgrade_hint = if d.upgrades.is_empty() {
-        "no higher offer in this family"
+        "no upgrade path from this offer"
     } else {
         "←/→: upgrade"
     };
     lines.push(row(OFFER, "Offer", offer_name, upgrade_hint));
     lines.push(Line::from(""));
+    if form.refused_removed
+        && let Some((_, why)) = form.removed_problem()
+    {
+        lines.push(Line::from(Span::styled(
+            format!("  ✗ Not submitted: {why}"),
+            theme.error,
+        )));
+    }
     if form.dirty() {
         lines.push(Line::from(Span::styled(
             "  Unsaved changes: Ctrl-S to submit.",
@@ -171,4 +216,12 @@ pub fn view(
     }
     lines.push(Line::from(key_buttons(&crate::app::screens::subscription_details::KEYS, theme)));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// Under a field that still names a removed reseller.
+fn removed_line(theme: &Theme) -> Line<'static> {
+    Line::from(Span::styled(
+        "    The partnership was removed: Enter to pick a current reseller, or none, before saving.",
+        theme.warning,
+    ))
 }
