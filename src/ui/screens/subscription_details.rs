@@ -15,6 +15,7 @@ use crate::store::customers::status_label;
 use crate::store::subscriptions::REMOVED_MARK;
 use crate::ui::theme::Theme;
 use crate::ui::chrome::ellipsize;
+use unicode_width::UnicodeWidthStr;
 use crate::ui::widgets::modal::{centered, frame_box, key_buttons};
 
 pub fn view(
@@ -36,7 +37,8 @@ pub fn view(
     );
     let now = state.now;
     // Values are cut to the dialog's width, so a very long name never pushes the fields out.
-    let room = usize::from(inner.width).saturating_sub(30).max(1);
+    let width = usize::from(inner.width);
+    let room = width.saturating_sub(30).max(1);
     let fact = |label: &'static str, value: String| {
         Line::from(vec![
             Span::styled(format!("  {label:<28}"), theme.dim),
@@ -75,15 +77,19 @@ pub fn view(
         let focused = form.focus == i;
         let marker = if focused { "›" } else { " " };
         // A field the role can't change is dimmed, and says why when focused.
+        let value = ellipsize(&value, room);
         let (style, value_style, hint) = match refused(permission) {
             Some(why) => (theme.disabled, theme.dim, why),
+            // A hint that doesn't fit beside the value is left out rather than wrapped.
+            None if 30 + value.width() + 3 + hint.width() > width => {
+                (theme.accent, theme.title, String::new())
+            }
             None => (
                 if focused { theme.accent } else { theme.dim },
                 theme.title,
                 hint.to_owned(),
             ),
         };
-        let value = ellipsize(&value, room);
         let mut spans = vec![
             Span::styled(format!("{marker} {label:<28}"), style),
             Span::styled(value, value_style),
@@ -171,14 +177,18 @@ pub fn view(
         let cursor = if form.focus == RESELLER { "▏" } else { "" };
         let action = match form.verify_words() {
             Some((true, _)) => "Enter: choose · Esc: clear",
-            _ if typed.is_empty() => "type digits, then Enter: Verify",
+            _ if typed.is_empty() => "digits, then Enter: Verify",
             _ => "Enter: Verify · Esc: clear",
         };
-        lines.push(Line::from(vec![
-            Span::styled("    Indirect reseller not in the list? Enter MPN ID: ", theme.dim),
+        let prompt = "    Indirect reseller not in the list? Enter MPN ID: ";
+        let mut spans = vec![
+            Span::styled(prompt, theme.dim),
             Span::styled(format!("{typed}{cursor}"), theme.title),
-            Span::styled(format!("   {action}"), theme.dim),
-        ]));
+        ];
+        if prompt.width() + typed.width() + 4 + action.width() <= width {
+            spans.push(Span::styled(format!("   {action}"), theme.dim));
+        }
+        lines.push(Line::from(spans));
         if let Some((ok, words)) = form.verify_words() {
             let style = if ok { theme.accent } else { theme.error };
             lines.push(Line::from(Span::styled(format!("    {words}"), style)));
@@ -201,10 +211,15 @@ pub fn view(
     lines.push(row(OFFER, "Offer", offer_name, upgrade_hint));
     lines.push(Line::from(""));
     if form.refused_removed
-        && let Some((_, why)) = form.removed_problem()
+        && let Some((field, _)) = form.removed_problem()
     {
+        let label = if field == RESELLER {
+            "Reseller (MPN ID)"
+        } else {
+            "Designated support contact"
+        };
         lines.push(Line::from(Span::styled(
-            format!("  ✗ Not submitted: {why}"),
+            format!("  ✗ Not submitted: pick a current reseller or none on {label} first."),
             theme.error,
         )));
     }
@@ -221,7 +236,7 @@ pub fn view(
 /// Under a field that still names a removed reseller.
 fn removed_line(theme: &Theme) -> Line<'static> {
     Line::from(Span::styled(
-        "    The partnership was removed: Enter to pick a current reseller, or none, before saving.",
+        "    ⚠ Partnership removed: pick a current reseller or none (Enter).",
         theme.warning,
     ))
 }
