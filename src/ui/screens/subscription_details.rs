@@ -191,7 +191,7 @@ pub fn view(
         lines.push(Line::from(spans));
         if let Some((ok, words)) = form.verify_words() {
             let style = if ok { theme.accent } else { theme.error };
-            lines.push(Line::from(Span::styled(format!("    {words}"), style)));
+            lines.extend(indented(&words, 4, width, style));
         }
     }
     lines.push(row(
@@ -218,10 +218,12 @@ pub fn view(
         } else {
             "Designated support contact"
         };
-        lines.push(Line::from(Span::styled(
-            format!("  ✗ Not submitted: pick a current reseller or none on {label} first."),
+        lines.extend(indented(
+            &format!("✗ Not submitted: pick a current reseller or none on {label} first."),
+            2,
+            width,
             theme.error,
-        )));
+        ));
     }
     if form.dirty() {
         lines.push(Line::from(Span::styled(
@@ -239,4 +241,26 @@ fn removed_line(theme: &Theme) -> Line<'static> {
         "    ⚠ Partnership removed: pick a current reseller or none (Enter).",
         theme.warning,
     ))
+}
+
+/// `text` wrapped at word boundaries to `width`, every line indented by `indent` columns.
+fn indented(text: &str, indent: usize, width: usize, style: ratatui::style::Style) -> Vec<Line<'static>> {
+    let room = width.saturating_sub(indent).max(10);
+    let mut lines: Vec<String> = vec![String::new()];
+    for word in text.split(' ') {
+        let last = lines.last_mut().expect("one line");
+        if !last.is_empty() && last.width() + 1 + word.width() > room {
+            lines.push(word.to_owned());
+        } else {
+            if !last.is_empty() {
+                last.push(' ');
+            }
+            last.push_str(word);
+        }
+    }
+    let pad = " ".repeat(indent);
+    lines
+        .into_iter()
+        .map(|l| Line::from(Span::styled(format!("{pad}{l}"), style)))
+        .collect()
 }
