@@ -33,7 +33,7 @@ pub const KEYS: Keys = keys(
         bind(&[key(KeyCode::Enter)], Command::Enter, "choose reseller", true),
         bind(&[key(KeyCode::Esc)], Command::Back, "close", true),
     ],
-    // Digits set the quantity.
+    // Digits set the quantity, or on Reseller (MPN ID) type a PartnerID to verify.
     Typing::Line,
 );
 
