@@ -274,8 +274,11 @@ pub fn subscriptions(
                 s.customer.clone(),
                 s.quantity.to_string(),
                 crate::export::status_label(&s.status).to_owned(),
-                s.reseller.clone().unwrap_or_else(|| "Direct".to_owned()),
-                s.support_contact.clone(),
+                removed_mark(
+                    s.reseller.clone().unwrap_or_else(|| "Direct".to_owned()),
+                    s.reseller_removed,
+                ),
+                removed_mark(s.support_contact.clone(), s.support_contact_removed),
             ]);
             Ok(())
         })?;
@@ -290,6 +293,15 @@ pub fn subscriptions(
         ];
         Ok(write_table(out, &headers, &table)?)
     })
+}
+
+/// A reseller whose partnership was removed, as the subscriptions list names it.
+fn removed_mark(name: String, removed: bool) -> String {
+    if removed {
+        format!("{name} {}", crate::store::subscriptions::REMOVED_MARK)
+    } else {
+        name
+    }
 }
 
 /// `twotier export`: streamed row by row to stdout, or to a file that is complete or absent.

@@ -30,7 +30,7 @@ const CUSTOMER_KEYS: [&str; 8] = [
     "created_at",
 ];
 
-const SUBSCRIPTION_KEYS: [&str; 15] = [
+const SUBSCRIPTION_KEYS: [&str; 17] = [
     "subscription_id",
     "offer_id",
     "subscription",
@@ -46,6 +46,8 @@ const SUBSCRIPTION_KEYS: [&str; 15] = [
     "support_contact",
     "created_at",
     "commitment_end_date",
+    "reseller_removed",
+    "support_contact_removed",
 ];
 
 const CUSTOMERS_CSV_HEADER: &str =
@@ -500,6 +502,8 @@ fn subscriptions_json_has_the_stable_fields_and_every_subscription() {
                 CASE s.auto_renew WHEN 1 THEN 'true' ELSE 'false' END || '|' || s.term || '|' ||
                 s.billing_cycle || '|' || coalesce(r.name, 'null') || '|' || coalesce(r.partner_id, 'null')
                 || '|' || coalesce(sr.name, '{provider}') || '|' || s.created_at || '|' || s.commitment_end_date
+                || '|' || CASE r.state WHEN 'removed' THEN 'true' ELSE 'false' END
+                || '|' || CASE sr.state WHEN 'removed' THEN 'true' ELSE 'false' END
          FROM subscriptions s JOIN customers c ON c.id = s.customer_id JOIN offers o ON o.id = s.offer_id
          LEFT JOIN resellers r ON r.id = s.reseller_id LEFT JOIN resellers sr ON sr.id = s.support_reseller_id
          ORDER BY c.company_name COLLATE NOCASE, c.id, s.id;"
@@ -1028,4 +1032,48 @@ fn unfiltered_exports_stream_without_sorting() {
         subscriptions.contains("subscriptions_by_customer"),
         "{subscriptions}"
     );
+}
+
+#[test]
+fn subscriptions_naming_a_removed_reseller_are_marked_in_the_table_and_the_json() {
+    let sb = Sandbox::demo();
+    sb.sql(
+        "UPDATE subscriptions SET reseller_id = (SELECT id FROM resellers WHERE state = 'removed' LIMIT 1)
+         WHERE id = (SELECT min(id) FROM subscriptions);
+         UPDATE subscriptions SET support_reseller_id = (SELECT id FROM resellers WHERE state = 'removed' LIMIT 1)
+         WHERE id = (SELECT max(id) FROM subscriptions);",
+    );
+    let ids = sb.sql_lines(
+        "SELECT subscription_id FROM subscriptions WHERE id IN ((SELECT min(id) FROM subscriptions), (SELECT max(id) FROM subscriptions)) ORDER BY id;",
+    );
+    let rows = sb.json(&["subscriptions", "list", "--json"]);
+    let flag = |id: &str, key: &str| {
+        rows.iter()
+            .find(|r| text(r, "subscription_id") == id)
+            .map(|r| r[key].as_bool().unwrap())
+            .unwrap()
+    };
+    assert!(flag(&ids[0], "reseller_removed") && !flag(&ids[0], "support_contact_removed"));
+    assert!(!flag(&ids[1], "reseller_removed") && flag(&ids[1], "support_contact_removed"));
+    let marked = rows
+        .iter()
+        .filter(|r| {
+            r["reseller_removed"] == Value::Bool(true)
+                || r["support_contact_removed"] == Value::Bool(true)
+        })
+        .count();
+    assert_eq!(marked, 2);
+    let table = sb.ok(&["subscriptions", "list"]);
+    let line = |id: &str| {
+        table
+            .lines()
+            .find(|l| l.starts_with(id))
+            .unwrap()
+            .to_owned()
+    };
+    let first = line(&ids[0]);
+    let last = line(&ids[1]);
+    assert_eq!(first.matches("⚠ reseller removed").count(), 1, "{first}");
+    assert_eq!(last.matches("⚠ reseller removed").count(), 1, "{last}");
+    assert_eq!(table.matches("⚠ reseller removed").count(), 2, "{table}");
 }

@@ -330,8 +330,9 @@ fn reseller_support_contact_and_upgrade_follow_the_rules_with_one_audit_entry() 
         refusal(db.store.update_subscription(id, &non_compliant, now()))
             .contains("Partner Agreement")
     );
+    // Business Premium → Business Basic is no upgrade path (a lower plan).
     let upgrade_wrong = SubscriptionChanges {
-        offer_id: E3.into(),
+        offer_id: "CFQ7TTC0LH18".into(),
         ..changes_of(&db, id)
     };
     assert!(
@@ -369,7 +370,7 @@ fn reseller_support_contact_and_upgrade_follow_the_rules_with_one_audit_entry() 
         after.contains("support contact the provider → Coho Managed Services (6363276)"),
         "{after}"
     );
-    // Business Premium has no higher offer in the demo catalog; Business Basic does.
+    // Business Basic → Business Premium is an upgrade path of the catalog.
     let basic_customer: i64 = db
         .store
         .conn()

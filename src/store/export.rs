@@ -54,6 +54,10 @@ pub struct SubscriptionRecord {
     pub created_at: DateTime<Utc>,
     /// The last day of the current term (`YYYY-MM-DD`).
     pub commitment_end_date: String,
+    /// The partner of record is a reseller whose partnership was removed ("⚠ reseller removed").
+    pub reseller_removed: bool,
+    /// The designated support contact is a reseller whose partnership was removed.
+    pub support_contact_removed: bool,
 }
 
 /// What narrows the customers.
@@ -118,7 +122,8 @@ const SUBSCRIPTION_SQL: &str =
     "SELECT s.subscription_id, s.offer_id, coalesce(o.name, s.offer_id), c.tenant_id,
         c.company_name, s.quantity, s.status, s.auto_renew, s.term, s.billing_cycle, r.name,
         r.partner_id, coalesce(sr.name, (SELECT p.company_name FROM provider p WHERE p.id = 1), ''),
-        s.created_at, s.commitment_end_date
+        s.created_at, s.commitment_end_date,
+        coalesce(r.state = 'removed', 0), coalesce(sr.state = 'removed', 0)
  FROM subscriptions s
  JOIN customers c ON c.id = s.customer_id
  LEFT JOIN offers o ON o.id = s.offer_id
@@ -197,6 +202,8 @@ fn subscription_from_row(r: &Row<'_>) -> rusqlite::Result<SubscriptionRecord> {
         support_contact: cleaned(crate::store::text(r, 12)?),
         created_at: parse_db_time(&crate::store::text(r, 13)?)?,
         commitment_end_date: cleaned(crate::store::text(r, 14)?),
+        reseller_removed: r.get(15)?,
+        support_contact_removed: r.get(16)?,
     })
 }
 

@@ -191,3 +191,61 @@ impl Store {
         Ok(rows)
     }
 }
+
+impl Store {
+    /// "Indirect reseller not in the list? Enter MPN ID" → Verify: the active reseller of the
+    /// book with this PartnerID, or why it can't be one, in words. Its compliance (MPA, POR) is
+    /// in the row; whether it can be credited is the caller's to say.
+    pub fn verify_partner_id(
+        &self,
+        partner_id: &str,
+    ) -> CommandResult<Result<super::list::ResellerRow, String>> {
+        use super::list::{Key, Listed, RESELLER_COLUMNS, ResellerRow, SortValue};
+        let id = match crate::domain::ids::PartnerId::parse(partner_id) {
+            Ok(id) => id,
+            Err(problem) => return Ok(Err(problem)),
+        };
+        let own: Option<String> = self
+            .conn
+            .query_row("SELECT partner_id FROM provider WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if own.as_deref().map(str::trim) == Some(id.as_str()) {
+            return Ok(Err(format!(
+                "{id} is your own PartnerID (the indirect provider's): a subscription credits an indirect reseller, or none."
+            )));
+        }
+        // The active partnership first; a removed one only to say so.
+        let row = self
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT {RESELLER_COLUMNS} FROM resellers r WHERE r.partner_id = ?1
+                     ORDER BY r.state = 'active' DESC, r.id DESC LIMIT 1"
+                ),
+                [id.as_str()],
+                |r| {
+                    let key = Key {
+                        sort: SortValue::Integer(0),
+                        id: r.get(0)?,
+                    };
+                    ResellerRow::from_row(r, key)
+                },
+            )
+            .optional()?;
+        Ok(match row {
+            None => Err(format!(
+                "No active indirect reseller has PartnerID {id}; ask them to accept a partnership request first."
+            )),
+            Some(r) if !r.is_active() => Err(format!(
+                "{} ({id}): the partnership was removed{}; ask them to accept a new partnership request first.",
+                r.name,
+                r.removed_at
+                    .map(|t| format!(" on {}", t.format("%Y-%m-%d")))
+                    .unwrap_or_default()
+            )),
+            Some(r) => Ok(r),
+        })
+    }
+}

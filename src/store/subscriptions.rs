@@ -24,13 +24,18 @@ pub struct SubscriptionRow {
     pub reseller: Option<String>,
     pub support_contact: Option<String>,
     pub term: String,
+    /// The partner of record is a reseller whose partnership was removed.
+    pub reseller_removed: bool,
+    /// The designated support contact is a reseller whose partnership was removed.
+    pub support_removed: bool,
     pub key: Key,
 }
 
 impl Listed for SubscriptionRow {
     fn spec(_: &Filter) -> ListSpec {
         ListSpec {
-            columns: "s.id, o.name, s.quantity, s.status, r.name, sr.name, s.term",
+            columns: "s.id, o.name, s.quantity, s.status, r.name, sr.name, s.term, \
+                      coalesce(r.state = 'removed', 0), coalesce(sr.state = 'removed', 0)",
             from: "subscriptions s JOIN offers o ON o.id = s.offer_id LEFT JOIN resellers r ON r.id = s.reseller_id \
                    LEFT JOIN resellers sr ON sr.id = s.support_reseller_id",
             scope: "1",
@@ -53,6 +58,8 @@ impl Listed for SubscriptionRow {
             reseller: crate::store::opt_text(r, 4)?.map(cleaned),
             support_contact: crate::store::opt_text(r, 5)?.map(cleaned),
             term: r.get(6)?,
+            reseller_removed: r.get(7)?,
+            support_removed: r.get(8)?,
             key: Key {
                 sort: SortValue::Integer(id),
                 id,
@@ -71,6 +78,9 @@ pub struct ResellerRef {
     pub id: i64,
     pub name: String,
     pub partner_id: String,
+    /// Its partnership was removed: the subscription still names it until someone picks a
+    /// current reseller (or none).
+    pub removed: bool,
 }
 
 /// Everything Subscription details shows.
@@ -90,7 +100,7 @@ pub struct SubscriptionDetail {
     pub commitment_end_date: String,
     pub reseller: Option<ResellerRef>,
     pub support_contact: Option<ResellerRef>,
-    /// Higher offers of the same family this one can move to.
+    /// The offers this one can be upgraded to (`upgrades_to` of the catalog), cheapest first.
     pub upgrades: Vec<Offer>,
 }
 
@@ -122,12 +132,25 @@ fn reseller_ref(
     id: Option<i64>,
     name: Option<String>,
     partner_id: Option<String>,
+    state: Option<String>,
 ) -> Option<ResellerRef> {
     Some(ResellerRef {
         id: id?,
         name: cleaned(name?),
         partner_id: cleaned(partner_id?),
+        removed: state.as_deref() == Some("removed"),
     })
+}
+
+/// How every list marks a subscription whose partner of record or support contact is a reseller
+/// whose partnership was removed.
+pub const REMOVED_MARK: &str = "⚠ reseller removed";
+
+/// Why a subscription that still names a removed reseller can't be saved as it stands.
+pub fn removed_reseller_refusal(role: &str, name: &str, partner_id: &str) -> String {
+    format!(
+        "{name} ({partner_id}) on {role} is a removed reseller: pick a current reseller or none there before saving any change."
+    )
 }
 
 impl Store {
@@ -137,7 +160,7 @@ impl Store {
             .query_row(
                 "SELECT s.id, s.subscription_id, c.company_name, s.offer_id, s.quantity, s.status, s.auto_renew, s.term,
                         s.billing_cycle, s.created_at, s.term_started_at, s.commitment_end_date,
-                        r.id, r.name, r.partner_id, sr.id, sr.name, sr.partner_id
+                        r.id, r.name, r.partner_id, sr.id, sr.name, sr.partner_id, r.state, sr.state
                  FROM subscriptions s JOIN customers c ON c.id = s.customer_id
                  LEFT JOIN resellers r ON r.id = s.reseller_id
                  LEFT JOIN resellers sr ON sr.id = s.support_reseller_id
@@ -148,8 +171,8 @@ impl Store {
                         (r.get::<_, i64>(0)?, crate::store::text(r, 1)?, cleaned(crate::store::text(r, 2)?), crate::store::text(r, 3)?),
                         (r.get::<_, i64>(4)?, crate::store::text(r, 5)?, r.get::<_, bool>(6)?, crate::store::text(r, 7)?),
                         (crate::store::text(r, 8)?, crate::store::text(r, 9)?, crate::store::text(r, 10)?, crate::store::text(r, 11)?),
-                        reseller_ref(r.get(12)?, r.get(13)?, r.get(14)?),
-                        reseller_ref(r.get(15)?, r.get(16)?, r.get(17)?),
+                        reseller_ref(r.get(12)?, r.get(13)?, r.get(14)?, r.get(18)?),
+                        reseller_ref(r.get(15)?, r.get(16)?, r.get(17)?, r.get(19)?),
                     ))
                 },
             )
@@ -171,7 +194,7 @@ impl Store {
         )?;
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {OFFER_COLUMNS} FROM offers WHERE id IN (SELECT to_offer FROM offer_upgrades WHERE from_offer = ?1)
-             ORDER BY tier"
+             ORDER BY unit_price_cents, name"
         ))?;
         let upgrades = stmt
             .query_map([&offer_id], offer_from_row)?
@@ -350,6 +373,18 @@ impl Store {
             }
             if said.is_empty() {
                 return Ok(());
+            }
+            // A change is saved only once neither role names a removed reseller any more.
+            for (role, rid) in [("Reseller (MPN ID)", changes.reseller_id), ("Designated support contact", changes.support_reseller_id)] {
+                let Some(rid) = rid else { continue };
+                let removed: Option<(String, String)> = tx
+                    .query_row("SELECT name, partner_id FROM resellers WHERE id = ?1 AND state = 'removed'", [rid], |r| {
+                        Ok((r.get(0)?, r.get(1)?))
+                    })
+                    .optional()?;
+                if let Some((name, partner_id)) = removed {
+                    return refuse(removed_reseller_refusal(role, &cleaned(name), &cleaned(partner_id)));
+                }
             }
             tx.execute(
                 "UPDATE subscriptions SET quantity = ?1, status = ?2, auto_renew = ?3, reseller_id = ?4,

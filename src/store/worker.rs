@@ -131,6 +131,11 @@ pub enum DbCmd {
     LoadCustomerAccount {
         id: i64,
     },
+    /// Verify on "Indirect reseller not in the list? Enter MPN ID": the reseller with this
+    /// PartnerID, or why not (own PartnerID, unknown, removed).
+    VerifyPartnerId {
+        partner_id: String,
+    },
 }
 
 /// A page of one of the lists.
@@ -192,6 +197,11 @@ pub enum DbReply {
     CustomerCreated(Box<CreatedCustomer>),
     Subscription(Box<SubscriptionDetail>),
     CustomerAccount(Box<CustomerAccount>),
+    /// The answer to [`DbCmd::VerifyPartnerId`]: the active reseller, or the reason in words.
+    PartnerIdVerified {
+        partner_id: String,
+        result: Result<Box<ResellerRow>, String>,
+    },
 }
 
 /// The running worker. Dropping it closes the channel; the thread then ends. Each command goes
@@ -436,6 +446,10 @@ fn run(store: &mut Store, cmd: DbCmd) -> CommandResult<DbReply> {
         DbCmd::LoadCustomerAccount { id } => {
             DbReply::CustomerAccount(Box::new(store.customer_account(id)?))
         }
+        DbCmd::VerifyPartnerId { partner_id } => DbReply::PartnerIdVerified {
+            result: store.verify_partner_id(&partner_id)?.map(Box::new),
+            partner_id,
+        },
     })
 }
 
@@ -494,5 +508,6 @@ fn describe(cmd: &DbCmd) -> String {
         DbCmd::LoadSubscription { .. } => "Loading the subscription".into(),
         DbCmd::UpdateSubscription { .. } => "Saving the subscription".into(),
         DbCmd::LoadCustomerAccount { .. } => "Loading the customer's account".into(),
+        DbCmd::VerifyPartnerId { .. } => "Verifying the PartnerID".into(),
     }
 }

@@ -1,5 +1,7 @@
 //! Subscription details: Quantity, Status, Auto-renew, Reseller (MPN ID), Designated support
 //! contact and Upgrade, changed together and saved with Submit (Ctrl-S) in one transaction.
+//! On Reseller (MPN ID), Enter opens the picker; "Indirect reseller not in the list? Enter MPN
+//! ID": digits typed there are verified (Enter) against the book before they can be chosen.
 
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyCode;
@@ -13,7 +15,9 @@ use crate::app::outcome::{
     Answer, ConfirmAction, Open, Outcome, PickerPurpose, Question, ResellerChoice,
 };
 use crate::domain::permission::Permission;
-use crate::store::subscriptions::{SubscriptionChanges, SubscriptionDetail};
+use crate::store::subscriptions::{
+    SubscriptionChanges, SubscriptionDetail, removed_reseller_refusal,
+};
 use crate::store::worker::{DbCmd, DbReply};
 
 #[rustfmt::skip]
@@ -29,7 +33,7 @@ pub const KEYS: Keys = keys(
         bind(&[key(KeyCode::Enter)], Command::Enter, "choose reseller", true),
         bind(&[key(KeyCode::Esc)], Command::Back, "close", true),
     ],
-    // Digits set the quantity.
+    // Digits set the quantity, or on Reseller (MPN ID) type a PartnerID to verify.
     Typing::Line,
 );
 
@@ -53,6 +57,23 @@ pub struct SubscriptionForm {
     /// The current offer's id, or an upgrade's.
     pub offer_id: String,
     pub submitting: bool,
+    /// "Indirect reseller not in the list? Enter MPN ID": the PartnerID typed on Reseller.
+    pub mpn: Input,
+    /// What Verify said of the PartnerID typed; dropped when the digits change.
+    pub verify: Option<Verify>,
+    /// Submit was refused because a removed reseller is still named (the form says why).
+    pub refused_removed: bool,
+}
+
+/// What Verify says of a typed PartnerID.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verify {
+    /// Asked; the answer is on its way.
+    Checking,
+    /// An active reseller of the book; chosen with a second Enter if it can be credited.
+    Found(ResellerChoice),
+    /// Why it can't be the reseller, in words.
+    Refused(String),
 }
 
 fn choice(r: &crate::store::subscriptions::ResellerRef) -> ResellerChoice {
@@ -76,6 +97,93 @@ impl SubscriptionForm {
             offer_id: detail.offer.id.clone(),
             detail,
             submitting: false,
+            mpn: Input::default(),
+            verify: None,
+            refused_removed: false,
+        }
+    }
+
+    /// The typed PartnerID, as Verify is asked about it.
+    pub fn mpn_typed(&self) -> &str {
+        self.mpn.value().trim()
+    }
+
+    /// Verify's result in words: (can be chosen, words).
+    pub fn verify_words(&self) -> Option<(bool, String)> {
+        Some(match self.verify.as_ref()? {
+            Verify::Checking => (false, format!("Verifying {}…", self.mpn_typed())),
+            Verify::Found(r) => match r.compliance {
+                None => (
+                    true,
+                    format!(
+                        "✓ {} ({}): active partnership, MPA signed, POR valid — Enter to choose",
+                        r.name, r.partner_id
+                    ),
+                ),
+                Some(why) => (
+                    false,
+                    format!(
+                        "✗ {} ({}) can't be credited: {why}. Choose another reseller, or none.",
+                        r.name, r.partner_id
+                    ),
+                ),
+            },
+            Verify::Refused(why) => (false, format!("✗ {why}")),
+        })
+    }
+
+    /// Enter on Reseller: the picker, or Verify of the typed PartnerID, or choosing it once
+    /// verified and creditable.
+    fn enter_reseller(&mut self) -> Outcome {
+        if self.mpn_typed().is_empty() {
+            return Outcome::open(Open::Picker(PickerPurpose::SubscriptionReseller));
+        }
+        if let Some(Verify::Found(choice)) = &self.verify
+            && choice.compliance.is_none()
+        {
+            self.reseller = Some(choice.clone());
+            self.mpn = Input::default();
+            self.verify = None;
+            return Outcome::none();
+        }
+        if self.verify == Some(Verify::Checking) {
+            return Outcome::none();
+        }
+        self.verify = Some(Verify::Checking);
+        Outcome::effect(Some(Effect::db(DbCmd::VerifyPartnerId {
+            partner_id: self.mpn_typed().to_owned(),
+        })))
+    }
+
+    /// A role (Reseller or Support) still naming a reseller whose partnership was removed: the
+    /// field, and why a change can't be saved until someone picks a current reseller or none.
+    pub fn removed_problem(&self) -> Option<(usize, String)> {
+        [(RESELLER, "Reseller (MPN ID)"), (SUPPORT, "Designated support contact")]
+            .into_iter()
+            .find_map(|(field, label)| {
+                let r = self.named(field).filter(|_| self.still_removed(field))?;
+                Some((field, removed_reseller_refusal(label, &r.name, &r.partner_id)))
+            })
+    }
+
+    fn named(&self, field: usize) -> Option<&ResellerChoice> {
+        match field {
+            RESELLER => self.reseller.as_ref(),
+            SUPPORT => self.support.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// Reseller or Support still names the removed reseller it was saved with.
+    pub fn still_removed(&self, field: usize) -> bool {
+        let before = match field {
+            RESELLER => self.detail.reseller.as_ref(),
+            SUPPORT => self.detail.support_contact.as_ref(),
+            _ => None,
+        };
+        match (self.named(field), before) {
+            (Some(now), Some(before)) => before.removed && now.id == before.id,
+            _ => false,
         }
     }
 
@@ -162,6 +270,13 @@ impl SubscriptionForm {
         );
         if self.focus == QUANTITY && (digit || delete) {
             self.quantity.handle(request);
+        } else if self.focus == RESELLER && (digit || delete) {
+            let before = self.mpn.value().to_owned();
+            self.mpn.handle(request);
+            // Other digits are another PartnerID: verified again before they can be chosen.
+            if self.mpn.value() != before {
+                self.verify = None;
+            }
         }
     }
 
@@ -202,6 +317,15 @@ impl SubscriptionForm {
         if self.submitting || self.quantity_problem(now).is_some() {
             return None;
         }
+        // A change is saved only once no role names a removed reseller: the operator picks a
+        // current one, or none, first (the store refuses it too).
+        if self.dirty()
+            && let Some((field, _)) = self.removed_problem()
+        {
+            self.refused_removed = true;
+            self.focus = field;
+            return None;
+        }
         self.submitting = true;
         Some(Effect::db(DbCmd::UpdateSubscription {
             id: self.detail.id,
@@ -225,14 +349,17 @@ impl Model for SubscriptionForm {
             ChoiceLeft => self.cycle(false, now),
             ChoiceRight => self.cycle(true, now),
             Toggle if self.focus == AUTO_RENEW => self.auto_renew = !self.auto_renew,
-            Enter if self.focus == RESELLER => {
-                return Outcome::open(Open::Picker(PickerPurpose::SubscriptionReseller));
-            }
+            Enter if self.focus == RESELLER => return self.enter_reseller(),
             Enter if self.focus == SUPPORT => {
                 return Outcome::open(Open::Picker(PickerPurpose::SupportContact));
             }
             Enter => self.focus = (self.focus + 1) % ROWS,
             Submit => return Outcome::effect(self.submit(now)),
+            // Esc clears the typed PartnerID first.
+            Back if !self.mpn.value().is_empty() => {
+                self.mpn = Input::default();
+                self.verify = None;
+            }
             Back if self.dirty() => {
                 return Outcome::open(Open::Question(Question {
                     title: "Unsaved changes".into(),
@@ -247,7 +374,11 @@ impl Model for SubscriptionForm {
         Outcome::none()
     }
 
-    fn on_text(&mut self, typed: Typed, _cx: &mut Cx) -> Outcome {
+    fn on_text(&mut self, typed: Typed, cx: &mut Cx) -> Outcome {
+        // A role that can't change the reseller can't type a PartnerID to verify either.
+        if self.focus == RESELLER && cx.refusal(Permission::ChangeReseller).is_some() {
+            return Outcome::none();
+        }
         if let Typed::Edit(request) = typed {
             self.edit(request);
         }
@@ -266,6 +397,16 @@ impl Model for SubscriptionForm {
 
     /// Saved: the form is finished. Refused: it stays with the changes, to try again.
     fn on_reply(&mut self, reply: DbReply, _cx: &mut Cx) -> Outcome {
+        if let DbReply::PartnerIdVerified { partner_id, result } = reply {
+            // An answer about digits no longer typed is dropped.
+            if partner_id == self.mpn_typed() && self.verify == Some(Verify::Checking) {
+                self.verify = Some(match result {
+                    Ok(row) => Verify::Found(ResellerChoice::from(row.as_ref())),
+                    Err(why) => Verify::Refused(why),
+                });
+            }
+            return Outcome::none();
+        }
         self.submitting = false;
         finished(reply)
     }

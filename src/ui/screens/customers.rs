@@ -67,12 +67,14 @@ pub fn view(screen: &CustomersScreen, state: &AppState, theme: &Theme, frame: &m
                 Cell::from(s.offer.clone()),
                 Cell::from(Line::from(s.quantity.to_string()).right_aligned()),
                 Cell::from(status_label(&s.status).to_owned()),
-                Cell::from(s.reseller.clone().unwrap_or_else(|| "None".into())),
-                Cell::from(
+                Cell::from(removed_cell(s.reseller.clone().unwrap_or_else(|| "None".into()), s.reseller_removed, theme)),
+                Cell::from(removed_cell(
                     s.support_contact
                         .clone()
                         .unwrap_or_else(|| provider.to_owned()),
-                ),
+                    s.support_removed,
+                    theme,
+                )),
                 Cell::from(s.term.clone()),
             ]
         },
@@ -154,4 +156,15 @@ fn customer_list(screen: &CustomersScreen, theme: &Theme, frame: &mut Frame, are
             ]
         },
     );
+}
+
+/// A reseller whose partnership was removed is marked where a subscription still names it.
+fn removed_cell(name: String, removed: bool, theme: &Theme) -> Line<'static> {
+    if !removed {
+        return Line::from(name);
+    }
+    Line::from(vec![
+        Span::styled(crate::store::subscriptions::REMOVED_MARK, theme.warning),
+        Span::raw(format!(" {name}")),
+    ])
 }

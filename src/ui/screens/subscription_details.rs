@@ -12,8 +12,10 @@ use crate::app::state::AppState;
 use crate::domain::permission::Permission;
 use crate::domain::text::clean;
 use crate::store::customers::status_label;
+use crate::store::subscriptions::REMOVED_MARK;
 use crate::ui::theme::Theme;
 use crate::ui::chrome::ellipsize;
+use unicode_width::UnicodeWidthStr;
 use crate::ui::widgets::modal::{centered, frame_box, key_buttons};
 
 pub fn view(
@@ -35,7 +37,8 @@ pub fn view(
     );
     let now = state.now;
     // Values are cut to the dialog's width, so a very long name never pushes the fields out.
-    let room = usize::from(inner.width).saturating_sub(30).max(1);
+    let width = usize::from(inner.width);
+    let room = width.saturating_sub(30).max(1);
     let fact = |label: &'static str, value: String| {
         Line::from(vec![
             Span::styled(format!("  {label:<28}"), theme.dim),
@@ -74,15 +77,19 @@ pub fn view(
         let focused = form.focus == i;
         let marker = if focused { "›" } else { " " };
         // A field the role can't change is dimmed, and says why when focused.
+        let value = ellipsize(&value, room);
         let (style, value_style, hint) = match refused(permission) {
             Some(why) => (theme.disabled, theme.dim, why),
+            // A hint that doesn't fit beside the value is left out rather than wrapped.
+            None if 30 + value.width() + 3 + hint.width() > width => {
+                (theme.accent, theme.title, String::new())
+            }
             None => (
                 if focused { theme.accent } else { theme.dim },
                 theme.title,
                 hint.to_owned(),
             ),
         };
-        let value = ellipsize(&value, room);
         let mut spans = vec![
             Span::styled(format!("{marker} {label:<28}"), style),
             Span::styled(value, value_style),
@@ -98,12 +105,21 @@ pub fn view(
         .find(|(id, _)| *id == form.offer_id)
         .map(|(_, n)| n.to_string())
         .unwrap_or_default();
+    // A reseller whose partnership was removed keeps its place, marked, until someone picks.
+    let named = |r: &crate::app::outcome::ResellerChoice, field: usize| {
+        let name = format!("{} ({})", clean(&r.name), r.partner_id);
+        if form.still_removed(field) {
+            format!("{} {REMOVED_MARK}", ellipsize(&name, room.saturating_sub(20).max(1)))
+        } else {
+            name
+        }
+    };
     let reseller = match &form.reseller {
-        Some(r) => format!("{} ({})", clean(&r.name), r.partner_id),
+        Some(r) => named(r, RESELLER),
         None => "None".into(),
     };
     let support = match &form.support {
-        Some(r) => format!("{} ({})", clean(&r.name), r.partner_id),
+        Some(r) => named(r, SUPPORT),
         None => "You (the indirect provider)".into(),
     };
     let statuses = form.statuses(now);
@@ -144,25 +160,71 @@ pub fn view(
         "[ ] off"
     };
     lines.push(row(AUTO_RENEW, "Auto-renew", auto.into(), "Space"));
+    let typed = form.mpn.value();
     lines.push(row(
         RESELLER,
         "Reseller (MPN ID)",
         reseller,
-        "Enter: choose, or type a PartnerID to verify",
+        if typed.is_empty() { "Enter: choose" } else { "" },
     ));
+    if form.still_removed(RESELLER) {
+        lines.push(removed_line(theme));
+    }
+    // Partner Center's "Indirect reseller not in the list? Enter MPN ID" with Verify.
+    if (form.focus == RESELLER || !typed.is_empty())
+        && refused(Permission::ChangeReseller).is_none()
+    {
+        let cursor = if form.focus == RESELLER { "▏" } else { "" };
+        let action = match form.verify_words() {
+            Some((true, _)) => "Enter: choose · Esc: clear",
+            _ if typed.is_empty() => "digits, then Enter: Verify",
+            _ => "Enter: Verify · Esc: clear",
+        };
+        let prompt = "    Indirect reseller not in the list? Enter MPN ID: ";
+        let mut spans = vec![
+            Span::styled(prompt, theme.dim),
+            Span::styled(format!("{typed}{cursor}"), theme.title),
+        ];
+        if prompt.width() + typed.width() + 4 + action.width() <= width {
+            spans.push(Span::styled(format!("   {action}"), theme.dim));
+        }
+        lines.push(Line::from(spans));
+        if let Some((ok, words)) = form.verify_words() {
+            let style = if ok { theme.accent } else { theme.error };
+            lines.extend(indented(&words, 4, width, style));
+        }
+    }
     lines.push(row(
         SUPPORT,
         "Designated support contact",
         support,
         "Enter: choose",
     ));
+    if form.still_removed(SUPPORT) {
+        lines.push(removed_line(theme));
+    }
     let upgrade_hint = if d.upgrades.is_empty() {
-        "no higher offer in this family"
+        "no upgrade path from this offer"
     } else {
         "←/→: upgrade"
     };
     lines.push(row(OFFER, "Offer", offer_name, upgrade_hint));
     lines.push(Line::from(""));
+    if form.refused_removed
+        && let Some((field, _)) = form.removed_problem()
+    {
+        let label = if field == RESELLER {
+            "Reseller (MPN ID)"
+        } else {
+            "Designated support contact"
+        };
+        lines.extend(indented(
+            &format!("✗ Not submitted: pick a current reseller or none on {label} first."),
+            2,
+            width,
+            theme.error,
+        ));
+    }
     if form.dirty() {
         lines.push(Line::from(Span::styled(
             "  Unsaved changes: Ctrl-S to submit.",
@@ -171,4 +233,34 @@ pub fn view(
     }
     lines.push(Line::from(key_buttons(&crate::app::screens::subscription_details::KEYS, theme)));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// Under a field that still names a removed reseller.
+fn removed_line(theme: &Theme) -> Line<'static> {
+    Line::from(Span::styled(
+        "    ⚠ Partnership removed: pick a current reseller or none (Enter).",
+        theme.warning,
+    ))
+}
+
+/// `text` wrapped at word boundaries to `width`, every line indented by `indent` columns.
+fn indented(text: &str, indent: usize, width: usize, style: ratatui::style::Style) -> Vec<Line<'static>> {
+    let room = width.saturating_sub(indent).max(10);
+    let mut lines: Vec<String> = vec![String::new()];
+    for word in text.split(' ') {
+        let last = lines.last_mut().expect("one line");
+        if !last.is_empty() && last.width() + 1 + word.width() > room {
+            lines.push(word.to_owned());
+        } else {
+            if !last.is_empty() {
+                last.push(' ');
+            }
+            last.push_str(word);
+        }
+    }
+    let pad = " ".repeat(indent);
+    lines
+        .into_iter()
+        .map(|l| Line::from(Span::styled(format!("{pad}{l}"), style)))
+        .collect()
 }
