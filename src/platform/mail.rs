@@ -102,6 +102,26 @@ pub fn eml(d: &Draft, from: &str, date: DateTime<Utc>) -> String {
     message
 }
 
+/// The operator as the `From` of a draft: `"Display Name" <upn>` (RFC 5322). An ASCII name is a
+/// quoted-string (`"` and `\` escaped); a name with non-ASCII characters is RFC 2047 encoded-words,
+/// which must not be quoted. No name: the bare address. Both are cleaned first, so neither can
+/// end the header line.
+pub fn mailbox(display_name: &str, address: &str) -> String {
+    let name = clean(display_name.trim());
+    let address = clean(address.trim());
+    if name.is_empty() {
+        return address.into_owned();
+    }
+    let phrase = if name.is_ascii() && !name.contains("=?") {
+        format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))
+    } else {
+        // One line: `eml` cleans the header value, and the space between two encoded-words is
+        // not part of the name (RFC 2047 §6.2).
+        encoded_words(&name).replace("\r\n ", " ")
+    };
+    format!("{phrase} <{address}>")
+}
+
 /// RFC 2047: a header text with non-ASCII (or something that looks like an encoded-word) becomes
 /// `=?UTF-8?B?…?=` words, folded onto continuation lines. 39 bytes per word make 64-character words,
 /// so `Subject: ` plus one word stays within the recommended 78 characters per line.

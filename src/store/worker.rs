@@ -126,6 +126,12 @@ pub enum DbCmd {
         role: Role,
         at: DateTime<Utc>,
     },
+    /// Esc on a draft whose link left twotier: recorded as Discarded with how it left.
+    DiscardInvitation {
+        draft: Box<InvitationDraft>,
+        delivery: Delivery,
+        at: DateTime<Utc>,
+    },
 }
 
 /// A page of one of the lists.
@@ -303,7 +309,7 @@ fn run(store: &mut Store, cmd: DbCmd) -> CommandResult<DbReply> {
             resend_of: Some(id),
             at,
         } => {
-            store.resend_invitation(id, delivery, at)?;
+            store.resend_edited(id, &draft, delivery, at)?;
             done(
                 format!("Partnership request to {} sent again", draft.to),
                 &[Invitations, Activity],
@@ -427,6 +433,20 @@ fn run(store: &mut Store, cmd: DbCmd) -> CommandResult<DbReply> {
             };
             done(message, &[Customers, Subscriptions, Activity])
         }
+        DbCmd::DiscardInvitation {
+            draft,
+            delivery,
+            at,
+        } => {
+            store.record_discarded(&draft, delivery, at)?;
+            done(
+                format!(
+                    "Partnership request to {} discarded; its link is on record as Discarded",
+                    draft.to
+                ),
+                &[Invitations, Activity],
+            )
+        }
     })
 }
 
@@ -484,5 +504,6 @@ fn describe(cmd: &DbCmd) -> String {
         DbCmd::AddSubscriptions { .. } => "Adding the subscriptions".into(),
         DbCmd::LoadSubscription { .. } => "Loading the subscription".into(),
         DbCmd::UpdateSubscription { .. } => "Saving the subscription".into(),
+        DbCmd::DiscardInvitation { .. } => "Recording the discarded request".into(),
     }
 }
