@@ -78,7 +78,13 @@ pub fn mailto_url(d: &Draft) -> String {
 /// text can never start a header line of its own (no `Bcc:` injection).
 pub fn eml(d: &Draft, from: &str, date: DateTime<Utc>) -> String {
     let headers = [
-        ("From", clean(from.trim()).into_owned()),
+        // A name of encoded-words (see `mailbox`) folds between them and before the address.
+        (
+            "From",
+            clean(from.trim())
+                .replace("?= =?", "?=\r\n =?")
+                .replace("?= <", "?=\r\n <"),
+        ),
         ("To", clean(d.to.trim()).into_owned()),
         ("Subject", encoded_words(&clean(&d.subject))),
         ("Date", date.to_rfc2822()),
