@@ -581,9 +581,11 @@ fn draft_email_from_hostile_rows_copies_and_saves_only_clean_text() {
     );
     let body = String::from_utf8_lossy(&message);
     // From: the operator's display name and UPN, not the OS account.
-    let from = body.lines().find(|l| l.starts_with("From: ")).unwrap();
+    let head = body.split("\r\n\r\n").next().unwrap().replace("\r\n ", " ");
+    let from = head.lines().find(|l| l.starts_with("From: ")).unwrap();
     assert!(
-        from.ends_with(&format!(" <{OPERATOR}>\r")) && from.len() > OPERATOR.len() + 10,
+        from.ends_with(&format!(" <{OPERATOR}>"))
+            && (from.starts_with("From: \"") || from.starts_with("From: =?UTF-8?B?")),
         "From is not the operator's name and UPN: {from:?}"
     );
     assert!(
