@@ -235,6 +235,31 @@ mod tests {
     }
 
     #[test]
+    fn one_recipient_checked_in_words() {
+        assert_eq!(
+            check_recipient(" partners@contoso.example ")
+                .unwrap()
+                .as_str(),
+            "partners@contoso.example"
+        );
+        for several in ["a@b.example, c@d.example", "a@b.example;c@d.example"] {
+            assert!(
+                check_recipient(several)
+                    .unwrap_err()
+                    .contains("one email address")
+            );
+        }
+        assert!(check_recipient("partners@contoso").is_err());
+        assert!(
+            check_recipient("")
+                .unwrap_err()
+                .contains("Enter an email address")
+        );
+        assert!(check_subject("  ").unwrap_err().contains("subject"));
+        assert!(check_subject("Hi").is_ok());
+    }
+
+    #[test]
     fn tokens_are_32_url_safe_characters() {
         let t = token_from_bytes([0xff; 20]);
         assert_eq!(t, "77777777777777777777777777777777");
