@@ -214,7 +214,8 @@ async fn event_loop(store: Store, operator: Operator, options: Options) -> anyho
     let worker = Worker::spawn(store, move |to, reply| {
         let _ = reply_tx.send(Action::Db(to, reply));
     });
-    let from = operator.upn.clone();
+    // The draft's From: the operator's name and UPN, not the OS account.
+    let from = mail::mailbox(&operator.display_name, &operator.upn);
     let expiry_days = options.expiry_days;
     let matrix = options.matrix.clone();
     let mut edge = Edge {

@@ -102,6 +102,14 @@ struct InvitationJson<'a> {
     resent_count: i64,
 }
 
+/// A request's status in the text table; a discarded one says how its link had left.
+fn status_text(status: InvitationStatus, delivery: crate::domain::invitation::Delivery) -> String {
+    match status {
+        InvitationStatus::Discarded => format!("Discarded ({})", delivery.label().to_lowercase()),
+        other => other.label().to_owned(),
+    }
+}
+
 pub fn invitations(store: &mut Store, command: InvitationsCommand) -> anyhow::Result<()> {
     let now = Utc::now();
     match command {
@@ -132,7 +140,7 @@ pub fn invitations(store: &mut Store, command: InvitationsCommand) -> anyhow::Re
                 .map(|i| {
                     vec![
                         i.recipient.clone(),
-                        i.status(now, expiry).label().to_owned(),
+                        status_text(i.status(now, expiry), i.delivery),
                         i.sent_by.clone(),
                         i.sent_at.format("%Y-%m-%d %H:%M").to_string(),
                         i.link.clone(),

@@ -844,6 +844,48 @@ fn a_scripting_command_on_a_missing_database_is_an_error_and_creates_nothing() {
     }
 }
 
+/// A draft discarded after its link was copied shows as Discarded, with how it left, in the
+/// JSON and in the table.
+#[test]
+fn invitations_list_shows_a_discarded_request_and_its_delivery() {
+    let sandbox = Sandbox::new();
+    let db = default_demo(&sandbox, "d.db", &today());
+    {
+        let (mut store, _) = twotier::store::Store::open(&db).unwrap();
+        let upn: String = store
+            .conn()
+            .query_row(
+                "SELECT upn FROM operators WHERE role = 'global-admin' ORDER BY id LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let operator = store.resolve_operator(&upn).unwrap();
+        store.act_as(operator);
+        let to = twotier::domain::ids::Email::parse("gone@fabrikam.example").unwrap();
+        let draft = store.prepare_invitation(&to).unwrap();
+        store
+            .record_discarded(
+                &draft,
+                twotier::domain::invitation::Delivery::CopiedToClipboard,
+                chrono::Utc::now(),
+            )
+            .unwrap();
+    }
+    let list = json_of(&sandbox, &db, &["invitations", "list", "--json"]);
+    let gone = find_by(&list, "recipient", "gone@fabrikam.example");
+    assert_eq!(gone["status"], "discarded", "{gone:#}");
+    assert_eq!(gone["delivery"], "copied-to-clipboard", "{gone:#}");
+    let out = run_on(&sandbox, &db, &["invitations", "list"]);
+    assert_success(&out);
+    let (_, table) = parse_table(&stdout(&out));
+    let row = table
+        .iter()
+        .find(|r| r[0] == "gone@fabrikam.example")
+        .expect("the discarded request is listed");
+    assert_eq!(row[1], "Discarded (copied to clipboard)");
+}
+
 #[test]
 fn invitations_list_json_and_table() {
     let sandbox = Sandbox::new();

@@ -580,6 +580,14 @@ fn draft_email_from_hostile_rows_copies_and_saves_only_clean_text() {
         String::from_utf8_lossy(&message)
     );
     let body = String::from_utf8_lossy(&message);
+    // From: the operator's display name and UPN, not the OS account.
+    let head = body.split("\r\n\r\n").next().unwrap().replace("\r\n ", " ");
+    let from = head.lines().find(|l| l.starts_with("From: ")).unwrap();
+    assert!(
+        from.ends_with(&format!(" <{OPERATOR}>"))
+            && (from.starts_with("From: \"") || from.starts_with("From: =?UTF-8?B?")),
+        "From is not the operator's name and UPN: {from:?}"
+    );
     assert!(
         body.contains("Marker line") && body.contains("pwned-title"),
         "the draft lacks the edited body: {body}"

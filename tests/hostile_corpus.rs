@@ -1356,8 +1356,12 @@ pub fn eml_problems(message: &[u8], body: Option<&str>) -> Vec<String> {
             continue;
         };
         if line.starts_with(b" ") {
-            // A folded encoded word of the subject.
-            if !(line.starts_with(b" =?UTF-8?B?") && line.ends_with(b"?=")) {
+            // A folded encoded word of the subject or the From's name, or the From's address
+            // folded after its encoded name (`" <upn>"`, one word).
+            let word = line.starts_with(b" =?UTF-8?B?") && line.ends_with(b"?=");
+            let address =
+                line.starts_with(b" <") && line.ends_with(b">") && !line[1..].contains(&b' ');
+            if !(word || address) {
                 problems.push(format!(
                     "a continuation line that is not an encoded word: {:?}",
                     String::from_utf8_lossy(line)

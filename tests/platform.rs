@@ -183,6 +183,47 @@ fn eml_has_every_header_crlf_and_the_body() {
 }
 
 #[test]
+fn eml_from_is_the_operators_display_name_and_upn() {
+    use twotier::platform::mail::mailbox;
+    let d = Draft {
+        to: "partners@fabrikam.example".into(),
+        subject: "Partnership request".into(),
+        body: "Hello\n".into(),
+    };
+    let from = mailbox("Ava Global", FROM);
+    assert_eq!(from, format!("\"Ava Global\" <{FROM}>"));
+    let (headers, _) = parse(&eml(&d, &from, now()));
+    assert_eq!(header(&headers, "From"), format!("\"Ava Global\" <{FROM}>"));
+    // RFC 5322 quoted-string: `"` and `\` escaped.
+    assert_eq!(
+        mailbox(r#"Ava "AG" O\Neil"#, FROM),
+        format!(r#""Ava \"AG\" O\\Neil" <{FROM}>"#)
+    );
+    // No name: the bare address.
+    assert_eq!(mailbox("  ", FROM), FROM);
+    // Non-ASCII: RFC 2047 encoded-words (never quoted), folded between words, lines within 78.
+    let name = "Zoë Müller-Łukasiewicz, Ångström & Ørsted (Île-de-France)";
+    let message = eml(&d, &mailbox(name, FROM), now());
+    assert_crlf_only(&message);
+    for line in message.split("\r\n") {
+        assert!(line.len() <= 78, "line too long: {line:?}");
+    }
+    let (headers, _) = parse(&message);
+    let value = header(&headers, "From");
+    let (phrase, address) = value.rsplit_once(' ').unwrap();
+    assert_eq!(address, format!("<{FROM}>"));
+    assert!(!phrase.contains('"'));
+    assert_eq!(decode_words(phrase), name);
+    // A name can't start a header line of its own.
+    let message = eml(&d, &mailbox("Eve\r\nBcc: spy@example.com", FROM), now());
+    assert_crlf_only(&message);
+    assert!(
+        !message.split("\r\n").any(|l| l.starts_with("Bcc:")),
+        "{message}"
+    );
+}
+
+#[test]
 fn eml_ascii_subject_stays_plain_and_long_ones_fold() {
     let mut d = hostile_draft();
     d.subject = "Partnership request".into();

@@ -545,3 +545,304 @@ fn the_ledger_lists_newest_first_and_searches_by_recipient() {
     .unwrap();
     assert_eq!(found.rows.len(), 1);
 }
+
+/// The last audit entry: (action, target, after).
+fn last_audit(db: &TestDb) -> (String, String, Option<String>) {
+    db.store
+        .conn()
+        .query_row(
+            "SELECT action, target, after FROM audit_log ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap()
+}
+
+#[test]
+fn a_draft_discarded_after_it_was_copied_is_recorded_as_discarded_with_an_audit_entry() {
+    let mut db = db();
+    let draft = db
+        .store
+        .prepare_invitation(&Email::parse("partners@contoso.example").unwrap())
+        .unwrap();
+    let id = db
+        .store
+        .record_discarded(&draft, Delivery::CopiedToClipboard, now())
+        .unwrap();
+    let row = db.store.invitation(id).unwrap();
+    assert_eq!(row.status(now(), 30), InvitationStatus::Discarded);
+    assert_eq!(row.delivery, Delivery::CopiedToClipboard);
+    assert_eq!(row.token, draft.token);
+    assert_eq!(row.link, draft.link);
+    let (stored, delivery, discarded_at): (String, String, Option<String>) = db
+        .store
+        .conn()
+        .query_row(
+            "SELECT status, delivery, discarded_at FROM invitations WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (stored.as_str(), delivery.as_str()),
+        ("discarded", "copied-to-clipboard")
+    );
+    assert!(discarded_at.is_some());
+    assert_eq!(
+        last_audit(&db),
+        (
+            "Partnership request discarded".to_owned(),
+            "partners@contoso.example".to_owned(),
+            Some("Discarded (Copied to clipboard)".to_owned())
+        )
+    );
+    // Discarded does not expire: it stays Discarded.
+    assert_eq!(
+        row.status(now() + Duration::days(400), 30),
+        InvitationStatus::Discarded
+    );
+}
+
+#[test]
+fn a_draft_that_never_left_is_not_recorded_when_discarded() {
+    let mut db = db();
+    let draft = db
+        .store
+        .prepare_invitation(&Email::parse("partners@contoso.example").unwrap())
+        .unwrap();
+    let before = snapshot(&db.store);
+    assert!(
+        refusal(db.store.record_discarded(&draft, Delivery::None, now()))
+            .contains("never left twotier")
+    );
+    let bad = twotier::store::invitations::InvitationDraft {
+        to: "a@b.example; c@d.example".into(),
+        ..draft
+    };
+    assert!(
+        refusal(
+            db.store
+                .record_discarded(&bad, Delivery::OpenedInEmail, now())
+        )
+        .contains("one email address")
+    );
+    assert_eq!(snapshot(&db.store), before);
+}
+
+#[test]
+fn a_discarded_request_cant_be_accepted_or_revoked_but_can_be_sent_again() {
+    let mut db = db();
+    let draft = db
+        .store
+        .prepare_invitation(&Email::parse("x@reseller.example").unwrap())
+        .unwrap();
+    let id = db
+        .store
+        .record_discarded(&draft, Delivery::OpenedInEmail, now())
+        .unwrap();
+    let before = snapshot(&db.store);
+    let why = refusal(db.store.accept_invitation(
+        &draft.token,
+        &acceptance("X Co", "7000001"),
+        now(),
+    ));
+    assert!(
+        why.contains("discarded") && why.contains("send it again"),
+        "{why}"
+    );
+    assert!(refusal(db.store.revoke_invitation(id, now())).contains("Discarded"));
+    assert_eq!(snapshot(&db.store), before, "refusals change nothing");
+    // Sending it again (edited: another subject) makes it Sent, with the same link.
+    let later = now() + Duration::hours(1);
+    let edited = twotier::store::invitations::InvitationDraft {
+        subject: "Our partnership".into(),
+        ..draft.clone()
+    };
+    db.store
+        .resend_edited(id, &edited, Delivery::CopiedToClipboard, later)
+        .unwrap();
+    let row = db.store.invitation(id).unwrap();
+    assert_eq!(row.status(later, 30), InvitationStatus::Sent);
+    assert_eq!(
+        (row.token.as_str(), row.sent_at),
+        (draft.token.as_str(), later)
+    );
+    let subject: String = db
+        .store
+        .conn()
+        .query_row("SELECT subject FROM invitations WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(subject, "Our partnership");
+    let (action, _, _) = last_audit(&db);
+    assert_eq!(action, "Partnership request sent again");
+    db.store
+        .accept_invitation(&draft.token, &acceptance("X Co", "7000001"), later)
+        .unwrap();
+    // Another request's email can't be sent under this one's id.
+    let other = db
+        .store
+        .prepare_invitation(&Email::parse("z@reseller.example").unwrap())
+        .unwrap();
+    let (id2, _) = send(&mut db, "w@reseller.example");
+    assert!(
+        refusal(db.store.resend_edited(id2, &other, Delivery::None, later))
+            .contains("not this request's")
+    );
+}
+
+/// Every row of a table as text, in id order, leaving out the named columns.
+fn rows(conn: &Connection, table: &str, except: &[&str]) -> Vec<String> {
+    let columns: Vec<String> = conn
+        .prepare(&format!(
+            "SELECT name FROM pragma_table_info('{table}') ORDER BY cid"
+        ))
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<Vec<String>, _>>()
+        .unwrap()
+        .into_iter()
+        .filter(|c| !except.contains(&c.as_str()))
+        .collect();
+    let mut stmt = conn
+        .prepare(&format!(
+            "SELECT {} FROM {table} ORDER BY id",
+            columns.join(", ")
+        ))
+        .unwrap();
+    stmt.query_map([], |r| {
+        Ok((0..columns.len())
+            .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+            .collect::<Vec<_>>()
+            .join("|"))
+    })
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
+
+/// A book at schema version 2, made by the old migrations, holding a demo book's data (every
+/// status: sent, accepted, revoked).
+fn v2_book(dir: &std::path::Path, from: &TestDb) -> std::path::PathBuf {
+    let path = dir.join("v2.db");
+    let conn = Connection::open(&path).unwrap();
+    // Tables are copied in any order; the copy is checked with foreign_key_check after migrating.
+    conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+    conn.execute_batch(include_str!("../src/store/migrations/0001_init.sql"))
+        .unwrap();
+    conn.execute_batch(include_str!("../src/store/migrations/0002_demo_marker.sql"))
+        .unwrap();
+    conn.pragma_update(None, "application_id", twotier::store::APPLICATION_ID)
+        .unwrap();
+    conn.pragma_update(None, "user_version", 2).unwrap();
+    conn.execute("ATTACH ?1 AS demo", [from.path.to_str().unwrap()])
+        .unwrap();
+    let tables: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM main.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for table in tables {
+        let columns: Vec<String> = conn
+            .prepare(&format!(
+                "SELECT name FROM main.pragma_table_info('{table}')"
+            ))
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let columns = columns.join(", ");
+        conn.execute_batch(&format!(
+            "INSERT INTO main.{table} ({columns}) SELECT {columns} FROM demo.{table}"
+        ))
+        .unwrap();
+    }
+    conn.execute_batch("DETACH demo").unwrap();
+    path
+}
+
+#[test]
+fn a_version_2_book_keeps_every_invitation_and_index_through_migration_3() {
+    let mut source = db();
+    let (id, _) = send(&mut source, "x@reseller.example");
+    source.store.revoke_invitation(id, now()).unwrap();
+    let (_, token) = send(&mut source, "y@reseller.example");
+    source
+        .store
+        .accept_invitation(&token, &acceptance("Y Co", "7000002"), now())
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = v2_book(dir.path(), &source);
+    let (expected, statuses) = {
+        let conn = Connection::open(&path).unwrap();
+        let statuses: i64 = count(&conn, "SELECT count(DISTINCT status) FROM invitations");
+        (rows(&conn, "invitations", &[]), statuses)
+    };
+    assert!(
+        expected.len() >= 3 && statuses == 3,
+        "the v2 book holds every status"
+    );
+
+    let (mut store, _) = Store::open(&path).unwrap();
+    let conn = store.conn();
+    assert_eq!(count(conn, "PRAGMA user_version"), 3);
+    assert_eq!(rows(conn, "invitations", &["discarded_at"]), expected);
+    assert_eq!(
+        count(
+            conn,
+            "SELECT count(*) FROM invitations WHERE discarded_at IS NOT NULL"
+        ),
+        0
+    );
+    for index in [
+        "invitations_by_sent_at",
+        "invitations_by_recipient",
+        "sqlite_autoindex_invitations_1",
+    ] {
+        assert_eq!(
+            count(
+                conn,
+                &format!(
+                    "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = '{index}' AND tbl_name = 'invitations'"
+                )
+            ),
+            1,
+            "index {index}"
+        );
+    }
+    assert_eq!(
+        count(conn, "SELECT count(*) FROM pragma_foreign_key_check"),
+        0
+    );
+    let ok: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ok, "ok");
+    // The new CHECK takes discarded and still refuses anything else.
+    assert!(
+        conn.execute(
+            "UPDATE invitations SET status = 'bogus' WHERE id = (SELECT min(id) FROM invitations)",
+            []
+        )
+        .is_err()
+    );
+    let operator = store.resolve_operator(common::OPERATOR).unwrap();
+    store.act_as(operator);
+    let draft = store
+        .prepare_invitation(&Email::parse("z@reseller.example").unwrap())
+        .unwrap();
+    let id = store
+        .record_discarded(&draft, Delivery::EmlDraft, now())
+        .unwrap();
+    assert_eq!(
+        store.invitation(id).unwrap().status(now(), 30),
+        InvitationStatus::Discarded
+    );
+}

@@ -228,6 +228,43 @@ fn request_form_and_draft_email() {
 }
 
 #[test]
+fn draft_email_keeps_the_link_in_view_at_80x24_and_asks_before_discarding() {
+    let mut h = Harness::new(TestDb::default_demo(), 80, 24);
+    open_draft(&mut h);
+    fixed_token(&mut h);
+    let text = screen_text(&h.state);
+    // The link, cut over lines of the box: every piece is on screen, without pressing e.
+    let link = match h.state.top_modal() {
+        Some(twotier::app::screens::Modal::DraftEmail(d)) => d.draft.link.clone(),
+        _ => panic!("no draft"),
+    };
+    let joined: String = text
+        .lines()
+        .filter_map(|l| {
+            l.split_once("│Link     ")
+                .or_else(|| l.split_once("│         "))
+        })
+        .map(|(_, rest)| rest.split('│').next().unwrap().trim().to_owned())
+        .collect();
+    assert!(joined.contains(&link), "{joined}\n{text}");
+    // To, with an error in words.
+    h.type_str("t");
+    h.type_str(",x@y.example");
+    snapshot("draft_email_bad_to_80x24", &h);
+    for _ in 0..",x@y.example".len() {
+        h.press(KeyCode::Backspace);
+    }
+    h.press(KeyCode::Esc);
+    h.type_str("c");
+    h.send(twotier::app::action::Action::Copied(Ok(
+        "system clipboard".into()
+    )));
+    h.press(KeyCode::Esc);
+    snapshot("draft_email_discard_question", &h);
+    assert!(screen_text(&h.state).contains("The link has left twotier (copied)"));
+}
+
+#[test]
 fn draft_email_with_a_broken_link_says_why() {
     let mut h = Harness::new(TestDb::default_demo(), 100, 30);
     open_draft(&mut h);

@@ -532,3 +532,222 @@ fn a_10_kb_body_is_recorded_whole() {
     assert!(body.len() > 10_000);
     assert!(body.contains(big.trim_end()));
 }
+
+/// The question on top, if any: (title, message).
+fn question(h: &Harness) -> Option<(String, String)> {
+    match h.state.top_modal() {
+        Some(Modal::Confirm(c)) => Some((c.title.clone(), c.message.clone())),
+        _ => None,
+    }
+}
+
+/// The newest request's (status, delivery, recipient, subject).
+fn newest(h: &Harness) -> (String, String, String, String) {
+    h.db.store
+        .conn()
+        .query_row(
+            "SELECT status, delivery, recipient_email, subject FROM invitations ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap()
+}
+
+#[test]
+fn esc_after_open_in_email_asks_and_yes_records_it_as_discarded() {
+    let mut h = Harness::new(TestDb::default_demo(), 80, 24);
+    let before = invitations(&h);
+    open_draft(&mut h, "partners@contoso.example");
+    h.type_str("o");
+    h.send(Action::MailOpened(Ok((
+        Delivery::OpenedInEmail,
+        "Opened in your default email app".into(),
+    ))));
+    h.press(KeyCode::Esc);
+    let (title, message) = question(&h).expect("Esc asks first");
+    assert_eq!(title, "Discard the draft");
+    assert_eq!(
+        message,
+        "The link has left twotier (opened in email). Discard it anyway? It will be recorded as Discarded."
+    );
+    // No: the draft stays as it was, nothing recorded.
+    h.type_str("n");
+    assert_eq!(draft(&h).delivery, Some(Delivery::OpenedInEmail));
+    assert_eq!(invitations(&h), before);
+    // Asked again; Yes: recorded as Discarded with how it left, and the draft is gone.
+    h.press(KeyCode::Esc);
+    assert!(question(&h).is_some());
+    h.type_str("y");
+    assert!(h.state.modals.is_empty(), "{:?}", h.state.top_modal());
+    assert_eq!(invitations(&h), before + 1);
+    let (status, delivery, to, _) = newest(&h);
+    assert_eq!(
+        (status.as_str(), delivery.as_str(), to.as_str()),
+        ("discarded", "opened-in-email", "partners@contoso.example")
+    );
+    let action: String =
+        h.db.store
+            .conn()
+            .query_row(
+                "SELECT action FROM audit_log ORDER BY id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+    assert_eq!(action, "Partnership request discarded");
+    // The ledger shows it as Discarded, and it can't be accepted from there.
+    h.type_str("i");
+    let row = h
+        .state
+        .screens
+        .invitations
+        .list
+        .selected_row()
+        .unwrap()
+        .clone();
+    assert_eq!(row.status(h.state.now, 30), InvitationStatus::Discarded);
+    h.type_str("a");
+    assert!(
+        h.state
+            .toasts
+            .iter()
+            .any(|t| t.text.contains("its draft was discarded")),
+        "{:?}",
+        h.state.toasts
+    );
+    assert!(!matches!(
+        h.state.top_modal(),
+        Some(Modal::RecordAcceptance(_))
+    ));
+}
+
+#[test]
+fn esc_on_a_draft_that_never_left_records_nothing_and_asks_nothing() {
+    let mut h = Harness::new(TestDb::default_demo(), 120, 40);
+    let before = invitations(&h);
+    open_draft(&mut h, "partners@contoso.example");
+    // A copy that failed: the link did not leave.
+    h.type_str("c");
+    h.send(Action::Copied(Err("no clipboard".into())));
+    assert!(matches!(h.state.top_modal(), Some(Modal::Error(_))));
+    h.press(KeyCode::Esc); // the error
+    assert!(matches!(h.state.top_modal(), Some(Modal::DraftEmail(_))));
+    h.press(KeyCode::Esc);
+    assert!(h.state.modals.is_empty(), "closed without a question");
+    assert_eq!(invitations(&h), before);
+    assert!(
+        !h.db_commands()
+            .iter()
+            .any(|c| matches!(c, DbCmd::DiscardInvitation { .. }))
+    );
+}
+
+#[test]
+fn subject_and_to_are_edited_and_used_for_copy_mail_and_the_record() {
+    let mut h = Harness::new(TestDb::default_demo(), 120, 40);
+    open_draft(&mut h, "partners@contoso.example");
+    h.type_str("t");
+    assert!(h.state.text_focused());
+    for _ in 0.."partners@contoso.example".len() {
+        h.press(KeyCode::Backspace);
+    }
+    // Typed keys go into the field: `o`, `c`, `q` are letters here.
+    h.type_str("oqc@fabrikam.example");
+    assert_eq!(draft(&h).to.verdict, Verdict::Ok);
+    h.press(KeyCode::Tab);
+    h.type_str(" (2026)");
+    // Hostile text pasted into the Subject can't start a header of its own.
+    h.send(Action::Paste("\u{1b}[2J\r\nBcc: spy@evil.example".into()));
+    h.press(KeyCode::Esc);
+    assert!(!h.state.text_focused());
+    let subject = draft(&h).current().subject;
+    assert!(
+        subject.starts_with("Partnership request from Northwind Cloud Distribution (2026)")
+            && !subject.contains(['\u{1b}', '\n', '\r']),
+        "{subject:?}"
+    );
+    h.type_str("c");
+    let Some(Effect::Copy { text }) = h.effects.last().cloned() else {
+        panic!("no copy")
+    };
+    assert!(text.starts_with(&format!("To: oqc@fabrikam.example\nSubject: {subject}\n\n")));
+    h.type_str("o");
+    assert!(matches!(
+        h.effects.last(),
+        Some(Effect::OpenMail { to, subject: s, .. }) if to == "oqc@fabrikam.example" && *s == subject
+    ));
+    h.send(Action::Copied(Ok("system clipboard".into())));
+    h.press(KeyCode::Enter);
+    assert!(h.state.modals.is_empty());
+    let (status, _, to, stored) = newest(&h);
+    assert_eq!(
+        (status.as_str(), to.as_str()),
+        ("sent", "oqc@fabrikam.example")
+    );
+    assert_eq!(stored, subject);
+}
+
+#[test]
+fn an_invalid_to_is_said_in_words_and_refuses_done_copy_and_mail() {
+    let mut h = Harness::new(TestDb::default_demo(), 120, 40);
+    let before = invitations(&h);
+    open_draft(&mut h, "partners@contoso.example");
+    h.type_str("t");
+    h.type_str("; other@contoso.example");
+    let why = draft(&h).field_problem().unwrap();
+    assert!(why.contains("one email address"), "{why}");
+    h.press(KeyCode::Enter); // stops editing
+    assert!(!h.state.text_focused());
+    h.press(KeyCode::Enter); // Done
+    assert!(
+        matches!(h.state.top_modal(), Some(Modal::DraftEmail(_))),
+        "refused: stays"
+    );
+    assert!(
+        draft(&h)
+            .problem
+            .as_deref()
+            .unwrap()
+            .contains("one email address")
+    );
+    let effects = h.effects.len();
+    h.type_str("c");
+    h.type_str("o");
+    assert_eq!(h.effects.len(), effects, "nothing leaves with a bad To");
+    assert!(
+        h.state
+            .toasts
+            .iter()
+            .any(|t| t.text.starts_with("Not sent out: To:"))
+    );
+    // A broken address says what is wrong with it.
+    h.type_str("t");
+    for _ in 0..40 {
+        h.press(KeyCode::Backspace);
+    }
+    h.type_str("partners@contoso");
+    assert!(draft(&h).field_problem().unwrap().starts_with("To: "));
+    h.type_str(".example");
+    assert!(draft(&h).field_problem().is_none());
+    h.press(KeyCode::Esc);
+    // An empty subject refuses Done too.
+    h.type_str("s");
+    for _ in 0..100 {
+        h.press(KeyCode::Backspace);
+    }
+    assert!(
+        draft(&h)
+            .field_problem()
+            .unwrap()
+            .contains("Enter a subject")
+    );
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Enter);
+    assert!(matches!(h.state.top_modal(), Some(Modal::DraftEmail(_))));
+    assert_eq!(invitations(&h), before);
+    assert!(
+        !h.db_commands()
+            .iter()
+            .any(|c| matches!(c, DbCmd::RecordInvitation { .. }))
+    );
+}

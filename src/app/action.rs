@@ -56,6 +56,10 @@ pub enum Command {
     OpenInEmail,
     CopyToClipboard,
     EditBody,
+    /// Draft email: edit the To line.
+    EditTo,
+    /// Draft email: edit the Subject line.
+    EditSubject,
     // Customers
     FilterByReseller,
     /// `→`/`Space`: expand or collapse the record.

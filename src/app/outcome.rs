@@ -185,6 +185,8 @@ pub enum ConfirmAction {
     QuitAnyway,
     /// Leave Subscription details without saving.
     DiscardSubscriptionChanges,
+    /// Discard a draft email whose link already left twotier: recorded as Discarded.
+    DiscardDraftEmail,
 }
 
 /// A layer's result, or the edge's, for the layer below (or the screen).

@@ -4,7 +4,8 @@
 use chrono::{DateTime, Duration, Utc};
 
 /// Where a partnership request stands. `Expired` is not stored: it is a `Sent` request older
-/// than the configured period.
+/// than the configured period. `Discarded`: the draft was discarded after its link had left
+/// twotier (opened in email or copied), so the link is on record though it was never "Done".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum InvitationStatus {
@@ -12,6 +13,7 @@ pub enum InvitationStatus {
     Accepted,
     Expired,
     Revoked,
+    Discarded,
 }
 
 impl InvitationStatus {
@@ -25,6 +27,7 @@ impl InvitationStatus {
         match stored {
             "accepted" => InvitationStatus::Accepted,
             "revoked" => InvitationStatus::Revoked,
+            "discarded" => InvitationStatus::Discarded,
             _ if now - sent_at > Duration::days(i64::from(expiry_days)) => {
                 InvitationStatus::Expired
             }
@@ -38,12 +41,17 @@ impl InvitationStatus {
             InvitationStatus::Accepted => "Accepted",
             InvitationStatus::Expired => "Expired",
             InvitationStatus::Revoked => "Revoked",
+            InvitationStatus::Discarded => "Discarded",
         }
     }
 
-    /// Sent and expired requests can be sent again; accepted and revoked ones are final.
+    /// Sent and expired requests can be sent again, and so can a discarded one (its link already
+    /// left twotier; sending it after all makes it Sent); accepted and revoked ones are final.
     pub fn can_resend(self) -> bool {
-        matches!(self, InvitationStatus::Sent | InvitationStatus::Expired)
+        matches!(
+            self,
+            InvitationStatus::Sent | InvitationStatus::Expired | InvitationStatus::Discarded
+        )
     }
 
     pub fn can_revoke(self) -> bool {
@@ -157,6 +165,28 @@ pub fn render(template: &str, v: &TemplateValues<'_>) -> (String, String) {
     )
 }
 
+/// The one recipient of a request (Partner Center's request goes to one reseller contact, who
+/// accepts it): a valid address, said in words as it is typed.
+pub fn check_recipient(text: &str) -> Result<crate::domain::ids::Email, String> {
+    if text.contains([',', ';']) {
+        return Err(
+            "A partnership request goes to one person, the reseller's Global admin who accepts it: \
+             enter one email address."
+                .into(),
+        );
+    }
+    crate::domain::ids::Email::parse(text)
+}
+
+/// The subject line: not empty.
+pub fn check_subject(text: &str) -> Result<(), String> {
+    if text.trim().is_empty() {
+        Err("Enter a subject for the email.".into())
+    } else {
+        Ok(())
+    }
+}
+
 /// Done is refused unless the body still holds the personalized link, unchanged.
 pub fn check_body(body: &str, link: &str) -> Result<(), String> {
     if body.contains(link) {
@@ -196,6 +226,37 @@ mod tests {
         );
         assert!(InvitationStatus::Expired.can_resend() && !InvitationStatus::Expired.can_accept());
         assert!(!InvitationStatus::Accepted.can_revoke());
+        assert_eq!(
+            InvitationStatus::derive("discarded", sent, day(90), 30),
+            InvitationStatus::Discarded
+        );
+        let d = InvitationStatus::Discarded;
+        assert!(d.can_resend() && !d.can_accept() && !d.can_revoke());
+    }
+
+    #[test]
+    fn one_recipient_checked_in_words() {
+        assert_eq!(
+            check_recipient(" partners@contoso.example ")
+                .unwrap()
+                .as_str(),
+            "partners@contoso.example"
+        );
+        for several in ["a@b.example, c@d.example", "a@b.example;c@d.example"] {
+            assert!(
+                check_recipient(several)
+                    .unwrap_err()
+                    .contains("one email address")
+            );
+        }
+        assert!(check_recipient("partners@contoso").is_err());
+        assert!(
+            check_recipient("")
+                .unwrap_err()
+                .contains("Enter an email address")
+        );
+        assert!(check_subject("  ").unwrap_err().contains("subject"));
+        assert!(check_subject("Hi").is_ok());
     }
 
     #[test]

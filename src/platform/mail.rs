@@ -78,7 +78,13 @@ pub fn mailto_url(d: &Draft) -> String {
 /// text can never start a header line of its own (no `Bcc:` injection).
 pub fn eml(d: &Draft, from: &str, date: DateTime<Utc>) -> String {
     let headers = [
-        ("From", clean(from.trim()).into_owned()),
+        // A name of encoded-words (see `mailbox`) folds between them and before the address.
+        (
+            "From",
+            clean(from.trim())
+                .replace("?= =?", "?=\r\n =?")
+                .replace("?= <", "?=\r\n <"),
+        ),
         ("To", clean(d.to.trim()).into_owned()),
         ("Subject", encoded_words(&clean(&d.subject))),
         ("Date", date.to_rfc2822()),
@@ -100,6 +106,26 @@ pub fn eml(d: &Draft, from: &str, date: DateTime<Utc>) -> String {
         message.push_str("\r\n");
     }
     message
+}
+
+/// The operator as the `From` of a draft: `"Display Name" <upn>` (RFC 5322). An ASCII name is a
+/// quoted-string (`"` and `\` escaped); a name with non-ASCII characters is RFC 2047 encoded-words,
+/// which must not be quoted. No name: the bare address. Both are cleaned first, so neither can
+/// end the header line.
+pub fn mailbox(display_name: &str, address: &str) -> String {
+    let name = clean(display_name.trim());
+    let address = clean(address.trim());
+    if name.is_empty() {
+        return address.into_owned();
+    }
+    let phrase = if name.is_ascii() && !name.contains("=?") {
+        format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))
+    } else {
+        // One line: `eml` cleans the header value, and the space between two encoded-words is
+        // not part of the name (RFC 2047 §6.2).
+        encoded_words(&name).replace("\r\n ", " ")
+    };
+    format!("{phrase} <{address}>")
 }
 
 /// RFC 2047: a header text with non-ASCII (or something that looks like an encoded-word) becomes

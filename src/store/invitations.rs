@@ -1,5 +1,6 @@
-//! Partnership requests: drafted, recorded as Sent, sent again, revoked, and accepted — the
-//! acceptance making the reseller an Active partner.
+//! Partnership requests: drafted, recorded as Sent (or as Discarded when the draft was dropped
+//! after its link had left twotier), sent again, revoked, and accepted — the acceptance making the
+//! reseller an Active partner.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, params};
@@ -31,7 +32,7 @@ pub struct InvitationRow {
     pub recipient: String,
     pub sent_by: String,
     pub sent_at: DateTime<Utc>,
-    /// The stored status (`sent`, `accepted`, `revoked`); see [`InvitationRow::status`].
+    /// The stored status (`sent`, `accepted`, `revoked`, `discarded`); see [`InvitationRow::status`].
     pub stored_status: String,
     pub delivery: Delivery,
     pub link: String,
@@ -137,7 +138,8 @@ impl Store {
         if let Err(why) = invitation::check_body(&draft.body, &draft.link) {
             return refuse(why);
         }
-        let to = Email::parse(&draft.to).map_err(super::CommandError::Refused)?;
+        let to = invitation::check_recipient(&draft.to).map_err(super::CommandError::Refused)?;
+        invitation::check_subject(&draft.subject).map_err(super::CommandError::Refused)?;
         let body = clean_multiline(&draft.body).into_owned();
         self.transact(|s| {
             s.require(Permission::ManagePartnerships)?;
@@ -150,6 +152,36 @@ impl Store {
             )?;
             let id = tx.last_insert_rowid();
             audit(tx, at, Some(by), "Partnership requested", to.as_str(), None, Some(&format!("Sent ({})", delivery.label())))?;
+            Ok(id)
+            })
+        })
+    }
+
+    /// Esc on a draft whose link already left twotier (opened in email, copied): recorded as
+    /// Discarded with how it had left, so the link is never forgotten. A draft that never left
+    /// is not recorded at all (refused here).
+    pub fn record_discarded(
+        &mut self,
+        draft: &InvitationDraft,
+        delivery: Delivery,
+        at: DateTime<Utc>,
+    ) -> CommandResult<i64> {
+        if delivery == Delivery::None {
+            return refuse("This draft never left twotier: discarding it records nothing.");
+        }
+        let to = invitation::check_recipient(&draft.to).map_err(super::CommandError::Refused)?;
+        let body = clean_multiline(&draft.body).into_owned();
+        self.transact(|s| {
+            s.require(Permission::ManagePartnerships)?;
+            s.mutate(|tx, by| {
+            let Some(by) = by else { return refuse("No operator is signed in.") };
+            tx.execute(
+                "INSERT INTO invitations (token, recipient_email, subject, body, link, delivery, status, sent_by, sent_at, discarded_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'discarded', ?7, ?8, ?8)",
+                params![draft.token, to.as_str(), cleaned(draft.subject.clone()), body, draft.link, delivery.key(), by.id, db_time(at)],
+            )?;
+            let id = tx.last_insert_rowid();
+            audit(tx, at, Some(by), "Partnership request discarded", to.as_str(), None, Some(&format!("Discarded ({})", delivery.label())))?;
             Ok(id)
             })
         })
@@ -206,19 +238,45 @@ impl Store {
         )
     }
 
-    /// Sends a Sent or Expired request again: it is Sent as of now.
+    /// Sends a Sent, Expired or Discarded request again: it is Sent as of now.
     pub fn resend_invitation(
         &mut self,
         id: i64,
         delivery: Delivery,
         at: DateTime<Utc>,
     ) -> CommandResult<()> {
-        self.transact(|s| s.resend_now(id, delivery, at))
+        self.transact(|s| s.resend_now(id, None, delivery, at))
     }
 
-    fn resend_now(&self, id: i64, delivery: Delivery, at: DateTime<Utc>) -> CommandResult<()> {
+    /// [`Store::resend_invitation`] with the email as the operator edited it (recipient, subject,
+    /// body); the link must be the request's own and still in the body.
+    pub fn resend_edited(
+        &mut self,
+        id: i64,
+        draft: &InvitationDraft,
+        delivery: Delivery,
+        at: DateTime<Utc>,
+    ) -> CommandResult<()> {
+        if let Err(why) = invitation::check_body(&draft.body, &draft.link) {
+            return refuse(why);
+        }
+        invitation::check_recipient(&draft.to).map_err(super::CommandError::Refused)?;
+        invitation::check_subject(&draft.subject).map_err(super::CommandError::Refused)?;
+        self.transact(|s| s.resend_now(id, Some(draft), delivery, at))
+    }
+
+    fn resend_now(
+        &self,
+        id: i64,
+        edited: Option<&InvitationDraft>,
+        delivery: Delivery,
+        at: DateTime<Utc>,
+    ) -> CommandResult<()> {
         self.require(Permission::ManagePartnerships)?;
         let row = self.invitation(id)?;
+        if edited.is_some_and(|d| d.token != row.token) {
+            return refuse("That email is not this request's: its link is another one.");
+        }
         let status = row.status(at, self.settings.invitation_expiry_days);
         if !status.can_resend() {
             return refuse(format!(
@@ -228,10 +286,19 @@ impl Store {
         }
         self.mutate(|tx, by| {
             tx.execute(
-                "UPDATE invitations SET sent_at = ?1, resent_count = resent_count + 1, delivery = ?2 WHERE id = ?3",
+                "UPDATE invitations SET sent_at = ?1, resent_count = resent_count + 1, delivery = ?2, status = 'sent' WHERE id = ?3",
                 params![db_time(at), delivery.key(), id],
             )?;
-            audit(tx, at, by, "Partnership request sent again", &row.recipient, Some(status.label()), Some("Sent"))?;
+            let mut recipient = row.recipient.clone();
+            if let Some(d) = edited {
+                let to = invitation::check_recipient(&d.to).map_err(super::CommandError::Refused)?;
+                tx.execute(
+                    "UPDATE invitations SET recipient_email = ?1, subject = ?2, body = ?3 WHERE id = ?4",
+                    params![to.as_str(), cleaned(d.subject.clone()), clean_multiline(&d.body), id],
+                )?;
+                recipient = to.to_string();
+            }
+            audit(tx, at, by, "Partnership request sent again", &recipient, Some(status.label()), Some("Sent"))?;
             Ok(())
         })
     }
@@ -300,6 +367,9 @@ impl Store {
                     "It expired: send it again from the Invitations list, then record the acceptance."
                 }
                 InvitationStatus::Revoked => "It was revoked: request a new partnership.",
+                InvitationStatus::Discarded => {
+                    "Its draft was discarded: send it again from the Invitations list, then record the acceptance."
+                }
                 _ => "It was already accepted.",
             };
             return refuse(format!(

@@ -136,6 +136,12 @@ pub enum DbCmd {
     VerifyPartnerId {
         partner_id: String,
     },
+    /// Esc on a draft whose link left twotier: recorded as Discarded with how it left.
+    DiscardInvitation {
+        draft: Box<InvitationDraft>,
+        delivery: Delivery,
+        at: DateTime<Utc>,
+    },
 }
 
 /// A page of one of the lists.
@@ -319,7 +325,7 @@ fn run(store: &mut Store, cmd: DbCmd) -> CommandResult<DbReply> {
             resend_of: Some(id),
             at,
         } => {
-            store.resend_invitation(id, delivery, at)?;
+            store.resend_edited(id, &draft, delivery, at)?;
             done(
                 format!("Partnership request to {} sent again", draft.to),
                 &[Invitations, Activity],
@@ -450,6 +456,20 @@ fn run(store: &mut Store, cmd: DbCmd) -> CommandResult<DbReply> {
             result: store.verify_partner_id(&partner_id)?.map(Box::new),
             partner_id,
         },
+        DbCmd::DiscardInvitation {
+            draft,
+            delivery,
+            at,
+        } => {
+            store.record_discarded(&draft, delivery, at)?;
+            done(
+                format!(
+                    "Partnership request to {} discarded; its link is on record as Discarded",
+                    draft.to
+                ),
+                &[Invitations, Activity],
+            )
+        }
     })
 }
 
@@ -509,5 +529,6 @@ fn describe(cmd: &DbCmd) -> String {
         DbCmd::UpdateSubscription { .. } => "Saving the subscription".into(),
         DbCmd::LoadCustomerAccount { .. } => "Loading the customer's account".into(),
         DbCmd::VerifyPartnerId { .. } => "Verifying the PartnerID".into(),
+        DbCmd::DiscardInvitation { .. } => "Recording the discarded request".into(),
     }
 }

@@ -62,6 +62,7 @@ impl InvitationsScreen {
             let why = match status.label() {
                 "Expired" => "it expired; send it again first (s)",
                 "Revoked" => "it was revoked; request a new partnership (r)",
+                "Discarded" => "its draft was discarded; send it again first (s)",
                 _ => "it was already accepted",
             };
             return Outcome::toast(format!("Can't record acceptance: {why}"));

@@ -17,7 +17,7 @@ pub fn view(screen: &InvitationsScreen, state: &AppState, theme: &Theme, frame: 
         column("Sent by", Constraint::Fill(2), 90),
         column("Sent at", Constraint::Length(16), 70),
         column("Age", Constraint::Length(5), 0),
-        column("Status", Constraint::Length(8), 0),
+        column("Status", Constraint::Length(9), 0),
         column("Delivery", Constraint::Length(19), 110),
         column("Reseller", Constraint::Fill(2), 100),
     ];
@@ -41,7 +41,7 @@ pub fn view(screen: &InvitationsScreen, state: &AppState, theme: &Theme, frame: 
                 InvitationStatus::Sent => theme.accent,
                 InvitationStatus::Accepted => ratatui::style::Style::new(),
                 InvitationStatus::Expired => theme.warning,
-                InvitationStatus::Revoked => theme.dim,
+                InvitationStatus::Revoked | InvitationStatus::Discarded => theme.dim,
             };
             let age = (state.now - i.sent_at).num_days().max(0);
             vec![
