@@ -3,6 +3,7 @@
 //! an argument or a path shows it with visible escapes (`text::escaped`, `text::shown_path`).
 
 mod customers_add;
+mod follow_up;
 mod refusal;
 
 use anyhow::{Context, bail};
@@ -83,6 +84,9 @@ pub fn resellers(store: &mut Store, command: ResellersCommand) -> anyhow::Result
                 impact.support_contact
             );
             Ok(())
+        }
+        ResellersCommand::FollowUp { partner_id, json } => {
+            follow_up::run(store, partner_id.trim(), json)
         }
     }
 }

@@ -80,6 +80,8 @@ pub enum Command {
     ChangeRole,
     // Activity log
     FilterActivity,
+    /// Indirect resellers, on a removed partnership: its Follow-up worklist.
+    FollowUp,
 }
 
 #[derive(Debug, Clone, PartialEq)]

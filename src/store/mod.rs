@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod customers;
 pub mod demo;
 pub mod export;
+pub mod follow_up;
 pub mod init;
 pub mod invitations;
 pub mod key;

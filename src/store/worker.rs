@@ -8,11 +8,12 @@ use std::thread::JoinHandle;
 use chrono::{DateTime, Utc};
 
 use super::customers::{CreatedCustomer, NewCustomer, NewOrder, Offer};
+use super::follow_up::{FollowUpRow, RemovedReseller};
 use super::invitations::{Acceptance, InvitationDraft, InvitationRow};
 use super::list::{ActivityRow, CustomerRow, Listed, Page, PageRequest, ResellerRow, fetch_page};
 use super::operators::Operator;
 use super::provider::ProviderProfile;
-use super::resellers::RemovalImpact;
+use super::resellers::RemovalPreview;
 use super::subscriptions::{SubscriptionChanges, SubscriptionDetail, SubscriptionRow};
 use super::{CommandError, CommandResult, Store};
 use crate::domain::ids::Email;
@@ -31,6 +32,8 @@ pub enum ListId {
     Subscriptions,
     /// The reseller picker's list.
     ResellerPicker,
+    /// Follow-up: the subscriptions still naming a removed reseller.
+    FollowUp,
 }
 
 /// A request to the store. Mutations carry the time they happen at (the UI's clock).
@@ -126,6 +129,10 @@ pub enum DbCmd {
         role: Role,
         at: DateTime<Utc>,
     },
+    /// The removed reseller a Follow-up worklist is about.
+    LoadRemovedReseller {
+        reseller_id: i64,
+    },
 }
 
 /// A page of one of the lists.
@@ -137,6 +144,7 @@ pub enum AnyPage {
     Users(Page<Operator>),
     Invitations(Page<InvitationRow>),
     Subscriptions(Page<SubscriptionRow>),
+    FollowUp(Page<FollowUpRow>),
 }
 
 /// The store's answer to a [`DbCmd`].
@@ -160,7 +168,7 @@ pub enum DbReply {
     Impact {
         reseller_id: i64,
         name: String,
-        impact: RemovalImpact,
+        preview: Box<RemovalPreview>,
     },
     /// A mutation was committed: say so, and reload these lists.
     Done {
@@ -186,6 +194,7 @@ pub enum DbReply {
     /// The new customer, with the temporary password to show once.
     CustomerCreated(Box<CreatedCustomer>),
     Subscription(Box<SubscriptionDetail>),
+    RemovedReseller(Box<RemovedReseller>),
 }
 
 /// The running worker. Dropping it closes the channel; the thread then ends. Each command goes
@@ -337,7 +346,7 @@ fn run(store: &mut Store, cmd: DbCmd) -> CommandResult<DbReply> {
         DbCmd::RemovalImpact { reseller_id, name } => DbReply::Impact {
             reseller_id,
             name,
-            impact: store.removal_impact(reseller_id)?,
+            preview: Box::new(store.removal_preview(reseller_id)?),
         },
         DbCmd::RemovePartnership {
             reseller_id,
@@ -347,7 +356,7 @@ fn run(store: &mut Store, cmd: DbCmd) -> CommandResult<DbReply> {
             store.remove_partnership(reseller_id, at)?;
             done(
                 format!("Partnership with {name} removed"),
-                &[Resellers, Customers, Activity],
+                &[Resellers, Customers, Activity, ListId::FollowUp],
             )
         }
         DbCmd::SetCompliance {
@@ -425,7 +434,13 @@ fn run(store: &mut Store, cmd: DbCmd) -> CommandResult<DbReply> {
             } else {
                 format!("Saved: {}", said.join("; "))
             };
-            done(message, &[Customers, Subscriptions, Activity])
+            done(
+                message,
+                &[Customers, Subscriptions, Activity, ListId::FollowUp],
+            )
+        }
+        DbCmd::LoadRemovedReseller { reseller_id } => {
+            DbReply::RemovedReseller(Box::new(store.removed_reseller(reseller_id)?))
         }
     })
 }
@@ -446,6 +461,7 @@ fn page(store: &Store, list: ListId, req: &PageRequest) -> CommandResult<AnyPage
         ListId::Invitations => AnyPage::Invitations(get(store, req)?),
         ListId::Subscriptions => AnyPage::Subscriptions(get(store, req)?),
         ListId::ResellerPicker => AnyPage::Resellers(get(store, req)?),
+        ListId::FollowUp => AnyPage::FollowUp(store.follow_up_page(req)?),
     })
 }
 
@@ -463,6 +479,7 @@ fn describe(cmd: &DbCmd) -> String {
                 ListId::Invitations => "partnership requests",
                 ListId::Subscriptions => "subscriptions",
                 ListId::ResellerPicker => "indirect resellers",
+                ListId::FollowUp => "follow-up worklist",
             }
         ),
         DbCmd::PrepareInvitation { .. } | DbCmd::LoadInvitationDraft { .. } => {
@@ -484,5 +501,6 @@ fn describe(cmd: &DbCmd) -> String {
         DbCmd::AddSubscriptions { .. } => "Adding the subscriptions".into(),
         DbCmd::LoadSubscription { .. } => "Loading the subscription".into(),
         DbCmd::UpdateSubscription { .. } => "Saving the subscription".into(),
+        DbCmd::LoadRemovedReseller { .. } => "Loading the follow-up worklist".into(),
     }
 }
