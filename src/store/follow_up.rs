@@ -123,6 +123,29 @@ fn removed(found: (i64, String, String, String, Option<String>)) -> CommandResul
     }
 }
 
+/// The page query for an anchor (`?1` the reseller, `?2` the bound, `?3` the limit), and the
+/// bound. Each arm walks its own index and stops at the page size; the union is cut again.
+pub fn page_sql(anchor: &Anchor) -> (String, i64) {
+    let backward = matches!(anchor, Anchor::Last | Anchor::Before(_));
+    let (op, bound) = match anchor {
+        Anchor::First | Anchor::Last => (">", i64::MIN),
+        Anchor::After(k) => (">", k.id),
+        Anchor::Before(k) => ("<", k.id),
+        Anchor::From(k) => (">=", k.id),
+    };
+    let dir = if backward { "DESC" } else { "ASC" };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM {FROM} WHERE s.id IN (
+           SELECT id FROM (SELECT id FROM subscriptions WHERE reseller_id = ?1 AND id {op} ?2 ORDER BY id {dir} LIMIT ?3)
+           UNION
+           SELECT id FROM (SELECT id FROM subscriptions WHERE support_reseller_id = ?1 AND id {op} ?2 ORDER BY id {dir} LIMIT ?3)
+           ORDER BY id {dir} LIMIT ?3
+         ) AND (SELECT state FROM resellers WHERE id = ?1) = 'removed'
+         ORDER BY s.id {dir}"
+    );
+    (sql, bound)
+}
+
 impl Store {
     /// The removed reseller the worklist is about.
     pub fn removed_reseller(&self, reseller_id: i64) -> CommandResult<RemovedReseller> {
@@ -180,23 +203,7 @@ impl Store {
             });
         };
         let backward = matches!(req.anchor, Anchor::Last | Anchor::Before(_));
-        let (op, bound) = match &req.anchor {
-            Anchor::First | Anchor::Last => (">", i64::MIN),
-            Anchor::After(k) => (">", k.id),
-            Anchor::Before(k) => ("<", k.id),
-            Anchor::From(k) => (">=", k.id),
-        };
-        let dir = if backward { "DESC" } else { "ASC" };
-        // Each arm walks its own index and stops at the page size; the union is then cut again.
-        let sql = format!(
-            "SELECT {COLUMNS} FROM {FROM} WHERE s.id IN (
-               SELECT id FROM (SELECT id FROM subscriptions WHERE reseller_id = ?1 AND id {op} ?2 ORDER BY id {dir} LIMIT ?3)
-               UNION
-               SELECT id FROM (SELECT id FROM subscriptions WHERE support_reseller_id = ?1 AND id {op} ?2 ORDER BY id {dir} LIMIT ?3)
-               ORDER BY id {dir} LIMIT ?3
-             ) AND (SELECT state FROM resellers WHERE id = ?1) = 'removed'
-             ORDER BY s.id {dir}"
-        );
+        let (sql, bound) = page_sql(&req.anchor);
         let limit = req.limit as i64 + 1;
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut rows: Vec<FollowUpRow> = stmt

@@ -22,6 +22,23 @@ pub struct RemovalImpact {
 /// How many of each the removal preview lists; the rest are counted ("and 1 234 more").
 pub const PREVIEW_ROWS: usize = 200;
 
+/// The first customers associated with the reseller (`?1`), by name, along
+/// `customers_by_reseller_name`; `?2` is the limit.
+pub const PREVIEW_CUSTOMERS_SQL: &str =
+    "SELECT id, company_name FROM customers WHERE reseller_id = ?1
+     ORDER BY company_name, id LIMIT ?2";
+
+/// The first subscriptions naming the reseller (`?1`) in either role, oldest first: each role's
+/// index walked and stopped at the limit (`?2`).
+pub const PREVIEW_SUBSCRIPTIONS_SQL: &str = "SELECT s.id, c.company_name, o.name, s.reseller_id IS ?1, s.support_reseller_id IS ?1
+     FROM subscriptions s JOIN customers c ON c.id = s.customer_id JOIN offers o ON o.id = s.offer_id
+     WHERE s.id IN (
+       SELECT id FROM (SELECT id FROM subscriptions WHERE reseller_id = ?1 ORDER BY id LIMIT ?2)
+       UNION
+       SELECT id FROM (SELECT id FROM subscriptions WHERE support_reseller_id = ?1 ORDER BY id LIMIT ?2)
+       ORDER BY id LIMIT ?2)
+     ORDER BY s.id";
+
 /// A customer the removal leaves associated with the reseller.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AffectedCustomer {
@@ -89,10 +106,7 @@ impl Store {
         let limit = PREVIEW_ROWS as i64;
         let customers = self
             .conn
-            .prepare_cached(
-                "SELECT id, company_name FROM customers WHERE reseller_id = ?1
-                 ORDER BY company_name, id LIMIT ?2",
-            )?
+            .prepare_cached(PREVIEW_CUSTOMERS_SQL)?
             .query_map(params![reseller_id, limit], |r| {
                 Ok(AffectedCustomer {
                     id: r.get(0)?,
@@ -102,16 +116,7 @@ impl Store {
             .collect::<Result<_, _>>()?;
         let subscriptions = self
             .conn
-            .prepare_cached(
-                "SELECT s.id, c.company_name, o.name, s.reseller_id IS ?1, s.support_reseller_id IS ?1
-                 FROM subscriptions s JOIN customers c ON c.id = s.customer_id JOIN offers o ON o.id = s.offer_id
-                 WHERE s.id IN (
-                   SELECT id FROM (SELECT id FROM subscriptions WHERE reseller_id = ?1 ORDER BY id LIMIT ?2)
-                   UNION
-                   SELECT id FROM (SELECT id FROM subscriptions WHERE support_reseller_id = ?1 ORDER BY id LIMIT ?2)
-                   ORDER BY id LIMIT ?2)
-                 ORDER BY s.id",
-            )?
+            .prepare_cached(PREVIEW_SUBSCRIPTIONS_SQL)?
             .query_map(params![reseller_id, limit], |r| {
                 Ok(AffectedSubscription {
                     id: r.get(0)?,
