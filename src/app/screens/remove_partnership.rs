@@ -118,10 +118,16 @@ fn impact_lines(p: &RemovalPreview) -> Vec<ImpactLine> {
     lines
 }
 
-/// Rows of the impact list on a terminal this high, about: the view knows exactly (the notice
-/// wraps with the width); paging only needs a screenful.
+/// The dialog's height on a terminal this high: the whole terminal up to 24 lines, above that
+/// room for the header and footer, and never more than [`MAX_HEIGHT`].
+pub fn dialog_height(height: u16) -> u16 {
+    height.saturating_sub(2).clamp(height.min(24), MAX_HEIGHT)
+}
+
+/// Rows of the impact list on a terminal this high, at least: the view knows exactly (the
+/// notice wraps with the width), and scrolling stops where the last line shows.
 pub fn pane_rows(height: u16) -> usize {
-    (height.min(MAX_HEIGHT) as usize).saturating_sub(17).max(1)
+    (dialog_height(height) as usize).saturating_sub(18).max(1)
 }
 
 /// The dialog grows with the terminal up to this height.

@@ -12,11 +12,17 @@ use crate::ui::chrome::ellipsize;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::window_table::{self, column};
 
+/// Where the Subscription ID is shown whole.
+const FULL_ID: u16 = 130;
+
 pub fn view(screen: &FollowUpScreen, state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
+    // The Subscription ID (a GUID) in full where it fits, else its last 8 digits (its first
+    // ones are a timestamp, alike for every subscription of an order).
+    let full_id = area.width >= FULL_ID;
     let columns = [
         column("Customer", Constraint::Fill(3), 0),
         column("Subscription", Constraint::Fill(3), 0),
-        column("Subscription ID", Constraint::Length(36), 120),
+        column("Subscription ID", Constraint::Length(if full_id { 36 } else { 15 }), 90),
         column("Role", Constraint::Length(17), 0),
         column("Status", Constraint::Length(9), 70),
     ];
@@ -47,7 +53,12 @@ pub fn view(screen: &FollowUpScreen, state: &AppState, theme: &Theme, frame: &mu
         vec![
             Cell::from(s.customer.clone()),
             Cell::from(s.offer.clone()),
-            Cell::from(s.subscription_id.clone()),
+            Cell::from(if full_id || s.subscription_id.chars().count() <= 9 {
+                s.subscription_id.clone()
+            } else {
+                let tail: String = s.subscription_id.chars().rev().take(8).collect();
+                format!("…{}", tail.chars().rev().collect::<String>())
+            }),
             Cell::from(Span::styled(role, theme.warning)),
             Cell::from(status_label(&s.status).to_owned()),
         ]

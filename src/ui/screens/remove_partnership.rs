@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use crate::app::screens::remove_partnership::{
-    IMPORTANT_NOTICE, ImpactLine, MAX_HEIGHT, RemoveConfirm, grouped,
+    IMPORTANT_NOTICE, ImpactLine, RemoveConfirm, dialog_height, grouped,
 };
 use crate::app::state::AppState;
 use crate::ui::chrome::ellipsize;
@@ -93,7 +93,7 @@ fn impact_line(line: &ImpactLine, width: usize, theme: &Theme) -> Line<'static> 
 pub fn view(c: &RemoveConfirm, _state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner = frame_box(
         frame,
-        centered(area, 84, area.height.min(MAX_HEIGHT)),
+        centered(area, 84, dialog_height(area.height)),
         Line::from(Span::styled(" Remove partnership ", theme.title)),
         theme,
     );
