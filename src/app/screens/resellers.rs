@@ -85,7 +85,7 @@ impl ResellersScreen {
         match self.list.selected_row() {
             Some(r) if !r.is_active() => crate::app::screens::follow_up::show(r.id),
             Some(r) => Outcome::toast(format!(
-                "The partnership with {} is active: follow-up comes after Remove partnership (h shows removed ones)",
+                "{} is active: Follow-up is for removed partnerships (h shows them)",
                 r.name
             )),
             None => Outcome::none(),
