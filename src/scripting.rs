@@ -86,7 +86,11 @@ pub fn resellers(store: &mut Store, command: ResellersCommand) -> anyhow::Result
             Ok(())
         }
         ResellersCommand::FollowUp { partner_id, json } => {
-            follow_up::run(store, partner_id.trim(), json)
+            match follow_up::run(store, partner_id.trim(), json)? {
+                follow_up::Printed::Line(line) => emit(&line),
+                follow_up::Printed::Table(headers, rows) => print_table(headers, &rows),
+            }
+            Ok(())
         }
     }
 }

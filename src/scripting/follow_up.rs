@@ -4,7 +4,6 @@
 use serde::Serialize;
 
 use super::refusal::refused;
-use super::{emit, print_table};
 use crate::store::Store;
 use crate::store::customers::status_label;
 
@@ -23,7 +22,21 @@ struct FollowUpJson<'a> {
     status: &'a str,
 }
 
-pub fn run(store: &mut Store, partner_id: &str, json: bool) -> anyhow::Result<()> {
+/// What the command prints: the parent prints it (a child never imports its parent).
+pub enum Printed {
+    Line(String),
+    Table(&'static [&'static str], Vec<Vec<String>>),
+}
+
+pub const HEADERS: &[&str] = &[
+    "Customer",
+    "Subscription",
+    "Subscription ID",
+    "Role",
+    "Status",
+];
+
+pub fn run(store: &mut Store, partner_id: &str, json: bool) -> anyhow::Result<Printed> {
     let reseller = store
         .removed_reseller_by_partner_id(partner_id)
         .map_err(refused)?;
@@ -51,15 +64,13 @@ pub fn run(store: &mut Store, partner_id: &str, json: bool) -> anyhow::Result<()
                 status: &r.status,
             })
             .collect();
-        emit(&serde_json::to_string_pretty(&out)?);
-        return Ok(());
+        return Ok(Printed::Line(serde_json::to_string_pretty(&out)?));
     }
     if rows.is_empty() {
-        emit(&format!(
+        return Ok(Printed::Line(format!(
             "Nothing to follow up: no subscription still names {}.",
             reseller.name
-        ));
-        return Ok(());
+        )));
     }
     let table: Vec<Vec<String>> = rows
         .iter()
@@ -73,15 +84,5 @@ pub fn run(store: &mut Store, partner_id: &str, json: bool) -> anyhow::Result<()
             ]
         })
         .collect();
-    print_table(
-        &[
-            "Customer",
-            "Subscription",
-            "Subscription ID",
-            "Role",
-            "Status",
-        ],
-        &table,
-    );
-    Ok(())
+    Ok(Printed::Table(HEADERS, table))
 }
