@@ -105,6 +105,15 @@ pub enum ResellersCommand {
         #[arg(long)]
         yes: bool,
     },
+    /// After Remove partnership: the subscriptions that still name the removed reseller with
+    /// this PartnerID, as partner of record or designated support contact
+    FollowUp {
+        /// The removed reseller's PartnerID (MPN ID)
+        partner_id: String,
+        /// JSON (one array of objects) instead of a table
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -3,6 +3,7 @@
 //! an argument or a path shows it with visible escapes (`text::escaped`, `text::shown_path`).
 
 mod customers_add;
+mod follow_up;
 mod refusal;
 
 use anyhow::{Context, bail};
@@ -82,6 +83,13 @@ pub fn resellers(store: &mut Store, command: ResellersCommand) -> anyhow::Result
                 impact.partner_of_record,
                 impact.support_contact
             );
+            Ok(())
+        }
+        ResellersCommand::FollowUp { partner_id, json } => {
+            match follow_up::run(store, partner_id.trim(), json)? {
+                follow_up::Printed::Line(line) => emit(&line),
+                follow_up::Printed::Table(headers, rows) => print_table(headers, &rows),
+            }
             Ok(())
         }
     }

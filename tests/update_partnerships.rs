@@ -11,6 +11,7 @@ use twotier::app::effect::Effect;
 use twotier::app::form::Verdict;
 use twotier::app::nav::Screen;
 use twotier::app::screens::Modal;
+use twotier::app::screens::remove_partnership::{self, ImpactLine};
 use twotier::domain::invitation::{Delivery, InvitationStatus};
 use twotier::store::worker::DbCmd;
 
@@ -376,7 +377,7 @@ fn remove_partnership_shows_the_impact_and_only_yes_removes() {
         panic!("{:?}", h.state.modals)
     };
     assert_eq!(c.name, name);
-    assert!(c.impact.customers > 0);
+    assert!(c.preview.impact.customers > 0);
     assert!(!c.yes_focused);
     h.press(KeyCode::Enter);
     assert!(h.state.modals.is_empty(), "Enter on the focused No closes");
@@ -386,6 +387,10 @@ fn remove_partnership_shows_the_impact_and_only_yes_removes() {
     assert_eq!(h.state.screens.resellers.list.rows.len(), 11);
     h.type_str("xy");
     assert!(h.state.modals.is_empty());
+    // Subscriptions still name it: the app goes on to its Follow-up worklist; q comes back.
+    assert_eq!(h.state.screen, Screen::FollowUp);
+    h.type_str("q");
+    assert_eq!(h.state.screen, Screen::Resellers);
     assert_eq!(h.state.screens.resellers.list.rows.len(), 10);
     assert!(
         h.state
@@ -749,5 +754,166 @@ fn an_invalid_to_is_said_in_words_and_refuses_done_copy_and_mail() {
         !h.db_commands()
             .iter()
             .any(|c| matches!(c, DbCmd::RecordInvitation { .. }))
+    );
+}
+
+/// The reseller with the most subscriptions naming it, and its name.
+fn busiest_reseller(h: &Harness) -> (i64, String) {
+    h.db.store
+        .conn()
+        .query_row(
+            "SELECT r.id, r.name FROM resellers r WHERE r.state = 'active' ORDER BY
+               (SELECT count(*) FROM subscriptions s WHERE s.reseller_id = r.id OR s.support_reseller_id = r.id) DESC,
+               r.name LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+}
+
+fn select_reseller(h: &mut Harness, name: &str) {
+    while h.state.screens.resellers.list.selected_row().unwrap().name != name {
+        h.press(KeyCode::Down);
+    }
+}
+
+#[test]
+fn removal_preview_lists_the_customers_and_subscriptions_by_name_and_scrolls() {
+    let mut h = Harness::new(TestDb::default_demo(), 80, 24);
+    let (id, name) = busiest_reseller(&h);
+    select_reseller(&mut h, &name);
+    h.type_str("x");
+    let Some(Modal::RemovePartnership(c)) = h.state.top_modal() else {
+        panic!("{:?}", h.state.modals)
+    };
+    let customers: Vec<String> = {
+        let conn = h.db.store.conn();
+        let mut stmt = conn
+            .prepare("SELECT company_name FROM customers WHERE reseller_id = ?1 ORDER BY company_name, id")
+            .unwrap();
+        stmt.query_map([id], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let listed: Vec<String> = c
+        .lines
+        .iter()
+        .filter_map(|l| match l {
+            ImpactLine::Customer(n) => Some(n.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(listed, customers);
+    let subscriptions = c
+        .lines
+        .iter()
+        .filter(|l| matches!(l, ImpactLine::Subscription { .. }))
+        .count() as i64;
+    assert_eq!(subscriptions, c.preview.subscriptions_total);
+    assert!(
+        c.lines.iter().any(|l| matches!(l, ImpactLine::Subscription { roles, .. } if roles.contains("Support contact"))),
+        "the support-contact role is named"
+    );
+    assert!(!c.yes_focused && c.scroll == 0);
+    let len = c.lines.len();
+    assert!(len > 7, "more lines than the dialog shows at 80×24: {len}");
+    let scroll = |h: &Harness| match h.state.top_modal() {
+        Some(Modal::RemovePartnership(c)) => c.scroll,
+        other => panic!("{other:?}"),
+    };
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Down);
+    assert_eq!(scroll(&h), 2);
+    h.press(KeyCode::Up);
+    assert_eq!(scroll(&h), 1);
+    h.press(KeyCode::End);
+    let last = scroll(&h);
+    assert_eq!(
+        last,
+        len - remove_partnership::pane_rows(24),
+        "End shows the last lines"
+    );
+    h.press(KeyCode::PageDown);
+    assert_eq!(scroll(&h), last, "no scrolling past the end");
+    h.press(KeyCode::PageUp);
+    assert!(scroll(&h) < last);
+    h.press(KeyCode::Home);
+    assert_eq!(scroll(&h), 0);
+    // Scrolling never pressed a button: Enter is still No.
+    h.press(KeyCode::Enter);
+    assert!(h.state.modals.is_empty());
+    assert_eq!(h.state.screens.resellers.list.rows.len(), 11);
+}
+
+#[test]
+fn yes_goes_to_the_follow_up_worklist_and_enter_opens_subscription_details_to_reassign() {
+    let mut h = Harness::new(TestDb::default_demo(), 120, 40);
+    let (id, name) = busiest_reseller(&h);
+    select_reseller(&mut h, &name);
+    h.type_str("xy");
+    assert!(h.state.modals.is_empty(), "{:?}", h.state.modals);
+    assert_eq!(h.state.screen, Screen::FollowUp);
+    let f = &h.state.screens.follow_up;
+    assert_eq!(
+        f.reseller.as_ref().map(|r| r.name.clone()),
+        Some(name.clone())
+    );
+    let expected = h.db.store.follow_up_count(id).unwrap();
+    assert!(expected > 1);
+    assert_eq!(f.list.total, Some(expected as u64));
+    assert_eq!(f.list.rows.len() as i64, expected);
+    assert!(f.list.rows.iter().any(|r| r.support_contact));
+    h.press(KeyCode::Down);
+    let row = h
+        .state
+        .screens
+        .follow_up
+        .list
+        .selected_row()
+        .unwrap()
+        .clone();
+    h.press(KeyCode::Enter);
+    let Some(Modal::SubscriptionDetails(form)) = h.state.modals.last_mut() else {
+        panic!("{:?}", h.state.modals)
+    };
+    assert_eq!(form.detail.id, row.id);
+    // Reassigned: no partner of record, the provider as support contact; Submit.
+    form.reseller = None;
+    form.support = None;
+    h.key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    assert!(h.state.modals.is_empty(), "{:?}", h.state.modals);
+    let f = &h.state.screens.follow_up;
+    assert_eq!(
+        f.list.total,
+        Some(expected as u64 - 1),
+        "the worklist reloaded"
+    );
+    assert!(
+        f.list.rows.iter().all(|r| r.id != row.id),
+        "the reassigned one left"
+    );
+    // q goes back to Indirect resellers; h shows removed ones; f on it comes back here.
+    h.type_str("q");
+    assert_eq!(h.state.screen, Screen::Resellers);
+    h.type_str("h");
+    select_reseller(&mut h, &name);
+    h.type_str("f");
+    assert_eq!(h.state.screen, Screen::FollowUp);
+    assert_eq!(
+        h.state.screens.follow_up.list.total,
+        Some(expected as u64 - 1)
+    );
+}
+
+#[test]
+fn follow_up_on_an_active_reseller_says_why_and_stays() {
+    let mut h = Harness::new(TestDb::default_demo(), 120, 40);
+    h.type_str("f");
+    assert_eq!(h.state.screen, Screen::Resellers);
+    assert!(
+        h.state.toasts.iter().any(|t| t.text.contains("is active")),
+        "{:?}",
+        h.state.toasts
     );
 }

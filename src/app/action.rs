@@ -87,6 +87,8 @@ pub enum Command {
     // Customers (expanded record)
     /// `a`: the customer's Account.
     ShowAccount,
+    /// Indirect resellers, on a removed partnership: its Follow-up worklist.
+    FollowUp,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -12,6 +12,8 @@ pub enum Screen {
     Users,
     /// The ledger of partnership requests, reached from Indirect resellers.
     Invitations,
+    /// Follow-up after Remove partnership: the subscriptions still naming a removed reseller.
+    FollowUp,
 }
 
 /// Who asked the store, so its reply goes back there without a central match.

@@ -10,7 +10,7 @@ use crate::domain::role::Role;
 use crate::store::customers::CreatedCustomer;
 use crate::store::invitations::InvitationDraft;
 use crate::store::list::ResellerRow;
-use crate::store::resellers::RemovalImpact;
+use crate::store::resellers::RemovalPreview;
 use crate::store::subscriptions::SubscriptionDetail;
 use crate::store::worker::ListId;
 
@@ -125,7 +125,7 @@ pub enum Open {
     RemovePartnership {
         reseller_id: i64,
         name: String,
-        impact: RemovalImpact,
+        preview: Box<RemovalPreview>,
     },
     RecordAcceptance {
         invitation_id: i64,

@@ -7,6 +7,7 @@ pub mod customer_account;
 pub mod customers;
 pub mod demo;
 pub mod export;
+pub mod follow_up;
 pub mod init;
 pub mod invitations;
 pub mod key;

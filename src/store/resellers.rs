@@ -19,6 +19,54 @@ pub struct RemovalImpact {
     pub support_contact: i64,
 }
 
+/// How many of each the removal preview lists; the rest are counted ("and 1 234 more").
+pub const PREVIEW_ROWS: usize = 200;
+
+/// The first customers associated with the reseller (`?1`), by name, along
+/// `customers_by_reseller_name`; `?2` is the limit.
+pub const PREVIEW_CUSTOMERS_SQL: &str =
+    "SELECT id, company_name FROM customers WHERE reseller_id = ?1
+     ORDER BY company_name, id LIMIT ?2";
+
+/// The first subscriptions naming the reseller (`?1`) in either role, oldest first: each role's
+/// index walked and stopped at the limit (`?2`).
+pub const PREVIEW_SUBSCRIPTIONS_SQL: &str = "SELECT s.id, c.company_name, o.name, s.reseller_id IS ?1, s.support_reseller_id IS ?1
+     FROM subscriptions s JOIN customers c ON c.id = s.customer_id JOIN offers o ON o.id = s.offer_id
+     WHERE s.id IN (
+       SELECT id FROM (SELECT id FROM subscriptions WHERE reseller_id = ?1 ORDER BY id LIMIT ?2)
+       UNION
+       SELECT id FROM (SELECT id FROM subscriptions WHERE support_reseller_id = ?1 ORDER BY id LIMIT ?2)
+       ORDER BY id LIMIT ?2)
+     ORDER BY s.id";
+
+/// A customer the removal leaves associated with the reseller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AffectedCustomer {
+    pub id: i64,
+    pub company_name: String,
+}
+
+/// A subscription the removal leaves naming the reseller, and in which role(s).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AffectedSubscription {
+    pub id: i64,
+    pub customer: String,
+    pub offer: String,
+    pub partner_of_record: bool,
+    pub support_contact: bool,
+}
+
+/// What Remove partnership shows before Yes: the counts, and the first [`PREVIEW_ROWS`]
+/// customers (by name) and subscriptions (oldest first) by name.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RemovalPreview {
+    pub impact: RemovalImpact,
+    pub customers: Vec<AffectedCustomer>,
+    pub subscriptions: Vec<AffectedSubscription>,
+    /// Subscriptions naming the reseller in either role, each counted once.
+    pub subscriptions_total: i64,
+}
+
 /// A reseller as the CLI lists it (active or removed).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ResellerRecord {
@@ -49,6 +97,47 @@ impl Store {
                 })
             },
         )?)
+    }
+
+    /// The counts and the first rows of what stays with the reseller: bounded queries along
+    /// `customers_by_reseller_name`, `subscriptions_by_reseller` and `subscriptions_by_support`.
+    pub fn removal_preview(&self, reseller_id: i64) -> CommandResult<RemovalPreview> {
+        let impact = self.removal_impact(reseller_id)?;
+        let limit = PREVIEW_ROWS as i64;
+        let customers = self
+            .conn
+            .prepare_cached(PREVIEW_CUSTOMERS_SQL)?
+            .query_map(params![reseller_id, limit], |r| {
+                Ok(AffectedCustomer {
+                    id: r.get(0)?,
+                    company_name: cleaned(crate::store::text(r, 1)?),
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        let subscriptions = self
+            .conn
+            .prepare_cached(PREVIEW_SUBSCRIPTIONS_SQL)?
+            .query_map(params![reseller_id, limit], |r| {
+                Ok(AffectedSubscription {
+                    id: r.get(0)?,
+                    customer: cleaned(crate::store::text(r, 1)?),
+                    offer: cleaned(crate::store::text(r, 2)?),
+                    partner_of_record: r.get(3)?,
+                    support_contact: r.get(4)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        let subscriptions_total = self.conn.prepare_cached(
+            "SELECT (SELECT count(*) FROM subscriptions WHERE reseller_id = ?1)
+                  + (SELECT count(*) FROM subscriptions WHERE support_reseller_id = ?1 AND reseller_id IS NOT ?1)",
+        )?
+        .query_row([reseller_id], |r| r.get(0))?;
+        Ok(RemovalPreview {
+            impact,
+            customers,
+            subscriptions,
+            subscriptions_total,
+        })
     }
 
     /// The name of the active reseller with this PartnerID, if any.

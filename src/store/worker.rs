@@ -9,11 +9,12 @@ use chrono::{DateTime, Utc};
 
 use super::customer_account::CustomerAccount;
 use super::customers::{CreatedCustomer, NewCustomer, NewOrder, Offer};
+use super::follow_up::{FollowUpRow, RemovedReseller};
 use super::invitations::{Acceptance, InvitationDraft, InvitationRow};
 use super::list::{ActivityRow, CustomerRow, Listed, Page, PageRequest, ResellerRow, fetch_page};
 use super::operators::Operator;
 use super::provider::ProviderProfile;
-use super::resellers::RemovalImpact;
+use super::resellers::RemovalPreview;
 use super::subscriptions::{SubscriptionChanges, SubscriptionDetail, SubscriptionRow};
 use super::{CommandError, CommandResult, Store};
 use crate::domain::ids::Email;
@@ -32,6 +33,8 @@ pub enum ListId {
     Subscriptions,
     /// The reseller picker's list.
     ResellerPicker,
+    /// Follow-up: the subscriptions still naming a removed reseller.
+    FollowUp,
 }
 
 /// A request to the store. Mutations carry the time they happen at (the UI's clock).
@@ -142,6 +145,10 @@ pub enum DbCmd {
         delivery: Delivery,
         at: DateTime<Utc>,
     },
+    /// The removed reseller a Follow-up worklist is about.
+    LoadRemovedReseller {
+        reseller_id: i64,
+    },
 }
 
 /// A page of one of the lists.
@@ -153,6 +160,7 @@ pub enum AnyPage {
     Users(Page<Operator>),
     Invitations(Page<InvitationRow>),
     Subscriptions(Page<SubscriptionRow>),
+    FollowUp(Page<FollowUpRow>),
 }
 
 /// The store's answer to a [`DbCmd`].
@@ -176,7 +184,7 @@ pub enum DbReply {
     Impact {
         reseller_id: i64,
         name: String,
-        impact: RemovalImpact,
+        preview: Box<RemovalPreview>,
     },
     /// A mutation was committed: say so, and reload these lists.
     Done {
@@ -208,6 +216,7 @@ pub enum DbReply {
         partner_id: String,
         result: Result<Box<ResellerRow>, String>,
     },
+    RemovedReseller(Box<RemovedReseller>),
 }
 
 /// The running worker. Dropping it closes the channel; the thread then ends. Each command goes
@@ -359,7 +368,7 @@ fn run(store: &mut Store, cmd: DbCmd) -> CommandResult<DbReply> {
         DbCmd::RemovalImpact { reseller_id, name } => DbReply::Impact {
             reseller_id,
             name,
-            impact: store.removal_impact(reseller_id)?,
+            preview: Box::new(store.removal_preview(reseller_id)?),
         },
         DbCmd::RemovePartnership {
             reseller_id,
@@ -369,7 +378,7 @@ fn run(store: &mut Store, cmd: DbCmd) -> CommandResult<DbReply> {
             store.remove_partnership(reseller_id, at)?;
             done(
                 format!("Partnership with {name} removed"),
-                &[Resellers, Customers, Activity],
+                &[Resellers, Customers, Activity, ListId::FollowUp],
             )
         }
         DbCmd::SetCompliance {
@@ -447,7 +456,13 @@ fn run(store: &mut Store, cmd: DbCmd) -> CommandResult<DbReply> {
             } else {
                 format!("Saved: {}", said.join("; "))
             };
-            done(message, &[Customers, Subscriptions, Activity])
+            done(
+                message,
+                &[Customers, Subscriptions, Activity, ListId::FollowUp],
+            )
+        }
+        DbCmd::LoadRemovedReseller { reseller_id } => {
+            DbReply::RemovedReseller(Box::new(store.removed_reseller(reseller_id)?))
         }
         DbCmd::LoadCustomerAccount { id } => {
             DbReply::CustomerAccount(Box::new(store.customer_account(id)?))
@@ -489,6 +504,7 @@ fn page(store: &Store, list: ListId, req: &PageRequest) -> CommandResult<AnyPage
         ListId::Invitations => AnyPage::Invitations(get(store, req)?),
         ListId::Subscriptions => AnyPage::Subscriptions(get(store, req)?),
         ListId::ResellerPicker => AnyPage::Resellers(get(store, req)?),
+        ListId::FollowUp => AnyPage::FollowUp(store.follow_up_page(req)?),
     })
 }
 
@@ -506,6 +522,7 @@ fn describe(cmd: &DbCmd) -> String {
                 ListId::Invitations => "partnership requests",
                 ListId::Subscriptions => "subscriptions",
                 ListId::ResellerPicker => "indirect resellers",
+                ListId::FollowUp => "follow-up worklist",
             }
         ),
         DbCmd::PrepareInvitation { .. } | DbCmd::LoadInvitationDraft { .. } => {
@@ -530,5 +547,6 @@ fn describe(cmd: &DbCmd) -> String {
         DbCmd::LoadCustomerAccount { .. } => "Loading the customer's account".into(),
         DbCmd::VerifyPartnerId { .. } => "Verifying the PartnerID".into(),
         DbCmd::DiscardInvitation { .. } => "Recording the discarded request".into(),
+        DbCmd::LoadRemovedReseller { .. } => "Loading the follow-up worklist".into(),
     }
 }

@@ -21,6 +21,7 @@ macro_rules! with_rooms {
                 ActivityLog: activity_log::ActivityLogScreen,
                 Users: users::UsersScreen,
                 Invitations: invitations::InvitationsScreen,
+                FollowUp: follow_up::FollowUpScreen,
             }
             modals {
                 Help: help::Help,
@@ -165,11 +166,11 @@ pub fn open(open: Open, cx: &mut Cx) -> (Modal, Vec<Effect>) {
         Open::RemovePartnership {
             reseller_id,
             name,
-            impact,
+            preview,
         } => Modal::RemovePartnership(Box::new(remove_partnership::RemoveConfirm::new(
             reseller_id,
             name,
-            impact,
+            *preview,
         ))),
         Open::RecordAcceptance {
             invitation_id,

@@ -39,6 +39,7 @@ pub const KEYS: Keys = keys(
         bind(&[ch('c')], Command::EditCompliance, "compliance", false),
         bind(&[ch('s')], Command::CycleSort, "sort", false),
         bind(&[ch('h')], Command::ToggleRemoved, "show removed", false),
+        bind(&[ch('f')], Command::FollowUp, "follow-up (removed)", false),
     ],
     Typing::No,
 );
@@ -79,6 +80,18 @@ impl ResellersScreen {
         }
     }
 
+    /// `f` on a removed partnership: the subscriptions that still name it.
+    fn follow_up(&self) -> Outcome {
+        match self.list.selected_row() {
+            Some(r) if !r.is_active() => crate::app::screens::follow_up::show(r.id),
+            Some(r) => Outcome::toast(format!(
+                "{} is active: Follow-up is for removed partnerships (h shows them)",
+                r.name
+            )),
+            None => Outcome::none(),
+        }
+    }
+
     fn edit_compliance(&self) -> Outcome {
         match self.list.selected_row() {
             Some(r) if r.is_active() => Outcome::open(Open::Compliance {
@@ -109,6 +122,7 @@ impl Model for ResellersScreen {
                 None => Outcome::none(),
             },
             Command::RemovePartnership => self.remove_partnership(),
+            Command::FollowUp => self.follow_up(),
             Command::EditCompliance => self.edit_compliance(),
             Command::OpenInvitations => Outcome::go(Go::Screen(Screen::Invitations)),
             Command::CycleSort => {
@@ -148,11 +162,11 @@ impl Model for ResellersScreen {
             DbReply::Impact {
                 reseller_id,
                 name,
-                impact,
+                preview,
             } => Outcome::open(Open::RemovePartnership {
                 reseller_id,
                 name,
-                impact,
+                preview,
             }),
             other => settled(other),
         }
