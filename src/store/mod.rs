@@ -32,6 +32,7 @@ pub const APPLICATION_ID: i32 = 0x7477_7472;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_demo_marker.sql"),
+    include_str!("migrations/0004_unknown_compliance.sql"),
 ];
 
 /// The schema version this build writes and understands.

@@ -82,8 +82,8 @@ pub enum DbCmd {
     },
     SetCompliance {
         reseller_id: i64,
-        mpa_signed: bool,
-        por_valid: bool,
+        /// Either check may be set back to Unknown.
+        compliance: crate::domain::compliance::Compliance,
         at: DateTime<Utc>,
     },
     LoadOffers,
@@ -352,12 +352,12 @@ fn run(store: &mut Store, cmd: DbCmd) -> CommandResult<DbReply> {
         }
         DbCmd::SetCompliance {
             reseller_id,
-            mpa_signed,
-            por_valid,
+            compliance,
             at,
         } => {
-            store.set_compliance(reseller_id, mpa_signed, por_valid, at)?;
-            done("Compliance saved".into(), &[Resellers, Activity])
+            store.set_compliance(reseller_id, compliance, at)?;
+            // Customers: its rows carry their reseller's compliance (Add subscription's default).
+            done("Compliance saved".into(), &[Resellers, Customers, Activity])
         }
         DbCmd::LoadOffers => DbReply::Offers(store.offers()?),
         DbCmd::AddOperator {

@@ -37,6 +37,7 @@ macro_rules! with_rooms {
                 SubscriptionDetails: subscription_details::SubscriptionForm,
                 UserForm: user_form::UserForm,
                 ActivityFilter: activity_filter::ActivityFilter,
+                UnknownCompliance: unknown_compliance::UnknownCompliance,
             }
         }
     };
@@ -187,15 +188,12 @@ pub fn open(open: Open, cx: &mut Cx) -> (Modal, Vec<Effect>) {
         Open::Compliance {
             reseller_id,
             name,
-            mpa_signed,
-            por_valid,
-        } => Modal::Compliance(Box::new(compliance::ComplianceForm {
+            compliance,
+        } => Modal::Compliance(Box::new(compliance::ComplianceForm::new(
             reseller_id,
             name,
-            mpa_signed,
-            por_valid,
-            focus: 0,
-        })),
+            compliance,
+        ))),
         Open::NewCustomer { reseller } => Modal::Wizard(Box::new(
             customer_wizard::CustomerWizard::open_new(reseller, cx),
         )),
@@ -224,6 +222,9 @@ pub fn open(open: Open, cx: &mut Cx) -> (Modal, Vec<Effect>) {
         Open::ActivityFilter(prefixes) => {
             Modal::ActivityFilter(Box::new(activity_filter::ActivityFilter::new(&prefixes)))
         }
+        Open::UnknownCompliance { warning } => Modal::UnknownCompliance(Box::new(
+            unknown_compliance::UnknownCompliance::new(warning),
+        )),
     };
     (modal, Vec::new())
 }
