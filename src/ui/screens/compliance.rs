@@ -14,7 +14,7 @@ use crate::ui::theme::Theme;
 use crate::ui::widgets::modal::{centered, frame_box, key_buttons};
 
 pub fn view(form: &ComplianceForm, _state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let outer = centered(area, 72, 14);
+    let outer = centered(area, 72, 12);
     let inner = frame_box(
         frame,
         outer,

@@ -13,7 +13,7 @@ use crate::ui::widgets::modal::{centered, frame_box};
 pub fn view(q: &UnknownCompliance, _state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner = frame_box(
         frame,
-        centered(area, 66, 11),
+        centered(area, 66, 10),
         Line::from(Span::styled(" Compliance unknown ", theme.title)),
         theme,
     );
@@ -21,7 +21,7 @@ pub fn view(q: &UnknownCompliance, _state: &AppState, theme: &Theme, frame: &mut
     let lines = vec![
         Line::from(Span::styled(format!("? {}.", q.warning), theme.warning)),
         Line::from(""),
-        Line::from("Check it now, or place the order crediting it all the same?"),
+        Line::from("Check now, or place the order anyway?"),
         Line::from(""),
         Line::from(vec![
             Span::styled("[ Check now (c) ]", style(!q.order_focused)),
