@@ -62,3 +62,27 @@ fn the_wizard_says_an_unchecked_partner_of_record_is_unknown_and_asks_80x24() {
     );
     insta::assert_snapshot!("wizard_unknown_compliance_question_80x24", screen);
 }
+
+#[test]
+fn subscription_details_warns_when_the_reseller_chosen_is_unchecked() {
+    let mut h = Harness::new(TestDb::default_demo(), 120, 40);
+    h.type_str("2");
+    h.press(KeyCode::Right);
+    h.press(KeyCode::Tab);
+    h.press(KeyCode::Enter);
+    assert!(
+        !text(&h).contains("is unknown"),
+        "the current reseller: no warning"
+    );
+    for _ in 0..3 {
+        h.press(KeyCode::Tab);
+    }
+    h.press(KeyCode::Enter);
+    h.type_str("Wide");
+    h.press(KeyCode::Enter);
+    let screen = text(&h);
+    assert!(
+        screen.contains("? MPA and POR status of Wide World Integrators are unknown"),
+        "{screen}"
+    );
+}

@@ -150,6 +150,10 @@ pub fn view(
         reseller,
         "Enter: choose, or type a PartnerID to verify",
     ));
+    // A reseller chosen here whose MPA or POR nobody has checked yet.
+    if let Some(w) = form.reseller.as_ref().and_then(|r| r.compliance.unknown_warning(&clean(&r.name))) {
+        lines.push(Line::from(Span::styled(format!("    ? {w}."), theme.warning)));
+    }
     lines.push(row(
         SUPPORT,
         "Designated support contact",
