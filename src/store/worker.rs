@@ -320,7 +320,7 @@ fn run(store: &mut Store, cmd: DbCmd) -> CommandResult<DbReply> {
             store.accept_invitation_id(id, &acceptance, at)?;
             done(
                 format!(
-                    "{} is now an active indirect reseller; MPA and POR unknown: check them (c)",
+                    "{} is now an active indirect reseller; MPA and POR unknown: check them (Indirect resellers, c)",
                     acceptance.name.trim()
                 ),
                 &[Invitations, Resellers, Activity],
