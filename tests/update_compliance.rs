@@ -272,3 +272,30 @@ fn an_operator_who_cannot_record_compliance_is_told_whom_to_ask() {
     );
     assert_eq!(wide_world(&h).1, None);
 }
+
+#[test]
+fn the_customers_own_unchecked_reseller_as_default_partner_of_record_is_said_too() {
+    let mut h = Harness::new(TestDb::default_demo(), 120, 40);
+    h.type_str("2");
+    for _ in 0..80 {
+        let row = h.state.screens.customers.list.selected_row().unwrap();
+        if row.reseller.as_deref() == Some(WIDE_WORLD) {
+            break;
+        }
+        h.press(KeyCode::Down);
+    }
+    let row = h.state.screens.customers.list.selected_row().unwrap();
+    assert_eq!(
+        row.reseller.as_deref(),
+        Some(WIDE_WORLD),
+        "a customer of Wide World"
+    );
+    h.type_str("s");
+    let w = wizard(&h);
+    assert_eq!(w.order.partner_of_record.as_ref().unwrap().name, WIDE_WORLD);
+    assert!(
+        w.order.unknown_warning().unwrap().contains("are unknown"),
+        "{:?}",
+        w.order.unknown_warning()
+    );
+}
