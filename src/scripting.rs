@@ -29,11 +29,12 @@ pub fn resellers(store: &mut Store, command: ResellersCommand) -> anyhow::Result
             let table: Vec<Vec<String>> = rows
                 .iter()
                 .map(|r| {
-                    let status = match (r.state.as_str(), r.mpa_signed, r.por_valid) {
-                        ("removed", _, _) => "Removed".to_owned(),
-                        (_, false, _) => "Active, MPA not signed".to_owned(),
-                        (_, true, false) => "Active, POR not valid".to_owned(),
-                        _ => "Active".to_owned(),
+                    let compliance =
+                        crate::domain::compliance::Compliance::new(r.mpa_signed, r.por_valid);
+                    let status = match (r.state.as_str(), compliance.status()) {
+                        ("removed", _) => "Removed".to_owned(),
+                        (_, Some(why)) => format!("Active, {why}"),
+                        (_, None) => "Active".to_owned(),
                     };
                     vec![
                         r.name.clone(),

@@ -309,7 +309,11 @@ fn run(db: &mut TestDb, f: &Fixture, act: Act) -> Result<(), CommandError> {
             )
             .map(drop),
         Act::RemovePartnership => store.remove_partnership(f.adatum, at).map(drop),
-        Act::SetCompliance => store.set_compliance(f.adatum, false, true, at),
+        Act::SetCompliance => store.set_compliance(
+            f.adatum,
+            twotier::domain::compliance::Compliance::new(Some(false), Some(true)),
+            at,
+        ),
         Act::CreateCustomer => {
             // The account alone: what add-customer allows without place-orders.
             let mut c = new_customer(store.conn());

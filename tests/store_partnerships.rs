@@ -490,7 +490,11 @@ fn compliance_is_recorded_with_before_and_after() {
         )
         .unwrap();
     db.store
-        .set_compliance(id, false, true, Utc::now())
+        .set_compliance(
+            id,
+            twotier::domain::compliance::Compliance::new(Some(false), Some(true)),
+            Utc::now(),
+        )
         .unwrap();
     let (before, after): (String, String) = db
         .store
@@ -505,7 +509,11 @@ fn compliance_is_recorded_with_before_and_after() {
     assert_eq!(after, "MPA not signed, POR valid");
     let audits = count(db.store.conn(), "SELECT count(*) FROM audit_log");
     db.store
-        .set_compliance(id, false, true, Utc::now())
+        .set_compliance(
+            id,
+            twotier::domain::compliance::Compliance::new(Some(false), Some(true)),
+            Utc::now(),
+        )
         .unwrap();
     assert_eq!(
         count(db.store.conn(), "SELECT count(*) FROM audit_log"),

@@ -134,8 +134,7 @@ pub enum Open {
     Compliance {
         reseller_id: i64,
         name: String,
-        mpa_signed: bool,
-        por_valid: bool,
+        compliance: crate::domain::compliance::Compliance,
     },
     /// Add new customer; from an Indirect resellers row, with that reseller chosen.
     NewCustomer {
@@ -159,6 +158,10 @@ pub enum Open {
     CustomerAccount {
         id: i64,
         name: String,
+    },
+    /// An order credits a reseller whose compliance is unknown: the warning, and the question.
+    UnknownCompliance {
+        warning: String,
     },
 }
 
@@ -187,6 +190,10 @@ pub enum ConfirmAction {
     DiscardSubscriptionChanges,
     /// Discard a draft email whose link already left twotier: recorded as Discarded.
     DiscardDraftEmail,
+    /// The partner of record's MPA or POR is unknown: open Compliance for it first.
+    CheckCompliance,
+    /// The partner of record's MPA or POR is unknown: place the order all the same.
+    OrderAnyway,
 }
 
 /// A layer's result, or the edge's, for the layer below (or the screen).
@@ -201,6 +208,11 @@ pub enum Answer {
     Copied(Result<String, String>),
     /// The email left twotier this way (`Ok((delivery, what happened))`), or could not.
     Mailed(Result<(Delivery, String), String>),
+    /// Compliance was saved as this (the store may still refuse it: its reply says so).
+    ComplianceChecked {
+        reseller_id: i64,
+        compliance: crate::domain::compliance::Compliance,
+    },
 }
 
 /// What the choice is for: where it goes when the operator presses Enter.
@@ -256,8 +268,8 @@ pub struct ResellerChoice {
     pub id: i64,
     pub name: String,
     pub partner_id: String,
-    /// Why it can't be credited, if so.
-    pub compliance: Option<&'static str>,
+    /// Its MPA and POR checks: a known failure can't be credited, an unknown one is asked about.
+    pub compliance: crate::domain::compliance::Compliance,
 }
 
 impl From<&ResellerRow> for ResellerChoice {
@@ -266,7 +278,7 @@ impl From<&ResellerRow> for ResellerChoice {
             id: r.id,
             name: r.name.clone(),
             partner_id: r.partner_id.clone(),
-            compliance: r.compliance_warning(),
+            compliance: r.compliance,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Pure types and rules of the Partner Center domain: no I/O here.
 
+pub mod compliance;
 pub mod credentials;
 pub mod customer;
 pub mod ids;

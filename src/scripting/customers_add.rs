@@ -125,8 +125,7 @@ struct Reseller {
     id: i64,
     name: String,
     partner_id: String,
-    mpa_signed: bool,
-    por_valid: bool,
+    compliance: crate::domain::compliance::Compliance,
 }
 
 pub fn run(store: &mut Store, from: &Path, json: bool) -> anyhow::Result<()> {
@@ -333,7 +332,7 @@ fn check(
     if !d.subscriptions.is_empty()
         && let Some(r) = &partner_of_record
     {
-        if let Some(why) = crediting_refusal(&r.name, "active", r.mpa_signed, r.por_valid) {
+        if let Some(why) = crediting_refusal(&r.name, "active", r.compliance) {
             p.add(por_field, why);
         } else if !d.attest_partner_of_record {
             p.add(
@@ -401,8 +400,7 @@ fn active_reseller(
                     id: r.get(0)?,
                     name: cleaned(crate::store::text(r, 1)?),
                     partner_id: partner_id.to_string(),
-                    mpa_signed: r.get(2)?,
-                    por_valid: r.get(3)?,
+                    compliance: crate::domain::compliance::Compliance::new(r.get(2)?, r.get(3)?),
                 })
             },
         )

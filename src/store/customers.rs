@@ -6,6 +6,7 @@ use chrono::{DateTime, Months, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{CommandError, CommandResult, Store, audit, db_time, refuse};
+use crate::domain::compliance::Compliance;
 use crate::domain::credentials::{Secret, generate_password};
 use crate::domain::permission::Permission;
 use crate::domain::text::cleaned;
@@ -137,24 +138,21 @@ pub const POR_ATTESTATION: &str = "I confirm that my organization is acting as a
      and as a Direct Partner in the absence of selecting a reseller";
 
 /// Why a reseller can't be credited, in words; `None` when it can.
-pub fn crediting_refusal(
-    name: &str,
-    state: &str,
-    mpa_signed: bool,
-    por_valid: bool,
-) -> Option<String> {
+/// An unknown check is no refusal: the operator was told and chose to order anyway.
+pub fn crediting_refusal(name: &str, state: &str, compliance: Compliance) -> Option<String> {
+    use crate::domain::compliance::Check;
     if state != "active" {
         return Some(format!(
             "{name} is no longer an active indirect reseller: choose another reseller."
         ));
     }
-    if !mpa_signed {
+    if compliance.mpa == Check::No {
         return Some(format!(
             "{name} has not signed the Microsoft Partner Agreement for its region (error 900123): orders can't credit it \
              until it does. Choose another reseller, or none."
         ));
     }
-    if !por_valid {
+    if compliance.por == Check::No {
         return Some(format!(
             "{name}'s PartnerID is not valid as partner of record (error 900400): orders can't credit it. Choose \
              another reseller, or none."
@@ -376,17 +374,17 @@ fn insert_order(
     }
     let partner_id: Option<String> = match order.partner_of_record {
         Some(id) => {
-            let found: Option<(String, String, String, bool, bool)> = tx
+            let found: Option<(String, String, String, Compliance)> = tx
                 .query_row(
                     "SELECT name, partner_id, state, mpa_signed, por_valid FROM resellers WHERE id = ?1",
                     [id],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, Compliance::new(r.get(3)?, r.get(4)?))),
                 )
                 .optional()?;
-            let Some((name, partner_id, state, mpa, por)) = found else {
+            let Some((name, partner_id, state, compliance)) = found else {
                 return refuse("The reseller chosen as partner of record no longer exists.");
             };
-            if let Some(why) = crediting_refusal(&cleaned(name), &state, mpa, por) {
+            if let Some(why) = crediting_refusal(&cleaned(name), &state, compliance) {
                 return refuse(why);
             }
             if !order.attestation_accepted {

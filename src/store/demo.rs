@@ -67,6 +67,8 @@ struct DemoReseller {
     #[serde(default = "yes")]
     por_valid: bool,
     #[serde(default)]
+    unchecked: bool,
+    #[serde(default)]
     removed: bool,
 }
 
@@ -256,8 +258,8 @@ impl<'a> Generator<'a> {
                         r.partner_id.clone(),
                         r.location.clone(),
                         r.email.clone(),
-                        r.mpa_signed,
-                        r.por_valid,
+                        Some(r.mpa_signed).filter(|_| !r.unchecked),
+                        Some(r.por_valid).filter(|_| !r.unchecked),
                         r.removed,
                     ),
                     None => {
@@ -283,8 +285,8 @@ impl<'a> Generator<'a> {
                             (8_000_000 + i).to_string(),
                             country.to_owned(),
                             format!("partners@{slug}.example"),
-                            roll >= 4,
-                            !(4..7).contains(&roll),
+                            Some(roll >= 4),
+                            Some(!(4..7).contains(&roll)),
                             (7..10).contains(&roll),
                         )
                     }

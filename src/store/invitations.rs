@@ -412,7 +412,8 @@ impl Store {
                 Some(id) => {
                     tx.execute(
                         "UPDATE resellers SET state = 'active', name = ?1, location = ?2, tenant_id = coalesce(?3, tenant_id),
-                                              email = ?4, established_at = ?5, removed_at = NULL, removed_by = NULL
+                                              email = ?4, established_at = ?5, removed_at = NULL, removed_by = NULL,
+                                              mpa_signed = NULL, por_valid = NULL
                          WHERE id = ?6",
                         params![name, a.country.as_str(), a.tenant_id.as_ref().map(TenantId::as_str), row.recipient, db_time(at), id],
                     )?;
@@ -420,8 +421,9 @@ impl Store {
                 }
                 None => {
                     tx.execute(
-                        "INSERT INTO resellers (tenant_id, name, partner_id, location, email, state, established_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, 'active', ?6)",
+                        // Nobody has checked its MPA or POR yet: both Unknown (NULL).
+                        "INSERT INTO resellers (tenant_id, name, partner_id, location, email, state, mpa_signed, por_valid, established_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, 'active', NULL, NULL, ?6)",
                         params![a.tenant_id.as_ref().map(TenantId::as_str), name, a.partner_id.as_str(), a.country.as_str(), row.recipient, db_time(at)],
                     )?;
                     tx.last_insert_rowid()

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Row, ToSql};
 
 use super::{operators, parse_db_time};
+use crate::domain::compliance::Compliance;
 use crate::domain::text::cleaned;
 
 pub use super::key::{Key, SortValue};
@@ -310,8 +311,8 @@ pub struct ResellerRow {
     pub name: String,
     pub partner_id: String,
     pub location: String,
-    pub mpa_signed: bool,
-    pub por_valid: bool,
+    /// MPA and POR checks: either may be Unknown (a partnership nobody has checked yet).
+    pub compliance: Compliance,
     pub customers: i64,
     pub since: DateTime<Utc>,
     /// When the partnership was removed (only listed with `Filter::include_removed`).
@@ -321,13 +322,10 @@ pub struct ResellerRow {
 }
 
 impl ResellerRow {
-    /// Active resellers that fail a compliance check can't be credited on orders.
+    /// Active resellers that fail a compliance check can't be credited on orders (an unknown
+    /// check is no failure: `compliance.unknown()` says it).
     pub fn compliance_warning(&self) -> Option<&'static str> {
-        match (self.mpa_signed, self.por_valid) {
-            (true, true) => None,
-            (false, _) => Some("MPA not signed"),
-            (true, false) => Some("POR not valid"),
-        }
+        self.compliance.failure()
     }
 
     pub fn is_active(&self) -> bool {
@@ -370,8 +368,7 @@ impl Listed for ResellerRow {
             name: cleaned(crate::store::text(r, 1)?),
             partner_id: cleaned(crate::store::text(r, 2)?),
             location: cleaned(crate::store::text(r, 3)?),
-            mpa_signed: r.get(4)?,
-            por_valid: r.get(5)?,
+            compliance: Compliance::new(r.get(4)?, r.get(5)?),
             customers: r.get(6)?,
             since: parse_db_time(&crate::store::text(r, 7)?)?,
             removed_at: r
@@ -396,8 +393,8 @@ pub struct CustomerRow {
     pub tenant_id: String,
     pub reseller: Option<String>,
     pub subscriptions: i64,
-    /// The active reseller the customer is associated with: id, PartnerID, compliance warning.
-    pub active_reseller: Option<(i64, String, Option<&'static str>)>,
+    /// The active reseller the customer is associated with: id, PartnerID, compliance.
+    pub active_reseller: Option<(i64, String, Compliance)>,
     pub key: Key,
 }
 
@@ -431,13 +428,8 @@ impl Listed for CustomerRow {
                 crate::store::opt_text(r, 8)?.as_deref(),
             ) {
                 (Some(id), Some("active")) => {
-                    let (mpa, por): (bool, bool) = (r.get(9)?, r.get(10)?);
-                    let warning = match (mpa, por) {
-                        (true, true) => None,
-                        (false, _) => Some("MPA not signed"),
-                        (true, false) => Some("POR not valid"),
-                    };
-                    Some((id, cleaned(crate::store::text(r, 7)?), warning))
+                    let compliance = Compliance::new(r.get(9)?, r.get(10)?);
+                    Some((id, cleaned(crate::store::text(r, 7)?), compliance))
                 }
                 _ => None,
             },

@@ -35,6 +35,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_demo_marker.sql"),
     include_str!("migrations/0003_discarded_requests.sql"),
+    include_str!("migrations/0004_unknown_compliance.sql"),
 ];
 
 /// The schema version this build writes and understands.

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
 use super::{CommandResult, Store, audit, db_time, parse_db_time, refuse};
+use crate::domain::compliance::Compliance;
 use crate::domain::permission::Permission;
 use crate::domain::text::cleaned;
 
@@ -75,8 +76,10 @@ pub struct ResellerRecord {
     pub location: String,
     pub tenant_id: Option<String>,
     pub state: String,
-    pub mpa_signed: bool,
-    pub por_valid: bool,
+    /// `null` in `--json`: nobody has checked it yet (Unknown).
+    pub mpa_signed: Option<bool>,
+    /// `null` in `--json`: nobody has checked it yet (Unknown).
+    pub por_valid: Option<bool>,
     pub customers: i64,
     pub since: DateTime<Utc>,
     pub removed_at: Option<DateTime<Utc>>,
@@ -218,33 +221,33 @@ impl Store {
     }
 
     /// Records the reseller's compliance: MPA signed for its region, PartnerID valid as partner
-    /// of record. Orders refuse to credit a reseller that fails either.
+    /// of record, each possibly Unknown again. Orders refuse to credit a reseller that fails
+    /// either, and ask first when one is unknown.
     pub fn set_compliance(
         &mut self,
         reseller_id: i64,
-        mpa_signed: bool,
-        por_valid: bool,
+        compliance: Compliance,
         at: DateTime<Utc>,
     ) -> CommandResult<()> {
         self.transact(|s| {
             s.require(Permission::EditCompliance)?;
             s.mutate(|tx, by| {
-            let found: Option<(String, bool, bool)> = tx
+            let found: Option<(String, Compliance)> = tx
                 .query_row("SELECT name, mpa_signed, por_valid FROM resellers WHERE id = ?1 AND state = 'active'", [reseller_id], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                    Ok((r.get(0)?, Compliance::new(r.get(1)?, r.get(2)?)))
                 })
                 .optional()?;
-            let Some((name, mpa_before, por_before)) = found else {
+            let Some((name, before)) = found else {
                 return refuse("That reseller is no longer an active partner.");
             };
-            if (mpa_before, por_before) == (mpa_signed, por_valid) {
+            if before == compliance {
                 return Ok(());
             }
-            tx.execute("UPDATE resellers SET mpa_signed = ?1, por_valid = ?2 WHERE id = ?3", params![mpa_signed, por_valid, reseller_id])?;
-            let describe = |mpa: bool, por: bool| {
-                format!("MPA {}, POR {}", if mpa { "signed" } else { "not signed" }, if por { "valid" } else { "not valid" })
-            };
-            audit(tx, at, by, "Compliance changed", &name, Some(&describe(mpa_before, por_before)), Some(&describe(mpa_signed, por_valid)))?;
+            tx.execute(
+                "UPDATE resellers SET mpa_signed = ?1, por_valid = ?2 WHERE id = ?3",
+                params![compliance.mpa.known(), compliance.por.known(), reseller_id],
+            )?;
+            audit(tx, at, by, "Compliance changed", &name, Some(&before.describe()), Some(&compliance.describe()))?;
             Ok(())
             })
         })

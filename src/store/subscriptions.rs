@@ -341,13 +341,13 @@ impl Store {
             };
             if reseller_changed {
                 if let Some(rid) = changes.reseller_id {
-                    let found: Option<(String, String, bool, bool)> = tx
+                    let found: Option<(String, String, crate::domain::compliance::Compliance)> = tx
                         .query_row("SELECT name, state, mpa_signed, por_valid FROM resellers WHERE id = ?1", [rid], |r| {
-                            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                            Ok((r.get(0)?, r.get(1)?, crate::domain::compliance::Compliance::new(r.get(2)?, r.get(3)?)))
                         })
                         .optional()?;
-                    let Some((name, state, mpa, por)) = found else { return refuse("That reseller no longer exists.") };
-                    if let Some(why) = crediting_refusal(&cleaned(name), &state, mpa, por) {
+                    let Some((name, state, compliance)) = found else { return refuse("That reseller no longer exists.") };
+                    if let Some(why) = crediting_refusal(&cleaned(name), &state, compliance) {
                         return refuse(why);
                     }
                 }

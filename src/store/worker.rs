@@ -86,8 +86,8 @@ pub enum DbCmd {
     },
     SetCompliance {
         reseller_id: i64,
-        mpa_signed: bool,
-        por_valid: bool,
+        /// Either check may be set back to Unknown.
+        compliance: crate::domain::compliance::Compliance,
         at: DateTime<Utc>,
     },
     LoadOffers,
@@ -351,7 +351,7 @@ fn run(store: &mut Store, cmd: DbCmd) -> CommandResult<DbReply> {
             store.accept_invitation_id(id, &acceptance, at)?;
             done(
                 format!(
-                    "{} is now an active indirect reseller",
+                    "{} is now an active indirect reseller; MPA and POR unknown: check them (Indirect resellers, c)",
                     acceptance.name.trim()
                 ),
                 &[Invitations, Resellers, Activity],
@@ -383,12 +383,12 @@ fn run(store: &mut Store, cmd: DbCmd) -> CommandResult<DbReply> {
         }
         DbCmd::SetCompliance {
             reseller_id,
-            mpa_signed,
-            por_valid,
+            compliance,
             at,
         } => {
-            store.set_compliance(reseller_id, mpa_signed, por_valid, at)?;
-            done("Compliance saved".into(), &[Resellers, Activity])
+            store.set_compliance(reseller_id, compliance, at)?;
+            // Customers: its rows carry their reseller's compliance (Add subscription's default).
+            done("Compliance saved".into(), &[Resellers, Customers, Activity])
         }
         DbCmd::LoadOffers => DbReply::Offers(store.offers()?),
         DbCmd::AddOperator {

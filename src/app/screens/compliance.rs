@@ -1,5 +1,6 @@
 //! Compliance of one reseller: MPA signed for its region, PartnerID valid as partner of record.
-//! Orders refuse to credit a reseller that fails either.
+//! Each is Unknown (nobody has checked it yet: a partnership just accepted), yes or no. Orders
+//! refuse to credit a reseller that fails either, and ask first while one is unknown.
 
 use crossterm::event::KeyCode;
 
@@ -7,14 +8,16 @@ use crate::app::action::Command;
 use crate::app::effect::Effect;
 use crate::app::keys::{Keys, Typing, bind, ch, key, keys};
 use crate::app::model::{Cx, Model};
-use crate::app::outcome::Outcome;
+use crate::app::outcome::{Answer, Outcome};
+use crate::domain::compliance::Compliance;
+use crate::domain::permission::Permission;
 use crate::store::worker::DbCmd;
 
 #[rustfmt::skip]
 pub const KEYS: Keys = keys(
     "Compliance",
     &[
-        bind(&[ch(' ')], Command::Toggle, "toggle", true),
+        bind(&[ch(' '), key(KeyCode::Right)], Command::Toggle, "next state", true),
         bind(&[key(KeyCode::Tab), key(KeyCode::Down), key(KeyCode::BackTab), key(KeyCode::Up)], Command::NextField, "next", true),
         bind(&[key(KeyCode::Enter)], Command::Enter, "save", true),
         bind(&[key(KeyCode::Esc)], Command::Back, "cancel", true),
@@ -26,18 +29,27 @@ pub const KEYS: Keys = keys(
 pub struct ComplianceForm {
     pub reseller_id: i64,
     pub name: String,
-    pub mpa_signed: bool,
-    pub por_valid: bool,
+    pub compliance: Compliance,
     /// 0: MPA, 1: POR.
     pub focus: usize,
 }
 
 impl ComplianceForm {
+    pub fn new(reseller_id: i64, name: String, compliance: Compliance) -> ComplianceForm {
+        ComplianceForm {
+            reseller_id,
+            name,
+            compliance,
+            focus: 0,
+        }
+    }
+
+    /// Space: the focused check's next state, Unknown → yes → no → Unknown.
     pub fn toggle(&mut self) {
         if self.focus == 0 {
-            self.mpa_signed = !self.mpa_signed;
+            self.compliance.mpa = self.compliance.mpa.next();
         } else {
-            self.por_valid = !self.por_valid;
+            self.compliance.por = self.compliance.por.next();
         }
     }
 }
@@ -51,14 +63,18 @@ impl Model for ComplianceForm {
         match command {
             Command::Toggle => self.toggle(),
             Command::NextField => self.focus = 1 - self.focus,
-            // Saved at once: the reply finds the form closed and says so over the screen.
+            // Saved at once: the reply finds the form closed and says so over the screen; the
+            // layer below (an order waiting for the check) hears what was saved.
             Command::Enter => {
                 return Outcome {
                     close: true,
+                    answer: Some(Answer::ComplianceChecked {
+                        reseller_id: self.reseller_id,
+                        compliance: self.compliance,
+                    }),
                     ..Outcome::effect(Some(Effect::db(DbCmd::SetCompliance {
                         reseller_id: self.reseller_id,
-                        mpa_signed: self.mpa_signed,
-                        por_valid: self.por_valid,
+                        compliance: self.compliance,
                         at: cx.now,
                     })))
                 };
@@ -67,5 +83,10 @@ impl Model for ComplianceForm {
             _ => {}
         }
         Outcome::none()
+    }
+
+    /// Opened from an order too: saving needs the right to record compliance.
+    fn permission(&self, command: Command) -> Option<Permission> {
+        (command == Command::Enter).then_some(Permission::EditCompliance)
     }
 }

@@ -39,6 +39,7 @@ macro_rules! with_rooms {
                 UserForm: user_form::UserForm,
                 ActivityFilter: activity_filter::ActivityFilter,
                 CustomerAccount: customer_account::CustomerAccountView,
+                UnknownCompliance: unknown_compliance::UnknownCompliance,
             }
         }
     };
@@ -189,15 +190,12 @@ pub fn open(open: Open, cx: &mut Cx) -> (Modal, Vec<Effect>) {
         Open::Compliance {
             reseller_id,
             name,
-            mpa_signed,
-            por_valid,
-        } => Modal::Compliance(Box::new(compliance::ComplianceForm {
+            compliance,
+        } => Modal::Compliance(Box::new(compliance::ComplianceForm::new(
             reseller_id,
             name,
-            mpa_signed,
-            por_valid,
-            focus: 0,
-        })),
+            compliance,
+        ))),
         Open::NewCustomer { reseller } => Modal::Wizard(Box::new(
             customer_wizard::CustomerWizard::open_new(reseller, cx),
         )),
@@ -230,6 +228,9 @@ pub fn open(open: Open, cx: &mut Cx) -> (Modal, Vec<Effect>) {
             let (modal, effect) = customer_account::CustomerAccountView::open(id, name);
             return (Modal::CustomerAccount(Box::new(modal)), vec![effect]);
         }
+        Open::UnknownCompliance { warning } => Modal::UnknownCompliance(Box::new(
+            unknown_compliance::UnknownCompliance::new(warning),
+        )),
     };
     (modal, Vec::new())
 }

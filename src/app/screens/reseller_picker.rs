@@ -110,7 +110,7 @@ impl ResellerPicker {
         };
         let choice = ResellerChoice::from(row);
         if self.purpose.credits()
-            && let Some(why) = choice.compliance
+            && let Some(why) = choice.compliance.failure()
         {
             self.problem = Some(format!(
                 "{} can't be credited: {why}. Orders and subscriptions can't name it as partner of record until its \

@@ -97,8 +97,7 @@ impl ResellersScreen {
             Some(r) if r.is_active() => Outcome::open(Open::Compliance {
                 reseller_id: r.id,
                 name: r.name.clone(),
-                mpa_signed: r.mpa_signed,
-                por_valid: r.por_valid,
+                compliance: r.compliance,
             }),
             _ => Outcome::none(),
         }

@@ -81,7 +81,8 @@ fn choice(r: &crate::store::subscriptions::ResellerRef) -> ResellerChoice {
         id: r.id,
         name: r.name.clone(),
         partner_id: r.partner_id.clone(),
-        compliance: None,
+        // Already credited: the store checks it again if it changes.
+        compliance: crate::domain::compliance::Compliance::COMPLIANT,
     }
 }
 
@@ -112,7 +113,16 @@ impl SubscriptionForm {
     pub fn verify_words(&self) -> Option<(bool, String)> {
         Some(match self.verify.as_ref()? {
             Verify::Checking => (false, format!("Verifying {}…", self.mpn_typed())),
-            Verify::Found(r) => match r.compliance {
+            Verify::Found(r) => match r.compliance.failure() {
+                None if r.compliance.unknown().is_some() => (
+                    true,
+                    format!(
+                        "✓ {} ({}): active partnership; {}: check it in Compliance before crediting — Enter to choose",
+                        r.name,
+                        r.partner_id,
+                        r.compliance.describe()
+                    ),
+                ),
                 None => (
                     true,
                     format!(
@@ -139,7 +149,7 @@ impl SubscriptionForm {
             return Outcome::open(Open::Picker(PickerPurpose::SubscriptionReseller));
         }
         if let Some(Verify::Found(choice)) = &self.verify
-            && choice.compliance.is_none()
+            && choice.compliance.failure().is_none()
         {
             self.reseller = Some(choice.clone());
             self.mpn = Input::default();

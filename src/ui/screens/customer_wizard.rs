@@ -263,11 +263,14 @@ fn offers(w: &CustomerWizard, theme: &Theme, frame: &mut Frame, area: Rect) {
             Span::raw("none: a direct sale (p to choose a reseller)"),
         ]),
     });
-    if let Some(why) = o.partner_of_record.as_ref().and_then(|r| r.compliance) {
+    if let Some(why) = o.partner_of_record.as_ref().and_then(|r| r.compliance.failure()) {
         lines.push(Line::from(Span::styled(
             format!("⚠ Not compliant ({why}): orders can't credit it."),
             theme.warning,
         )));
+    }
+    if let Some(warning) = o.unknown_warning() {
+        lines.push(Line::from(Span::styled(format!("? {warning}."), theme.warning)));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), por);
 }
@@ -357,6 +360,9 @@ fn review(w: &CustomerWizard, theme: &Theme, frame: &mut Frame, area: Rect) {
             format!("{} ({})", r.name, r.partner_id)
         });
     lines.push(fact("Partner of record", por));
+    if let Some(warning) = w.order.unknown_warning() {
+        lines.push(Line::from(Span::styled(format!("  ? {warning}."), theme.warning)));
+    }
     lines.push(Line::from(""));
     if w.order.partner_of_record.is_some() {
         let check = if w.attested { "[x]" } else { "[ ]" };

@@ -28,7 +28,7 @@ pub fn view(form: &AcceptanceForm, _state: &AppState, theme: &Theme, frame: &mut
     if intro_height > 0 {
         let intro = format!(
             "The reseller invited at {} accepted in Partner Center (\"Authorize indirect provider\"). \
-             Enter its details as they appear there; it then shows as an active indirect reseller.",
+             Enter its details as they appear there; it then shows as an active reseller, MPA and POR Unknown.",
             form.recipient
         );
         let intro_area = Rect { height: 3, ..inner };

@@ -63,7 +63,7 @@ pub fn view(picker: &ResellerPicker, _state: &AppState, theme: &Theme, frame: &m
     let columns = [
         column("Name", Constraint::Fill(1), 0),
         column("PartnerID (MPN ID)", Constraint::Length(18), 0),
-        column("Status", Constraint::Length(16), 60),
+        column("Status", Constraint::Length(18), 60),
     ];
     window_table::render(
         frame,
@@ -74,9 +74,10 @@ pub fn view(picker: &ResellerPicker, _state: &AppState, theme: &Theme, frame: &m
         &columns,
         "No active reseller's name or PartnerID starts with that.",
         |r| {
-            let status = match r.compliance_warning() {
-                None => Span::raw("Active"),
-                Some(why) => Span::styled(format!("⚠ {why}"), theme.warning),
+            let status = match (r.compliance.failure(), r.compliance.unknown()) {
+                (Some(why), _) => Span::styled(format!("⚠ {why}"), theme.warning),
+                (None, Some(what)) => Span::styled(format!("? {what}"), theme.warning),
+                (None, None) => Span::raw("Active"),
             };
             vec![
                 Cell::from(r.name.clone()),

@@ -27,7 +27,7 @@ pub fn view(screen: &ResellersScreen, state: &AppState, theme: &Theme, frame: &m
     let wide = area.width >= WIDE;
     let mut columns = COLUMNS;
     if wide {
-        columns[3].width = Constraint::Length(23);
+        columns[3].width = Constraint::Length(24);
     }
     let filter = &screen.list.filter;
     let empty = if filter.search.is_empty() {
@@ -44,7 +44,8 @@ pub fn view(screen: &ResellersScreen, state: &AppState, theme: &Theme, frame: &m
     }
     let list = &screen.list;
     window_table::render(frame, area, theme, &title, list, &columns, empty, |r| {
-        let status = match (r.removed_at, r.compliance_warning()) {
+        // A known failure first, then what nobody has checked yet (Unknown is a state of its own).
+        let status = match (r.removed_at, r.compliance.status()) {
             (Some(at), _) => {
                 let text = if wide {
                     format!("Removed {}", state.local(at).format("%Y-%m-%d"))
@@ -56,15 +57,23 @@ pub fn view(screen: &ResellersScreen, state: &AppState, theme: &Theme, frame: &m
             (None, None) => Line::from("Active"),
             // Narrow: the first word of the reason ("MPA", "POR").
             (None, Some(why)) => {
-                let why = if wide {
-                    why
-                } else {
-                    why.split(' ').next().unwrap_or(why)
-                };
-                Line::from(vec![
-                    Span::raw("Active "),
-                    Span::styled(format!("⚠ {why}"), theme.warning),
-                ])
+                let failed = r.compliance.failure().is_some();
+                let mark = if failed { "⚠" } else { "?" };
+                match (wide, failed) {
+                    (true, _) => Line::from(vec![
+                        Span::raw("Active "),
+                        Span::styled(format!("{mark} {why}"), theme.warning),
+                    ]),
+                    (false, true) => Line::from(vec![
+                        Span::raw("Active "),
+                        Span::styled(
+                            format!("{mark} {}", why.split(' ').next().unwrap_or(why)),
+                            theme.warning,
+                        ),
+                    ]),
+                    // Narrow: "? Unknown" fits where "Active ? MPA/POR unknown" does not.
+                    (false, false) => Line::from(Span::styled("? Unknown", theme.warning)),
+                }
             }
         };
         vec![

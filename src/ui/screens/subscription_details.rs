@@ -194,6 +194,10 @@ pub fn view(
             lines.extend(indented(&words, 4, width, style));
         }
     }
+    // A reseller chosen here whose MPA or POR nobody has checked yet.
+    if let Some(w) = form.reseller.as_ref().and_then(|r| r.compliance.unknown_warning(&clean(&r.name))) {
+        lines.push(Line::from(Span::styled(format!("    ? {w}."), theme.warning)));
+    }
     lines.push(row(
         SUPPORT,
         "Designated support contact",

@@ -20,6 +20,7 @@ use crate::app::model::{Cx, Model, Typed, edge_answer, settled};
 use crate::app::outcome::{
     Answer, ConfirmAction, Open, Outcome, PickerPurpose, Question, ResellerChoice,
 };
+use crate::domain::compliance::Compliance;
 use crate::domain::customer;
 use crate::domain::ids::Email;
 use crate::domain::permission::Permission;
@@ -170,12 +171,73 @@ impl CustomerWizard {
         };
     }
 
+    /// Ctrl-S on Review: an order crediting a reseller whose compliance is unknown asks first
+    /// (Check now, or Order anyway); anything else is placed.
+    pub fn submit_or_ask(&mut self, at: DateTime<Utc>) -> Outcome {
+        let ordering = self.order.selected().next().is_some();
+        match self.order.unknown_warning() {
+            // Unattested, Submit says that first.
+            Some(warning) if ordering && self.attested && self.step == Step::Review && !self.submitting => {
+                Outcome::open(Open::UnknownCompliance { warning })
+            }
+            _ => Outcome::effect(self.submit(at)),
+        }
+    }
+
+    /// Check now: Compliance for the partner of record, if the operator may record it.
+    fn check_compliance(&mut self, cx: &Cx) -> Outcome {
+        let Some(r) = &self.order.partner_of_record else {
+            return Outcome::none();
+        };
+        if let Some(why) = cx.refusal(Permission::EditCompliance) {
+            self.problem = Some(format!(
+                "{why} Ask a Global admin or Admin agent to check {} in Compliance (Indirect resellers, c), \
+                 or order anyway.",
+                r.name
+            ));
+            return Outcome::none();
+        }
+        Outcome::open(Open::Compliance {
+            reseller_id: r.id,
+            name: r.name.clone(),
+            compliance: r.compliance,
+        })
+    }
+
+    /// Compliance was saved: the choices of the wizard carry the new state, and say what it means.
+    fn compliance_checked(&mut self, reseller_id: i64, compliance: Compliance) {
+        for r in [&mut self.order.partner_of_record, &mut self.account.reseller]
+            .into_iter()
+            .flatten()
+            .filter(|r| r.id == reseller_id)
+        {
+            r.compliance = compliance;
+        }
+        self.problem = match (&self.order.partner_of_record, compliance.failure()) {
+            (Some(r), Some(why)) if r.id == reseller_id => Some(format!(
+                "{} can't be the partner of record: {why}. Choose another reseller or none (Ctrl-B, p).",
+                r.name
+            )),
+            _ => None,
+        };
+    }
+
     /// Ctrl-S on Review: the one transaction that places everything.
     pub fn submit(&mut self, at: DateTime<Utc>) -> Option<Effect> {
         if self.step != Step::Review || self.submitting {
             return None;
         }
         let ordering = self.order.selected().next().is_some();
+        if ordering
+            && let Some(r) = &self.order.partner_of_record
+            && let Some(why) = r.compliance.failure()
+        {
+            self.problem = Some(format!(
+                "{} can't be the partner of record: {why}. Choose another reseller or none (Ctrl-B, p).",
+                r.name
+            ));
+            return None;
+        }
         if ordering && self.order.partner_of_record.is_some() && !self.attested {
             self.problem = Some("Accept the partner-of-record attestation first (Space).".into());
             return None;
@@ -388,7 +450,7 @@ impl Model for CustomerWizard {
                 self.review_scroll = self.review_scroll.saturating_add(1).min(60)
             }
             (Step::Review, Toggle) => self.attested = !self.attested,
-            (Step::Review, Submit) => return Outcome::effect(self.submit(cx.now)),
+            (Step::Review, Submit) => return self.submit_or_ask(cx.now),
             _ => {}
         }
         Outcome::none()
@@ -427,7 +489,7 @@ impl Model for CustomerWizard {
         }
     }
 
-    fn on_answer(&mut self, answer: Answer, _cx: &mut Cx) -> Outcome {
+    fn on_answer(&mut self, answer: Answer, cx: &mut Cx) -> Outcome {
         match answer {
             Answer::Picked(PickerPurpose::CustomerReseller, choice) => {
                 self.account.reseller = choice;
@@ -436,6 +498,12 @@ impl Model for CustomerWizard {
                 self.order.partner_of_record = choice;
                 self.problem = None;
             }
+            Answer::Yes(ConfirmAction::CheckCompliance) => return self.check_compliance(cx),
+            Answer::Yes(ConfirmAction::OrderAnyway) => return Outcome::effect(self.submit(cx.now)),
+            Answer::ComplianceChecked {
+                reseller_id,
+                compliance,
+            } => self.compliance_checked(reseller_id, compliance),
             Answer::Yes(ConfirmAction::CancelWizard) => {
                 return Outcome {
                     close: true,

@@ -202,7 +202,7 @@ impl OrderForm {
             return Err(problem);
         }
         if let Some(r) = &self.partner_of_record
-            && let Some(why) = r.compliance
+            && let Some(why) = r.compliance.failure()
         {
             return Err(format!(
                 "{} can't be the partner of record: {why}. Choose another reseller or none (p).",
@@ -210,6 +210,12 @@ impl OrderForm {
             ));
         }
         Ok(())
+    }
+
+    /// The partner of record's MPA or POR is unknown: said on the step and asked on Submit.
+    pub fn unknown_warning(&self) -> Option<String> {
+        let r = self.partner_of_record.as_ref()?;
+        r.compliance.unknown_warning(&r.name)
     }
 
     pub fn order(&self, attestation_accepted: bool) -> NewOrder {
