@@ -747,6 +747,12 @@ fn v2_book(dir: &std::path::Path, from: &TestDb) -> std::path::PathBuf {
     conn.pragma_update(None, "user_version", 2).unwrap();
     conn.execute("ATTACH ?1 AS demo", [from.path.to_str().unwrap()])
         .unwrap();
+    // A version 2 book knew no Unknown compliance (migration 4): the demo's unchecked resellers
+    // go in as checked.
+    conn.execute_batch(
+        "UPDATE demo.resellers SET mpa_signed = coalesce(mpa_signed, 1), por_valid = coalesce(por_valid, 1)",
+    )
+    .unwrap();
     let tables: Vec<String> = conn
         .prepare(
             "SELECT name FROM main.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
