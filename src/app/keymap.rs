@@ -118,15 +118,36 @@ pub fn chord_label(chord: &Chord) -> String {
 
 /// All the keys of a binding, as in "↑/k".
 pub fn keys_label(binding: &Binding) -> String {
-    binding
-        .keys
-        .iter()
-        .map(chord_label)
-        .collect::<Vec<_>>()
-        .join("/")
+    chords_label(binding.keys)
 }
 
-/// The footer's entries for the current state: (keys, label).
+fn chords_label(chords: &[Chord]) -> String {
+    chords.iter().map(chord_label).collect::<Vec<_>>().join("/")
+}
+
+/// The bindings of `sets` a key press can reach, top set first, each with the keys still its
+/// own: a chord an earlier binding takes is dropped from a later one, and a binding left with
+/// none (Invitations' `q` back shadows the global `q` quit) is not listed at all.
+pub fn reachable(sets: &[&'static Keys]) -> Vec<(String, &'static Binding)> {
+    let mut taken: Vec<Chord> = Vec::new();
+    let mut out = Vec::new();
+    for keys in sets {
+        for b in keys.bindings {
+            let own: Vec<Chord> = b
+                .keys
+                .iter()
+                .filter(|k| !taken.contains(k))
+                .copied()
+                .collect();
+            taken.extend(&own);
+            if !own.is_empty() {
+                out.push((chords_label(&own), b));
+            }
+        }
+    }
+    out
+}
+
 /// One entry of the footer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hint {
@@ -136,20 +157,16 @@ pub struct Hint {
     pub allowed: bool,
 }
 
+/// The footer's entries for the current state, most important first: the top set's own keys in
+/// the order they are declared, then the shared ones (lists, then everywhere).
 pub fn footer(state: &AppState) -> Vec<Hint> {
-    let mut out: Vec<Hint> = Vec::new();
-    for keys in active_keys(state) {
-        for b in keys.bindings.iter().filter(|b| b.footer) {
-            let keys = keys_label(b);
-            if !out.iter().any(|h| h.keys == keys) {
-                let allowed = super::gate::refusal(state, b.command).is_none();
-                out.push(Hint {
-                    keys,
-                    label: b.label,
-                    allowed,
-                });
-            }
-        }
-    }
-    out
+    reachable(&active_keys(state))
+        .into_iter()
+        .filter(|(_, b)| b.footer)
+        .map(|(keys, b)| Hint {
+            keys,
+            label: b.label,
+            allowed: super::gate::refusal(state, b.command).is_none(),
+        })
+        .collect()
 }

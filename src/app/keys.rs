@@ -95,6 +95,10 @@ pub const SEARCH: Keys = keys(
         bind(&[key(KeyCode::Down)], Command::Down, "down", false),
         bind(&[key(KeyCode::PageUp)], Command::PageUp, "page up", false),
         bind(&[key(KeyCode::PageDown)], Command::PageDown, "page down", false),
+        // `g`/`G` are letters typed into the search; Home/End still move the list, and Ctrl-A /
+        // Ctrl-E move in the text.
+        bind(&[key(KeyCode::Home)], Command::Home, "first", false),
+        bind(&[key(KeyCode::End)], Command::End, "last", false),
     ],
     Typing::Line,
 );

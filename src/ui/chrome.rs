@@ -4,6 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
+use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
 use super::theme::Theme;
@@ -59,22 +60,80 @@ pub fn header(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     );
 }
 
-/// Cuts `text` to `width` columns, ending in "…" when anything was cut.
+/// Cuts `text` to `width` columns, ending in "…" when anything was cut. Columns are display
+/// columns: a CJK character or an emoji takes two, a combining mark or a zero-width joiner none;
+/// the cut falls between graphemes, so a mark stays with its letter and a ZWJ sequence or a flag
+/// is kept or dropped whole, and a wide character that would straddle the edge is dropped.
 pub fn ellipsize(text: &str, width: usize) -> String {
     if text.width() <= width {
         return text.to_owned();
     }
+    cut(text, width)
+}
+
+/// `text` cut to end in "…" within `width` columns, whether or not it would have fit.
+fn cut(text: &str, width: usize) -> String {
+    if width == 0 {
+        return String::new();
+    }
     let (mut out, mut used) = (String::new(), 0);
-    for c in text.chars() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+    for g in text.graphemes(true) {
+        let w = g.width();
         if used + w + 1 > width {
             break;
         }
-        out.push(c);
+        out.push_str(g);
         used += w;
     }
     out.push('…');
     out
+}
+
+/// `line` cut to `width` columns, ending in "…" when anything was cut (the styles kept).
+pub fn fit_line(line: Line<'_>, width: usize) -> Line<'static> {
+    let owned = |s: &Span<'_>| Span::styled(s.content.clone().into_owned(), s.style);
+    if line.width() <= width {
+        return Line {
+            spans: line.spans.iter().map(owned).collect(),
+            style: line.style,
+            alignment: line.alignment,
+        };
+    }
+    let mut spans = Vec::new();
+    let mut room = width;
+    for span in &line.spans {
+        let w = span.width();
+        // Keep whole spans while there is still a column left for the "…".
+        if w < room {
+            spans.push(owned(span));
+            room -= w;
+            continue;
+        }
+        spans.push(Span::styled(cut(&span.content, room), span.style));
+        break;
+    }
+    Line {
+        spans,
+        style: line.style,
+        alignment: line.alignment,
+    }
+}
+
+/// A box title cut to the top border of a box `box_width` wide (between its corners), ending
+/// "… " when cut, so a long name never runs into the corner.
+pub fn fit_title(title: Line<'_>, box_width: u16) -> Line<'static> {
+    let room = box_width.saturating_sub(2) as usize;
+    if title.width() <= room {
+        return fit_line(title, room);
+    }
+    let mut line = fit_line(title, room.saturating_sub(1));
+    line.spans.push(Span::raw(" "));
+    line
+}
+
+/// `text` padded with spaces to `width` display columns (`format!`'s padding counts chars).
+pub fn pad(text: &str, width: usize) -> String {
+    format!("{text}{}", " ".repeat(width.saturating_sub(text.width())))
 }
 
 /// `1 Indirect resellers  2 Customers …`, the current one highlighted.
@@ -105,37 +164,57 @@ pub fn menu(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-/// The keys of the current screen and state, from the keymap. When they do not all fit, the
-/// last ones give way, but `? help` (which lists them all) and `q` always show.
+/// The keys of the current screen and state, from the keymap, most important first. When they
+/// do not all fit, the later ones give way whole (never cut mid-label), `q` stays, and `? help`
+/// becomes `? more`: help lists them all.
 pub fn footer(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let entries = keymap::footer(state);
-    let width = |h: &keymap::Hint| h.keys.width() + h.label.width() + 3;
-    // `?` (which lists every key) and `q` always show.
-    let kept = |h: &keymap::Hint| h.keys == "?" || h.keys == "q";
-    let mut used = 1 + entries.iter().filter(|h| kept(h)).map(width).sum::<usize>();
+    let shown = footer_fit(&entries, area.width as usize);
     let mut spans = vec![Span::raw(" ")];
-    for entry in &entries {
-        if !kept(entry) {
-            if used + width(entry) > area.width as usize {
-                continue;
-            }
-            used += width(entry);
-        }
+    for (entry, label) in shown {
         // What the role can't do stays listed, struck and dim: the key says why when pressed.
-        let key_style = if entry.allowed {
-            theme.key
+        let (key_style, label_style) = if entry.allowed {
+            (theme.key, theme.dim)
         } else {
-            theme.disabled
+            (theme.disabled, theme.disabled)
         };
         spans.push(Span::styled(entry.keys.clone(), key_style));
-        let label_style = if entry.allowed {
-            theme.dim
-        } else {
-            theme.disabled
-        };
-        spans.push(Span::styled(format!(" {}  ", entry.label), label_style));
+        spans.push(Span::styled(format!(" {label}  "), label_style));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Which footer entries fit in `width` columns, in order, each with the label it shows: `?` and
+/// `q` always; the others in order while they fit (a long one skipped may leave room for a
+/// shorter one after it); `?` says "more" when any was left out.
+pub fn footer_fit(entries: &[keymap::Hint], width: usize) -> Vec<(&keymap::Hint, &'static str)> {
+    const MORE: &str = "more";
+    let cost = |h: &keymap::Hint, label: &str| h.keys.width() + label.width() + 3;
+    let kept = |h: &keymap::Hint| h.keys == "?" || h.keys == "q";
+    let everything = 1 + entries.iter().map(|h| cost(h, h.label)).sum::<usize>();
+    if everything <= width {
+        return entries.iter().map(|h| (h, h.label)).collect();
+    }
+    let mut used = 1 + entries
+        .iter()
+        .filter(|h| kept(h))
+        .map(|h| cost(h, if h.keys == "?" { MORE } else { h.label }))
+        .sum::<usize>();
+    let mut out = Vec::new();
+    for entry in entries {
+        if kept(entry) {
+            out.push((entry, if entry.keys == "?" { MORE } else { entry.label }));
+        } else if used + cost(entry, entry.label) <= width {
+            used += cost(entry, entry.label);
+            out.push((entry, entry.label));
+        }
+    }
+    // `? more` last, where the eye ends.
+    if let Some(at) = out.iter().position(|(h, _)| h.keys == "?") {
+        let more = out.remove(at);
+        out.push(more);
+    }
+    out
 }
 
 /// Toasts stack up from the bottom right of the body.
@@ -143,7 +222,8 @@ pub fn toasts(state: &AppState, theme: &Theme, frame: &mut Frame, body: Rect) {
     // At the bottom right, over the end of the list rather than its first rows (a dialog's
     // buttons there are also in the footer); newest lowest; a long toast wraps rather than
     // being cut.
-    let room = body.width.saturating_sub(4).max(10) as usize;
+    // Two columns of margin each side inside the body's borders, one of padding in the toast.
+    let room = body.width.saturating_sub(6).max(10) as usize;
     let mut bottom = body.bottom().saturating_sub(1);
     for toast in state.toasts.iter().rev() {
         let lines = wrap(&toast.text, room);
@@ -164,7 +244,7 @@ pub fn toasts(state: &AppState, theme: &Theme, frame: &mut Frame, body: Rect) {
             .into_iter()
             .map(|l| {
                 Line::from(Span::styled(
-                    format!(" {l:<w$} ", w = width as usize - 2),
+                    format!(" {} ", pad(&l, width as usize - 2)),
                     theme.toast,
                 ))
             })
@@ -174,8 +254,10 @@ pub fn toasts(state: &AppState, theme: &Theme, frame: &mut Frame, body: Rect) {
     }
 }
 
-/// Words into lines of at most `width` columns (a longer word is cut).
-fn wrap(text: &str, width: usize) -> Vec<String> {
+/// Words into lines of at most `width` columns; a word wider than that (a CJK name has no
+/// spaces) is broken between graphemes.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(2);
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
@@ -185,10 +267,15 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
         if !line.is_empty() {
             line.push(' ');
         }
-        line.push_str(word);
+        for g in word.graphemes(true) {
+            if line.width() + g.width() > width {
+                lines.push(std::mem::take(&mut line));
+            }
+            line.push_str(g);
+        }
     }
     if !line.is_empty() || lines.is_empty() {
         lines.push(line);
     }
-    lines.into_iter().map(|l| ellipsize(&l, width)).collect()
+    lines
 }

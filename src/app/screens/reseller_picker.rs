@@ -24,6 +24,9 @@ pub const KEYS: Keys = keys(
         bind(&[key(KeyCode::Down)], Command::Down, "down", false),
         bind(&[key(KeyCode::PageUp)], Command::PageUp, "page up", false),
         bind(&[key(KeyCode::PageDown)], Command::PageDown, "page down", false),
+        // The search line is always focused: `g`/`G` are letters in it, Home/End move the list.
+        bind(&[key(KeyCode::Home)], Command::Home, "first (the no-reseller row)", false),
+        bind(&[key(KeyCode::End)], Command::End, "last", false),
     ],
     Typing::Line,
 );
@@ -99,6 +102,25 @@ impl ResellerPicker {
         self.list.move_by(delta, viewport, seq)
     }
 
+    /// `Home`: the "no reseller" row, above the first reseller (which is loaded, for `↓`).
+    pub fn home(&mut self, viewport: usize, seq: &mut u64) -> Option<Effect> {
+        self.problem = None;
+        self.on_none = true;
+        self.list.highlight = false;
+        self.list.home(viewport, seq)
+    }
+
+    /// `End`: the last active reseller matching the search.
+    pub fn end(&mut self, viewport: usize, seq: &mut u64) -> Option<Effect> {
+        self.problem = None;
+        if self.list.rows.is_empty() && !self.list.more_after {
+            return None;
+        }
+        self.on_none = false;
+        self.list.highlight = true;
+        self.list.end(viewport, seq)
+    }
+
     /// Enter: `Ok(None)` for the "no reseller" row, `Ok(Some(choice))`, or `NotChosen` (the
     /// reason is in `problem`).
     pub fn choose(&mut self) -> Result<Option<ResellerChoice>, NotChosen> {
@@ -130,12 +152,14 @@ impl Model for ResellerPicker {
 
     fn on_command(&mut self, command: Command, cx: &mut Cx) -> Outcome {
         let viewport = cx.viewport;
-        let page = viewport as isize;
+        let page = viewport.saturating_sub(1).max(1) as isize;
         match command {
             Command::Up => Outcome::effect(self.move_by(-1, viewport, cx.seq)),
             Command::Down => Outcome::effect(self.move_by(1, viewport, cx.seq)),
             Command::PageUp => Outcome::effect(self.move_by(-page, viewport, cx.seq)),
             Command::PageDown => Outcome::effect(self.move_by(page, viewport, cx.seq)),
+            Command::Home => Outcome::effect(self.home(viewport, cx.seq)),
+            Command::End => Outcome::effect(self.end(viewport, cx.seq)),
             // The choice goes to whoever opened the picker.
             Command::Enter => match self.choose() {
                 Ok(choice) => Outcome::answer(Answer::Picked(self.purpose, choice)),

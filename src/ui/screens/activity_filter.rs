@@ -10,7 +10,7 @@ use crate::app::screens::activity_filter::ActivityFilter;
 use crate::app::state::AppState;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::form::{FIELD_HEIGHT, text_field};
-use crate::ui::widgets::modal::{centered, frame_box, key_buttons};
+use crate::ui::widgets::modal::{centered, frame_box, key_button_line};
 
 pub fn view(form: &ActivityFilter, _state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner = frame_box(
@@ -33,7 +33,7 @@ pub fn view(form: &ActivityFilter, _state: &AppState, theme: &Theme, frame: &mut
         ..inner
     };
     frame.render_widget(
-        Paragraph::new(Line::from(key_buttons(&FORM, theme))),
+        Paragraph::new(key_button_line(&FORM, theme, keys.width)),
         keys,
     );
 }

@@ -15,7 +15,7 @@ use crate::store::customers::POR_ATTESTATION;
 use crate::app::state::AppState;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::form::{FIELD_HEIGHT, text_field};
-use crate::ui::widgets::modal::{frame_box, key_buttons};
+use crate::ui::widgets::modal::{frame_box, key_button_line};
 
 pub fn view(w: &CustomerWizard, _state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let title = match &w.mode {
@@ -51,7 +51,7 @@ pub fn view(w: &CustomerWizard, _state: &AppState, theme: &Theme, frame: &mut Fr
         Step::Review => review(w, theme, frame, page),
     }
     frame.render_widget(
-        Paragraph::new(Line::from(key_buttons(w.step_keys(), theme))),
+        Paragraph::new(key_button_line(w.step_keys(), theme, keys.width)),
         keys,
     );
 }

@@ -49,13 +49,11 @@ pub fn view(help: &Help, state: &AppState, theme: &Theme, frame: &mut Frame, are
 
     let mut entries: Vec<(String, &str)> = Vec::new();
     let mut refused: Vec<&str> = Vec::new();
-    for keys in keymap::help_keys(state) {
-        for b in keys.bindings {
-            if crate::app::gate::refusal(state, b.command).is_some() {
-                refused.push(b.label);
-            }
-            push_unique(&mut entries, b);
+    for (keys, b) in keymap::reachable(&keymap::help_keys(state)) {
+        if crate::app::gate::refusal(state, b.command).is_some() {
+            refused.push(b.label);
         }
+        push_unique(&mut entries, keys, b);
     }
     let cell = entries
         .iter()
@@ -115,13 +113,13 @@ pub fn view(help: &Help, state: &AppState, theme: &Theme, frame: &mut Frame, are
     );
 }
 
-fn push_unique(entries: &mut Vec<(String, &'static str)>, b: &Binding) {
-    let keys = keymap::keys_label(b);
-    // The first binding of a key wins, as in the keymap's own lookup.
-    if !entries
-        .iter()
-        .any(|(k, label)| *k == keys || *label == b.label)
-    {
-        entries.push((keys, b.label));
+/// Keys that do the same thing under the same words share one entry ("Esc/q back").
+fn push_unique(entries: &mut Vec<(String, &'static str)>, keys: String, b: &Binding) {
+    match entries.iter_mut().find(|(_, label)| *label == b.label) {
+        Some((k, _)) => {
+            k.push('/');
+            k.push_str(&keys);
+        }
+        None => entries.push((keys, b.label)),
     }
 }

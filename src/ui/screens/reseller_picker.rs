@@ -8,6 +8,7 @@ use ratatui::widgets::{Cell, Paragraph, Wrap};
 use crate::app::screens::reseller_picker::ResellerPicker;
 use crate::domain::text::clean;
 use crate::app::state::AppState;
+use crate::ui::chrome::ellipsize;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::modal::{centered, frame_box};
 use crate::ui::widgets::window_table::{self, column};
@@ -31,17 +32,17 @@ pub fn view(picker: &ResellerPicker, _state: &AppState, theme: &Theme, frame: &m
     ])
     .areas(inner);
     let value = clean(picker.search.value()).into_owned();
+    let room = search.width.saturating_sub(19) as usize;
     frame.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled("Name or PartnerID: ", theme.accent),
-            Span::raw(value),
+            Span::raw(ellipsize(&value, room)),
         ])),
         search,
     );
-    frame.set_cursor_position((
-        search.x + 19 + picker.search.visual_cursor() as u16,
-        search.y,
-    ));
+    // The cursor stays inside the box, even after a search longer than the line.
+    let cursor = (picker.search.visual_cursor() as u16).min(room.saturating_sub(1) as u16);
+    frame.set_cursor_position((search.x + 19 + cursor, search.y));
     let marker = if picker.on_none {
         theme.selected
     } else {

@@ -11,7 +11,7 @@ use crate::domain::text::clean;
 use crate::app::state::AppState;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::form::{FIELD_HEIGHT, text_field};
-use crate::ui::widgets::modal::{centered, frame_box, key_buttons};
+use crate::ui::widgets::modal::{centered, frame_box, key_button_line};
 
 pub fn view(form: &UserForm, _state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let title = match &form.mode {
@@ -94,7 +94,7 @@ pub fn view(form: &UserForm, _state: &AppState, theme: &Theme, frame: &mut Frame
         ..inner
     };
     frame.render_widget(
-        Paragraph::new(Line::from(key_buttons(&crate::app::screens::user_form::KEYS, theme))),
+        Paragraph::new(key_button_line(&crate::app::screens::user_form::KEYS, theme, keys.width)),
         keys,
     );
 }

@@ -8,7 +8,9 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::app::form::{TextField, Verdict};
 use crate::domain::text::clean;
+use crate::ui::chrome::ellipsize;
 use crate::ui::theme::Theme;
+use unicode_segmentation::UnicodeSegmentation;
 
 /// Lines one field takes: the label and value, then its message (wrapped over two lines).
 pub const FIELD_HEIGHT: u16 = 3;
@@ -27,9 +29,18 @@ pub fn text_field(
     let value = clean(field.value()).into_owned();
     let room = area.width.saturating_sub(label_width + 1) as usize;
     // Keep the cursor in view: show the end of a value longer than the room.
+    // Columns, not chars: a CJK character takes two.
     let cursor = field.input.visual_cursor();
-    let skip = cursor.saturating_sub(room.saturating_sub(1));
-    let shown: String = value.chars().skip(skip).collect();
+    let want = cursor.saturating_sub(room.saturating_sub(1));
+    let (mut skip, mut shown) = (0, String::new());
+    for g in value.graphemes(true) {
+        if skip < want {
+            skip += g.width();
+        } else {
+            shown.push_str(g);
+        }
+    }
+    let shown = ellipsize(&shown, room);
     let marker = if focused { "›" } else { " " };
     let line = Line::from(vec![
         Span::styled(
@@ -45,8 +56,8 @@ pub fn text_field(
     ]);
     frame.render_widget(Paragraph::new(line), Rect { height: 1, ..area });
     let message = match &field.verdict {
-        Verdict::Error(e) => Span::styled(format!("✗ {e}"), theme.error),
-        Verdict::Warning(w) => Span::styled(format!("⚠ {w}"), theme.warning),
+        Verdict::Error(e) => Span::styled(format!("✗ {}", clean(e)), theme.error),
+        Verdict::Warning(w) => Span::styled(format!("⚠ {}", clean(w)), theme.warning),
         Verdict::Ok if !field.value().is_empty() => Span::styled("✓", theme.dim),
         _ if focused => Span::styled(field.hint, theme.dim),
         _ => Span::raw(""),
@@ -62,7 +73,7 @@ pub fn text_field(
         message_area,
     );
     if focused {
-        let x = area.x + label_width + 1 + (cursor - skip).min(value.width()) as u16;
+        let x = area.x + label_width + 1 + cursor.saturating_sub(skip).min(value.width()) as u16;
         frame.set_cursor_position((x.min(area.right().saturating_sub(1)), area.y));
     }
 }

@@ -8,7 +8,9 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
 use crate::app::list::ListModel;
 use crate::store::list::Listed;
+use crate::ui::chrome::{ellipsize, fit_title};
 use crate::ui::theme::Theme;
+use unicode_width::UnicodeWidthStr;
 
 /// A column, shown only when the table is at least `from_width` wide: narrow terminals keep
 /// the columns that identify a row and drop the rest, rather than squeezing every one.
@@ -49,21 +51,31 @@ pub fn render<R: Listed + Clone>(
                 .map(|(c, _)| c),
         )
     };
-    let mut block = Block::bordered().title(Line::from(vec![
-        Span::styled(format!(" {title} "), theme.title),
-        Span::styled(count_label(list), theme.dim),
-    ]));
+    // A long name in the title ("Subscriptions of …") is cut by width before the count would
+    // be: the count says how many rows there are.
+    let count = count_label(list);
+    let room = (area.width as usize).saturating_sub(4 + count.width());
+    let mut block = Block::bordered().title(fit_title(
+        Line::from(vec![
+            Span::styled(format!(" {} ", ellipsize(title, room)), theme.title),
+            Span::styled(count, theme.dim),
+        ]),
+        area.width,
+    ));
     if let Some(field) = &list.search {
         let style = if field.focused {
             theme.accent
         } else {
             theme.dim
         };
-        block = block.title_bottom(Line::from(vec![
-            Span::styled(" Search: ", style),
-            Span::raw(crate::domain::text::clean(field.input.value()).into_owned()),
-            Span::raw(" "),
-        ]));
+        block = block.title_bottom(fit_title(
+            Line::from(vec![
+                Span::styled(" Search: ", style),
+                Span::raw(crate::domain::text::clean(field.input.value()).into_owned()),
+                Span::raw(" "),
+            ]),
+            area.width,
+        ));
     }
     let inner = block.inner(area);
     let visible = inner.height.saturating_sub(1) as usize;

@@ -14,7 +14,7 @@ use crossterm::event::KeyCode;
 
 use crate::app::action::Command;
 use crate::app::effect::Effect;
-use crate::app::keys::{Keys, SEARCH, Typing, bind, ch, ctrl, key, keys};
+use crate::app::keys::{Keys, MOVE, SEARCH, Typing, bind, ch, ctrl, key, keys};
 use crate::app::list::SearchField;
 use crate::app::model::{Cx, Model, Typed, edge_answer, settled};
 use crate::app::outcome::{
@@ -329,8 +329,7 @@ pub const OFFERS_KEYS: Keys = keys(
         bind(&[ch('p')], Command::PickReseller, "partner of record", true),
         bind(&[ch('/')], Command::Search, "search", false),
         bind(&[key(KeyCode::Esc)], Command::Back, "Cancel", true),
-        bind(&[key(KeyCode::Up), ch('k')], Command::Up, "up", false),
-        bind(&[key(KeyCode::Down), ch('j')], Command::Down, "down", false),
+        MOVE[0], MOVE[1], MOVE[2], MOVE[3], MOVE[4], MOVE[5],
     ],
     // Digits set the licenses.
     Typing::Line,
@@ -419,6 +418,10 @@ impl Model for CustomerWizard {
             (Step::AccountInfo, Enter) => self.account.next_row(),
             (Step::Subscriptions, Up) => self.order.move_by(-1),
             (Step::Subscriptions, Down) => self.order.move_by(1),
+            (Step::Subscriptions, PageUp) => self.order.move_by(-catalog_page(cx.height)),
+            (Step::Subscriptions, PageDown) => self.order.move_by(catalog_page(cx.height)),
+            (Step::Subscriptions, Home) => self.order.home(),
+            (Step::Subscriptions, End) => self.order.end(),
             (Step::Subscriptions, Toggle | Increase | Decrease | CycleTerm | CycleBilling)
                 if self.orders_refused.is_some() =>
             {

@@ -6,6 +6,12 @@ use crate::app::list::SearchField;
 use crate::app::outcome::ResellerChoice;
 use crate::store::customers::{NewOrder, Offer, OrderLine, cycle_fits};
 
+/// Offers the catalog shows at once on a terminal `height` rows high (the wizard's frame,
+/// steps, partner of record and keys take the rest): what `PgUp`/`PgDn` move by.
+pub fn catalog_page(height: u16) -> isize {
+    height.saturating_sub(12).max(1) as isize
+}
+
 /// One offer of the catalog, as the New subscription step shows it.
 #[derive(Debug, Clone)]
 pub struct OfferLine {
@@ -108,6 +114,15 @@ impl OrderForm {
         if n > 0 {
             self.cursor = (self.cursor as isize + delta).clamp(0, n as isize - 1) as usize;
         }
+    }
+
+    /// `Home` / `End`: the first or last offer the search shows.
+    pub fn home(&mut self) {
+        self.cursor = 0;
+    }
+
+    pub fn end(&mut self) {
+        self.cursor = self.visible().len().saturating_sub(1);
     }
 
     pub fn toggle(&mut self) {
