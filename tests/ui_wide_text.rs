@@ -146,6 +146,26 @@ fn rooms() -> Vec<(&'static str, Go)> {
             h.press(KeyCode::Enter);
         }),
         ("customers_of_a_reseller", |h| h.type_str("jv")),
+        ("customer_account", |h| {
+            h.type_str("2j");
+            h.press(KeyCode::Right);
+            h.type_str("a");
+        }),
+        ("verify_partner_id", |h| {
+            h.type_str("2j");
+            h.press(KeyCode::Right);
+            h.press(KeyCode::Tab);
+            h.press(KeyCode::Enter);
+            for _ in 0..3 {
+                h.press(KeyCode::Tab);
+            }
+            h.type_str("517285");
+            h.press(KeyCode::Enter);
+        }),
+        ("follow_up_of_a_cjk_reseller", |h| {
+            cjk_row(h);
+            h.type_str("xy");
+        }),
         ("activity_filter", |h| h.type_str("4f")),
         ("user_form", |h| h.type_str("5a")),
         ("change_role", |h| h.type_str("5r")),
@@ -340,6 +360,7 @@ fn every_kind_of_modal_is_visited() {
         "SubscriptionDetails",
         "UserForm",
         "ActivityFilter",
+        "CustomerAccount",
     ] {
         assert!(kinds.contains(kind), "{kind} never opened: {kinds:?}");
     }

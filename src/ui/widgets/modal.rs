@@ -27,12 +27,29 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
 /// border (a customer's or reseller's name in it) is cut by display width, ending "…".
 pub fn frame_box(frame: &mut Frame, area: Rect, title: Line<'_>, theme: &Theme) -> Rect {
     frame.render_widget(Clear, area);
+    blank_wide_left_of(frame, area);
     let block = Block::bordered()
         .title(fit_title(title, area.width))
         .border_style(theme.accent);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     inner
+}
+
+/// A wide character (CJK, emoji) just left of the box would be drawn over its left border, the
+/// terminal skipping the border cell it covers: it is blanked instead.
+fn blank_wide_left_of(frame: &mut Frame, area: Rect) {
+    let Some(x) = area.x.checked_sub(1) else {
+        return;
+    };
+    let buf = frame.buffer_mut();
+    for y in area.top()..area.bottom() {
+        if let Some(cell) = buf.cell_mut((x, y))
+            && cell.symbol().width() > 1
+        {
+            cell.set_symbol(" ");
+        }
+    }
 }
 
 /// "[ Yes ]  [ No ]", the focused one reversed.
