@@ -413,7 +413,7 @@ fn ellipsize_cuts_by_display_width_between_graphemes() {
 #[test]
 fn a_long_toast_wraps_inside_the_body_even_without_spaces() {
     let mut h = console(80, 24);
-    twotier::app::update::toast(&mut h.state, format!("Saved {} {EMOJI}", CJK.repeat(4)));
+    h.state.toast(format!("Saved {} {EMOJI}", CJK.repeat(4)));
     let buf = draw(80, 24, |f| view(&h.state, &Theme::colored(), f));
     let text = text_of(&buf);
     assert!(text.contains("Saved"), "{text}");

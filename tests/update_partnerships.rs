@@ -917,3 +917,36 @@ fn follow_up_on_an_active_reseller_says_why_and_stays() {
         h.state.toasts
     );
 }
+
+#[test]
+fn quitting_over_a_draft_whose_link_left_records_it_as_discarded() {
+    let ctrl_c = crossterm::event::KeyEvent::new(
+        KeyCode::Char('c'),
+        crossterm::event::KeyModifiers::CONTROL,
+    );
+    // The link was copied: Ctrl-C quits at once, and the store records the request first.
+    let mut h = Harness::new(TestDb::default_demo(), 80, 24);
+    let before = invitations(&h);
+    open_draft(&mut h, "partners@contoso.example");
+    h.type_str("c");
+    h.send(Action::Copied(Ok("system clipboard".into())));
+    h.key(ctrl_c);
+    assert!(h.state.quitting);
+    assert_eq!(invitations(&h), before + 1);
+    let (status, delivery, to, _) = newest(&h);
+    assert_eq!(
+        (status.as_str(), delivery.as_str(), to.as_str()),
+        (
+            "discarded",
+            "copied-to-clipboard",
+            "partners@contoso.example"
+        )
+    );
+    // A draft that never left the app is not recorded.
+    let mut h = Harness::new(TestDb::default_demo(), 80, 24);
+    let before = invitations(&h);
+    open_draft(&mut h, "partners@contoso.example");
+    h.key(ctrl_c);
+    assert!(h.state.quitting);
+    assert_eq!(invitations(&h), before);
+}

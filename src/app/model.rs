@@ -70,6 +70,12 @@ pub trait Model {
         edge_answer(answer)
     }
 
+    /// The console quits with this room open: what must still be recorded first (a draft whose
+    /// link left twotier). The store finishes it before the process ends.
+    fn on_quit(&mut self, _cx: &mut Cx) -> Vec<Effect> {
+        Vec::new()
+    }
+
     /// True while a text field of this modal has focus: keys then type instead of running
     /// commands. (A screen's focus is its list's search field, which `AppState` asks directly.)
     fn text_focused(&self) -> bool {

@@ -41,7 +41,19 @@ pub struct AppState {
     pub quitting: bool,
 }
 
+/// How long a toast stays.
+const TOAST_SECONDS: i64 = 4;
+
 impl AppState {
+    /// Shows a short message at the bottom right (the newest three).
+    pub fn toast(&mut self, text: String) {
+        let until = self.now + chrono::Duration::seconds(TOAST_SECONDS);
+        self.toasts.push(Toast { text, until });
+        if self.toasts.len() > 3 {
+            self.toasts.remove(0);
+        }
+    }
+
     pub fn new(operator: Operator, now: DateTime<Utc>, width: u16, height: u16) -> Self {
         AppState {
             now,

@@ -3,8 +3,6 @@
 //! top modal, else to the screen shown (`Model`), and a store reply to whoever asked (`To`);
 //! `update` then carries out the `Outcome` it gets back.
 
-use chrono::Duration;
-
 use super::action::{Action, Command};
 use super::effect::Effect;
 use super::list_keys::list_text;
@@ -12,12 +10,9 @@ use super::model::{Cx, Model, Typed, settled};
 use super::nav::{Screen, To};
 use super::outcome::{Answer, ConfirmAction, Go, Open, Outcome};
 use super::screens::{self, Modal};
-use super::state::{AppState, Toast};
+use super::state::AppState;
 use super::{gate, layout};
 use crate::store::worker::{DbCmd, DbReply, ListId};
-
-/// How long a toast stays.
-const TOAST_SECONDS: i64 = 4;
 
 /// What the app asks for when it starts.
 pub fn init(state: &mut AppState) -> Vec<Effect> {
@@ -106,7 +101,7 @@ fn command_effects(state: &mut AppState, command: Command) -> Vec<Effect> {
     }
     // The operator's role can't: say why, do nothing.
     if let Some(why) = gate::refusal(state, command) {
-        toast(state, why);
+        state.toast(why);
         return Vec::new();
     }
     if !state.modals.is_empty() {
@@ -121,7 +116,7 @@ fn command_effects(state: &mut AppState, command: Command) -> Vec<Effect> {
         Command::Help => open_layer(state, Open::Help),
         Command::Goto(target) => enter_screen(state, target),
         Command::Refresh => {
-            toast(state, format!("{} refreshed", screen.label()));
+            state.toast(format!("{} refreshed", screen.label()));
             let (mut cx, screens, _) = state.parts();
             let effects = screens.get_mut(screen).refresh(&mut cx);
             addressed(effects, To::Screen(screen))
@@ -184,7 +179,7 @@ fn carry_out(state: &mut AppState, at: To, out: Outcome) -> Vec<Effect> {
         state.modals.truncate(depth);
     }
     if let Some(text) = out.toast {
-        toast(state, text);
+        state.toast(text);
     }
     if let Some(answer) = out.answer {
         let below = top(state);
@@ -256,9 +251,17 @@ fn reload(state: &mut AppState, list: ListId) -> Vec<Effect> {
     effects
 }
 
+/// What an open dialog must still record goes to the store first (it finishes before exit).
 fn quit(state: &mut AppState) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for depth in 0..state.modals.len() {
+        effects.extend(route(state, To::Modal(depth), |m, cx| {
+            Outcome::effects(m.on_quit(cx))
+        }));
+    }
     state.quitting = true;
-    vec![Effect::Quit]
+    effects.push(Effect::Quit);
+    effects
 }
 
 /// `Ctrl-C` quits now, except over a new customer's credentials (the one time the temporary
@@ -287,13 +290,4 @@ fn force_quit(state: &mut AppState) -> Vec<Effect> {
         state,
         Open::Question(screens::confirmation::quit_question()),
     )
-}
-
-/// Shows a short message at the bottom right.
-pub fn toast(state: &mut AppState, text: String) {
-    let until = state.now + Duration::seconds(TOAST_SECONDS);
-    state.toasts.push(Toast { text, until });
-    if state.toasts.len() > 3 {
-        state.toasts.remove(0);
-    }
 }

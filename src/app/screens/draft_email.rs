@@ -250,6 +250,15 @@ impl DraftEmail {
         }))
     }
 
+    /// Quitting over a new draft whose link left twotier records it as Discarded, as Esc's Yes
+    /// would: the link is never forgotten.
+    fn quit_record(&mut self, at: DateTime<Utc>) -> Vec<Effect> {
+        match self.resend_of {
+            Some(_) => Vec::new(),
+            None => self.record_discarded(at).into_iter().collect(),
+        }
+    }
+
     fn line_mut(&mut self) -> Option<&mut TextField> {
         match self.line? {
             Line::To => Some(&mut self.to),
@@ -259,6 +268,10 @@ impl DraftEmail {
 }
 
 impl Model for DraftEmail {
+    fn on_quit(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        self.quit_record(cx.now)
+    }
+
     fn keys(&self) -> Vec<&'static Keys> {
         vec![if self.editing {
             &EDITING_KEYS
