@@ -117,7 +117,7 @@ impl SubscriptionForm {
                 None if r.compliance.unknown().is_some() => (
                     true,
                     format!(
-                        "✓ {} ({}): active partnership; {}: check it in Compliance before crediting — Enter to choose",
+                        "✓ {} ({}): active partnership; {}: check in Compliance before crediting — Enter to choose",
                         r.name,
                         r.partner_id,
                         r.compliance.describe()

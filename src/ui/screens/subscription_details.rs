@@ -195,8 +195,12 @@ pub fn view(
         }
     }
     // A reseller chosen here whose MPA or POR nobody has checked yet.
-    if let Some(w) = form.reseller.as_ref().and_then(|r| r.compliance.unknown_warning(&clean(&r.name))) {
-        lines.push(Line::from(Span::styled(format!("    ? {w}."), theme.warning)));
+    if let Some(w) = form
+        .reseller
+        .as_ref()
+        .and_then(|r| r.compliance.unknown_warning(&clean(&r.name)))
+    {
+        lines.extend(indented(&format!("? {w}."), 4, width, theme.warning));
     }
     lines.push(row(
         SUPPORT,
