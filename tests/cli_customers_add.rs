@@ -885,3 +885,39 @@ fn the_password_is_on_stdout_once_and_in_no_file() {
     assert!(user_found, "{user} in none of {names:?}");
     drop(reader);
 }
+
+/// Wide World Integrators: active, its MPA and POR never checked (Unknown).
+const WIDE_WORLD: &str = "1958834";
+
+#[test]
+fn crediting_a_reseller_whose_compliance_is_unknown_is_said_on_stderr() {
+    let sandbox = Sandbox::new();
+    let db = book(&sandbox);
+    let out = add(
+        &sandbox,
+        &db,
+        ME,
+        &with(fabrikam(), "/reseller_partner_id", json!(WIDE_WORLD)),
+    );
+    assert_success(&out);
+    assert!(
+        stderr(&out).contains(
+            "warning: partner_of_record_partner_id (by default the reseller_partner_id): MPA and POR status of Wide World Integrators are unknown"
+        ),
+        "{}",
+        describe(&out)
+    );
+    // A reseller whose checks are known says nothing of the kind.
+    let out = add(
+        &sandbox,
+        &db,
+        ME,
+        &with(
+            with(fabrikam(), "/domain_prefix", json!("FabrikamTwo")),
+            "/company_name",
+            json!("Fabrikam Two"),
+        ),
+    );
+    assert_success(&out);
+    assert!(!stderr(&out).contains("unknown"), "{}", describe(&out));
+}

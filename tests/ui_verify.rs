@@ -87,3 +87,29 @@ fn a_removed_reseller_is_marked_and_a_submit_is_refused_in_words() {
     assert!(text.contains("✗ Not submitted"), "{text}");
     insta::assert_snapshot!("subscription_details_removed_reseller", text);
 }
+
+/// The demo, with the first customer's first subscription supported by a removed reseller.
+fn removed_support() -> TestDb {
+    let db = TestDb::default_demo();
+    db.store
+        .conn()
+        .execute(
+            "UPDATE subscriptions SET support_reseller_id = (SELECT id FROM resellers WHERE state = 'removed' LIMIT 1)
+             WHERE id = (SELECT min(s.id) FROM subscriptions s WHERE s.customer_id =
+                           (SELECT id FROM customers ORDER BY company_name, id LIMIT 1))",
+            [],
+        )
+        .unwrap();
+    db
+}
+
+#[test]
+fn a_removed_support_contact_is_said_at_80_columns_where_its_column_does_not_fit() {
+    for (width, words) in [(80, "⚠ support removed"), (120, "⚠ reseller removed")] {
+        let mut h = Harness::new(removed_support(), width, 24);
+        h.type_str("2");
+        h.press(KeyCode::Right);
+        let pane = screen(&h.state);
+        assert!(pane.contains(words), "{width} columns:\n{pane}");
+    }
+}

@@ -334,15 +334,24 @@ fn check(
     {
         if let Some(why) = crediting_refusal(&r.name, "active", r.compliance) {
             p.add(por_field, why);
-        } else if !d.attest_partner_of_record {
-            p.add(
-                "attest_partner_of_record",
-                format!(
-                    "set it to true to credit {} (PartnerID {}) as partner of record: \
-                     \"{POR_ATTESTATION}\".",
-                    r.name, r.partner_id
-                ),
-            );
+        } else {
+            // A script can't be asked, as the console asks: it is told, on stderr.
+            if let Some(w) = r
+                .compliance
+                .unknown_warning(&crate::domain::text::clean(&r.name))
+            {
+                warnings.push(format!("{por_field}: {w}"));
+            }
+            if !d.attest_partner_of_record {
+                p.add(
+                    "attest_partner_of_record",
+                    format!(
+                        "set it to true to credit {} (PartnerID {}) as partner of record: \
+                         \"{POR_ATTESTATION}\".",
+                        r.name, r.partner_id
+                    ),
+                );
+            }
         }
     }
 

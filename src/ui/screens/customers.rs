@@ -13,6 +13,7 @@ use crate::app::state::AppState;
 use crate::store::customers::status_label;
 use crate::app::screens::customers::{CustomersScreen, KEYS};
 use crate::ui::chrome::ellipsize;
+use crate::store::subscriptions::SubscriptionRow;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::window_table::{self, Column, column};
 
@@ -44,7 +45,7 @@ pub fn view(screen: &CustomersScreen, state: &AppState, theme: &Theme, frame: &m
         column("Licenses", Constraint::Length(8), 0),
         column("Status", Constraint::Length(9), 0),
         column("Reseller (MPN ID)", Constraint::Fill(2), 70),
-        column("Support contact", Constraint::Fill(2), 90),
+        column("Support contact", Constraint::Fill(2), SUPPORT_SHOWN),
         column("Term", Constraint::Length(4), 100),
     ];
     // The company name gives way before the count: "Subscriptions of Contoso… (3)".
@@ -54,6 +55,7 @@ pub fn view(screen: &CustomersScreen, state: &AppState, theme: &Theme, frame: &m
         .provider
         .as_ref()
         .map_or("You", |p| p.company_name.as_str());
+    let support_shown = pane.width >= SUPPORT_SHOWN;
     window_table::render(
         frame,
         pane,
@@ -67,7 +69,7 @@ pub fn view(screen: &CustomersScreen, state: &AppState, theme: &Theme, frame: &m
                 Cell::from(s.offer.clone()),
                 Cell::from(Line::from(s.quantity.to_string()).right_aligned()),
                 Cell::from(status_label(&s.status).to_owned()),
-                Cell::from(removed_cell(s.reseller.clone().unwrap_or_else(|| "None".into()), s.reseller_removed, theme)),
+                Cell::from(reseller_cell(s, support_shown, theme)),
                 Cell::from(removed_cell(
                     s.support_contact
                         .clone()
@@ -156,6 +158,22 @@ fn customer_list(screen: &CustomersScreen, theme: &Theme, frame: &mut Frame, are
             ]
         },
     );
+}
+
+/// The width from which the pane shows the Support contact column.
+const SUPPORT_SHOWN: u16 = 90;
+
+/// The partner of record; where the Support contact column doesn't fit, a removed support
+/// contact is said here, so no narrow terminal hides it.
+fn reseller_cell(s: &SubscriptionRow, support_shown: bool, theme: &Theme) -> Line<'static> {
+    let name = s.reseller.clone().unwrap_or_else(|| "None".into());
+    if s.support_removed && !support_shown && !s.reseller_removed {
+        return Line::from(vec![
+            Span::styled("⚠ support removed", theme.warning),
+            Span::raw(format!(" {name}")),
+        ]);
+    }
+    removed_cell(name, s.reseller_removed, theme)
 }
 
 /// A reseller whose partnership was removed is marked where a subscription still names it.
