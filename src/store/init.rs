@@ -17,7 +17,7 @@ pub const INVITATION_BASE_URL: &str =
     "https://partner.microsoft.com/dashboard/v2/indirectpartners/invitation";
 
 /// What `twotier init` was given, as typed: [`create_book`] checks every field.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NewBook {
     pub company: String,
     pub partner_id: String,
@@ -37,41 +37,87 @@ pub struct CreatedBook {
     pub offers: usize,
 }
 
+/// One field of a new book: `twotier init`'s options and the console's set-up form are checked
+/// by the same rules, here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Company,
+    PartnerId,
+    TenantId,
+    Country,
+    Admin,
+    AdminName,
+}
+
+impl Field {
+    /// The `twotier init` option it is given with.
+    pub fn flag(self) -> &'static str {
+        match self {
+            Field::Company => "--company",
+            Field::PartnerId => "--partner-id",
+            Field::TenantId => "--tenant-id",
+            Field::Country => "--country",
+            Field::Admin => "--admin",
+            Field::AdminName => "--admin-name",
+        }
+    }
+}
+
+/// Checks one field as typed: the value as it is stored, or what is wrong, in words.
+pub fn check_field(field: Field, value: &str) -> Result<String, String> {
+    match field {
+        Field::Company => company_name(value),
+        Field::PartnerId => PartnerId::parse(value).map(|p| p.to_string()),
+        Field::TenantId => TenantId::parse(value).map(|t| t.to_string()),
+        Field::Country => Country::parse(value).map(|c| c.to_string()),
+        Field::Admin => {
+            let upn = operators::operator_upn(value)?.to_ascii_lowercase();
+            if !upn.contains('@') {
+                return Err(format!(
+                    "the Global admin's UPN looks like name@company.com ('{}' has no domain).",
+                    escaped(&upn)
+                ));
+            }
+            Ok(upn)
+        }
+        Field::AdminName => {
+            let name = value.trim();
+            if !is_clean(name) {
+                return Err("the name holds control or invisible characters; type it again.".into());
+            }
+            Ok(name.to_owned())
+        }
+    }
+}
+
 /// The checked fields: the profile (with defaults for what the command does not take) and the
 /// admin.
 fn checked(new: &NewBook) -> anyhow::Result<(ProviderProfile, String, String)> {
-    let company = company_name(&new.company).map_err(|e| anyhow::anyhow!("--company: {e}"))?;
-    let partner_id =
-        PartnerId::parse(&new.partner_id).map_err(|e| anyhow::anyhow!("--partner-id: {e}"))?;
-    let tenant_id =
-        TenantId::parse(&new.tenant_id).map_err(|e| anyhow::anyhow!("--tenant-id: {e}"))?;
-    let country = Country::parse(&new.country).map_err(|e| anyhow::anyhow!("--country: {e}"))?;
-    let admin_upn = operators::operator_upn(&new.admin_upn)
-        .map_err(|e| anyhow::anyhow!("--admin: {e}"))?
-        .to_ascii_lowercase();
-    let Some((_, domain)) = admin_upn.split_once('@') else {
-        bail!(
-            "--admin: the Global admin's UPN looks like name@company.com ('{}' has no domain).",
-            escaped(&admin_upn)
-        );
+    let field = |field: Field, value: &str| {
+        check_field(field, value).map_err(|e| anyhow::anyhow!("{}: {e}", field.flag()))
     };
-    let domain = domain.to_owned();
-    let admin_name = new.admin_name.trim();
-    if !is_clean(admin_name) {
-        bail!("--admin-name: the name holds control or invisible characters; type it again.");
-    }
+    let company = field(Field::Company, &new.company)?;
+    let partner_id = field(Field::PartnerId, &new.partner_id)?;
+    let tenant_id = field(Field::TenantId, &new.tenant_id)?;
+    let country = field(Field::Country, &new.country)?;
+    let admin_upn = field(Field::Admin, &new.admin_upn)?;
+    let domain = admin_upn
+        .split_once('@')
+        .map(|(_, d)| d.to_owned())
+        .unwrap_or_default();
+    let admin_name = field(Field::AdminName, &new.admin_name)?;
     let admin_name = if admin_name.is_empty() {
         admin_upn.clone()
     } else {
-        admin_name.to_owned()
+        admin_name
     };
     let profile = ProviderProfile {
-        tenant_id: tenant_id.to_string(),
+        tenant_id,
         company_name: company,
-        partner_id: partner_id.to_string(),
-        csp_region: csp_region(country.as_str()).to_owned(),
-        regions_served: country.to_string(),
-        country: country.to_string(),
+        partner_id,
+        csp_region: csp_region(&country).to_owned(),
+        regions_served: country.clone(),
+        country,
         website: format!("https://{domain}"),
         support_email: format!("support@{domain}"),
         support_phone: String::new(),

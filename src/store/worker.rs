@@ -149,6 +149,12 @@ pub enum DbCmd {
     LoadRemovedReseller {
         reseller_id: i64,
     },
+    /// Set up your own book: a new file at `path`, as `twotier init` makes it (this store's
+    /// own book is not touched).
+    CreateBook {
+        path: std::path::PathBuf,
+        book: super::init::NewBook,
+    },
 }
 
 /// A page of one of the lists.
@@ -217,6 +223,11 @@ pub enum DbReply {
         result: Result<Box<ResellerRow>, String>,
     },
     RemovedReseller(Box<RemovedReseller>),
+    /// The new book is at `path`, with `admin_upn` its Global admin.
+    BookCreated {
+        path: std::path::PathBuf,
+        admin_upn: String,
+    },
 }
 
 /// The running worker. Dropping it closes the channel; the thread then ends. Each command goes
@@ -464,6 +475,14 @@ fn run(store: &mut Store, cmd: DbCmd) -> CommandResult<DbReply> {
         DbCmd::LoadRemovedReseller { reseller_id } => {
             DbReply::RemovedReseller(Box::new(store.removed_reseller(reseller_id)?))
         }
+        DbCmd::CreateBook { path, book } => {
+            let created = super::init::create_book(&path, &book)
+                .map_err(|e| CommandError::Refused(format!("{e:#}")))?;
+            DbReply::BookCreated {
+                path,
+                admin_upn: created.admin_upn,
+            }
+        }
         DbCmd::LoadCustomerAccount { id } => {
             DbReply::CustomerAccount(Box::new(store.customer_account(id)?))
         }
@@ -548,5 +567,6 @@ fn describe(cmd: &DbCmd) -> String {
         DbCmd::VerifyPartnerId { .. } => "Verifying the PartnerID".into(),
         DbCmd::DiscardInvitation { .. } => "Recording the discarded request".into(),
         DbCmd::LoadRemovedReseller { .. } => "Loading the follow-up worklist".into(),
+        DbCmd::CreateBook { .. } => "Setting up your own book".into(),
     }
 }
