@@ -141,6 +141,7 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
                 eml_dir: paths.data_dir.join("drafts"),
                 expiry_days: store.settings().invitation_expiry_days,
                 matrix: store.settings().matrix.clone(),
+                own_book: runtime::own_book_at(&paths.default_db()),
             };
             runtime::run_tui(store, operator, options)
         }

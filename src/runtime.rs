@@ -25,21 +25,23 @@ use futures::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use tokio::signal::unix::{SignalKind, signal};
-use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use crate::app::action::Action;
 use crate::app::effect::Effect;
 use crate::app::keymap;
 use crate::app::nav::To;
-use crate::app::state::AppState;
+use crate::app::screens::set_up_book::OwnBook;
+use crate::app::state::{AppState, Toast};
 use crate::app::update::{init, update};
 use crate::domain::credentials::Secret;
 use crate::domain::invitation::Delivery;
 use crate::domain::permission::Matrix;
 use crate::platform::clipboard::{Clipboard, ClipboardKind};
 use crate::platform::mail;
-use crate::store::Store;
+use crate::domain::text::shown_path;
 use crate::store::operators::Operator;
+use crate::store::{Settings, Store};
 use crate::store::worker::Worker;
 use crate::ui::{self, Theme};
 
@@ -151,6 +153,21 @@ pub struct Options {
     pub eml_dir: PathBuf,
     pub expiry_days: u32,
     pub matrix: Matrix,
+    /// Your own book beside the demo: where `S` sets it up, or where it is.
+    pub own_book: OwnBook,
+}
+
+/// Your own book at `path` (the default path): nothing there, so the demo's `S` can set one up;
+/// a real book there, whose way in `S` tells; or something else (a demo book, a file that is
+/// not a book), where the console offers nothing.
+pub fn own_book_at(path: &std::path::Path) -> OwnBook {
+    if std::fs::symlink_metadata(path).is_err() {
+        return OwnBook::Missing(path.to_owned());
+    }
+    match crate::store::provider::holds_a_real_book(path) {
+        Ok(true) => OwnBook::Exists(path.to_owned()),
+        _ => OwnBook::Unknown,
+    }
 }
 
 /// Runs the TUI until the operator quits.
@@ -186,6 +203,8 @@ struct Edge {
     from: String,
     /// A secret on the clipboard, which clipboard, and when to clear it if it is still there.
     pending_clear: Option<(tokio::time::Instant, Secret, ClipboardKind)>,
+    /// The console is to reopen on this book, as this operator, once the batch is handled.
+    reopen: Option<(PathBuf, String)>,
 }
 
 /// How long a copied password may stay on the clipboard.
@@ -204,20 +223,69 @@ impl Edge {
     }
 }
 
+/// A worker for `store` whose replies come in on a channel of their own: replies the old worker
+/// still sends after a reopen go to a channel nobody reads, never to the new book's screens.
+fn spawn_worker(store: Store) -> (Worker<To>, UnboundedSender<Action>, UnboundedReceiver<Action>) {
+    let (action_tx, replies) = unbounded_channel();
+    let reply_tx = action_tx.clone();
+    let worker = Worker::spawn(store, move |to, reply| {
+        let _ = reply_tx.send(Action::Db(to, reply));
+    });
+    (worker, action_tx, replies)
+}
+
+/// The state a console starts with, on a terminal of `size`.
+fn new_state(operator: Operator, options: &Options, size: ratatui::layout::Size) -> AppState {
+    let mut state = AppState::new(operator, Utc::now(), size.width, size.height);
+    state.utc_offset = Local::now().offset().fix();
+    state.expiry_days = options.expiry_days;
+    state.matrix = options.matrix.clone();
+    state.own_book = options.own_book.clone();
+    state
+}
+
+/// How long the word that your book is set up stays.
+const SET_UP_TOAST: chrono::Duration = chrono::Duration::seconds(12);
+
+/// Set up from the demo: the demo's worker is shut down (its book closed), and the console opens
+/// on the new book as its Global admin, with the same settings and terminal. A book that can't
+/// be opened is an error: the console ends and the terminal is restored.
+fn reopen(
+    edge: &mut Edge,
+    path: &std::path::Path,
+    upn: &str,
+    settings: &Settings,
+) -> anyhow::Result<(Operator, UnboundedReceiver<Action>)> {
+    // The new book was just made; one that is gone again is not made anew here.
+    anyhow::ensure!(
+        path.is_file(),
+        "your new book {} is gone: set it up again with twotier init",
+        shown_path(path)
+    );
+    let (mut store, _) = Store::open(path)
+        .with_context(|| format!("opening your new book {}", shown_path(path)))?;
+    let operator = store.resolve_operator(upn)?;
+    store.act_as(operator.clone());
+    store.configure(settings.clone());
+    let (worker, actions, replies) = spawn_worker(store);
+    let demo = std::mem::replace(&mut edge.worker, worker);
+    demo.shutdown();
+    edge.actions = actions;
+    edge.from = mail::mailbox(&operator.display_name, &operator.upn);
+    edge.options.own_book = OwnBook::Unknown;
+    tracing::info!(db = %shown_path(path), operator = %operator.upn, "reopened the console on the new book");
+    Ok((operator, replies))
+}
+
 async fn event_loop(store: Store, operator: Operator, options: Options) -> anyhow::Result<End> {
     // Before the terminal is taken over: a signal from now on ends the loop, which restores it.
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
     let mut sigint = signal(SignalKind::interrupt())?;
-    let (action_tx, mut replies) = unbounded_channel();
-    let reply_tx = action_tx.clone();
-    let worker = Worker::spawn(store, move |to, reply| {
-        let _ = reply_tx.send(Action::Db(to, reply));
-    });
+    let settings = store.settings().clone();
+    let (worker, action_tx, mut replies) = spawn_worker(store);
     // The draft's From: the operator's name and UPN, not the OS account.
     let from = mail::mailbox(&operator.display_name, &operator.upn);
-    let expiry_days = options.expiry_days;
-    let matrix = options.matrix.clone();
     let mut edge = Edge {
         worker,
         clipboard: Clipboard::new(),
@@ -225,14 +293,11 @@ async fn event_loop(store: Store, operator: Operator, options: Options) -> anyho
         options,
         from,
         pending_clear: None,
+        reopen: None,
     };
     let mut guard = TerminalGuard::enter()?;
     let theme = Theme::from_env();
-    let size = guard.terminal.size()?;
-    let mut state = AppState::new(operator, Utc::now(), size.width, size.height);
-    state.utc_offset = Local::now().offset().fix();
-    state.expiry_days = expiry_days;
-    state.matrix = matrix;
+    let mut state = new_state(operator, &edge.options, guard.terminal.size()?);
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -287,12 +352,27 @@ async fn event_loop(store: Store, operator: Operator, options: Options) -> anyho
             if let Some(action) = action {
                 carry_out(update(&mut state, action), &mut edge);
             }
-            if state.quitting {
+            // What is left of the batch was meant for the book being left.
+            if state.quitting || edge.reopen.is_some() {
                 break;
             }
         }
         if state.quitting {
             break End::Quit;
+        }
+        if let Some((path, upn)) = edge.reopen.take() {
+            edge.clear_secret();
+            let (operator, new_replies) = reopen(&mut edge, &path, &upn, &settings)?;
+            replies = new_replies;
+            state = new_state(operator, &edge.options, guard.terminal.size()?);
+            state.toasts.push(Toast {
+                text: format!(
+                    "Your own book is set up: {}. Next time open it with: twotier --operator {upn}",
+                    shown_path(&path)
+                ),
+                until: state.now + SET_UP_TOAST,
+            });
+            carry_out(init(&mut state), &mut edge);
         }
         drawn = draw(&mut guard, &state, &theme)?;
     };
@@ -394,6 +474,8 @@ fn carry_out(effects: Vec<Effect>, edge: &mut Edge) {
             }
             // `update` already marked the state as quitting; the loop ends after this batch.
             Effect::Quit => {}
+            // Carried out once this batch is handled: see `reopen`.
+            Effect::Reopen { path, upn } => edge.reopen = Some((path, upn)),
         }
     }
 }

@@ -89,6 +89,8 @@ pub enum Command {
     ShowAccount,
     /// Indirect resellers, on a removed partnership: its Follow-up worklist.
     FollowUp,
+    /// On a demo book with no book of your own yet: the Set up your own book form.
+    SetUpBook,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -24,6 +24,12 @@ pub enum Effect {
         body: String,
     },
     Quit,
+    /// Close this book and open the console again on the book at `path`, acting as `upn` (a
+    /// book just set up from the demo).
+    Reopen {
+        path: std::path::PathBuf,
+        upn: String,
+    },
 }
 
 impl Effect {

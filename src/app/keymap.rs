@@ -7,6 +7,7 @@ use tui_input::InputRequest;
 
 use super::action::{Action, Command};
 use super::keys::{Binding, Chord, GLOBAL, Keys, SEARCH, Typing, ctrl};
+use super::screens::set_up_book;
 use super::state::AppState;
 
 /// The keys read now, top first. A modal or a focused field shadows the rest.
@@ -19,6 +20,9 @@ pub fn active_keys(state: &AppState) -> Vec<&'static Keys> {
     }
     let mut keys = state.current().keys();
     keys.push(&GLOBAL);
+    if state.offers_own_book() {
+        keys.push(&set_up_book::OFFER);
+    }
     keys
 }
 
@@ -26,6 +30,9 @@ pub fn active_keys(state: &AppState) -> Vec<&'static Keys> {
 pub fn help_keys(state: &AppState) -> Vec<&'static Keys> {
     let mut keys = state.current().help_keys();
     keys.push(&GLOBAL);
+    if state.offers_own_book() {
+        keys.push(&set_up_book::OFFER);
+    }
     keys
 }
 

@@ -163,6 +163,10 @@ pub enum Open {
     UnknownCompliance {
         warning: String,
     },
+    /// Set up your own book, at `path` (the default path, where nothing is yet).
+    SetUpBook {
+        path: std::path::PathBuf,
+    },
 }
 
 /// A yes/no question; Yes hands `action` back to the layer that asked.

@@ -4,6 +4,8 @@ use chrono::{DateTime, FixedOffset, Utc};
 
 use super::model::{Cx, ScreenModel};
 use super::nav::Screen;
+use super::outcome::Open;
+use super::screens::set_up_book::{self, OwnBook};
 use super::screens::{Modal, Screens};
 use crate::domain::permission::Matrix;
 use crate::store::customers::Offer;
@@ -26,6 +28,8 @@ pub struct AppState {
     pub height: u16,
     pub operator: Operator,
     pub provider: Option<ProviderProfile>,
+    /// Your own book beside the demo: offered to set up, or where it is.
+    pub own_book: OwnBook,
     /// Days after which an unanswered partnership request shows as Expired.
     pub expiry_days: u32,
     /// The offer catalog, loaded once at start.
@@ -62,6 +66,7 @@ impl AppState {
             height,
             operator,
             provider: None,
+            own_book: OwnBook::Unknown,
             expiry_days: 30,
             catalog: Vec::new(),
             matrix: Matrix::default(),
@@ -76,6 +81,24 @@ impl AppState {
 
     pub fn local(&self, t: DateTime<Utc>) -> DateTime<FixedOffset> {
         t.with_timezone(&self.utc_offset)
+    }
+
+    /// True while a demo book is open and the console knows about your own book: `S` then
+    /// sets one up, or says how to open the one there is.
+    pub fn offers_own_book(&self) -> bool {
+        self.provider.as_ref().is_some_and(|p| p.is_demo) && self.own_book != OwnBook::Unknown
+    }
+
+    /// What `S` opens on a demo book: the set-up form, or how to open the book you have.
+    pub fn own_book_offer(&self) -> Option<Open> {
+        if !self.offers_own_book() {
+            return None;
+        }
+        match &self.own_book {
+            OwnBook::Missing(path) => Some(Open::SetUpBook { path: path.clone() }),
+            OwnBook::Exists(path) => Some(set_up_book::how_to_open(path)),
+            OwnBook::Unknown => None,
+        }
     }
 
     pub fn top_modal(&self) -> Option<&Modal> {

@@ -115,6 +115,10 @@ fn command_effects(state: &mut AppState, command: Command) -> Vec<Effect> {
         },
         Command::Help => open_layer(state, Open::Help),
         Command::Goto(target) => enter_screen(state, target),
+        Command::SetUpBook => match state.own_book_offer() {
+            Some(open) => open_layer(state, open),
+            None => Vec::new(),
+        },
         Command::Refresh => {
             state.toast(format!("{} refreshed", screen.label()));
             let (mut cx, screens, _) = state.parts();

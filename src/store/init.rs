@@ -144,6 +144,21 @@ fn csp_region(country: &str) -> &'static str {
     }
 }
 
+/// The console's Set up your own book: [`create_book`], refused in the console's words when
+/// something is at `path` already (made since the console started: by `twotier init`, or
+/// another console).
+pub fn set_up_from_console(path: &Path, new: &NewBook) -> super::CommandResult<CreatedBook> {
+    if std::fs::symlink_metadata(path).is_ok() {
+        return super::refuse(format!(
+            "{} exists already (made since this console started?), so nothing was changed. \
+             Quit and open it: twotier --db {} --operator YOUR_UPN.",
+            shown_path(path),
+            shown_path(path)
+        ));
+    }
+    create_book(path, new).map_err(|e| super::CommandError::Refused(format!("{e:#}")))
+}
+
 /// Creates a new book at `path`: refused when anything is there already (even an empty file),
 /// and refused before any file is made when a field is invalid. The provider, the Global admin,
 /// the catalog and the activity-log entry are written in one transaction under the write lock;

@@ -476,8 +476,7 @@ fn run(store: &mut Store, cmd: DbCmd) -> CommandResult<DbReply> {
             DbReply::RemovedReseller(Box::new(store.removed_reseller(reseller_id)?))
         }
         DbCmd::CreateBook { path, book } => {
-            let created = super::init::create_book(&path, &book)
-                .map_err(|e| CommandError::Refused(format!("{e:#}")))?;
+            let created = super::init::set_up_from_console(&path, &book)?;
             DbReply::BookCreated {
                 path,
                 admin_upn: created.admin_upn,

@@ -16,6 +16,29 @@ use crate::app::state::AppState;
 pub const DEMO_BADGE: &str = "  DEMO DATA";
 /// The same with how to leave it, where there is room.
 pub const DEMO_BADGE_WIDE: &str = "  DEMO DATA (your own book: twotier init)";
+/// With the key that sets up your own book (or says how to open it), where there is room.
+pub const DEMO_BADGE_KEY: &str = "  DEMO DATA · S: your own book";
+pub const DEMO_BADGE_SET_UP: &str = "  DEMO DATA · S: set up your own book";
+pub const DEMO_BADGE_OPEN: &str = "  DEMO DATA · S: how to open your own book";
+
+/// What the header says while a demo book is open, at this width: with the `S` key when the
+/// console knows where your own book goes (or is).
+fn demo_badge(state: &AppState, width: u16) -> &'static str {
+    use crate::app::screens::set_up_book::OwnBook;
+    let wide = width >= 110;
+    match &state.provider {
+        Some(p) if !p.is_demo => "",
+        None => "",
+        Some(_) => match (&state.own_book, wide) {
+            (OwnBook::Unknown, true) => DEMO_BADGE_WIDE,
+            (OwnBook::Unknown, false) => DEMO_BADGE,
+            (OwnBook::Missing(_), true) => DEMO_BADGE_SET_UP,
+            (OwnBook::Exists(_), true) => DEMO_BADGE_OPEN,
+            (_, false) if width >= 80 => DEMO_BADGE_KEY,
+            (_, false) => DEMO_BADGE,
+        },
+    }
+}
 
 /// Provider on the left; operator and role on the right. When both do not fit, the operator's
 /// UPN is shortened first: the role always shows.
@@ -25,11 +48,7 @@ pub fn header(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
         None => " twotier".to_owned(),
     };
     // A demo book says so on every screen, so its rows are never taken for real ones.
-    let demo = match &state.provider {
-        Some(p) if p.is_demo && area.width >= 110 => DEMO_BADGE_WIDE,
-        Some(p) if p.is_demo => DEMO_BADGE,
-        _ => "",
-    };
+    let demo = demo_badge(state, area.width);
     let role = format!(" · {} ", state.operator.role.label());
     let total = area.width as usize;
     let upn_room = total

@@ -40,6 +40,7 @@ macro_rules! with_rooms {
                 ActivityFilter: activity_filter::ActivityFilter,
                 CustomerAccount: customer_account::CustomerAccountView,
                 UnknownCompliance: unknown_compliance::UnknownCompliance,
+                SetUpBook: set_up_book::SetUpBook,
             }
         }
     };
@@ -231,6 +232,7 @@ pub fn open(open: Open, cx: &mut Cx) -> (Modal, Vec<Effect>) {
         Open::UnknownCompliance { warning } => Modal::UnknownCompliance(Box::new(
             unknown_compliance::UnknownCompliance::new(warning),
         )),
+        Open::SetUpBook { path } => Modal::SetUpBook(Box::new(set_up_book::SetUpBook::new(path))),
     };
     (modal, Vec::new())
 }

@@ -6,14 +6,15 @@
 use std::path::PathBuf;
 
 use crossterm::event::KeyCode;
-use tui_input::InputRequest;
 
 use crate::app::action::Command;
 use crate::app::effect::Effect;
 use crate::app::form::{self, TextField, Verdict};
-use crate::app::keys::{Keys, Typing, bind, key, keys};
+use crate::app::keys::{Keys, Typing, bind, ch, key, keys};
 use crate::app::model::{Cx, Model, Typed, refused, settled};
-use crate::app::outcome::Outcome;
+use crate::app::outcome::{Open, Outcome};
+use crate::domain::ids::PartnerId;
+use crate::domain::text::shown_path;
 use crate::store::init::{Field, NewBook, check_field};
 use crate::store::worker::{DbCmd, DbReply};
 
@@ -29,6 +30,45 @@ pub const KEYS: Keys = keys(
     Typing::Line,
 );
 
+/// The key that opens the form, read while it is offered (see [`OwnBook`]). Not in the footer:
+/// the DEMO DATA banner shows it.
+#[rustfmt::skip]
+pub const OFFER: Keys = keys(
+    "Demo data",
+    &[
+        bind(&[ch('S')], Command::SetUpBook, "your own book: set it up, or how to open it", false),
+    ],
+    Typing::No,
+);
+
+/// Your own book beside the demo: whether the console can set one up, or where it already is.
+/// Found out at start (the runtime looks at the default path); shown only while a demo book is
+/// open.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum OwnBook {
+    /// Not looked at (tests) or not usable: the banner says `twotier init`, nothing is offered.
+    #[default]
+    Unknown,
+    /// Nothing at the default path: `S` sets a book up there.
+    Missing(PathBuf),
+    /// A book of your own is at this path: the banner says how to open it.
+    Exists(PathBuf),
+}
+
+/// `S` when your own book exists already: where it is and how to open it (this console has the
+/// demo open because it was asked for by `--db` or the config file).
+pub fn how_to_open(path: &std::path::Path) -> Open {
+    let path = shown_path(path);
+    Open::Error {
+        title: "Your own book is set up already".into(),
+        message: format!(
+            "Your own book is {path}; this console has the demo book open.\n\n\
+             To work in your book, quit (q) and open it as one of its operators:\n\
+             twotier --db {path} --operator YOUR_UPN"
+        ),
+    }
+}
+
 /// The fields in their order, with the rule each is checked by.
 pub const FIELDS: [Field; 6] = [
     Field::Company,
@@ -38,6 +78,13 @@ pub const FIELDS: [Field; 6] = [
     Field::Admin,
     Field::AdminName,
 ];
+
+pub const COMPANY: usize = 0;
+pub const PARTNER_ID: usize = 1;
+pub const TENANT_ID: usize = 2;
+pub const COUNTRY: usize = 3;
+pub const ADMIN: usize = 4;
+pub const ADMIN_NAME: usize = 5;
 
 #[derive(Debug, Clone)]
 pub struct SetUpBook {
@@ -54,33 +101,57 @@ impl SetUpBook {
         SetUpBook {
             path,
             fields: [
-                TextField::new("Company name", "Your company's legal name, as in Partner Center."),
-                TextField::new("PartnerID", "Your MPN ID (PartnerID): digits only."),
+                TextField::new(
+                    "Company name",
+                    "Your company's name, as in Partner Center.",
+                ),
+                TextField::new("PartnerID", "Your PartnerID (MPN ID): digits only."),
                 TextField::new(
                     "Tenant ID",
-                    "Your Microsoft ID (tenant ID), a GUID: 8-4-4-4-12 hex digits.",
+                    "Your Microsoft ID (tenant ID): a GUID, 8-4-4-4-12 hex digits.",
                 ),
-                TextField::new("Country", "Two letters, ISO 3166 (US, GB, DE…)."),
+                TextField::new("Country", "Two letters, ISO 3166: US, GB, DE…"),
                 TextField::new(
                     "Your UPN",
-                    "You, the Global admin: name@company.com. The console opens as you.",
+                    "You, the book's Global admin: name@company.com.",
                 ),
-                TextField::new("Display name", "As shown in the header; empty: your UPN.")
-                    .optional(),
+                TextField::new("Your name", "As the header shows it; empty: your UPN.").optional(),
             ],
-            focus: 0,
+            focus: COMPANY,
             submitted: false,
         }
     }
 
+    /// Checks every field as typed; a PartnerID of an unusual length is a warning, not an error.
     pub fn revalidate(&mut self) {
         for (field, rule) in self.fields.iter_mut().zip(FIELDS) {
-            let verdict = Verdict::from_result(&check_field(rule, field.value()));
+            let checked = check_field(rule, field.value());
+            let verdict = match (&checked, rule) {
+                (Ok(id), Field::PartnerId) => PartnerId::parse(id)
+                    .ok()
+                    .and_then(|p| p.warning())
+                    .map_or(Verdict::Ok, Verdict::Warning),
+                _ => Verdict::from_result(&checked),
+            };
             field.judge(verdict);
         }
     }
 
-    /// Enter: asks the store to make the book, or shows what is wrong first.
+    /// What the book is made from, as typed (the store checks it again).
+    pub fn book(&self) -> NewBook {
+        let value = |i: usize| self.fields[i].value().to_owned();
+        NewBook {
+            company: value(COMPANY),
+            partner_id: value(PARTNER_ID),
+            tenant_id: value(TENANT_ID),
+            country: value(COUNTRY),
+            admin_upn: value(ADMIN),
+            admin_name: value(ADMIN_NAME),
+        }
+    }
+
+    /// Enter: asks the store to make the book, or shows what is wrong first, on the first field
+    /// that is wrong.
     pub fn submit(&mut self) -> Option<Effect> {
         if self.submitted {
             return None;
@@ -93,18 +164,10 @@ impl SetUpBook {
             self.focus = wrong;
             return None;
         }
-        let value = |i: usize| self.fields[i].value().to_owned();
         self.submitted = true;
         Some(Effect::db(DbCmd::CreateBook {
             path: self.path.clone(),
-            book: NewBook {
-                company: value(0),
-                partner_id: value(1),
-                tenant_id: value(2),
-                country: value(3),
-                admin_upn: value(4),
-                admin_name: value(5),
-            },
+            book: self.book(),
         }))
     }
 }
@@ -120,13 +183,17 @@ impl Model for SetUpBook {
             Command::NextField => self.focus = form::next(self.focus, n),
             Command::PreviousField => self.focus = form::previous(self.focus, n),
             Command::Enter => return Outcome::effect(self.submit()),
-            Command::Back => return Outcome::close(),
+            // While the book is being made, it is too late to cancel: the reply decides.
+            Command::Back if !self.submitted => return Outcome::close(),
             _ => {}
         }
         Outcome::none()
     }
 
     fn on_text(&mut self, typed: Typed, _cx: &mut Cx) -> Outcome {
+        if self.submitted {
+            return Outcome::none();
+        }
         let field = &mut self.fields[self.focus];
         match typed {
             Typed::Edit(request) => field.edit(request),
@@ -144,18 +211,16 @@ impl Model for SetUpBook {
     fn on_reply(&mut self, reply: DbReply, _cx: &mut Cx) -> Outcome {
         self.submitted = false;
         match reply {
-            // The runtime closes this console and opens one on the new book.
+            // The runtime closes this console's book and opens one on the new book.
             DbReply::BookCreated { path, admin_upn } => {
-                Outcome::effect(Some(Effect::Reopen { path, upn: admin_upn }))
+                Outcome::effect(Some(Effect::Reopen {
+                    path,
+                    upn: admin_upn,
+                }))
             }
+            // The form stays, as typed, to try again.
             DbReply::Refused { what, message } => refused(&what, message),
             other => settled(other),
         }
     }
-}
-
-/// Moves the cursor, for tests and paste: not used by the keys.
-pub fn edit(form: &mut SetUpBook, request: InputRequest) {
-    form.fields[form.focus].edit(request);
-    form.revalidate();
 }

@@ -32,7 +32,13 @@ pub fn view(screen: &ActivityLogScreen, state: &AppState, theme: &Theme, frame: 
         &title,
         &screen.list,
         &columns,
-        "Nothing has happened yet.",
+        if !screen.list.filter.column_prefixes.is_empty() {
+            "No entry matches the filter: f changes it, Esc clears it."
+        } else if !screen.list.filter.search.is_empty() {
+            "No entry starts with that: Esc clears the search."
+        } else {
+            "Nothing has happened yet: every change anyone makes is recorded here."
+        },
         |a| {
             let change = match (&a.before, &a.after) {
                 (Some(b), Some(a)) => format!("{b} → {a}"),

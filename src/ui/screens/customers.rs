@@ -63,7 +63,7 @@ pub fn view(screen: &CustomersScreen, state: &AppState, theme: &Theme, frame: &m
         &title,
         &expanded.subscriptions,
         &columns,
-        "No subscriptions yet. Press s to add one.",
+        "No subscriptions yet: s adds one, or twotier import subscriptions FILE.",
         |s| {
             vec![
                 Cell::from(s.offer.clone()),
@@ -121,9 +121,9 @@ fn customer_list(screen: &CustomersScreen, theme: &Theme, frame: &mut Frame, are
     let empty = if screen.reseller_filter.is_some()
         && screen.list.filter.search.is_empty()
     {
-        "This reseller has no customers yet."
+        "This reseller has no customers yet: n adds a customer, Esc shows all customers."
     } else if screen.list.filter.search.is_empty() {
-        "No customers yet: press n to add one."
+        "No customers yet: n adds one, or twotier import customers FILE."
     } else {
         "No company name, domain or Microsoft ID starts with that."
     };

@@ -23,7 +23,7 @@ pub fn view(screen: &InvitationsScreen, state: &AppState, theme: &Theme, frame: 
     ];
     let title = "Invitations · partnership requests";
     let empty = if screen.list.filter.search.is_empty() {
-        "No partnership requests yet. Press r to request a partnership."
+        "No partnership requests yet: r requests a partnership (its Draft email carries the link)."
     } else {
         "No recipient starts with that."
     };

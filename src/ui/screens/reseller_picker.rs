@@ -73,7 +73,11 @@ pub fn view(picker: &ResellerPicker, _state: &AppState, theme: &Theme, frame: &m
         "Active indirect resellers",
         &picker.list,
         &columns,
-        "No active reseller's name or PartnerID starts with that.",
+        if picker.search.value().is_empty() {
+            "No active indirect resellers yet: on Indirect resellers, r requests a partnership."
+        } else {
+            "No active reseller's name or PartnerID starts with that."
+        },
         |r| {
             let status = match (r.compliance.failure(), r.compliance.unknown()) {
                 (Some(why), _) => Span::styled(format!("⚠ {why}"), theme.warning),

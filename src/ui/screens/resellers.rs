@@ -31,7 +31,7 @@ pub fn view(screen: &ResellersScreen, state: &AppState, theme: &Theme, frame: &m
     }
     let filter = &screen.list.filter;
     let empty = if filter.search.is_empty() {
-        "No indirect resellers yet: r requests a partnership, i records acceptance."
+        "No indirect resellers yet: r requests a partnership, or twotier import resellers FILE."
     } else {
         "No indirect reseller's name or PartnerID starts with that."
     };

@@ -25,7 +25,11 @@ pub fn view(screen: &UsersScreen, state: &AppState, theme: &Theme, frame: &mut F
         "Users",
         &screen.list,
         &columns,
-        "No user's UPN starts with that.",
+        if screen.list.filter.search.is_empty() {
+            "No users yet: a adds one."
+        } else {
+            "No user's UPN starts with that: Esc clears the search."
+        },
         |o| {
             let status = if o.disabled {
                 Span::styled("Disabled", theme.dim)

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
 
 use crate::app::list::ListModel;
 use crate::store::list::Listed;
@@ -112,13 +112,16 @@ pub fn render<R: Listed + Clone>(
     );
     if is_empty {
         let message = if !list.loaded { "Loading…" } else { empty };
+        // One column in, and wrapped: what to do next on an empty list is a sentence that may
+        // not fit one line.
         let below_header = Rect {
+            x: inner.x + 1,
             y: inner.y + 1,
+            width: inner.width.saturating_sub(1),
             height: inner.height.saturating_sub(1),
-            ..inner
         };
         frame.render_widget(
-            Paragraph::new(Span::styled(format!(" {message}"), theme.dim)),
+            Paragraph::new(Span::styled(message, theme.dim)).wrap(Wrap { trim: true }),
             below_header,
         );
     }

@@ -1,0 +1,133 @@
+//! The release binary in tmux with a fresh HOME, as a new user meets it: the README's command
+//! opens the demo with its banner; `S` sets up your own book from a form, and the console
+//! reopens on it with no banner and empty lists that say what to do next; the next run opens
+//! your book. And a book made by `twotier init` opens with no banner.
+
+mod common;
+
+use common::process::describe;
+use common::tmux::*;
+
+const ADMIN: &str = "ava@contoso.example";
+const TENANT: &str = "5f0c7a7e-3f2b-4d8e-9a41-0c6b2d7e9f10";
+
+fn tmux_here() -> bool {
+    common::tools::available("tmux", "apt-get install tmux")
+}
+
+/// Ends the tmux session of the last run, so the same HOME can be started again.
+fn restart(s: &Session, args: &[&str]) {
+    let _ = s.tmux(&["kill-server"]);
+    for file in ["status", "pid", "stty.before", "stty.after"] {
+        let _ = std::fs::remove_file(s.path(file));
+    }
+    s.start(args);
+}
+
+#[test]
+fn set_up_your_own_book_from_the_demo_and_open_it_again() {
+    if !tmux_here() {
+        return;
+    }
+    let s = Session::new();
+    let data = s.path("home/.local/share/twotier");
+    // `cargo run --release`: no arguments, nothing in the data folder yet.
+    s.start(&[]);
+    let demo = s.wait_for_text(FIRST_SCREEN);
+    assert!(
+        demo.contains("DEMO DATA · S: set up your own book"),
+        "{demo}"
+    );
+    assert!(data.join("demo.db").is_file());
+    assert!(!data.join("twotier.db").exists());
+
+    s.type_text("S");
+    s.wait_for_text(&["Set up your own book", "Company name", "Your UPN"]);
+    s.type_text("Contoso Distribution");
+    s.key("Tab");
+    // A bad PartnerID says what is wrong as it is typed.
+    s.type_text("12a");
+    s.wait_for_text(&["A PartnerID has digits only"]);
+    s.key("BSpace");
+    s.type_text("4567");
+    s.key("Tab");
+    s.type_text(TENANT);
+    s.key("Tab");
+    s.type_text("US");
+    s.key("Tab");
+    s.type_text(ADMIN);
+    s.key("Tab");
+    s.type_text("Ava Jones");
+    s.key("Enter");
+
+    let own = s.wait_for_text(&[
+        "Contoso Distribution · PartnerID 1234567",
+        "ava@contoso.example · Global admin",
+        "No indirect resellers yet: r requests a partnership, or twotier import resellers FILE.",
+    ]);
+    assert!(!own.contains("DEMO DATA"), "{own}");
+    assert!(!own.contains("Northwind"), "{own}");
+    assert!(own.contains("Next time open it with"), "{own}");
+    s.type_text("2");
+    s.wait_for_text(&["No customers yet: n adds one, or twotier import customers FILE."]);
+    s.quit();
+    assert!(data.join("twotier.db").is_file(), "the book is at the default path");
+
+    // The next run opens your own book, not the demo.
+    restart(&s, &["--operator", ADMIN]);
+    let again = s.wait_for_text(&[
+        "Contoso Distribution · PartnerID 1234567",
+        "Indirect resellers (0)",
+    ]);
+    assert!(!again.contains("DEMO DATA"), "{again}");
+    s.quit();
+    // And the demo book is still there, untouched by the set-up.
+    let listed = s.cli(&[
+        "--db",
+        data.join("demo.db").to_str().unwrap(),
+        "resellers",
+        "list",
+    ]);
+    assert!(listed.status.success(), "{}", describe(&listed));
+    assert!(
+        common::process::stdout(&listed).contains("Adatum IT Services"),
+        "{}",
+        describe(&listed)
+    );
+}
+
+#[test]
+fn a_book_made_by_init_opens_with_no_banner() {
+    if !tmux_here() {
+        return;
+    }
+    let s = Session::new();
+    let out = s.cli(&[
+        "init",
+        "--company",
+        "Contoso Distribution",
+        "--partner-id",
+        "1234567",
+        "--tenant-id",
+        TENANT,
+        "--country",
+        "US",
+        "--admin",
+        ADMIN,
+    ]);
+    assert!(out.status.success(), "{}", describe(&out));
+    s.start(&["--operator", ADMIN]);
+    let screen = s.wait_for_text(&[
+        "Contoso Distribution · PartnerID 1234567",
+        "No indirect resellers yet: r requests a partnership",
+    ]);
+    assert!(!screen.contains("DEMO DATA"), "{screen}");
+    // No set-up key on your own book: S does nothing.
+    s.type_text("S");
+    s.assert_stays(
+        std::time::Duration::from_millis(300),
+        "S opened something on a real book",
+        |screen| screen.contains("Set up your own book"),
+    );
+    s.quit();
+}
