@@ -67,7 +67,7 @@ fn set_up_your_own_book_from_the_demo_and_open_it_again() {
     ]);
     assert!(!own.contains("DEMO DATA"), "{own}");
     assert!(!own.contains("Northwind"), "{own}");
-    assert!(own.contains("Next time open it with"), "{own}");
+    assert!(own.contains("Your own book is set up:"), "{own}");
     s.type_text("2");
     s.wait_for_text(&["No customers yet: n adds one, or twotier import customers FILE."]);
     s.quit();

@@ -131,7 +131,9 @@ impl SetUpBook {
                     .ok()
                     .and_then(|p| p.warning())
                     .map_or(Verdict::Ok, Verdict::Warning),
-                _ => Verdict::from_result(&checked),
+                // `twotier init` says these after the option's name; here they stand alone.
+                (Err(e), _) => Verdict::Error(capitalised(e)),
+                (Ok(_), _) => Verdict::Ok,
             };
             field.judge(verdict);
         }
@@ -169,6 +171,14 @@ impl SetUpBook {
             path: self.path.clone(),
             book: self.book(),
         }))
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 

@@ -69,14 +69,14 @@ pub fn view(form: &SetUpBook, _state: &AppState, theme: &Theme, frame: &mut Fram
         y += field_height;
     }
     if note > 0 {
-        let upn = form.fields[ADMIN].value().trim();
-        let upn = if upn.is_empty() { "UPN" } else { upn };
+        let upn = form.fields[ADMIN].value().trim().to_ascii_lowercase();
+        let upn = if upn.is_empty() { "UPN".into() } else { upn };
         let text = if form.submitted {
             "Setting up your book…".to_owned()
         } else {
             format!(
                 "The console then opens on it as you; next time: twotier --operator {}",
-                clean(upn)
+                clean(&upn)
             )
         };
         frame.render_widget(
