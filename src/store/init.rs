@@ -71,14 +71,18 @@ pub fn check_field(field: Field, value: &str) -> Result<String, String> {
         Field::TenantId => TenantId::parse(value).map(|t| t.to_string()),
         Field::Country => Country::parse(value).map(|c| c.to_string()),
         Field::Admin => {
-            let upn = operators::operator_upn(value)?.to_ascii_lowercase();
-            if !upn.contains('@') {
+            let typed = value.trim();
+            if typed.is_empty() {
+                return Err("enter the Global admin's UPN, such as name@company.com.".into());
+            }
+            // A plain account name is an operator elsewhere, but not the book's first admin.
+            if !typed.contains('@') {
                 return Err(format!(
                     "the Global admin's UPN looks like name@company.com ('{}' has no domain).",
-                    escaped(&upn)
+                    escaped(typed)
                 ));
             }
-            Ok(upn)
+            Ok(operators::operator_upn(typed)?.to_ascii_lowercase())
         }
         Field::AdminName => {
             let name = value.trim();

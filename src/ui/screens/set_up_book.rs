@@ -4,11 +4,12 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use crate::app::screens::set_up_book::{ADMIN, KEYS, SetUpBook};
 use crate::app::state::AppState;
 use crate::domain::text::{clean, shown_path};
+use crate::ui::chrome::ellipsize;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::form::{FIELD_HEIGHT, text_field};
 use crate::ui::widgets::modal::{centered, frame_box, key_button_line};
@@ -37,21 +38,22 @@ pub fn view(form: &SetUpBook, _state: &AppState, theme: &Theme, frame: &mut Fram
     let intro = spare.min(INTRO);
     let note = spare.saturating_sub(intro).min(NOTE);
     let mut y = inner.y;
-    if intro > 0 {
-        let text = format!(
-            "Makes {}: your company, you as its Global admin and the offer catalog; no resellers \
-             or customers yet. The demo book stays as it is.",
-            shown_path(&form.path)
-        );
+    // What is made, then where (a long path is cut, never wrapped into the fields).
+    let said = [
+        "Your own book, empty, with you as its Global admin; the demo stays as it is.".to_owned(),
+        format!("Made at {}", shown_path(&form.path)),
+    ];
+    for line in &said[usize::from(INTRO - intro)..] {
+        let line = ellipsize(line, inner.width as usize);
         frame.render_widget(
-            Paragraph::new(Span::styled(text, theme.dim)).wrap(Wrap { trim: true }),
+            Paragraph::new(Span::styled(line, theme.dim)),
             Rect {
                 y,
-                height: intro,
+                height: 1,
                 ..inner
             },
         );
-        y += intro;
+        y += 1;
     }
     for (i, field) in form.fields.iter().enumerate() {
         text_field(
