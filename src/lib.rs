@@ -132,7 +132,10 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
                 if own.exists() { own } else { paths.demo_db() }
             });
             let mut store = open_or_seed(&db, &operator)?;
-            let operator = store.resolve_operator(&operator)?;
+            // Said with the book's path: your own book opens instead of the demo once it exists.
+            let operator = store
+                .resolve_operator(&operator)
+                .with_context(|| format!("opening {}", text::shown_path(&db)))?;
             store.act_as(operator.clone());
             store.configure(settings(&config));
             tracing::info!(db = %text::shown_path(&db), operator = %operator.upn, "starting the console");

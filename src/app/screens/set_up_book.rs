@@ -62,8 +62,8 @@ pub fn how_to_open(path: &std::path::Path) -> Open {
     Open::Error {
         title: "Your own book is set up already".into(),
         message: format!(
-            "Your own book is {path}; this console has the demo book open.\n\n\
-             To work in your book, quit (q) and open it as one of its operators:\n\
+            "Your own book is {path}. This console has the demo book open.\n\n\
+             To work in your book, quit (q) and open it as one of its operators:\n\n\
              twotier --db {path} --operator YOUR_UPN"
         ),
     }

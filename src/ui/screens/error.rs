@@ -12,7 +12,15 @@ use crate::ui::widgets::modal::{centered, frame_box};
 
 pub fn view(error: &ErrorMessage, _state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let lines: Vec<Line> = error.message.lines().map(Line::from).collect();
-    let height = (lines.len() as u16 + 4).clamp(7, area.height);
+    // Counted as wrapped inside the box (at most 64 wide, less its borders), so the last line
+    // and the key under it are not cut off.
+    let room = area.width.min(64).saturating_sub(2) as usize;
+    let wrapped: usize = error
+        .message
+        .lines()
+        .map(|l| crate::ui::chrome::wrap(l, room).len())
+        .sum();
+    let height = (wrapped as u16 + 3).clamp(7, area.height);
     let inner = frame_box(
         frame,
         centered(area, 64, height + 2),

@@ -77,7 +77,7 @@ pub fn view(form: &SetUpBook, _state: &AppState, theme: &Theme, frame: &mut Fram
             "Setting up your book…".to_owned()
         } else {
             format!(
-                "The console then opens on it as you; next time: twotier --operator {}",
+                "Then opens as you; next time: twotier --operator {}",
                 clean(&upn)
             )
         };
