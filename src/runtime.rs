@@ -37,12 +37,12 @@ use crate::app::update::{init, update};
 use crate::domain::credentials::Secret;
 use crate::domain::invitation::Delivery;
 use crate::domain::permission::Matrix;
+use crate::domain::text::shown_path;
 use crate::platform::clipboard::{Clipboard, ClipboardKind};
 use crate::platform::mail;
-use crate::domain::text::shown_path;
 use crate::store::operators::Operator;
-use crate::store::{Settings, Store};
 use crate::store::worker::Worker;
+use crate::store::{Settings, Store};
 use crate::ui::{self, Theme};
 
 /// How often the clock ticks (toasts expire on ticks).
@@ -225,7 +225,13 @@ impl Edge {
 
 /// A worker for `store` whose replies come in on a channel of their own: replies the old worker
 /// still sends after a reopen go to a channel nobody reads, never to the new book's screens.
-fn spawn_worker(store: Store) -> (Worker<To>, UnboundedSender<Action>, UnboundedReceiver<Action>) {
+fn spawn_worker(
+    store: Store,
+) -> (
+    Worker<To>,
+    UnboundedSender<Action>,
+    UnboundedReceiver<Action>,
+) {
     let (action_tx, replies) = unbounded_channel();
     let reply_tx = action_tx.clone();
     let worker = Worker::spawn(store, move |to, reply| {
@@ -262,8 +268,8 @@ fn reopen(
         "your new book {} is gone: set it up again with twotier init",
         shown_path(path)
     );
-    let (mut store, _) = Store::open(path)
-        .with_context(|| format!("opening your new book {}", shown_path(path)))?;
+    let (mut store, _) =
+        Store::open(path).with_context(|| format!("opening your new book {}", shown_path(path)))?;
     let operator = store.resolve_operator(upn)?;
     store.act_as(operator.clone());
     store.configure(settings.clone());

@@ -272,7 +272,8 @@ fn the_empty_lists_of_a_new_book_say_what_to_do_next() {
     let mut h = Harness::acting_as(db, ADMIN, 80, 24);
     let resellers = screen(&h);
     assert!(
-        resellers.contains("No indirect resellers yet: r requests a partnership, or twotier import"),
+        resellers
+            .contains("No indirect resellers yet: r requests a partnership, or twotier import"),
         "{resellers}"
     );
     h.type_str("2");

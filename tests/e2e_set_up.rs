@@ -71,7 +71,10 @@ fn set_up_your_own_book_from_the_demo_and_open_it_again() {
     s.type_text("2");
     s.wait_for_text(&["No customers yet: n adds one, or twotier import customers FILE."]);
     s.quit();
-    assert!(data.join("twotier.db").is_file(), "the book is at the default path");
+    assert!(
+        data.join("twotier.db").is_file(),
+        "the book is at the default path"
+    );
 
     // The next run opens your own book, not the demo.
     restart(&s, &["--operator", ADMIN]);

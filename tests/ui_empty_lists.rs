@@ -91,7 +91,9 @@ fn a_customer_with_no_subscriptions_says_how_to_add_one() {
             attestation_accepted: false,
         },
     };
-    h.db.store.create_customer(&customer, common::now()).unwrap();
+    h.db.store
+        .create_customer(&customer, common::now())
+        .unwrap();
     // Its Microsoft ID is random: fixed here, so the snapshot is the same every run.
     h.db.store
         .conn()
@@ -119,10 +121,16 @@ fn the_demo_banner_names_the_set_up_key() {
     assert!(screen.contains("DEMO DATA · S: your own book"), "{screen}");
     let mut h = demo(120, 40);
     let wide = render(&h.state);
-    assert!(wide.contains("DEMO DATA · S: set up your own book"), "{wide}");
+    assert!(
+        wide.contains("DEMO DATA · S: set up your own book"),
+        "{wide}"
+    );
     h.state.own_book = OwnBook::Exists("/data/twotier.db".into());
     let exists = render(&h.state);
-    assert!(exists.contains("DEMO DATA · S: how to open your own book"), "{exists}");
+    assert!(
+        exists.contains("DEMO DATA · S: how to open your own book"),
+        "{exists}"
+    );
     // Below 80 columns only DEMO DATA; help still lists the key.
     let mut h = demo(60, 16);
     assert!(!render(&h.state).contains("S: your"));

@@ -67,7 +67,8 @@ fn s_opens_the_form_only_on_a_demo_book_with_no_book_of_your_own() {
     match h.state.top_modal() {
         Some(Modal::Error(e)) => {
             assert!(
-                e.message.contains("twotier --db /data/twotier.db --operator"),
+                e.message
+                    .contains("twotier --db /data/twotier.db --operator"),
                 "{e:?}"
             )
         }
@@ -110,7 +111,11 @@ fn each_field_says_what_is_wrong_as_it_is_typed() {
     ));
     h.press(KeyCode::Tab);
     h.type_str("not-a-guid");
-    assert!(message(&h, TENANT_ID).contains("GUID"), "{}", message(&h, TENANT_ID));
+    assert!(
+        message(&h, TENANT_ID).contains("GUID"),
+        "{}",
+        message(&h, TENANT_ID)
+    );
     h.press(KeyCode::Tab);
     h.type_str("XX");
     assert!(
@@ -120,7 +125,11 @@ fn each_field_says_what_is_wrong_as_it_is_typed() {
     );
     h.press(KeyCode::Tab);
     h.type_str("ava");
-    assert!(message(&h, ADMIN).contains("name@company.com"), "{}", message(&h, ADMIN));
+    assert!(
+        message(&h, ADMIN).contains("name@company.com"),
+        "{}",
+        message(&h, ADMIN)
+    );
     // Keys type: `q` and digits go into the field, they neither quit nor switch screens.
     h.type_str("q1");
     assert_eq!(form(&h).fields[ADMIN].value(), "avaq1");
@@ -131,12 +140,19 @@ fn each_field_says_what_is_wrong_as_it_is_typed() {
 fn submit_with_a_wrong_field_focuses_it_and_asks_nothing_of_the_store() {
     let mut h = demo_console();
     h.type_str("S");
-    fill(&mut h, &["Contoso Distribution", "1234567", "nope", "US", ADMIN_UPN]);
+    fill(
+        &mut h,
+        &["Contoso Distribution", "1234567", "nope", "US", ADMIN_UPN],
+    );
     let before = h.db_commands().len();
     h.press(KeyCode::Enter);
     assert_eq!(form(&h).focus, TENANT_ID, "the wrong field has the focus");
     assert!(message(&h, TENANT_ID).contains("GUID"));
-    assert_eq!(h.db_commands().len(), before, "nothing was asked of the store");
+    assert_eq!(
+        h.db_commands().len(),
+        before,
+        "nothing was asked of the store"
+    );
     assert!(!h.db.dir.path().join("own.db").exists());
 
     // An empty required field says so once Enter was pressed.
@@ -144,7 +160,10 @@ fn submit_with_a_wrong_field_focuses_it_and_asks_nothing_of_the_store() {
     h.type_str("S");
     h.press(KeyCode::Enter);
     assert_eq!(form(&h).focus, COMPANY);
-    assert!(matches!(form(&h).fields[COMPANY].verdict, Verdict::Error(_)));
+    assert!(matches!(
+        form(&h).fields[COMPANY].verdict,
+        Verdict::Error(_)
+    ));
 }
 
 #[test]
@@ -213,7 +232,11 @@ fn a_book_made_meanwhile_is_refused_in_words_and_the_form_stays() {
     assert_eq!(std::fs::read(&own).unwrap(), b"someone else's");
     assert!(!h.effects.iter().any(|e| matches!(e, Effect::Reopen { .. })));
     h.press(KeyCode::Enter);
-    assert_eq!(form(&h).fields[COMPANY].value(), "Contoso Distribution", "kept as typed");
+    assert_eq!(
+        form(&h).fields[COMPANY].value(),
+        "Contoso Distribution",
+        "kept as typed"
+    );
 }
 
 fn new_book() -> NewBook {
@@ -255,7 +278,11 @@ fn create_book_on_an_existing_file_refuses_and_touches_nothing() {
             }
             other => panic!("{existing}: not refused: {other:?}"),
         }
-        assert_eq!(std::fs::read(&path).unwrap(), before, "{existing}: unchanged");
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            before,
+            "{existing}: unchanged"
+        );
         assert_eq!(
             std::fs::metadata(&path).unwrap().modified().unwrap(),
             modified

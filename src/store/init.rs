@@ -87,7 +87,9 @@ pub fn check_field(field: Field, value: &str) -> Result<String, String> {
         Field::AdminName => {
             let name = value.trim();
             if !is_clean(name) {
-                return Err("the name holds control or invisible characters; type it again.".into());
+                return Err(
+                    "the name holds control or invisible characters; type it again.".into(),
+                );
             }
             Ok(name.to_owned())
         }
