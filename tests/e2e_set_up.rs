@@ -15,9 +15,10 @@ fn tmux_here() -> bool {
     common::tools::available("tmux", "apt-get install tmux")
 }
 
-/// Ends the tmux session of the last run, so the same HOME can be started again.
+/// Starts twotier again with the same HOME: the last run's session is renamed out of the way
+/// (the server stays up; a server killed and started at once can race its own exit).
 fn restart(s: &Session, args: &[&str]) {
-    let _ = s.tmux(&["kill-server"]);
+    s.tmux_ok(&["rename-session", "-t", "e2e", "first-run"]);
     for file in ["status", "pid", "stty.before", "stty.after"] {
         let _ = std::fs::remove_file(s.path(file));
     }
