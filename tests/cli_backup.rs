@@ -96,14 +96,15 @@ fn count(db: &Path, sql: &str) -> i64 {
     read_only(db).query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
-/// The file names in the work folder, with their bytes.
-fn snapshot(sandbox: &Sandbox) -> Vec<(String, Vec<u8>)> {
+/// The file names in the work folder, with their bytes and modification times.
+fn snapshot(sandbox: &Sandbox) -> Vec<(String, Vec<u8>, std::time::SystemTime)> {
     sandbox
         .listing()
         .into_iter()
         .map(|name| {
-            let content = bytes(&sandbox.file(&name));
-            (name, content)
+            let path = sandbox.file(&name);
+            let mtime = std::fs::metadata(&path).unwrap().modified().unwrap();
+            (name, bytes(&path), mtime)
         })
         .collect()
 }
@@ -166,11 +167,40 @@ fn a_backup_refuses_an_existing_file_unless_forced() {
     let out = run_on(&sandbox, &db, &["backup", arg(&db), "--force"]);
     assert_refused(&out);
     assert_eq!(snapshot(&sandbox), before);
+    // Nor is a folder made for one.
+    let out = run_on(&sandbox, &db, &["backup", arg(&sandbox.file("typo/copy.db"))]);
+    assert_refused(&out);
+    assert!(stderr(&out).contains("does not exist"), "{}", describe(&out));
+    assert_eq!(snapshot(&sandbox), before);
 
     let out = run_on(&sandbox, &db, &["backup", arg(&file), "--force"]);
     assert_success(&out);
     assert_whole_book(&file);
     assert_eq!(all_rows(&file), all_rows(&db));
+}
+
+#[test]
+fn a_backup_of_a_damaged_book_fails_its_check_and_leaves_no_file() {
+    let sandbox = Sandbox::new();
+    let db = sandbox.file("book.db");
+    demo(&sandbox, &db, &[]);
+    // A page near the end torn out: the header still says twotier, the pages do not add up.
+    let mut content = bytes(&db);
+    let page = 4096;
+    let last = content.len() / page - 2;
+    content[last * page..(last + 1) * page].fill(0xA5);
+    std::fs::write(&db, &content).unwrap();
+    let before = snapshot(&sandbox);
+    let copy = sandbox.file("copy.db");
+    let out = run_on(&sandbox, &db, &["backup", arg(&copy)]);
+    assert_refused(&out);
+    assert!(
+        stderr(&out).contains("not a whole twotier book") && stderr(&out).contains("integrity"),
+        "{}",
+        describe(&out)
+    );
+    assert!(!copy.exists());
+    assert_eq!(snapshot(&sandbox), before, "nothing beside the copy either");
 }
 
 /// The console's writes: batches of `BATCH` rows, each batch one transaction.
@@ -393,6 +423,14 @@ fn a_restore_refuses_a_file_that_is_not_a_twotier_book_and_changes_nothing() {
 
     let missing = sandbox.file("missing.db");
     assert_restore_refused(&sandbox, &missing, &target, "no file at");
+
+    // A good backup onto a file that is not a twotier book: that file is not replaced.
+    let good = sandbox.file("good.db");
+    assert_success(&run_on(&sandbox, &target, &["backup", arg(&good)]));
+    let notes = sandbox.file("notes.txt");
+    std::fs::write(&notes, b"my notes\n").unwrap();
+    assert_restore_refused(&sandbox, &good, &notes, "not a twotier database");
+    assert_restore_refused(&sandbox, &good, &foreign, "another program");
 }
 
 #[test]
