@@ -129,7 +129,11 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
             // Your own book at the default path if there is one, else the demo book.
             let db = given.clone().unwrap_or_else(|| {
                 let own = paths.default_db();
-                if holds_a_book(&own) { own } else { paths.demo_db() }
+                if holds_a_book(&own) {
+                    own
+                } else {
+                    paths.demo_db()
+                }
             });
             let mut store = open_or_seed(&db, &operator)?;
             let operator = store.resolve_operator(&operator)?;

@@ -168,9 +168,17 @@ fn a_backup_refuses_an_existing_file_unless_forced() {
     assert_refused(&out);
     assert_eq!(snapshot(&sandbox), before);
     // Nor is a folder made for one.
-    let out = run_on(&sandbox, &db, &["backup", arg(&sandbox.file("typo/copy.db"))]);
+    let out = run_on(
+        &sandbox,
+        &db,
+        &["backup", arg(&sandbox.file("typo/copy.db"))],
+    );
     assert_refused(&out);
-    assert!(stderr(&out).contains("does not exist"), "{}", describe(&out));
+    assert!(
+        stderr(&out).contains("does not exist"),
+        "{}",
+        describe(&out)
+    );
     assert_eq!(snapshot(&sandbox), before);
 
     let out = run_on(&sandbox, &db, &["backup", arg(&file), "--force"]);

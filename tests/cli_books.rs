@@ -236,8 +236,19 @@ fn fingerprint(path: &Path) -> (Vec<u8>, std::time::SystemTime) {
     )
 }
 
-/// Every file under the work folder (names relative to it), with its bytes and mtime.
-fn work_tree(sandbox: &Sandbox) -> Vec<(String, Vec<u8>, std::time::SystemTime)> {
+/// A file's content in a form short enough for a failure message: its length and a hash.
+type Content = (usize, u64);
+
+fn content(bytes: &[u8]) -> Content {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    (bytes.len(), hasher.finish())
+}
+
+/// Every file and folder under the work folder (names relative to it), with each file's content
+/// and mtime.
+fn work_tree(sandbox: &Sandbox) -> Vec<(String, Content, std::time::SystemTime)> {
     let mut found = Vec::new();
     let mut folders = vec![sandbox.work()];
     while let Some(folder) = folders.pop() {
@@ -249,11 +260,11 @@ fn work_tree(sandbox: &Sandbox) -> Vec<(String, Vec<u8>, std::time::SystemTime)>
                 .display()
                 .to_string();
             if path.is_dir() {
-                found.push((format!("{name}/"), Vec::new(), std::time::UNIX_EPOCH));
+                found.push((format!("{name}/"), (0, 0), std::time::UNIX_EPOCH));
                 folders.push(path);
             } else {
-                let (content, mtime) = fingerprint(&path);
-                found.push((name, content, mtime));
+                let (bytes, mtime) = fingerprint(&path);
+                found.push((name, content(&bytes), mtime));
             }
         }
     }
@@ -292,9 +303,12 @@ fn every_scripting_command_given_a_missing_book_refuses_and_creates_no_file_or_f
     let (out_file, copy) = (out_file.to_str().unwrap(), copy.to_str().unwrap());
 
     let help = sandbox.run(&["--help"]);
-    let has_import = stdout(&help).lines().any(|l| l.trim_start().starts_with("import "));
+    let has_import = stdout(&help)
+        .lines()
+        .any(|l| l.trim_start().starts_with("import "));
     assert_eq!(
-        has_import, IMPORT_IS_BUILT,
+        has_import,
+        IMPORT_IS_BUILT,
         "`twotier import` is {}in the binary: set IMPORT_IS_BUILT to {has_import}",
         if has_import { "" } else { "not " }
     );
@@ -314,11 +328,25 @@ fn every_scripting_command_given_a_missing_book_refuses_and_creates_no_file_or_f
         &["activity", "list"],
         &["invitations", "list"],
         &[
-            "invitations", "accept", "tok", "--partner-id", "1234567", "--name", "Fabrikam",
-            "--country", "US",
+            "invitations",
+            "accept",
+            "tok",
+            "--partner-id",
+            "1234567",
+            "--name",
+            "Fabrikam",
+            "--country",
+            "US",
         ],
         &["export", "customers", "--format", "csv"],
-        &["export", "subscriptions", "--format", "json", "--out", out_file],
+        &[
+            "export",
+            "subscriptions",
+            "--format",
+            "json",
+            "--out",
+            out_file,
+        ],
         &["backup", copy],
     ]
     .iter()
@@ -326,7 +354,11 @@ fn every_scripting_command_given_a_missing_book_refuses_and_creates_no_file_or_f
     .collect();
     if IMPORT_IS_BUILT {
         for case in IMPORT_CASES {
-            cases.push(case.iter().map(|a| if *a == "FILE" { csv } else { a }).collect());
+            cases.push(
+                case.iter()
+                    .map(|a| if *a == "FILE" { csv } else { a })
+                    .collect(),
+            );
         }
     }
 
@@ -345,7 +377,11 @@ fn every_scripting_command_given_a_missing_book_refuses_and_creates_no_file_or_f
             "{args:?} says how to make one: {err}"
         );
         assert!(stdout(&out).is_empty(), "{args:?} printed {}", stdout(&out));
-        assert_eq!(work_tree(&sandbox), before, "{args:?} created or changed a file");
+        assert_eq!(
+            work_tree(&sandbox),
+            before,
+            "{args:?} created or changed a file"
+        );
     }
 
     // The same for a path from TWOTIER_DB or the config file.
@@ -356,13 +392,20 @@ fn every_scripting_command_given_a_missing_book_refuses_and_creates_no_file_or_f
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
-    assert!(stderr(&out).contains("no twotier database at"), "{}", describe(&out));
+    assert!(
+        stderr(&out).contains("no twotier database at"),
+        "{}",
+        describe(&out)
+    );
     let config = sandbox.root().join("config.toml");
     std::fs::write(&config, format!("db = {:?}\n", db.to_str().unwrap())).unwrap();
-    let out = sandbox
-        .run(&["--config", config.to_str().unwrap(), "users", "list"]);
+    let out = sandbox.run(&["--config", config.to_str().unwrap(), "users", "list"]);
     assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
-    assert!(stderr(&out).contains("no twotier database at"), "{}", describe(&out));
+    assert!(
+        stderr(&out).contains("no twotier database at"),
+        "{}",
+        describe(&out)
+    );
     assert_eq!(work_tree(&sandbox), before);
 
     // A restore into a missing folder with a backup that is not there makes no folder either.
@@ -382,7 +425,10 @@ fn without_any_book_a_scripting_command_says_how_to_make_one_and_creates_nothing
         let err = stderr(&out);
         assert!(err.contains("no twotier database yet"), "{err}");
         assert!(err.contains("twotier init"), "{err}");
-        assert!(err.contains(&data.join("demo.db").display().to_string()), "{err}");
+        assert!(
+            err.contains(&data.join("demo.db").display().to_string()),
+            "{err}"
+        );
         assert!(!data.exists(), "{args:?} made the data folder");
         assert!(sandbox.listing().is_empty(), "{:?}", sandbox.listing());
     }
@@ -403,18 +449,26 @@ fn the_demo_is_demo_db_in_the_data_folder_marked_in_the_book_and_scripts_prefer_
             .unwrap()
     };
     let help = stdout(&run(&["--help"]));
-    let (demo_db, own_db) = (xdata.join("twotier/demo.db"), xdata.join("twotier/twotier.db"));
+    let (demo_db, own_db) = (
+        xdata.join("twotier/demo.db"),
+        xdata.join("twotier/twotier.db"),
+    );
     for (what, path) in [("demo", &demo_db), ("database", &own_db)] {
         assert!(
-            help.lines()
-                .any(|l| l.trim_start().starts_with(what) && l.contains(&path.display().to_string())),
+            help.lines().any(
+                |l| l.trim_start().starts_with(what) && l.contains(&path.display().to_string())
+            ),
             "--help does not list the {what} file {}:\n{help}",
             path.display()
         );
     }
     let out = run(&["demo", "--as-of", "2026-11-01"]);
     assert_success(&out);
-    assert!(stdout(&out).contains(&demo_db.display().to_string()), "{}", describe(&out));
+    assert!(
+        stdout(&out).contains(&demo_db.display().to_string()),
+        "{}",
+        describe(&out)
+    );
     assert!(demo_db.is_file());
     assert!(!own_db.exists(), "twotier demo made twotier.db");
     assert!(!sandbox.home().join(".local/share").exists());
@@ -427,15 +481,34 @@ fn the_demo_is_demo_db_in_the_data_folder_marked_in_the_book_and_scripts_prefer_
     // Without --db, scripts read the demo while there is no book of your own...
     let out = run(&["resellers", "list", "--json"]);
     assert_success(&out);
-    assert!(stdout(&out).contains("Adatum IT Services"), "{}", describe(&out));
+    assert!(
+        stdout(&out).contains("Adatum IT Services"),
+        "{}",
+        describe(&out)
+    );
     // ...and your own book once `twotier init` made it.
     let out = run(&[
-        "init", "--company", "Contoso Distribution", "--partner-id", "1234567", "--tenant-id",
-        "484e548c-6ae5-4d12-b6a2-3b7ab5c5e2f1", "--country", "US", "--admin", "ava@contoso.example",
+        "init",
+        "--company",
+        "Contoso Distribution",
+        "--partner-id",
+        "1234567",
+        "--tenant-id",
+        "484e548c-6ae5-4d12-b6a2-3b7ab5c5e2f1",
+        "--country",
+        "US",
+        "--admin",
+        "ava@contoso.example",
     ]);
     assert_success(&out);
     assert_eq!(count(&own_db, "SELECT is_demo FROM provider"), 0);
-    let out = run(&["--operator", "ava@contoso.example", "resellers", "list", "--json"]);
+    let out = run(&[
+        "--operator",
+        "ava@contoso.example",
+        "resellers",
+        "list",
+        "--json",
+    ]);
     assert_success(&out);
     assert_eq!(stdout(&out).trim(), "[]", "{}", describe(&out));
     // `twotier demo` again rewrites demo.db only, even with your book named in the config file.
@@ -448,7 +521,11 @@ fn the_demo_is_demo_db_in_the_data_folder_marked_in_the_book_and_scripts_prefer_
     let own = fingerprint(&own_db);
     let out = run(&["demo", "--as-of", "2026-11-02"]);
     assert_success(&out);
-    assert!(stdout(&out).contains(&demo_db.display().to_string()), "{}", describe(&out));
+    assert!(
+        stdout(&out).contains(&demo_db.display().to_string()),
+        "{}",
+        describe(&out)
+    );
     assert_eq!(fingerprint(&own_db), own, "twotier demo touched your book");
 }
 
@@ -460,8 +537,16 @@ fn demo_refuses_a_book_made_by_init_byte_for_byte_and_mtime_unless_forced() {
         &sandbox,
         &db,
         &[
-            "init", "--company", "Contoso Distribution", "--partner-id", "1234567",
-            "--tenant-id", "484e548c-6ae5-4d12-b6a2-3b7ab5c5e2f1", "--country", "US", "--admin",
+            "init",
+            "--company",
+            "Contoso Distribution",
+            "--partner-id",
+            "1234567",
+            "--tenant-id",
+            "484e548c-6ae5-4d12-b6a2-3b7ab5c5e2f1",
+            "--country",
+            "US",
+            "--admin",
             "ava@contoso.example",
         ],
     ));
@@ -473,7 +558,10 @@ fn demo_refuses_a_book_made_by_init_byte_for_byte_and_mtime_unless_forced() {
         assert_eq!(out.status.code(), Some(1), "{args:?}\n{}", describe(&out));
         let err = stderr(&out);
         assert!(err.contains("holds a real book"), "{err}");
-        assert!(err.contains("--force") && err.contains("nothing was changed"), "{err}");
+        assert!(
+            err.contains("--force") && err.contains("nothing was changed"),
+            "{err}"
+        );
         assert!(stdout(&out).is_empty(), "{}", describe(&out));
         assert_eq!(work_tree(&sandbox), before, "{args:?} changed a file");
     }
@@ -489,15 +577,23 @@ fn an_empty_file_is_not_a_book_a_script_fills() {
     let empty = sandbox.file("empty.db");
     std::fs::write(&empty, b"").unwrap();
     let before = work_tree(&sandbox);
-    for args in [&["customers", "list"][..], &["users", "add", "x@y.example", "--role", "sales-agent"]] {
+    for args in [
+        &["customers", "list"][..],
+        &["users", "add", "x@y.example", "--role", "sales-agent"],
+    ] {
         let out = run_on(&sandbox, &empty, args);
         assert_eq!(out.status.code(), Some(1), "{args:?}\n{}", describe(&out));
         assert!(
-            stderr(&out).contains("no twotier database at") && stderr(&out).contains("an empty file"),
+            stderr(&out).contains("no twotier database at")
+                && stderr(&out).contains("an empty file"),
             "{}",
             describe(&out)
         );
-        assert_eq!(work_tree(&sandbox), before, "{args:?} wrote to the empty file");
+        assert_eq!(
+            work_tree(&sandbox),
+            before,
+            "{args:?} wrote to the empty file"
+        );
     }
     // Nor is an empty file at the default path taken for your book: scripts and the console
     // use the demo book beside it.
@@ -506,6 +602,47 @@ fn an_empty_file_is_not_a_book_a_script_fills() {
     std::fs::write(data.join("twotier.db"), b"").unwrap();
     let out = sandbox.run(&["resellers", "list", "--json"]);
     assert_success(&out);
-    assert!(stdout(&out).contains("Adatum IT Services"), "{}", describe(&out));
+    assert!(
+        stdout(&out).contains("Adatum IT Services"),
+        "{}",
+        describe(&out)
+    );
     assert_eq!(bytes(&data.join("twotier.db")), b"");
+}
+
+#[test]
+fn demo_reads_a_real_book_left_in_its_write_ahead_log_and_refuses_it() {
+    // A book whose last writes are only in its -wal (the process that wrote them was killed
+    // before a checkpoint): the main file alone still looks like the demo it started as.
+    let sandbox = Sandbox::new();
+    let db = sandbox.file("book.db");
+    assert_success(&demo(&sandbox, &db));
+    let writer = rusqlite::Connection::open(&db).unwrap();
+    writer
+        .execute_batch(
+            "PRAGMA wal_autocheckpoint = 0;
+             UPDATE provider SET is_demo = 0, company_name = 'Contoso Distribution';",
+        )
+        .unwrap();
+    let crashed = sandbox.file("crashed.db");
+    std::fs::copy(&db, &crashed).unwrap();
+    std::fs::copy(sandbox.file("book.db-wal"), sandbox.file("crashed.db-wal")).unwrap();
+    drop(writer);
+    assert!(bytes(&sandbox.file("crashed.db-wal")).len() > 0);
+    let main_file = fingerprint(&crashed);
+    let out = run_on(&sandbox, &crashed, &["demo"]);
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    assert!(
+        stderr(&out).contains("holds a real book"),
+        "{}",
+        describe(&out)
+    );
+    assert_eq!(fingerprint(&crashed), main_file);
+    assert_eq!(
+        count(
+            &crashed,
+            "SELECT company_name = 'Contoso Distribution' FROM provider"
+        ),
+        1
+    );
 }

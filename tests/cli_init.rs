@@ -119,8 +119,7 @@ fn init_makes_a_whole_empty_book() {
         );
     }
     // The catalog shipped in assets/, read here on its own.
-    let shipped: toml::Value =
-        toml::from_str(include_str!("../assets/offers.toml")).unwrap();
+    let shipped: toml::Value = toml::from_str(include_str!("../assets/offers.toml")).unwrap();
     let mut shipped: Vec<String> = shipped["offer"]
         .as_array()
         .unwrap()

@@ -101,7 +101,10 @@ fn a_fresh_home_opens_the_demo_book_in_the_data_folder_with_its_banner_on_every_
     let screen = s.wait_for_text(FIRST_SCREEN);
     let data = s.path("home/.local/share/twotier");
     assert!(data.join("demo.db").is_file(), "{screen}");
-    assert!(!data.join("twotier.db").exists(), "the demo went to twotier.db");
+    assert!(
+        !data.join("twotier.db").exists(),
+        "the demo went to twotier.db"
+    );
     for (key, title) in [
         ("2", "┌ Customers ("),
         ("3", "┌ Company profile"),
@@ -164,5 +167,9 @@ fn your_own_book_at_the_default_path_opens_instead_of_the_demo_without_the_banne
     let screen = s.wait_for_text(&["No customers yet"]);
     assert!(!header(&screen).contains("DEMO"), "{screen}");
     s.quit();
-    assert_eq!(std::fs::read(&demo).unwrap(), demo_before, "the demo book was not touched");
+    assert_eq!(
+        std::fs::read(&demo).unwrap(),
+        demo_before,
+        "the demo book was not touched"
+    );
 }

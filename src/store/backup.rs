@@ -292,6 +292,14 @@ fn check_copy(file: &Path) -> anyhow::Result<()> {
             shown_path(&wal)
         );
     }
+    let conn = open_immutable(file).with_context(|| format!("opening {}", shown_path(file)))?;
+    verify(&conn, file).map(|_| ())
+}
+
+/// Opens a database file read-only as immutable: nothing is written or created beside it (no
+/// -wal, no -shm), and no lock is taken. Only for a file that holds all of its book (no
+/// write-ahead log with content beside it) and that nothing writes meanwhile.
+pub(super) fn open_immutable(file: &Path) -> anyhow::Result<Connection> {
     let absolute = std::path::absolute(file)?;
     let mut uri = String::from("file:");
     uri.push_str(
@@ -303,12 +311,10 @@ fn check_copy(file: &Path) -> anyhow::Result<()> {
         .replace("%2F", "/"),
     );
     uri.push_str("?immutable=1");
-    let conn = Connection::open_with_flags(
+    Ok(Connection::open_with_flags(
         &uri,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | no_mutex(),
-    )
-    .with_context(|| format!("opening {}", shown_path(file)))?;
-    verify(&conn, file).map(|_| ())
+    )?)
 }
 
 /// Integrity, application id and schema version of a copy; its schema version.
