@@ -139,7 +139,8 @@ pub fn backup(book: &Path, file: &Path, force: bool) -> anyhow::Result<BackupRep
             }
         }
         drop(source);
-        let version = verify(&copy, &tmp)?;
+        // Named after the book: a copy that fails is the book's own state, not the copy's.
+        let version = verify(&copy, book)?;
         copy.close().map_err(|(_, e)| e)?;
         drop(in_use);
         sync_file(&tmp)?;
@@ -210,7 +211,7 @@ pub fn restore(
         // Checked again as copied; migrated if older; the entry written before it is in place.
         let schema_version = {
             let (mut store, _) = Store::open(&tmp)?;
-            verify(store.conn(), &tmp)?;
+            verify(store.conn(), file)?;
             if let Ok(op) = store.resolve_operator(operator) {
                 store.act_as(op);
             }
