@@ -211,6 +211,28 @@ fn a_backup_of_a_damaged_book_fails_its_check_and_leaves_no_file() {
     assert_eq!(snapshot(&sandbox), before, "nothing beside the copy either");
 }
 
+#[test]
+fn a_backup_of_a_file_that_is_not_a_twotier_book_is_refused_and_writes_nothing() {
+    let sandbox = Sandbox::new();
+    let foreign = sandbox.file("foreign.db");
+    let conn = Connection::open(&foreign).unwrap();
+    conn.execute_batch("PRAGMA application_id = 1234; CREATE TABLE t (x);")
+        .unwrap();
+    drop(conn);
+    let notes = sandbox.file("notes.txt");
+    std::fs::write(&notes, b"my notes\n").unwrap();
+    let before = snapshot(&sandbox);
+    for (book, why) in [
+        (&foreign, "another program"),
+        (&notes, "not an SQLite file"),
+    ] {
+        let out = run_on(&sandbox, book, &["backup", arg(&sandbox.file("copy.db"))]);
+        assert_refused(&out);
+        assert!(stderr(&out).contains(why), "{}", describe(&out));
+        assert_eq!(snapshot(&sandbox), before, "{}", describe(&out));
+    }
+}
+
 /// The console's writes: batches of `BATCH` rows, each batch one transaction.
 const BATCH: i64 = 25;
 

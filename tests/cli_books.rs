@@ -628,7 +628,7 @@ fn demo_reads_a_real_book_left_in_its_write_ahead_log_and_refuses_it() {
     std::fs::copy(&db, &crashed).unwrap();
     std::fs::copy(sandbox.file("book.db-wal"), sandbox.file("crashed.db-wal")).unwrap();
     drop(writer);
-    assert!(bytes(&sandbox.file("crashed.db-wal")).len() > 0);
+    assert!(!bytes(&sandbox.file("crashed.db-wal")).is_empty());
     let main_file = fingerprint(&crashed);
     let out = run_on(&sandbox, &crashed, &["demo"]);
     assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
