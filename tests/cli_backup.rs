@@ -454,6 +454,27 @@ fn a_restore_refuses_a_file_that_is_not_a_twotier_book_and_changes_nothing() {
     let missing = sandbox.file("missing.db");
     assert_restore_refused(&sandbox, &missing, &target, "no file at");
 
+    // A book whose last writes are in its -wal (in use, or not closed cleanly): the file alone
+    // is not the whole book.
+    let source = sandbox.file("source.db");
+    assert_success(&run_on(&sandbox, &target, &["backup", arg(&source)]));
+    let writer = Connection::open(&source).unwrap();
+    writer
+        .execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0; DELETE FROM offer_upgrades;",
+        )
+        .unwrap();
+    let unclosed = sandbox.file("unclosed.db");
+    std::fs::copy(&source, &unclosed).unwrap();
+    std::fs::copy(
+        sandbox.file("source.db-wal"),
+        sandbox.file("unclosed.db-wal"),
+    )
+    .unwrap();
+    drop(writer);
+    std::fs::remove_file(&source).unwrap();
+    assert_restore_refused(&sandbox, &unclosed, &target, "write-ahead log");
+
     // A good backup onto a file that is not a twotier book: that file is not replaced.
     let good = sandbox.file("good.db");
     assert_success(&run_on(&sandbox, &target, &["backup", arg(&good)]));
