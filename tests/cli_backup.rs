@@ -323,6 +323,76 @@ fn a_backup_while_a_console_holds_a_write_transaction_and_commits_is_consistent(
     }
 }
 
+#[test]
+fn backups_while_another_twotier_process_keeps_adding_users_are_whole_and_the_writes_all_succeed() {
+    let sandbox = Sandbox::new();
+    let db = sandbox.file("book.db");
+    demo(
+        &sandbox,
+        &db,
+        &["--customers", "2000", "--subscriptions", "6000"],
+    );
+    let users = |path: &Path| count(path, "SELECT count(*) FROM operators");
+    let at_start = users(&db);
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        // The writer: `twotier users add` in a loop, each its own process and transaction.
+        let writer = scope.spawn(|| {
+            let mut added = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let upn = format!("probe{added}@northwind-distribution.example");
+                let out = run_on(
+                    &sandbox,
+                    &db,
+                    &[
+                        "--operator",
+                        "ava.global@northwind-distribution.example",
+                        "users",
+                        "add",
+                        &upn,
+                        "--role",
+                        "sales-agent",
+                    ],
+                );
+                assert_success(&out);
+                added += 1;
+            }
+            added
+        });
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while users(&db) == at_start {
+            assert!(Instant::now() < deadline, "the writer never wrote");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        for round in 0..6 {
+            let copy = sandbox.file(&format!("copy{round}.db"));
+            assert_success(&run_on(&sandbox, &db, &["backup", arg(&copy)]));
+            assert_whole_book(&copy);
+            let copied = users(&copy);
+            assert!(
+                copied > at_start && copied <= users(&db),
+                "round {round}: {copied}"
+            );
+            // Each added user is there with its activity entry, or neither is.
+            assert_eq!(
+                count(
+                    &copy,
+                    "SELECT count(*) FROM operators WHERE upn LIKE 'probe%'"
+                ),
+                count(
+                    &copy,
+                    "SELECT count(*) FROM audit_log WHERE target LIKE 'probe%'"
+                ),
+                "round {round}"
+            );
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let added = writer.join().unwrap();
+        assert!(added > 0, "the writer ran while the backups did");
+        assert_eq!(users(&db), at_start + added);
+    });
+}
+
 /// A book with a different seed, so its rows differ from the demo's.
 fn two_books(sandbox: &Sandbox) -> (PathBuf, PathBuf) {
     let a = sandbox.file("a.db");
