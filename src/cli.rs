@@ -35,7 +35,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// (Re)create a demo database of any size, deterministically, at --db
+    /// (Re)create the demo book of any size, deterministically: demo.db in the data folder, or --db
     Demo(DemoArgs),
     /// Create a new, empty book of your own: your company, one Global admin, the offer catalog
     #[command(after_long_help = INIT_HELP)]
@@ -221,9 +221,12 @@ pub struct DemoArgs {
 /// HOME and the XDG variables, so they are shown with visible escapes).
 pub fn files_help(paths: &Paths) -> String {
     format!(
-        "Files:\n  database  {}\n  config    {}\n  log       {}  (level: TWOTIER_LOG=debug)\n\n\
+        "Files:\n  database  {}  (your own book; the console opens it when it exists)\n  \
+         demo      {}  (the demo book, otherwise; `twotier demo` writes it)\n  \
+         config    {}\n  log       {}  (level: TWOTIER_LOG=debug)\n\n\
          Keys: press ? in the app for every key of the current screen.",
         shown_path(&paths.default_db()),
+        shown_path(&paths.demo_db()),
         shown_path(&paths.config_file),
         shown_path(&paths.log_file)
     )
@@ -481,6 +484,6 @@ mod tests {
         };
         let help = files_help(&paths);
         assert!(!help.contains('\u{9b}'), "{help:?}");
-        assert_eq!(help.matches("/home/a\\u{9b}b/").count(), 3, "{help}");
+        assert_eq!(help.matches("/home/a\\u{9b}b/").count(), 4, "{help}");
     }
 }

@@ -129,7 +129,11 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
             // Your own book at the default path if there is one, else the demo book.
             let db = given.clone().unwrap_or_else(|| {
                 let own = paths.default_db();
-                if own.exists() { own } else { paths.demo_db() }
+                if holds_a_book(&own) {
+                    own
+                } else {
+                    paths.demo_db()
+                }
             });
             let mut store = open_or_seed(&db, &operator)?;
             // Said with the book's path: your own book opens instead of the demo once it exists.
@@ -149,7 +153,8 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
             runtime::run_tui(store, operator, options)
         }
         Some(Command::Demo(args)) => {
-            let db = given.unwrap_or_else(|| paths.demo_db());
+            // Not the config file's `db`: that names your own book, never the demo's.
+            let db = cli.db.clone().unwrap_or_else(|| paths.demo_db());
             recreate_demo(&db, &args, &operator)
         }
         Some(Command::Init(args)) => {
@@ -231,19 +236,20 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
 
 /// The book a scripting command reads or changes: the path given, or your own book at the default
 /// path, or the demo book. A script never creates a book: a missing one is an error, with how to
-/// make one, and no file or folder is created.
+/// make one, and no file or folder is created (nor is an empty file made into a book).
 fn script_db(given: Option<&Path>, paths: &Paths) -> anyhow::Result<std::path::PathBuf> {
     match given {
-        Some(path) if path.is_file() => Ok(path.to_owned()),
+        Some(path) if holds_a_book(path) => Ok(path.to_owned()),
         Some(path) => bail!(
-            "no twotier database at {}. Make one with `twotier init --db {} …` (your own, empty) or `twotier demo --db {}` (demo data), or check the path.",
+            "no twotier database at {}{}. Make one with `twotier init --db {} …` (your own, empty) or `twotier demo --db {}` (demo data), or check the path.",
             text::shown_path(path),
+            if path.is_file() { " (an empty file: remove it first)" } else { "" },
             text::shown_path(path),
             text::shown_path(path)
         ),
         None => [paths.default_db(), paths.demo_db()]
             .into_iter()
-            .find(|p| p.is_file())
+            .find(|p| holds_a_book(p))
             .ok_or_else(|| {
                 anyhow::anyhow!(
                     "no twotier database yet (looked for {} and {}). `twotier init` sets up your own; `twotier` opens the console on a new \
@@ -253,6 +259,12 @@ fn script_db(given: Option<&Path>, paths: &Paths) -> anyhow::Result<std::path::P
                 )
             }),
     }
+}
+
+/// A file with something in it: an empty one (a `touch`, or an `init` killed before it wrote) is
+/// not a book, and only the console or `twotier demo` make one of it.
+fn holds_a_book(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() > 0)
 }
 
 /// The store for a scripting command, acting as the operator.

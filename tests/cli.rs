@@ -818,7 +818,8 @@ fn resellers_list_json_has_exactly_the_documented_fields() {
     assert_eq!(fourth["mpa_signed"], false, "{fourth:#}");
 }
 
-/// Any command on a missing database creates the default demo first.
+/// A scripting command never makes a book: on a missing path it says how to make one (the full
+/// table, every command and `backup`, is in tests/cli_books.rs).
 #[test]
 fn a_scripting_command_on_a_missing_database_is_an_error_and_creates_nothing() {
     let sandbox = Sandbox::new();

@@ -96,14 +96,15 @@ fn count(db: &Path, sql: &str) -> i64 {
     read_only(db).query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
-/// The file names in the work folder, with their bytes.
-fn snapshot(sandbox: &Sandbox) -> Vec<(String, Vec<u8>)> {
+/// The file names in the work folder, with their bytes and modification times.
+fn snapshot(sandbox: &Sandbox) -> Vec<(String, Vec<u8>, std::time::SystemTime)> {
     sandbox
         .listing()
         .into_iter()
         .map(|name| {
-            let content = bytes(&sandbox.file(&name));
-            (name, content)
+            let path = sandbox.file(&name);
+            let mtime = std::fs::metadata(&path).unwrap().modified().unwrap();
+            (name, bytes(&path), mtime)
         })
         .collect()
 }
@@ -166,11 +167,70 @@ fn a_backup_refuses_an_existing_file_unless_forced() {
     let out = run_on(&sandbox, &db, &["backup", arg(&db), "--force"]);
     assert_refused(&out);
     assert_eq!(snapshot(&sandbox), before);
+    // Nor is a folder made for one.
+    let out = run_on(
+        &sandbox,
+        &db,
+        &["backup", arg(&sandbox.file("typo/copy.db"))],
+    );
+    assert_refused(&out);
+    assert!(
+        stderr(&out).contains("does not exist"),
+        "{}",
+        describe(&out)
+    );
+    assert_eq!(snapshot(&sandbox), before);
 
     let out = run_on(&sandbox, &db, &["backup", arg(&file), "--force"]);
     assert_success(&out);
     assert_whole_book(&file);
     assert_eq!(all_rows(&file), all_rows(&db));
+}
+
+#[test]
+fn a_backup_of_a_damaged_book_fails_its_check_and_leaves_no_file() {
+    let sandbox = Sandbox::new();
+    let db = sandbox.file("book.db");
+    demo(&sandbox, &db, &[]);
+    // A page near the end torn out: the header still says twotier, the pages do not add up.
+    let mut content = bytes(&db);
+    let page = 4096;
+    let last = content.len() / page - 2;
+    content[last * page..(last + 1) * page].fill(0xA5);
+    std::fs::write(&db, &content).unwrap();
+    let before = snapshot(&sandbox);
+    let copy = sandbox.file("copy.db");
+    let out = run_on(&sandbox, &db, &["backup", arg(&copy)]);
+    assert_refused(&out);
+    assert!(
+        stderr(&out).contains(&format!("{} is not a whole twotier book", db.display())),
+        "{}",
+        describe(&out)
+    );
+    assert!(!copy.exists());
+    assert_eq!(snapshot(&sandbox), before, "nothing beside the copy either");
+}
+
+#[test]
+fn a_backup_of_a_file_that_is_not_a_twotier_book_is_refused_and_writes_nothing() {
+    let sandbox = Sandbox::new();
+    let foreign = sandbox.file("foreign.db");
+    let conn = Connection::open(&foreign).unwrap();
+    conn.execute_batch("PRAGMA application_id = 1234; CREATE TABLE t (x);")
+        .unwrap();
+    drop(conn);
+    let notes = sandbox.file("notes.txt");
+    std::fs::write(&notes, b"my notes\n").unwrap();
+    let before = snapshot(&sandbox);
+    for (book, why) in [
+        (&foreign, "another program"),
+        (&notes, "not an SQLite file"),
+    ] {
+        let out = run_on(&sandbox, book, &["backup", arg(&sandbox.file("copy.db"))]);
+        assert_refused(&out);
+        assert!(stderr(&out).contains(why), "{}", describe(&out));
+        assert_eq!(snapshot(&sandbox), before, "{}", describe(&out));
+    }
 }
 
 /// The console's writes: batches of `BATCH` rows, each batch one transaction.
@@ -261,6 +321,76 @@ fn a_backup_while_a_console_holds_a_write_transaction_and_commits_is_consistent(
             count(&db, "SELECT count(*) FROM customers")
         );
     }
+}
+
+#[test]
+fn backups_while_another_twotier_process_keeps_adding_users_are_whole_and_the_writes_all_succeed() {
+    let sandbox = Sandbox::new();
+    let db = sandbox.file("book.db");
+    demo(
+        &sandbox,
+        &db,
+        &["--customers", "2000", "--subscriptions", "6000"],
+    );
+    let users = |path: &Path| count(path, "SELECT count(*) FROM operators");
+    let at_start = users(&db);
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        // The writer: `twotier users add` in a loop, each its own process and transaction.
+        let writer = scope.spawn(|| {
+            let mut added = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let upn = format!("probe{added}@northwind-distribution.example");
+                let out = run_on(
+                    &sandbox,
+                    &db,
+                    &[
+                        "--operator",
+                        "ava.global@northwind-distribution.example",
+                        "users",
+                        "add",
+                        &upn,
+                        "--role",
+                        "sales-agent",
+                    ],
+                );
+                assert_success(&out);
+                added += 1;
+            }
+            added
+        });
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while users(&db) == at_start {
+            assert!(Instant::now() < deadline, "the writer never wrote");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        for round in 0..6 {
+            let copy = sandbox.file(&format!("copy{round}.db"));
+            assert_success(&run_on(&sandbox, &db, &["backup", arg(&copy)]));
+            assert_whole_book(&copy);
+            let copied = users(&copy);
+            assert!(
+                copied > at_start && copied <= users(&db),
+                "round {round}: {copied}"
+            );
+            // Each added user is there with its activity entry, or neither is.
+            assert_eq!(
+                count(
+                    &copy,
+                    "SELECT count(*) FROM operators WHERE upn LIKE 'probe%'"
+                ),
+                count(
+                    &copy,
+                    "SELECT count(*) FROM audit_log WHERE target LIKE 'probe%'"
+                ),
+                "round {round}"
+            );
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let added = writer.join().unwrap();
+        assert!(added > 0, "the writer ran while the backups did");
+        assert_eq!(users(&db), at_start + added);
+    });
 }
 
 /// A book with a different seed, so its rows differ from the demo's.
@@ -393,6 +523,35 @@ fn a_restore_refuses_a_file_that_is_not_a_twotier_book_and_changes_nothing() {
 
     let missing = sandbox.file("missing.db");
     assert_restore_refused(&sandbox, &missing, &target, "no file at");
+
+    // A book whose last writes are in its -wal (in use, or not closed cleanly): the file alone
+    // is not the whole book.
+    let source = sandbox.file("source.db");
+    assert_success(&run_on(&sandbox, &target, &["backup", arg(&source)]));
+    let writer = Connection::open(&source).unwrap();
+    writer
+        .execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0; DELETE FROM offer_upgrades;",
+        )
+        .unwrap();
+    let unclosed = sandbox.file("unclosed.db");
+    std::fs::copy(&source, &unclosed).unwrap();
+    std::fs::copy(
+        sandbox.file("source.db-wal"),
+        sandbox.file("unclosed.db-wal"),
+    )
+    .unwrap();
+    drop(writer);
+    std::fs::remove_file(&source).unwrap();
+    assert_restore_refused(&sandbox, &unclosed, &target, "write-ahead log");
+
+    // A good backup onto a file that is not a twotier book: that file is not replaced.
+    let good = sandbox.file("good.db");
+    assert_success(&run_on(&sandbox, &target, &["backup", arg(&good)]));
+    let notes = sandbox.file("notes.txt");
+    std::fs::write(&notes, b"my notes\n").unwrap();
+    assert_restore_refused(&sandbox, &good, &notes, "not a twotier database");
+    assert_restore_refused(&sandbox, &good, &foreign, "another program");
 }
 
 #[test]

@@ -56,6 +56,10 @@ fn default_db(sandbox: &Sandbox) -> PathBuf {
     sandbox.home().join(".local/share/twotier/twotier.db")
 }
 
+fn modified(path: &Path) -> std::time::SystemTime {
+    std::fs::metadata(path).unwrap().modified().unwrap()
+}
+
 #[track_caller]
 fn assert_exit_1(out: &Output) {
     assert_eq!(out.status.code(), Some(1), "{}", describe(out));
@@ -114,9 +118,29 @@ fn init_makes_a_whole_empty_book() {
             "the OS user was added"
         );
     }
-    let catalog = twotier::store::catalog::catalog().unwrap().len() as i64;
-    assert!(catalog > 0);
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM offers"), catalog);
+    // The catalog shipped in assets/, read here on its own.
+    let shipped: toml::Value = toml::from_str(include_str!("../assets/offers.toml")).unwrap();
+    let mut shipped: Vec<String> = shipped["offer"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_str().unwrap().to_owned())
+        .collect();
+    shipped.sort();
+    assert!(shipped.len() > 5, "{shipped:?}");
+    let mut offers: Vec<String> = conn
+        .prepare("SELECT id FROM offers")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    offers.sort();
+    assert_eq!(offers, shipped);
+    assert!(
+        printed.contains(&format!("{} offers in the catalog", shipped.len())),
+        "{printed}"
+    );
     for table in [
         "resellers",
         "customers",
@@ -186,6 +210,7 @@ fn an_existing_file_is_refused_byte_for_byte() {
     ] {
         let path = sandbox.file(name);
         std::fs::write(&path, &content).unwrap();
+        let mtime = modified(&path);
         let out = init_on(&sandbox, &path, &[]);
         assert_exit_1(&out);
         assert!(
@@ -194,14 +219,17 @@ fn an_existing_file_is_refused_byte_for_byte() {
             describe(&out)
         );
         assert_eq!(std::fs::read(&path).unwrap(), content, "{name}");
+        assert_eq!(modified(&path), mtime, "{name}");
     }
     // A book: a second init is refused and the first stays as it was.
     let db = sandbox.file("own.db");
     assert_success(&init_on(&sandbox, &db, &[]));
     let before = std::fs::read(&db).unwrap();
+    let mtime = modified(&db);
     let out = init_on(&sandbox, &db, &[("--company", "Other Company")]);
     assert_exit_1(&out);
     assert_eq!(std::fs::read(&db).unwrap(), before);
+    assert_eq!(modified(&db), mtime);
     let listing = sandbox.listing();
     assert_eq!(
         listing,

@@ -1,5 +1,7 @@
-//! The release binary in tmux on books other processes touch: `twotier demo` never replaces a
-//! book a console has open, and a row another tool wrote with invalid UTF-8 does not empty a list.
+//! The release binary in tmux on books other processes touch: with a fresh HOME the console opens
+//! the demo book (with its banner on every screen) unless your own book is at the default path,
+//! `twotier demo` never replaces a book a console has open, and a row another tool wrote with
+//! invalid UTF-8 does not empty a list.
 
 mod common;
 
@@ -80,5 +82,96 @@ fn a_customer_name_that_is_not_utf8_shows_with_replacement_characters_in_a_full_
     assert!(
         screen.contains("Adatum") || screen.lines().count() > 10,
         "{screen}"
+    );
+}
+
+/// The header of the screen: its first line.
+fn header(screen: &str) -> &str {
+    screen.lines().next().unwrap_or("")
+}
+
+#[test]
+fn a_fresh_home_opens_the_demo_book_in_the_data_folder_with_its_banner_on_every_screen() {
+    if !tmux_here() {
+        return;
+    }
+    let s = Session::new();
+    // As `cargo run --release`: no arguments, nothing in HOME yet.
+    s.start(&[]);
+    let screen = s.wait_for_text(FIRST_SCREEN);
+    let data = s.path("home/.local/share/twotier");
+    assert!(data.join("demo.db").is_file(), "{screen}");
+    assert!(
+        !data.join("twotier.db").exists(),
+        "the demo went to twotier.db"
+    );
+    for (key, title) in [
+        ("2", "┌ Customers ("),
+        ("3", "┌ Company profile"),
+        ("4", "┌ Activity log ("),
+        ("5", "┌ Users ("),
+        ("1", "┌ Indirect resellers ("),
+    ] {
+        s.type_text(key);
+        let screen = s.wait_for_text(&[title]);
+        // The banner, with how to set up your own (its words may name `twotier init` or a key).
+        let top = header(&screen);
+        assert!(
+            top.contains("DEMO DATA") && top.contains("your own book"),
+            "{title}:\n{screen}"
+        );
+    }
+    s.quit();
+    let conn = rusqlite::Connection::open(data.join("demo.db")).unwrap();
+    let demo: bool = conn
+        .query_row("SELECT is_demo FROM provider", [], |r| r.get(0))
+        .unwrap();
+    assert!(demo, "the book is marked as demo data");
+}
+
+#[test]
+fn your_own_book_at_the_default_path_opens_instead_of_the_demo_without_the_banner() {
+    if !tmux_here() {
+        return;
+    }
+    let s = Session::new();
+    let admin = "ava@contoso.example";
+    for args in [
+        &["demo", "--as-of", "2026-11-01"][..],
+        &[
+            "init",
+            "--company",
+            "Contoso Distribution",
+            "--partner-id",
+            "1234567",
+            "--tenant-id",
+            "484e548c-6ae5-4d12-b6a2-3b7ab5c5e2f1",
+            "--country",
+            "US",
+            "--admin",
+            admin,
+        ],
+    ] {
+        let out = s.cli(args);
+        assert!(out.status.success(), "{args:?}\n{}", describe(&out));
+    }
+    let demo = s.path("home/.local/share/twotier/demo.db");
+    let demo_before = std::fs::read(&demo).unwrap();
+    s.start(&["--operator", admin]);
+    let screen = s.wait_for_text(&[
+        "Contoso Distribution",
+        "PartnerID 1234567",
+        "No indirect resellers yet",
+    ]);
+    assert!(!screen.contains("DEMO DATA"), "{screen}");
+    assert!(!screen.contains("Northwind"), "{screen}");
+    s.type_text("2");
+    let screen = s.wait_for_text(&["No customers yet"]);
+    assert!(!header(&screen).contains("DEMO"), "{screen}");
+    s.quit();
+    assert_eq!(
+        std::fs::read(&demo).unwrap(),
+        demo_before,
+        "the demo book was not touched"
     );
 }

@@ -139,7 +139,8 @@ pub fn backup(book: &Path, file: &Path, force: bool) -> anyhow::Result<BackupRep
             }
         }
         drop(source);
-        let version = verify(&copy, &tmp)?;
+        // Named after the book: a copy that fails is the book's own state, not the copy's.
+        let version = verify(&copy, book)?;
         copy.close().map_err(|(_, e)| e)?;
         drop(in_use);
         sync_file(&tmp)?;
@@ -210,7 +211,7 @@ pub fn restore(
         // Checked again as copied; migrated if older; the entry written before it is in place.
         let schema_version = {
             let (mut store, _) = Store::open(&tmp)?;
-            verify(store.conn(), &tmp)?;
+            verify(store.conn(), file)?;
             if let Ok(op) = store.resolve_operator(operator) {
                 store.act_as(op);
             }
@@ -292,6 +293,14 @@ fn check_copy(file: &Path) -> anyhow::Result<()> {
             shown_path(&wal)
         );
     }
+    let conn = open_immutable(file).with_context(|| format!("opening {}", shown_path(file)))?;
+    verify(&conn, file).map(|_| ())
+}
+
+/// Opens a database file read-only as immutable: nothing is written or created beside it (no
+/// -wal, no -shm), and no lock is taken. Only for a file that holds all of its book (no
+/// write-ahead log with content beside it) and that nothing writes meanwhile.
+pub(super) fn open_immutable(file: &Path) -> anyhow::Result<Connection> {
     let absolute = std::path::absolute(file)?;
     let mut uri = String::from("file:");
     uri.push_str(
@@ -303,12 +312,10 @@ fn check_copy(file: &Path) -> anyhow::Result<()> {
         .replace("%2F", "/"),
     );
     uri.push_str("?immutable=1");
-    let conn = Connection::open_with_flags(
+    Ok(Connection::open_with_flags(
         &uri,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | no_mutex(),
-    )
-    .with_context(|| format!("opening {}", shown_path(file)))?;
-    verify(&conn, file).map(|_| ())
+    )?)
 }
 
 /// Integrity, application id and schema version of a copy; its schema version.

@@ -93,13 +93,22 @@ pub fn insert(tx: &rusqlite::Connection, p: &ProviderProfile) -> rusqlite::Resul
 }
 
 /// True when the file is a twotier book with a provider that is not marked as demo data. Read
-/// without writing (a read-only connection; the file was checked to be ours).
-pub fn holds_a_real_book(db: &std::path::Path) -> rusqlite::Result<bool> {
+/// without writing (the file was checked to be ours, and the caller holds it for replacing, so
+/// no twotier writes it meanwhile): as immutable when it is whole in itself, so that not even a
+/// -wal or -shm file appears beside a book that is then left as it was; through its write-ahead
+/// log when one with content is there.
+pub fn holds_a_real_book(db: &std::path::Path) -> anyhow::Result<bool> {
     use rusqlite::OpenFlags;
-    let conn = rusqlite::Connection::open_with_flags(
-        db,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
+    let mut wal = db.as_os_str().to_owned();
+    wal.push("-wal");
+    let conn = if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+        rusqlite::Connection::open_with_flags(
+            db,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?
+    } else {
+        super::backup::open_immutable(db)?
+    };
     let columns: Vec<String> = conn
         .prepare("SELECT name FROM pragma_table_info('provider')")?
         .query_map([], |r| r.get(0))?
