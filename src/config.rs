@@ -1,5 +1,7 @@
 //! Where twotier keeps its files, and the optional config file: sparse TOML over built-in
-//! defaults. twotier never writes the config file.
+//! defaults. twotier writes the config file once, only to make it: when you set up your own book
+//! at the default path and there is no config file yet, it records you as its `operator` (see
+//! [`remember_operator`]); a file that exists is never rewritten.
 
 use std::path::{Path, PathBuf};
 
@@ -135,6 +137,77 @@ impl Config {
     }
 }
 
+/// What [`remember_operator`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Remembered {
+    /// The config file was made, naming this operator: plain `twotier` now acts as them.
+    Written,
+    /// The config file already names this operator.
+    Already,
+    /// A config file exists (naming another operator, or none) and is left as it is.
+    LeftAlone { operator: Option<String> },
+}
+
+impl Remembered {
+    /// One line for the person who set up the book: how the next `twotier` knows who they are.
+    pub fn advice(&self, config_file: &Path, upn: &str) -> String {
+        let file = shown_path(config_file);
+        let upn = escaped(upn);
+        match self {
+            Remembered::Written => {
+                format!("{file} now says operator = \"{upn}\": plain `twotier` opens as you.")
+            }
+            Remembered::Already => {
+                format!("{file} names you as operator: plain `twotier` opens as you.")
+            }
+            Remembered::LeftAlone {
+                operator: Some(other),
+            } => format!(
+                "{file} says operator = \"{}\": open your book with `twotier --operator {upn}`, or change that line.",
+                escaped(other)
+            ),
+            Remembered::LeftAlone { operator: None } => format!(
+                "Open your book with `twotier --operator {upn}`, or add operator = \"{upn}\" at the top of {file}."
+            ),
+        }
+    }
+}
+
+/// Records `upn` as the operator in a new config file at `path`, so that plain `twotier` acts as
+/// the Global admin who just set up their book. An existing file (even one that doesn't parse) is
+/// never touched: it is the user's, with their comments. The file is made with `create_new`, so a
+/// file that appears meanwhile is not overwritten.
+pub fn remember_operator(path: &Path, upn: &str) -> std::io::Result<Remembered> {
+    use std::io::Write;
+    if path.exists() {
+        let operator = Config::load(path).ok().and_then(|c| c.operator);
+        return Ok(if operator.as_deref() == Some(upn) {
+            Remembered::Already
+        } else {
+            Remembered::LeftAlone { operator }
+        });
+    }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    // A UPN is checked before a book is made (no quotes, no controls); TOML's basic string
+    // escapes the rest.
+    let line = toml::Value::String(upn.to_owned()).to_string();
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    file.write_all(
+        format!(
+            "# twotier's config: every key is optional (see the README). Written by the set-up of your\n\
+             # own book; twotier never rewrites it.\noperator = {line}\n"
+        )
+        .as_bytes(),
+    )?;
+    file.sync_all()?;
+    Ok(Remembered::Written)
+}
+
 /// Turns a TOML error into one line: where, which key, and the problem. The file's text it quotes
 /// (the line, a key name in the parser's message) is shown with visible escapes.
 fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
@@ -231,6 +304,42 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn remember_operator_makes_a_file_once_and_never_rewrites_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cfg/twotier/config.toml");
+        assert_eq!(
+            remember_operator(&path, "ava@contoso.com").unwrap(),
+            Remembered::Written
+        );
+        let written = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            Config::parse(&written).unwrap().operator.as_deref(),
+            Some("ava@contoso.com")
+        );
+        assert_eq!(
+            remember_operator(&path, "ava@contoso.com").unwrap(),
+            Remembered::Already
+        );
+        assert_eq!(
+            remember_operator(&path, "ben@contoso.com").unwrap(),
+            Remembered::LeftAlone {
+                operator: Some("ava@contoso.com".into())
+            }
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), written);
+        // Someone's own file, without an operator and not even valid: left byte for byte.
+        std::fs::write(&path, "# mine\nnot toml [\n").unwrap();
+        assert_eq!(
+            remember_operator(&path, "ava@contoso.com").unwrap(),
+            Remembered::LeftAlone { operator: None }
+        );
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "# mine\nnot toml [\n"
+        );
     }
 
     #[test]

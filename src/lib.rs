@@ -149,6 +149,7 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
                 expiry_days: store.settings().invitation_expiry_days,
                 matrix: store.settings().matrix.clone(),
                 own_book: runtime::own_book_at(&paths.default_db()),
+                config_file: config_path.clone(),
             };
             runtime::run_tui(store, operator, options)
         }
@@ -159,7 +160,7 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
         }
         Some(Command::Init(args)) => {
             let db = given.unwrap_or_else(|| paths.default_db());
-            init_book(&db, &args, db == paths.default_db())
+            init_book(&db, &args, db == paths.default_db(), &config_path)
         }
         Some(Command::Resellers(command)) => scripting::resellers(
             &mut script_store(&script_db(given.as_deref(), paths)?, &operator, &config)?,
@@ -380,7 +381,12 @@ fn recreate_demo(db: &Path, args: &DemoArgs, operator: &str) -> anyhow::Result<(
 }
 
 /// `twotier init`: a new, empty book of your own; says what was made and how to open it.
-fn init_book(db: &Path, args: &cli::InitArgs, at_default: bool) -> anyhow::Result<()> {
+fn init_book(
+    db: &Path,
+    args: &cli::InitArgs,
+    at_default: bool,
+    config_file: &Path,
+) -> anyhow::Result<()> {
     let new = store::init::NewBook {
         company: args.company.clone(),
         partner_id: args.partner_id.clone(),
@@ -402,15 +408,18 @@ fn init_book(db: &Path, args: &cli::InitArgs, at_default: bool) -> anyhow::Resul
         text::escaped(&made.admin_upn),
         made.offers
     );
-    let db_arg = if at_default {
-        String::new()
+    if at_default {
+        // Plain `twotier` opens this book; it should act as its admin, not the OS user.
+        let remembered = config::remember_operator(config_file, &made.admin_upn)
+            .with_context(|| format!("writing {}", text::shown_path(config_file)))?;
+        println!("{}", remembered.advice(config_file, &made.admin_upn));
     } else {
-        format!(" --db {}", text::shown_path(db))
-    };
-    println!(
-        "Open it: twotier{db_arg} --operator {} (or set `operator` in the config file).",
-        text::escaped(&made.admin_upn)
-    );
+        println!(
+            "Open it: twotier --db {} --operator {} (or set `operator` in the config file).",
+            text::shown_path(db),
+            text::escaped(&made.admin_upn)
+        );
+    }
     Ok(())
 }
 

@@ -155,6 +155,8 @@ pub struct Options {
     pub matrix: Matrix,
     /// Your own book beside the demo: where `S` sets it up, or where it is.
     pub own_book: OwnBook,
+    /// The config file: set-up records its admin there as `operator` when there is none yet.
+    pub config_file: PathBuf,
 }
 
 /// Your own book at `path` (the default path): nothing there, so the demo's `S` can set one up;
@@ -371,9 +373,18 @@ async fn event_loop(store: Store, operator: Operator, options: Options) -> anyho
             let (operator, new_replies) = reopen(&mut edge, &path, &upn, &settings)?;
             replies = new_replies;
             state = new_state(operator, &edge.options, guard.terminal.size()?);
+            // Plain `twotier` opens this book next time; it should act as its admin.
+            let next_time = match crate::config::remember_operator(&edge.options.config_file, &upn)
+            {
+                Ok(remembered) => remembered.advice(&edge.options.config_file, &upn),
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not write the config file");
+                    format!("Next time open it with: twotier --operator {upn}")
+                }
+            };
             state.toasts.push(Toast {
                 text: format!(
-                    "Your own book is set up: {}. Next time open it with: twotier --operator {upn}",
+                    "Your own book is set up: {}. {next_time}",
                     shown_path(&path)
                 ),
                 until: state.now + SET_UP_TOAST,

@@ -249,9 +249,16 @@ fn init_writes_the_default_book_and_demo_leaves_it_alone() {
     let own = default_db(&sandbox);
     assert!(own.is_file(), "{}", describe(&out));
     assert!(
-        stdout(&out).contains(&format!("Open it: twotier --operator {ADMIN}")),
+        stdout(&out).contains("plain `twotier` opens as you"),
         "{}",
         describe(&out)
+    );
+    // No config file was there: init made one naming the admin, so no --operator is needed.
+    let config = sandbox.home().join(".config/twotier/config.toml");
+    let written = std::fs::read_to_string(&config).unwrap();
+    assert!(
+        written.contains(&format!("operator = \"{ADMIN}\"")),
+        "{written}"
     );
     let before = std::fs::read(&own).unwrap();
     let demo = sandbox.run(&["demo", "--as-of", "2026-11-01"]);
@@ -263,7 +270,7 @@ fn init_writes_the_default_book_and_demo_leaves_it_alone() {
         "twotier demo touched twotier.db"
     );
     // Scripts without --db read your own book, not the demo.
-    let resellers = sandbox.run(&["--operator", ADMIN, "resellers", "list", "--json"]);
+    let resellers = sandbox.run(&["resellers", "list", "--json"]);
     assert_success(&resellers);
     assert_eq!(stdout(&resellers).trim(), "[]");
     // And a second init at the default path is refused.

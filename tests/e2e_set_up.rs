@@ -77,16 +77,20 @@ fn set_up_your_own_book_from_the_demo_and_open_it_again() {
         "the book is at the default path"
     );
 
-    // The next run opens your own book, not the demo.
-    restart(&s, &["--operator", ADMIN]);
+    // The next run, plain `twotier`, opens your own book as you (set-up wrote the config file's
+    // `operator`), not the demo.
+    restart(&s, &[]);
     let again = s.wait_for_text(&[
         "Contoso Distribution · PartnerID 1234567",
         "Indirect resellers (0)",
     ]);
     assert!(!again.contains("DEMO DATA"), "{again}");
     s.quit();
-    // And the demo book is still there, untouched by the set-up.
+    // And the demo book is still there, untouched by the set-up (the config file now names you,
+    // whom the demo doesn't know: ask as one of its own operators).
     let listed = s.cli(&[
+        "--operator",
+        "ava.global@northwind-distribution.example",
         "--db",
         data.join("demo.db").to_str().unwrap(),
         "resellers",
@@ -120,7 +124,8 @@ fn a_book_made_by_init_opens_with_no_banner() {
         ADMIN,
     ]);
     assert!(out.status.success(), "{}", describe(&out));
-    s.start(&["--operator", ADMIN]);
+    // As the README says: init, then plain `twotier` (init named the admin in the config file).
+    s.start(&[]);
     let screen = s.wait_for_text(&[
         "Contoso Distribution · PartnerID 1234567",
         "No indirect resellers yet: r requests a partnership",

@@ -76,10 +76,7 @@ pub fn view(form: &SetUpBook, _state: &AppState, theme: &Theme, frame: &mut Fram
         let text = if form.submitted {
             "Setting up your book…".to_owned()
         } else {
-            format!(
-                "Then opens as you; next time: twotier --operator {}",
-                clean(&upn)
-            )
+            format!("Then the console reopens on your book as {}.", clean(&upn))
         };
         frame.render_widget(
             Paragraph::new(Span::styled(text, theme.dim)),
