@@ -58,7 +58,7 @@ pub enum Command {
     /// Subscriptions: list them, with partner of record and support contact
     #[command(subcommand)]
     Subscriptions(SubscriptionsCommand),
-    /// Export every customer or subscription: CSV as Partner Center's exports, or JSON
+    /// Export every reseller, customer or subscription: CSV (Partner Center's columns first), or JSON
     Export(ExportArgs),
     /// Copy the book to FILE, consistent while a console writes, and verify the copy
     Backup(BackupArgs),
@@ -341,6 +341,7 @@ pub struct ExportArgs {
 pub enum ExportWhat {
     Customers,
     Subscriptions,
+    Resellers,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -16,6 +16,7 @@ use serde::Serialize;
 
 use crate::domain::text::shown_path;
 use crate::store::Store;
+use crate::store::resellers::ResellerRecord;
 use crate::store::export::{
     CustomerFilter, CustomerRecord, SubscriptionFilter, SubscriptionRecord,
 };
@@ -38,6 +39,20 @@ pub const SUBSCRIPTION_CSV_HEADER: [&str; 5] = [
     "Reseller",
 ];
 
+/// The header of a resellers CSV: the columns of the indirect resellers list, then what a
+/// lossless re-import needs.
+pub const RESELLER_CSV_HEADER: [&str; 9] = [
+    "Name",
+    "PartnerID",
+    "Country",
+    "Status",
+    "MPA signed",
+    "POR valid",
+    "Since",
+    "Tenant ID",
+    "Removed at",
+];
+
 /// The file formats of an export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -58,21 +73,12 @@ pub fn neutralise(cell: &str) -> Cow<'_, str> {
     }
 }
 
-/// RFC 4180: a field holding a comma, a double quote, CR or LF is enclosed in double quotes, and
-/// each double quote inside is doubled.
-pub fn quote(cell: &str) -> Cow<'_, str> {
-    if cell.contains([',', '"', '\r', '\n']) {
-        Cow::Owned(format!("\"{}\"", cell.replace('"', "\"\"")))
-    } else {
-        Cow::Borrowed(cell)
-    }
-}
-
-/// Writes CSV records: every cell neutralised, then quoted; CRLF after each record. Nothing is
-/// written before the first record or [`CsvWriter::finish`], so a read refused at its start
-/// leaves the output empty.
+/// Writes CSV records with the `csv` crate (RFC 4180: CRLF line ends; a field holding a comma,
+/// a double quote, CR or LF is enclosed in double quotes, each quote inside doubled), every cell
+/// neutralised first. Nothing is written before the first record or [`CsvWriter::finish`], so a
+/// read refused at its start leaves the output empty.
 pub struct CsvWriter<'h, W: Write> {
-    out: W,
+    out: csv::Writer<W>,
     header: &'h [&'h str],
     started: bool,
 }
@@ -80,6 +86,12 @@ pub struct CsvWriter<'h, W: Write> {
 impl<'h, W: Write> CsvWriter<'h, W> {
     /// A file that starts with this header record.
     pub fn new(out: W, header: &'h [&'h str]) -> Self {
+        let out = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .quote_style(csv::QuoteStyle::Necessary)
+            .flexible(false)
+            .buffer_capacity(1 << 16)
+            .from_writer(out);
         CsvWriter {
             out,
             header,
@@ -88,31 +100,28 @@ impl<'h, W: Write> CsvWriter<'h, W> {
     }
 
     pub fn record(&mut self, cells: &[&str]) -> io::Result<()> {
-        if !self.started {
-            self.started = true;
-            self.write_record(self.header)?;
-        }
-        self.write_record(cells)
+        self.start()?;
+        self.out
+            .write_record(cells.iter().map(|c| neutralise(c).into_owned()))
+            .map_err(io::Error::other)
     }
 
-    fn write_record(&mut self, cells: &[&str]) -> io::Result<()> {
-        for (i, cell) in cells.iter().enumerate() {
-            if i > 0 {
-                self.out.write_all(b",")?;
-            }
-            self.out.write_all(quote(&neutralise(cell)).as_bytes())?;
+    fn start(&mut self) -> io::Result<()> {
+        if !self.started {
+            self.started = true;
+            let header = self.header;
+            self.out
+                .write_record(header.iter().map(|c| neutralise(c)).map(|c| c.into_owned()))
+                .map_err(io::Error::other)?;
         }
-        self.out.write_all(b"\r\n")
+        Ok(())
     }
 
     /// Ends the file (just the header if there were no records), flushes, hands back the writer.
     pub fn finish(mut self) -> io::Result<W> {
-        if !self.started {
-            self.started = true;
-            self.write_record(self.header)?;
-        }
+        self.start()?;
         self.out.flush()?;
-        Ok(self.out)
+        self.out.into_inner().map_err(|e| e.into_error())
     }
 }
 
@@ -166,6 +175,57 @@ pub fn status_label(status: &str) -> &str {
         "deleted" => "Deleted",
         other => other,
     }
+}
+
+/// Writes every reseller (active and removed partnerships) to `out`; returns how many.
+pub fn write_resellers(store: &Store, format: Format, out: impl Write) -> anyhow::Result<u64> {
+    let rows = store.all_resellers(true)?;
+    match format {
+        Format::Csv => {
+            let mut csv = CsvWriter::new(out, &RESELLER_CSV_HEADER);
+            for r in &rows {
+                csv.record(&reseller_csv_cells(r).each_ref().map(String::as_str))?;
+            }
+            csv.finish()?;
+        }
+        Format::Json => {
+            let mut json = JsonArrayWriter::new(out);
+            for r in &rows {
+                json.item(r)?;
+            }
+            json.finish()?;
+        }
+    }
+    Ok(rows.len() as u64)
+}
+
+/// `yes`, `no`, or empty for Unknown (nobody has checked it yet).
+pub fn yes_no(value: Option<bool>) -> &'static str {
+    match value {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "",
+    }
+}
+
+/// A timestamp as the CSV files write it (RFC 3339, UTC, to the precision it has).
+pub fn csv_time(at: &chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+}
+
+/// A reseller's CSV cells, in [`RESELLER_CSV_HEADER`] order.
+pub fn reseller_csv_cells(r: &ResellerRecord) -> [String; 9] {
+    [
+        r.name.clone(),
+        r.partner_id.clone(),
+        r.location.clone(),
+        if r.state == "removed" { "Removed" } else { "Active" }.to_owned(),
+        yes_no(r.mpa_signed).to_owned(),
+        yes_no(r.por_valid).to_owned(),
+        csv_time(&r.since),
+        r.tenant_id.clone().unwrap_or_default(),
+        r.removed_at.as_ref().map(csv_time).unwrap_or_default(),
+    ]
 }
 
 /// Streams the customers matching `filter` to `out`; returns how many were written.
@@ -318,7 +378,7 @@ mod tests {
     }
 
     #[test]
-    fn quote_table() {
+    fn csv_fields_are_quoted_as_rfc_4180_says() {
         let cases = [
             ("plain", "plain"),
             ("", ""),
@@ -332,9 +392,11 @@ mod tests {
             ("it's", "it's"),
         ];
         for (input, want) in cases {
-            assert_eq!(quote(input), want, "quote({input:?})");
+            let mut csv = CsvWriter::new(Vec::new(), &["A", "B"]);
+            csv.record(&[input, "x"]).unwrap();
+            let text = String::from_utf8(csv.finish().unwrap()).unwrap();
+            assert_eq!(text, format!("A,B\r\n{want},x\r\n"), "field {input:?}");
         }
-        assert!(matches!(quote("plain"), Cow::Borrowed(_)));
     }
 
     #[test]
