@@ -180,6 +180,10 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
             &mut script_store(&script_db(given.as_deref(), paths)?, &operator, &config)?,
             args,
         ),
+        Some(Command::Import(args)) => scripting::import::run(
+            &mut script_store(&script_db(given.as_deref(), paths)?, &operator, &config)?,
+            args,
+        ),
         Some(Command::Backup(args)) => {
             let db = script_db(given.as_deref(), paths)?;
             let started = std::time::Instant::now();
