@@ -18,6 +18,9 @@ use crate::domain::customer;
 use crate::domain::ids::{Country, Email, TenantId};
 use crate::store::db_time;
 
+/// Stands in for a key that is not valid, so the rest of its row is still checked.
+pub const NIL_GUID: &str = "00000000-0000-0000-0000-000000000000";
+
 const FIELDS: [Field; 25] = [
     field("tenant_id", "Microsoft ID", Shown::Text),
     field("company_name", "Company name", Shown::Text),
@@ -118,13 +121,19 @@ impl<'a> Customers<'a> {
 
 impl ListImport for Customers<'_> {
     fn row(&mut self, tx: &Connection, row: &mut Row<'_>) -> rusqlite::Result<Outcome> {
-        let Some(tenant) = row.check(
+        let typed = row.cell(col::MICROSOFT_ID).unwrap_or("");
+        let tenant = row.check(
             col::MICROSOFT_ID,
-            TenantId::parse(row.cell(col::MICROSOFT_ID).unwrap_or("")),
-        ) else {
-            return Ok(Outcome::Invalid);
+            TenantId::parse(typed).map_err(|_| {
+                format!("{} is not a Microsoft ID: a GUID like 484e548c-6ae5-4d12-b6a2-3b7ab5c5e2f1.", quoted(typed))
+            }),
+        );
+        // A row without a valid key is still checked through, for all its problems at once.
+        let found = match &tenant {
+            Some(t) => self.table.find(tx, t.as_str())?,
+            None => None,
         };
-        let found = self.table.find(tx, tenant.as_str())?;
+        let tenant = tenant.unwrap_or_else(|| TenantId::parse(NIL_GUID).expect("the nil GUID"));
         if let Some((id, _)) = &found
             && self.table.seen_before(*id)
         {

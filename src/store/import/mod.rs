@@ -166,6 +166,10 @@ impl Store {
                         continue;
                     }
                 }
+                // A spreadsheet's blank rows (`,,,`) are no rows.
+                if record.iter().all(|c| c.trim().is_empty()) {
+                    continue;
+                }
                 report.rows += 1;
                 let line = record.position().map_or(0, |p| p.line());
                 if report.rows % PROGRESS_EVERY == 0 {

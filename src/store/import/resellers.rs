@@ -67,23 +67,27 @@ impl<'a> Resellers<'a> {
 
 impl ListImport for Resellers<'_> {
     fn row(&mut self, tx: &Connection, row: &mut Row<'_>) -> rusqlite::Result<Outcome> {
-        let Some(partner_id) = row.check(
+        let partner_id = row.check(
             col::PARTNER_ID,
             PartnerId::parse(row.cell(col::PARTNER_ID).unwrap_or("")),
-        ) else {
-            return Ok(Outcome::Invalid);
+        );
+        if let Some(id) = &partner_id {
+            if id.as_str() == self.own_partner_id {
+                row.problem(
+                    col::PARTNER_ID,
+                    format!("{id} is your own PartnerID (the indirect provider's), never a reseller's."),
+                );
+            }
+            if let Some(line) = self.lines.insert(id.as_str().to_owned(), row.line) {
+                row.problem(col::PARTNER_ID, format!("PartnerID {id} is also on line {line}: a reseller is listed once."));
+            }
+        }
+        // A row without a valid key is still checked through, for all its problems at once.
+        let found = match (&partner_id, row.problems.is_empty()) {
+            (Some(id), true) => self.table.find(tx, id.as_str())?,
+            _ => None,
         };
-        if partner_id.as_str() == self.own_partner_id {
-            row.problem(
-                col::PARTNER_ID,
-                format!("{partner_id} is your own PartnerID (the indirect provider's), never a reseller's."),
-            );
-        }
-        if let Some(line) = self.lines.insert(partner_id.as_str().to_owned(), row.line) {
-            row.problem(col::PARTNER_ID, format!("PartnerID {partner_id} is also on line {line}: a reseller is listed once."));
-            return Ok(Outcome::Invalid);
-        }
-        let found = self.table.find(tx, partner_id.as_str())?;
+        let partner_id = partner_id.unwrap_or_else(|| PartnerId::parse("0").expect("digits"));
         if let Some((id, _)) = &found {
             self.table.seen_before(*id);
         }

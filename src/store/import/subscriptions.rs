@@ -101,17 +101,19 @@ impl<'a> Subscriptions<'a> {
 
 impl ListImport for Subscriptions<'_> {
     fn row(&mut self, tx: &Connection, row: &mut Row<'_>) -> rusqlite::Result<Outcome> {
-        let Some(id) = row.check(
+        let typed = row.cell(col::SUBSCRIPTION_ID).unwrap_or("");
+        let id = row.check(
             col::SUBSCRIPTION_ID,
-            TenantId::parse(row.cell(col::SUBSCRIPTION_ID).unwrap_or(""))
-                .map_err(|_| format!(
-                    "{} is not a Subscription ID: a GUID like 484e548c-6ae5-4d12-b6a2-3b7ab5c5e2f1.",
-                    quoted(row.cell(col::SUBSCRIPTION_ID).unwrap_or(""))
-                )),
-        ) else {
-            return Ok(Outcome::Invalid);
+            TenantId::parse(typed).map_err(|_| {
+                format!("{} is not a Subscription ID: a GUID like 484e548c-6ae5-4d12-b6a2-3b7ab5c5e2f1.", quoted(typed))
+            }),
+        );
+        // A row without a valid key is still checked through, for all its problems at once.
+        let found = match &id {
+            Some(id) => self.table.find(tx, id.as_str())?,
+            None => None,
         };
-        let found = self.table.find(tx, id.as_str())?;
+        let id = id.unwrap_or_else(|| TenantId::parse(super::customers::NIL_GUID).expect("the nil GUID"));
         if let Some((at, _)) = &found
             && self.table.seen_before(*at)
         {
