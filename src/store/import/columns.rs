@@ -127,7 +127,7 @@ pub mod subscription {
     pub const TERM_STARTED_AT: usize = 16;
     pub const COMMITMENT_END: usize = 17;
     pub const COLUMNS: [Column; 18] = [
-        col("Subscription ID", &["Subscription Id", "ID"]),
+        col("Subscription ID", &["ID"]),
         col("Subscription", &["Offer name", "Offer", "Product", "Product name"]),
         col("Quantity", &["Licenses", "Seats"]),
         col("Status", &["Subscription status"]),
