@@ -32,7 +32,10 @@ pub fn customer_csv_header() -> Vec<&'static str> {
 /// Subscription, Quantity, Status, Reseller`), then the customer and what a lossless re-import
 /// needs.
 pub fn subscription_csv_header() -> Vec<&'static str> {
-    columns::subscription::COLUMNS.iter().map(|c| c.name).collect()
+    columns::subscription::COLUMNS
+        .iter()
+        .map(|c| c.name)
+        .collect()
 }
 
 /// The header of a resellers CSV: the columns of the indirect resellers list, then what a
@@ -195,7 +198,12 @@ pub fn reseller_csv_cells(r: &ResellerRecord, email: Option<&str>) -> [String; 1
         r.name.clone(),
         r.partner_id.clone(),
         r.location.clone(),
-        if r.state == "removed" { "Removed" } else { "Active" }.to_owned(),
+        if r.state == "removed" {
+            "Removed"
+        } else {
+            "Active"
+        }
+        .to_owned(),
         yes_no(r.mpa_signed).to_owned(),
         yes_no(r.por_valid).to_owned(),
         csv_time(&r.since),

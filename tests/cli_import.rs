@@ -57,7 +57,16 @@ impl Books {
         let out = run_on(
             &self.sandbox,
             &self.demo,
-            &["--operator", DEMO_OPERATOR, "export", what, "--format", "csv", "--out", name(&file)],
+            &[
+                "--operator",
+                DEMO_OPERATOR,
+                "export",
+                what,
+                "--format",
+                "csv",
+                "--out",
+                name(&file),
+            ],
         );
         assert_success(&out);
         file
@@ -78,13 +87,17 @@ impl Books {
     }
 
     fn import_ok(&self, what: &str, file: &Path) -> String {
-        let out = self.import(&[what, name(&file)]);
+        let out = self.import(&[what, name(file)]);
         assert_success(&out);
         stdout(&out)
     }
 
     fn listing(&self, db: &Path, what: &str) -> serde_json::Value {
-        let operator = if db == self.demo { DEMO_OPERATOR } else { ADMIN };
+        let operator = if db == self.demo {
+            DEMO_OPERATOR
+        } else {
+            ADMIN
+        };
         let mut args = vec!["--operator", operator, what, "list", "--json"];
         if what == "resellers" {
             args.push("--all");
@@ -100,7 +113,8 @@ impl Books {
     /// The own book's bytes (checkpointed first, so the file is the whole book).
     fn own_bytes(&self) -> Vec<u8> {
         let conn = rusqlite::Connection::open(&self.own).unwrap();
-        conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+        conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+            .unwrap();
         drop(conn);
         std::fs::read(&self.own).unwrap()
     }
@@ -130,26 +144,46 @@ fn exported_lists_import_into_a_fresh_book_as_the_same_listings() {
     for what in ["resellers", "customers", "subscriptions"] {
         let file = books.export(what);
         let said = books.import_ok(what, &file);
-        assert!(said.starts_with("Imported ") && said.contains(" added, 0 updated, 0 unchanged"), "{said}");
+        assert!(
+            said.starts_with("Imported ") && said.contains(" added, 0 updated, 0 unchanged"),
+            "{said}"
+        );
     }
     for what in ["resellers", "customers", "subscriptions"] {
         let demo = books.listing(&books.demo, what);
         let own = books.listing(&books.own, what);
-        assert!(!json_array(&demo).is_empty(), "{what}: the demo lists nothing");
+        assert!(
+            !json_array(&demo).is_empty(),
+            "{what}: the demo lists nothing"
+        );
         assert_eq!(demo, own, "{what}: the listings differ");
     }
     // Lossless: the new book exports the same files, every column (the phones' `'+1…` formula
     // guard included).
     for what in ["resellers", "customers", "subscriptions"] {
-        let again = run_on(&books.sandbox, &books.own, &["--operator", ADMIN, "export", what, "--format", "csv"]);
+        let again = run_on(
+            &books.sandbox,
+            &books.own,
+            &["--operator", ADMIN, "export", what, "--format", "csv"],
+        );
         assert_success(&again);
         let first = std::fs::read_to_string(books.sandbox.file(&format!("{what}.csv"))).unwrap();
         assert_eq!(stdout(&again), first, "{what}: the exports differ");
     }
-    assert!(std::fs::read_to_string(books.sandbox.file("customers.csv")).unwrap().contains(",'+1 555 "));
+    assert!(
+        std::fs::read_to_string(books.sandbox.file("customers.csv"))
+            .unwrap()
+            .contains(",'+1 555 ")
+    );
     // The additions are counted in one summary entry per file, not logged one by one.
-    assert_eq!(books.count("SELECT count(*) FROM audit_log WHERE action = 'Import'"), 3);
-    assert_eq!(books.count("SELECT count(*) FROM audit_log WHERE action LIKE '%updated by import'"), 0);
+    assert_eq!(
+        books.count("SELECT count(*) FROM audit_log WHERE action = 'Import'"),
+        3
+    );
+    assert_eq!(
+        books.count("SELECT count(*) FROM audit_log WHERE action LIKE '%updated by import'"),
+        0
+    );
 }
 
 #[test]
@@ -160,7 +194,10 @@ fn importing_the_same_files_again_changes_nothing() {
     for what in ["resellers", "customers", "subscriptions"] {
         let file = books.sandbox.file(&format!("{what}.csv"));
         let said = books.import_ok(what, &file);
-        assert!(said.contains("nothing changed") && said.contains(" unchanged"), "{said}");
+        assert!(
+            said.contains("nothing changed") && said.contains(" unchanged"),
+            "{said}"
+        );
     }
     assert_eq!(books.own_bytes(), before, "a re-import wrote to the book");
 }
@@ -178,18 +215,38 @@ fn a_changed_row_writes_one_activity_entry_with_before_and_after() {
     let quantity: i64 = cells[2].parse().unwrap();
     let was_status = cells[3].clone();
     cells[2] = (quantity + 1).to_string();
-    cells[3] = if was_status == "Suspended" { "Active".into() } else { "Suspended".into() };
+    cells[3] = if was_status == "Suspended" {
+        "Active".into()
+    } else {
+        "Suspended".into()
+    };
     lines[1] = cells.join(",");
     let changed = books.file("changed.csv", &(lines.join("\r\n") + "\r\n"));
     let said = books.import_ok("subscriptions", &changed);
     assert!(said.contains("0 added, 1 updated, 149 unchanged"), "{said}");
-    let activity = json_of(&books.sandbox, &books.own, &["--operator", ADMIN, "activity", "list", "--json", "--limit", "2"]);
+    let activity = json_of(
+        &books.sandbox,
+        &books.own,
+        &[
+            "--operator",
+            ADMIN,
+            "activity",
+            "list",
+            "--json",
+            "--limit",
+            "2",
+        ],
+    );
     let entries = json_array(&activity);
     assert_eq!(entries[0]["action"], "Import");
     assert_eq!(entries[0]["target"], "subscriptions from changed.csv");
     assert_eq!(entries[0]["after"], "0 added, 1 updated, 149 unchanged");
     assert_eq!(entries[1]["action"], "Subscription updated by import");
-    assert!(entries[1]["target"].as_str().unwrap().contains(&id), "{:#}", entries[1]);
+    assert!(
+        entries[1]["target"].as_str().unwrap().contains(&id),
+        "{:#}",
+        entries[1]
+    );
     let status_key = |label: &str| label.to_lowercase();
     assert_eq!(
         entries[1]["before"],
@@ -197,9 +254,15 @@ fn a_changed_row_writes_one_activity_entry_with_before_and_after() {
     );
     assert_eq!(
         entries[1]["after"],
-        format!("Quantity: {}; Status: {}", quantity + 1, status_key(&cells[3]))
+        format!(
+            "Quantity: {}; Status: {}",
+            quantity + 1,
+            status_key(&cells[3])
+        )
     );
-    let stored = books.count(&format!("SELECT quantity FROM subscriptions WHERE subscription_id = '{id}'"));
+    let stored = books.count(&format!(
+        "SELECT quantity FROM subscriptions WHERE subscription_id = '{id}'"
+    ));
     assert_eq!(stored, quantity + 1);
 }
 
@@ -216,9 +279,14 @@ fn partner_centers_customer_export_imports_with_a_bom_any_case_and_order() {
     );
     let out = books.import(&["customers", name(&file)]);
     assert_success(&out);
-    assert!(stdout(&out).contains("2 added, 0 updated, 0 unchanged"), "{}", describe(&out));
     assert!(
-        stderr(&out).contains("pc.csv: ignored a column a customers import does not know: \"Notes\""),
+        stdout(&out).contains("2 added, 0 updated, 0 unchanged"),
+        "{}",
+        describe(&out)
+    );
+    assert!(
+        stderr(&out)
+            .contains("pc.csv: ignored a column a customers import does not know: \"Notes\""),
         "{}",
         describe(&out)
     );
@@ -226,7 +294,10 @@ fn partner_centers_customer_export_imports_with_a_bom_any_case_and_order() {
     let rows = json_array(&customers);
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0]["company_name"], "Contoso Ltd");
-    assert_eq!(rows[0]["microsoft_id"], "484e548c-6ae5-4d12-b6a2-3b7ab5c5e2f1");
+    assert_eq!(
+        rows[0]["microsoft_id"],
+        "484e548c-6ae5-4d12-b6a2-3b7ab5c5e2f1"
+    );
     assert_eq!(rows[0]["primary_domain"], "contoso.com");
     assert_eq!(rows[0]["reseller_partner_id"], "5139005");
     assert_eq!(rows[1]["relationship"], "none");
@@ -250,7 +321,12 @@ fn partner_centers_subscription_columns_import_with_the_customer_named() {
     books.import_ok("customers", &books.export("customers"));
     let tenant: String = {
         let conn = rusqlite::Connection::open(&books.own).unwrap();
-        conn.query_row("SELECT tenant_id FROM customers ORDER BY id LIMIT 1", [], |r| r.get(0)).unwrap()
+        conn.query_row(
+            "SELECT tenant_id FROM customers ORDER BY id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
     };
     let file = books.file(
         "pc-subscriptions.csv",
@@ -316,7 +392,10 @@ fn more_than_fifty_problems_show_fifty_then_a_count() {
     let err = stderr(&out);
     assert_eq!(err.matches("many.csv:").count(), 51, "{err}");
     assert_eq!(err.matches("column \"PartnerID\"").count(), 50, "{err}");
-    assert!(err.contains("many.csv: … and 20 more problems not listed."), "{err}");
+    assert!(
+        err.contains("many.csv: … and 20 more problems not listed."),
+        "{err}"
+    );
     assert!(err.contains("many.csv:51: column"), "{err}");
     assert!(!err.contains("many.csv:52: column"), "{err}");
     let out = books.import(&["resellers", name(&file), "--json"]);
@@ -353,7 +432,10 @@ fn a_dry_run_says_what_would_change_and_writes_nothing() {
 #[test]
 fn a_file_without_a_required_column_is_refused_before_any_row() {
     let books = Books::new();
-    let file = books.file("no-id.csv", "Company name,Primary domain name\nContoso,contoso.com\n");
+    let file = books.file(
+        "no-id.csv",
+        "Company name,Primary domain name\nContoso,contoso.com\n",
+    );
     let out = books.import(&["customers", name(&file)]);
     assert_exit_1(&out);
     assert!(
@@ -364,10 +446,18 @@ fn a_file_without_a_required_column_is_refused_before_any_row() {
     let empty = books.file("empty.csv", "");
     let out = books.import(&["customers", name(&empty)]);
     assert_exit_1(&out);
-    assert!(stderr(&out).contains("the file is empty"), "{}", describe(&out));
+    assert!(
+        stderr(&out).contains("the file is empty"),
+        "{}",
+        describe(&out)
+    );
     let out = books.import(&["customers", "missing.csv"]);
     assert_exit_1(&out);
-    assert!(stderr(&out).contains("cannot read missing.csv"), "{}", describe(&out));
+    assert!(
+        stderr(&out).contains("cannot read missing.csv"),
+        "{}",
+        describe(&out)
+    );
 }
 
 #[test]
@@ -375,9 +465,17 @@ fn a_missing_book_is_refused_and_nothing_is_created() {
     let books = Books::new();
     let file = books.file("r.csv", "Name,PartnerID\nContoso,1234567\n");
     let nowhere = books.sandbox.file("nowhere/book.db");
-    let out = run_on(&books.sandbox, &nowhere, &["import", "resellers", name(&file)]);
+    let out = run_on(
+        &books.sandbox,
+        &nowhere,
+        &["import", "resellers", name(&file)],
+    );
     assert_exit_1(&out);
-    assert!(stderr(&out).contains("no twotier database at"), "{}", describe(&out));
+    assert!(
+        stderr(&out).contains("no twotier database at"),
+        "{}",
+        describe(&out)
+    );
     assert!(!books.sandbox.file("nowhere").exists());
 }
 
@@ -400,7 +498,8 @@ fn a_duplicate_key_in_one_file_is_refused() {
     let out = books.import(&["resellers", name(&file)]);
     assert_exit_1(&out);
     assert!(
-        stderr(&out).contains("dup.csv:4: column \"PartnerID\": PartnerID 1234567 is also on line 2"),
+        stderr(&out)
+            .contains("dup.csv:4: column \"PartnerID\": PartnerID 1234567 is also on line 2"),
         "{}",
         describe(&out)
     );
@@ -408,5 +507,9 @@ fn a_duplicate_key_in_one_file_is_refused() {
     let own = books.file("own.csv", "Name,PartnerID\nNorthwind Itself,4120357\n");
     let out = books.import(&["resellers", name(&own)]);
     assert_exit_1(&out);
-    assert!(stderr(&out).contains("is your own PartnerID"), "{}", describe(&out));
+    assert!(
+        stderr(&out).contains("is your own PartnerID"),
+        "{}",
+        describe(&out)
+    );
 }

@@ -21,24 +21,37 @@ const ADMIN: &str = "ava@northwind.example";
 const SUBSCRIPTIONS: i64 = 60_000;
 
 fn kills() -> usize {
-    std::env::var("TWOTIER_KILLS").ok().and_then(|v| v.parse().ok()).unwrap_or(40)
+    std::env::var("TWOTIER_KILLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(40)
 }
 
 fn seed() -> u64 {
-    std::env::var("TWOTIER_KILL_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(20261204)
+    std::env::var("TWOTIER_KILL_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20261204)
 }
 
 fn one(conn: &Connection, sql: &str) -> i64 {
-    conn.query_row(sql, [], |r| r.get(0)).unwrap_or_else(|e| panic!("{sql}: {e}"))
+    conn.query_row(sql, [], |r| r.get(0))
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
 #[track_caller]
 fn assert_whole(db: &Path) -> Connection {
     let conn = Connection::open(db).unwrap();
-    let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    let integrity: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(integrity, "ok");
     let mut fk = conn.prepare("PRAGMA foreign_key_check").unwrap();
-    assert_eq!(fk.query_map([], |_| Ok(())).unwrap().count(), 0, "foreign_key_check");
+    assert_eq!(
+        fk.query_map([], |_| Ok(())).unwrap().count(),
+        0,
+        "foreign_key_check"
+    );
     drop(fk);
     conn
 }
@@ -59,27 +72,64 @@ fn template(sandbox: &Sandbox) -> (PathBuf, PathBuf) {
     assert_success(&run_on(
         sandbox,
         &demo,
-        &["--operator", "tester", "demo", "--customers", "6000", "--subscriptions", &count, "--as-of", "2026-11-01"],
+        &[
+            "--operator",
+            "tester",
+            "demo",
+            "--customers",
+            "6000",
+            "--subscriptions",
+            &count,
+            "--as-of",
+            "2026-11-01",
+        ],
     ));
     for what in ["resellers", "customers", "subscriptions"] {
         let file = format!("{what}.csv");
-        assert_success(&run_on(sandbox, &demo, &["--operator", "tester", "export", what, "--format", "csv", "--out", &file]));
+        assert_success(&run_on(
+            sandbox,
+            &demo,
+            &[
+                "--operator",
+                "tester",
+                "export",
+                what,
+                "--format",
+                "csv",
+                "--out",
+                &file,
+            ],
+        ));
     }
     let book = sandbox.file("template.db");
     assert_success(&run_on(
         sandbox,
         &book,
         &[
-            "init", "--company", "Northwind Cloud Distribution", "--partner-id", "4120357", "--tenant-id",
-            "9a3c1f52-7d4e-4b8a-9c21-5e6f7a8b9c0d", "--country", "US", "--admin", ADMIN,
+            "init",
+            "--company",
+            "Northwind Cloud Distribution",
+            "--partner-id",
+            "4120357",
+            "--tenant-id",
+            "9a3c1f52-7d4e-4b8a-9c21-5e6f7a8b9c0d",
+            "--country",
+            "US",
+            "--admin",
+            ADMIN,
         ],
     ));
     for what in ["resellers", "customers"] {
         let file = format!("{what}.csv");
-        assert_success(&run_on(sandbox, &book, &["--operator", ADMIN, "import", what, &file]));
+        assert_success(&run_on(
+            sandbox,
+            &book,
+            &["--operator", ADMIN, "import", what, &file],
+        ));
     }
     let conn = Connection::open(&book).unwrap();
-    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+        .unwrap();
     drop(conn);
     (book, sandbox.file("subscriptions.csv"))
 }
@@ -88,7 +138,10 @@ fn template(sandbox: &Sandbox) -> (PathBuf, PathBuf) {
 fn killing_an_import_leaves_the_book_as_it_was_or_the_whole_file_in() {
     let sandbox = Sandbox::new();
     let (template, file) = template(&sandbox);
-    let audits_before = one(&Connection::open(&template).unwrap(), "SELECT count(*) FROM audit_log");
+    let audits_before = one(
+        &Connection::open(&template).unwrap(),
+        "SELECT count(*) FROM audit_log",
+    );
     let db = sandbox.file("book.db");
     let log = sandbox.home().join(".local/state/twotier/twotier.log");
     let run = || {
@@ -123,7 +176,11 @@ fn killing_an_import_leaves_the_book_as_it_was_or_the_whole_file_in() {
     let (mut killed, mut mid, mut committed, mut rolled_back) = (0, 0, 0, 0);
     let span = full.as_micros() as u64 * 110 / 100;
     for i in 0..kills() {
-        let mut child = run().stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        let mut child = run()
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
         std::thread::sleep(Duration::from_micros(rng.random_range(0..span.max(1))));
         let _ = child.kill();
         let status = child.wait().unwrap();
@@ -143,7 +200,10 @@ fn killing_an_import_leaves_the_book_as_it_was_or_the_whole_file_in() {
             rolled_back += 1;
         }
         if done {
-            assert!(in_book, "kill #{i}: logged as committed but not in the book");
+            assert!(
+                in_book,
+                "kill #{i}: logged as committed but not in the book"
+            );
         }
     }
     eprintln!(
@@ -151,6 +211,9 @@ fn killing_an_import_leaves_the_book_as_it_was_or_the_whole_file_in() {
          (seed {}, the import alone took {full:?})",
         seed()
     );
-    assert!(killed >= kills() / 4, "at least a quarter of the runs were killed");
+    assert!(
+        killed >= kills() / 4,
+        "at least a quarter of the runs were killed"
+    );
     assert!(mid > 0, "no kill landed inside the import's transaction");
 }

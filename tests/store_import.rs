@@ -39,7 +39,10 @@ fn shape(conn: &Connection) -> Vec<i64> {
     ["resellers", "customers", "subscriptions", "audit_log"]
         .iter()
         .map(|t| one(conn, &format!("SELECT count(*) FROM {t}")))
-        .chain([one(conn, "SELECT coalesce(sum(quantity), 0) FROM subscriptions")])
+        .chain([one(
+            conn,
+            "SELECT coalesce(sum(quantity), 0) FROM subscriptions",
+        )])
         .collect()
 }
 
@@ -50,7 +53,11 @@ fn one_bad_row_rolls_back_every_good_one() {
     let tenant: String = db
         .store
         .conn()
-        .query_row("SELECT tenant_id FROM customers ORDER BY id LIMIT 1", [], |r| r.get(0))
+        .query_row(
+            "SELECT tenant_id FROM customers ORDER BY id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     let before = shape(db.store.conn());
     let text = format!(
@@ -61,11 +68,17 @@ fn one_bad_row_rolls_back_every_good_one() {
     );
     let report = import(&db.store, List::Subscriptions, &text, false).unwrap();
     assert!(!report.written);
-    assert_eq!((report.rows, report.added, report.problems.invalid_rows), (3, 1, 2));
+    assert_eq!(
+        (report.rows, report.added, report.problems.invalid_rows),
+        (3, 1, 2)
+    );
     let p = &report.problems.shown;
     assert_eq!(p[0].line, 3);
     assert_eq!(p[0].column, Some("Quantity"));
-    assert!(p[0].problem.contains("0 licenses is outside the allowed"), "{p:?}");
+    assert!(
+        p[0].problem.contains("0 licenses is outside the allowed"),
+        "{p:?}"
+    );
     assert_eq!((p[1].line, p[1].column), (4, Some("Offer ID")));
     assert_eq!(shape(db.store.conn()), before, "the book changed");
     // The transaction is closed: the next command writes as usual.
@@ -80,14 +93,30 @@ fn a_reseller_marked_removed_is_one_change_with_before_and_after() {
     let dry = import(&db.store, List::Resellers, text, true).unwrap();
     assert_eq!((dry.updated, dry.unchanged, dry.written), (1, 1, false));
     let conn = db.store.conn();
-    assert_eq!(one(conn, "SELECT count(*) FROM resellers WHERE partner_id = '5139005' AND state = 'active'"), 1);
+    assert_eq!(
+        one(
+            conn,
+            "SELECT count(*) FROM resellers WHERE partner_id = '5139005' AND state = 'active'"
+        ),
+        1
+    );
     let report = import(&db.store, List::Resellers, text, false).unwrap();
-    assert_eq!((report.added, report.updated, report.unchanged, report.written), (0, 1, 1, true));
+    assert_eq!(
+        (
+            report.added,
+            report.updated,
+            report.unchanged,
+            report.written
+        ),
+        (0, 1, 1, true)
+    );
     let conn = db.store.conn();
     let (state, removed_at): (String, String) = conn
-        .query_row("SELECT state, removed_at FROM resellers WHERE partner_id = '5139005'", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(
+            "SELECT state, removed_at FROM resellers WHERE partner_id = '5139005'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .unwrap();
     assert_eq!(state, "removed");
     assert_eq!(removed_at, "2026-11-01T09:30:00Z");
@@ -104,12 +133,21 @@ fn a_reseller_marked_removed_is_one_change_with_before_and_after() {
     assert_eq!(entries[1].0, "Reseller updated by import");
     assert_eq!(entries[1].1, "Adatum IT Services (5139005)");
     assert_eq!(entries[1].2, "Status: active; Removed at: (empty)");
-    assert_eq!(entries[1].3, "Status: removed; Removed at: 2026-11-01T09:30:00Z");
+    assert_eq!(
+        entries[1].3,
+        "Status: removed; Removed at: 2026-11-01T09:30:00Z"
+    );
     // Again: nothing changes, nothing is written.
     let audits = one(db.store.conn(), "SELECT count(*) FROM audit_log");
     let again = import(&db.store, List::Resellers, text, false).unwrap();
-    assert_eq!((again.updated, again.unchanged, again.written), (0, 2, false));
-    assert_eq!(one(db.store.conn(), "SELECT count(*) FROM audit_log"), audits);
+    assert_eq!(
+        (again.updated, again.unchanged, again.written),
+        (0, 2, false)
+    );
+    assert_eq!(
+        one(db.store.conn(), "SELECT count(*) FROM audit_log"),
+        audits
+    );
 }
 
 #[test]
@@ -192,7 +230,8 @@ fn the_lookups_of_an_import_walk_indexes() {
             .unwrap();
         // A scan of a subquery of at most two rows is no table scan.
         assert!(
-            plan.iter().all(|step| !step.starts_with("SCAN") || step.starts_with("SCAN (subquery")),
+            plan.iter()
+                .all(|step| !step.starts_with("SCAN") || step.starts_with("SCAN (subquery")),
             "{sql}: {plan:?}"
         );
     }

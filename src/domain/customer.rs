@@ -276,7 +276,10 @@ mod tests {
     #[test]
     fn primary_domains() {
         let s = ".onmicrosoft.com";
-        assert_eq!(primary_domain("Contoso.onmicrosoft.com", s).unwrap(), "contoso.onmicrosoft.com");
+        assert_eq!(
+            primary_domain("Contoso.onmicrosoft.com", s).unwrap(),
+            "contoso.onmicrosoft.com"
+        );
         assert_eq!(primary_domain("contoso.com", s).unwrap(), "contoso.com");
         assert!(primary_domain("con-toso.onmicrosoft.com", s).is_err());
         assert!(primary_domain("contoso", s).is_err());

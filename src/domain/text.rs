@@ -171,7 +171,15 @@ mod tests {
 
     #[test]
     fn unneutralised_undoes_neutralise() {
-        for cell in ["=1+1", "+1 555 0100", "-2", "@SUM(A1)", "Contoso", "'quoted", ""] {
+        for cell in [
+            "=1+1",
+            "+1 555 0100",
+            "-2",
+            "@SUM(A1)",
+            "Contoso",
+            "'quoted",
+            "",
+        ] {
             assert_eq!(unneutralised(&neutralise(cell)), cell, "{cell:?}");
         }
         assert_eq!(unneutralised("'plain"), "'plain");

@@ -86,10 +86,18 @@ pub fn run(store: &mut Store, args: ImportArgs) -> anyhow::Result<()> {
         }
     };
     if !report.unknown_columns.is_empty() {
-        let names: Vec<String> = report.unknown_columns.iter().map(|c| format!("\"{c}\"")).collect();
+        let names: Vec<String> = report
+            .unknown_columns
+            .iter()
+            .map(|c| format!("\"{c}\""))
+            .collect();
         eprintln!(
             "{shown}: ignored {} a {} import does not know: {}",
-            if names.len() == 1 { "a column" } else { "columns" },
+            if names.len() == 1 {
+                "a column"
+            } else {
+                "columns"
+            },
             list.name(),
             names.join(", ")
         );
@@ -97,13 +105,19 @@ pub fn run(store: &mut Store, args: ImportArgs) -> anyhow::Result<()> {
     let p = &report.problems;
     for problem in &p.shown {
         match problem.column {
-            Some(column) => eprintln!("{shown}:{}: column \"{column}\": {}", problem.line, problem.problem),
+            Some(column) => eprintln!(
+                "{shown}:{}: column \"{column}\": {}",
+                problem.line, problem.problem
+            ),
             None => eprintln!("{shown}:{}: {}", problem.line, problem.problem),
         }
     }
     let more = p.total - p.shown.len() as u64;
     if more > 0 {
-        eprintln!("{shown}: … and {more} more problem{} not listed.", if more == 1 { "" } else { "s" });
+        eprintln!(
+            "{shown}: … and {more} more problem{} not listed.",
+            if more == 1 { "" } else { "s" }
+        );
     }
     if args.json {
         let json = ReportJson {
@@ -150,7 +164,10 @@ fn summary(r: &Report, shown: &str) -> String {
             r.added, r.updated, r.unchanged
         )
     } else {
-        format!("Imported {shown}: nothing changed ({} unchanged {list}).", r.unchanged)
+        format!(
+            "Imported {shown}: nothing changed ({} unchanged {list}).",
+            r.unchanged
+        )
     }
 }
 

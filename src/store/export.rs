@@ -201,10 +201,7 @@ fn customers_sql_from(select: &str, filter: &CustomerFilter) -> (String, Vec<Box
     {
         w.starts_with(&["c.company_name", "c.domain", "c.tenant_id"], search);
     }
-    let sql = format!(
-        "{select} WHERE {} ORDER BY c.company_name, c.id",
-        w.sql()
-    );
+    let sql = format!("{select} WHERE {} ORDER BY c.company_name, c.id", w.sql());
     (sql, w.params)
 }
 
@@ -385,7 +382,10 @@ impl Store {
         let mut rows = stmt.query(refs.as_slice())?;
         let mut n = 0;
         while let Some(row) = rows.next()? {
-            f(&subscription_from_row(row)?, &subscription_details_from_row(row)?)?;
+            f(
+                &subscription_from_row(row)?,
+                &subscription_details_from_row(row)?,
+            )?;
             n += 1;
         }
         Ok(n)

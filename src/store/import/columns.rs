@@ -18,7 +18,7 @@ const fn col(name: &'static str, aliases: &'static [&'static str]) -> Column {
 
 /// The columns of a resellers file, in the order the export writes them.
 pub mod reseller {
-    use super::{Column, col};
+    use crate::store::import::columns::{Column, col};
     pub const NAME: usize = 0;
     pub const PARTNER_ID: usize = 1;
     pub const COUNTRY: usize = 2;
@@ -30,13 +30,37 @@ pub mod reseller {
     pub const REMOVED_AT: usize = 8;
     pub const EMAIL: usize = 9;
     pub const COLUMNS: [Column; 10] = [
-        col("Name", &["Reseller", "Reseller name", "Partner name", "Company name", "Organization name"]),
-        col("PartnerID", &["Partner ID", "PartnerID (MPN ID)", "MPN ID", "Reseller PartnerID", "Reseller MPN ID"]),
+        col(
+            "Name",
+            &[
+                "Reseller",
+                "Reseller name",
+                "Partner name",
+                "Company name",
+                "Organization name",
+            ],
+        ),
+        col(
+            "PartnerID",
+            &[
+                "Partner ID",
+                "PartnerID (MPN ID)",
+                "MPN ID",
+                "Reseller PartnerID",
+                "Reseller MPN ID",
+            ],
+        ),
         col("Country", &["Location", "Country/region"]),
-        col("Status", &["Partnership", "Partnership status", "Relationship status"]),
+        col(
+            "Status",
+            &["Partnership", "Partnership status", "Relationship status"],
+        ),
         col("MPA signed", &["MPA", "Microsoft Partner Agreement"]),
         col("POR valid", &["POR", "Partner of record valid"]),
-        col("Since", &["Partner since", "Established", "Relationship since"]),
+        col(
+            "Since",
+            &["Partner since", "Established", "Relationship since"],
+        ),
         col("Tenant ID", &["Microsoft ID", "Tenant"]),
         col("Removed at", &["Removed"]),
         col("Email", &["Email address", "Contact email"]),
@@ -48,7 +72,7 @@ pub mod reseller {
 /// The columns of a customers file: Partner Center's customer export first, then what makes
 /// twotier's own export lossless.
 pub mod customer {
-    use super::{Column, col};
+    use crate::store::import::columns::{Column, col};
     pub const MICROSOFT_ID: usize = 0;
     pub const COMPANY: usize = 1;
     pub const DOMAIN: usize = 2;
@@ -75,14 +99,30 @@ pub mod customer {
     pub const ADMIN: usize = 23;
     pub const CREATED_AT: usize = 24;
     pub const COLUMNS: [Column; 25] = [
-        col("Microsoft ID", &["Customer ID", "Tenant ID", "Microsoft ID (tenant ID)"]),
+        col(
+            "Microsoft ID",
+            &["Customer ID", "Tenant ID", "Microsoft ID (tenant ID)"],
+        ),
         col("Company name", &["Customer name", "Customer", "Name"]),
-        col("Primary domain name", &["Primary domain", "Domain", "Domain name"]),
+        col(
+            "Primary domain name",
+            &["Primary domain", "Domain", "Domain name"],
+        ),
         col("Relationship", &["Relationship type"]),
         col("Reseller", &["Reseller name", "Indirect reseller"]),
-        col("Reseller PartnerID", &["Reseller Partner ID", "Reseller MPN ID", "Reseller PartnerID (MPN ID)"]),
+        col(
+            "Reseller PartnerID",
+            &[
+                "Reseller Partner ID",
+                "Reseller MPN ID",
+                "Reseller PartnerID (MPN ID)",
+            ],
+        ),
         col("Registration number", &["Organization registration number"]),
-        col("Delegated admin access", &["Allow delegated access", "Delegated access"]),
+        col(
+            "Delegated admin access",
+            &["Allow delegated access", "Delegated access"],
+        ),
         col("First name", &["Contact first name"]),
         col("Last name", &["Contact last name"]),
         col("Email", &["Email address", "Contact email"]),
@@ -107,7 +147,7 @@ pub mod customer {
 /// The columns of a subscriptions file: Partner Center's subscription export first, then the
 /// customer and what makes twotier's own export lossless.
 pub mod subscription {
-    use super::{Column, col};
+    use crate::store::import::columns::{Column, col};
     pub const SUBSCRIPTION_ID: usize = 0;
     pub const OFFER_NAME: usize = 1;
     pub const QUANTITY: usize = 2;
@@ -128,23 +168,43 @@ pub mod subscription {
     pub const COMMITMENT_END: usize = 17;
     pub const COLUMNS: [Column; 18] = [
         col("Subscription ID", &["ID"]),
-        col("Subscription", &["Offer name", "Offer", "Product", "Product name"]),
+        col(
+            "Subscription",
+            &["Offer name", "Offer", "Product", "Product name"],
+        ),
         col("Quantity", &["Licenses", "Seats"]),
         col("Status", &["Subscription status"]),
         col("Reseller", &["Partner of record", "Reseller name"]),
         col("Offer ID", &["Product ID"]),
-        col("Customer Microsoft ID", &["Microsoft ID", "Customer ID", "Customer tenant ID"]),
+        col(
+            "Customer Microsoft ID",
+            &["Microsoft ID", "Customer ID", "Customer tenant ID"],
+        ),
         col("Customer", &["Customer name", "Company name"]),
-        col("Reseller PartnerID", &["Reseller Partner ID", "Reseller MPN ID", "Reseller (MPN ID)", "Partner of record PartnerID"]),
+        col(
+            "Reseller PartnerID",
+            &[
+                "Reseller Partner ID",
+                "Reseller MPN ID",
+                "Reseller (MPN ID)",
+                "Partner of record PartnerID",
+            ],
+        ),
         col("Support contact", &["Designated support contact"]),
-        col("Support contact PartnerID", &["Support contact Partner ID", "Support contact MPN ID"]),
+        col(
+            "Support contact PartnerID",
+            &["Support contact Partner ID", "Support contact MPN ID"],
+        ),
         col("Auto renew", &["Auto-renew", "Autorenew", "Auto renewal"]),
         col("Term", &["Term duration"]),
         col("Billing cycle", &["Billing frequency", "Billing"]),
         col("Friendly name", &["Nickname"]),
         col("Created at", &["Created", "Purchase date"]),
         col("Term started at", &["Term start", "Start date"]),
-        col("Commitment end date", &["Commitment end", "End date", "Term end date"]),
+        col(
+            "Commitment end date",
+            &["Commitment end", "End date", "Term end date"],
+        ),
     ];
     /// The offer by its ID or its name; the customer by its Microsoft ID or its name.
     pub const REQUIRED: [&[usize]; 5] = [
@@ -211,14 +271,22 @@ impl Header {
             .iter()
             .filter(|any| any.iter().all(|&i| positions[i].is_none()))
             .map(|any| {
-                let names: Vec<String> = any.iter().map(|&i| format!("\"{}\"", columns[i].name)).collect();
+                let names: Vec<String> = any
+                    .iter()
+                    .map(|&i| format!("\"{}\"", columns[i].name))
+                    .collect();
                 names.join(" or ")
             })
             .collect();
         if !missing.is_empty() {
             let all: Vec<String> = required
                 .iter()
-                .map(|any| any.iter().map(|&i| columns[i].name).collect::<Vec<_>>().join(" or "))
+                .map(|any| {
+                    any.iter()
+                        .map(|&i| columns[i].name)
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                })
                 .collect();
             return Err(format!(
                 "missing column{} {}: a {list} file needs the columns {} (in any order, any case).",
@@ -241,7 +309,12 @@ mod tests {
             &customer::COLUMNS,
             &customer::REQUIRED,
             "customers",
-            ["\u{feff}primary DOMAIN name", " Microsoft ID ", "Notes", "company   name"],
+            [
+                "\u{feff}primary DOMAIN name",
+                " Microsoft ID ",
+                "Notes",
+                "company   name",
+            ],
         )
         .unwrap();
         assert_eq!(h.positions[customer::DOMAIN], Some(0));
@@ -259,12 +332,19 @@ mod tests {
             ["Subscription ID", "Subscription", "Quantity", "Status"],
         )
         .unwrap_err();
-        assert!(err.contains("missing column \"Customer Microsoft ID\" or \"Customer\""), "{err}");
+        assert!(
+            err.contains("missing column \"Customer Microsoft ID\" or \"Customer\""),
+            "{err}"
+        );
     }
 
     #[test]
     fn no_alias_is_shared_within_a_list() {
-        for columns in [&reseller::COLUMNS[..], &customer::COLUMNS, &subscription::COLUMNS] {
+        for columns in [
+            &reseller::COLUMNS[..],
+            &customer::COLUMNS,
+            &subscription::COLUMNS,
+        ] {
             let mut seen = std::collections::HashSet::new();
             for c in columns {
                 for name in std::iter::once(&c.name).chain(c.aliases) {

@@ -28,7 +28,11 @@ const FIELDS: [Field; 25] = [
     field("relationship", "Relationship", Shown::Text),
     field("reseller_id", "Reseller", Shown::Reseller("none (direct)")),
     field("registration_number", "Registration number", Shown::Text),
-    field("allow_delegated_access", "Delegated admin access", Shown::YesNo),
+    field(
+        "allow_delegated_access",
+        "Delegated admin access",
+        Shown::YesNo,
+    ),
     field("first_name", "First name", Shown::Text),
     field("last_name", "Last name", Shown::Text),
     field("email", "Email", Shown::Text),
@@ -61,15 +65,60 @@ const CREATED_AT: usize = 23;
 /// The field each plain text column of the file writes: its rule, and whether empty is NULL.
 type TextRule = fn(&str, &str) -> Result<String, String>;
 const TEXT_COLUMNS: [(usize, usize, TextRule, bool); 9] = [
-    (col::FIRST_NAME, 7, |t, _| customer::person_name(t, "first name"), false),
-    (col::LAST_NAME, 8, |t, _| customer::person_name(t, "last name"), false),
-    (col::EMAIL, 9, |t, own| customer::customer_email(t, own).map(|e| e.to_string()), false),
-    (col::ADDRESS1, 11, |t, _| customer::text_line(t, "address", 200, true), false),
-    (col::ADDRESS2, 12, |t, _| customer::text_line(t, "address", 200, true), true),
-    (col::CITY, 13, |t, _| customer::text_line(t, "city", 100, true), false),
-    (col::STATE, 14, |t, _| customer::text_line(t, "state", 50, true), true),
-    (col::POSTAL_CODE, 15, |t, _| customer::text_line(t, "postal code", 20, true), true),
-    (col::MCA_NAME, 19, |t, _| customer::text_line(t, "signer's name", 100, true), true),
+    (
+        col::FIRST_NAME,
+        7,
+        |t, _| customer::person_name(t, "first name"),
+        false,
+    ),
+    (
+        col::LAST_NAME,
+        8,
+        |t, _| customer::person_name(t, "last name"),
+        false,
+    ),
+    (
+        col::EMAIL,
+        9,
+        |t, own| customer::customer_email(t, own).map(|e| e.to_string()),
+        false,
+    ),
+    (
+        col::ADDRESS1,
+        11,
+        |t, _| customer::text_line(t, "address", 200, true),
+        false,
+    ),
+    (
+        col::ADDRESS2,
+        12,
+        |t, _| customer::text_line(t, "address", 200, true),
+        true,
+    ),
+    (
+        col::CITY,
+        13,
+        |t, _| customer::text_line(t, "city", 100, true),
+        false,
+    ),
+    (
+        col::STATE,
+        14,
+        |t, _| customer::text_line(t, "state", 50, true),
+        true,
+    ),
+    (
+        col::POSTAL_CODE,
+        15,
+        |t, _| customer::text_line(t, "postal code", 20, true),
+        true,
+    ),
+    (
+        col::MCA_NAME,
+        19,
+        |t, _| customer::text_line(t, "signer's name", 100, true),
+        true,
+    ),
 ];
 
 pub struct Customers<'a> {
@@ -110,7 +159,11 @@ impl<'a> Customers<'a> {
         v[RELATIONSHIP] = text("reseller");
         v[6] = flag(true);
         for (_, at, _, null_when_empty) in TEXT_COLUMNS {
-            v[at] = if null_when_empty { Value::Null } else { text("") };
+            v[at] = if null_when_empty {
+                Value::Null
+            } else {
+                text("")
+            };
         }
         v[COUNTRY] = text(self.provider_country.as_str());
         v[CREATED_AT] = super::rows::time(self.cx.at);
@@ -125,7 +178,10 @@ impl ListImport for Customers<'_> {
         let tenant = row.check(
             col::MICROSOFT_ID,
             TenantId::parse(typed).map_err(|_| {
-                format!("{} is not a Microsoft ID: a GUID like 484e548c-6ae5-4d12-b6a2-3b7ab5c5e2f1.", quoted(typed))
+                format!(
+                    "{} is not a Microsoft ID: a GUID like 484e548c-6ae5-4d12-b6a2-3b7ab5c5e2f1.",
+                    quoted(typed)
+                )
             }),
         );
         // A row without a valid key is still checked through, for all its problems at once.
@@ -137,37 +193,70 @@ impl ListImport for Customers<'_> {
         if let Some((id, _)) = &found
             && self.table.seen_before(*id)
         {
-            row.problem(col::MICROSOFT_ID, format!("the customer {tenant} is on an earlier line too: a customer is listed once."));
+            row.problem(
+                col::MICROSOFT_ID,
+                format!(
+                    "the customer {tenant} is on an earlier line too: a customer is listed once."
+                ),
+            );
             return Ok(Outcome::Invalid);
         }
         let mut v = match &found {
             Some((_, values)) => values.clone(),
             None => self.new_record(&tenant),
         };
-        if let Some((name, _warning)) = row.check(col::COMPANY, customer::company_name(row.cell(col::COMPANY).unwrap_or(""))) {
+        if let Some((name, _warning)) = row.check(
+            col::COMPANY,
+            customer::company_name(row.cell(col::COMPANY).unwrap_or("")),
+        ) {
             v[COMPANY] = text(name);
         }
-        if let Some(domain) = row.check(col::DOMAIN, customer::primary_domain(row.cell(col::DOMAIN).unwrap_or(""), &self.suffix)) {
+        if let Some(domain) = row.check(
+            col::DOMAIN,
+            customer::primary_domain(row.cell(col::DOMAIN).unwrap_or(""), &self.suffix),
+        ) {
             let owner: Option<String> = tx
-                .prepare_cached("SELECT company_name FROM customers WHERE domain = ?1 AND tenant_id <> ?2")?
+                .prepare_cached(
+                    "SELECT company_name FROM customers WHERE domain = ?1 AND tenant_id <> ?2",
+                )?
                 .query_row([domain.as_str(), tenant.as_str()], |r| r.get(0))
                 .optional()?;
             if let Some(owner) = owner {
-                row.problem(col::DOMAIN, format!("{domain} is already the primary domain of {} (another Microsoft ID).", quoted(&owner)));
+                row.problem(
+                    col::DOMAIN,
+                    format!(
+                        "{domain} is already the primary domain of {} (another Microsoft ID).",
+                        quoted(&owner)
+                    ),
+                );
             }
             v[DOMAIN] = text(domain);
         }
         if let Some(relationship) = row.given(col::RELATIONSHIP) {
             match relationship.to_ascii_lowercase().as_str() {
                 key @ ("reseller" | "advisor" | "none") => v[RELATIONSHIP] = text(key),
-                _ => row.problem(col::RELATIONSHIP, format!("{} is not a relationship: Reseller, Advisor or None.", quoted(relationship))),
+                _ => row.problem(
+                    col::RELATIONSHIP,
+                    format!(
+                        "{} is not a relationship: Reseller, Advisor or None.",
+                        quoted(relationship)
+                    ),
+                ),
             }
         }
         if row.has(col::RESELLER) || row.has(col::RESELLER_PARTNER_ID) {
-            match self.resellers.find(tx, row.given(col::RESELLER_PARTNER_ID), row.given(col::RESELLER))? {
+            match self.resellers.find(
+                tx,
+                row.given(col::RESELLER_PARTNER_ID),
+                row.given(col::RESELLER),
+            )? {
                 Ok(id) => v[RESELLER] = id.map_or(Value::Null, Value::Integer),
                 Err(why) => {
-                    let column = if row.given(col::RESELLER_PARTNER_ID).is_some() { col::RESELLER_PARTNER_ID } else { col::RESELLER };
+                    let column = if row.given(col::RESELLER_PARTNER_ID).is_some() {
+                        col::RESELLER_PARTNER_ID
+                    } else {
+                        col::RESELLER
+                    };
                     row.problem(column, why);
                 }
             }
@@ -175,7 +264,10 @@ impl ListImport for Customers<'_> {
         if let Some(access) = row.given(col::DELEGATED_ACCESS) {
             match yes_no(access) {
                 Some(yes) => v[6] = flag(yes),
-                None => row.problem(col::DELEGATED_ACCESS, format!("{} is not yes or no.", quoted(access))),
+                None => row.problem(
+                    col::DELEGATED_ACCESS,
+                    format!("{} is not yes or no.", quoted(access)),
+                ),
             }
         }
         if let Some(country) = row.given(col::COUNTRY)
@@ -187,7 +279,13 @@ impl ListImport for Customers<'_> {
         for (column, at, rule, null_when_empty) in TEXT_COLUMNS {
             match row.cell(column) {
                 None => {}
-                Some("") => v[at] = if null_when_empty { Value::Null } else { text("") },
+                Some("") => {
+                    v[at] = if null_when_empty {
+                        Value::Null
+                    } else {
+                        text("")
+                    }
+                }
                 Some(cell) => {
                     if let Some(value) = row.check(column, rule(cell, &self.provider_domain)) {
                         v[at] = text(value);
@@ -208,7 +306,10 @@ impl ListImport for Customers<'_> {
             None => {}
             Some("") => v[5] = Value::Null,
             Some(cell) => {
-                if let Some(number) = row.check(col::REGISTRATION, customer::registration_number(cell, &country)) {
+                if let Some(number) = row.check(
+                    col::REGISTRATION,
+                    customer::registration_number(cell, &country),
+                ) {
                     v[5] = opt_text(number);
                 }
             }
@@ -217,7 +318,10 @@ impl ListImport for Customers<'_> {
             None => {}
             Some("") => v[20] = Value::Null,
             Some(cell) => {
-                if let Some(email) = row.check(col::MCA_EMAIL, customer::customer_email(cell, &self.provider_domain)) {
+                if let Some(email) = row.check(
+                    col::MCA_EMAIL,
+                    customer::customer_email(cell, &self.provider_domain),
+                ) {
                     v[20] = text(email.to_string());
                 }
             }
@@ -270,7 +374,12 @@ impl ListImport for Customers<'_> {
             }
             Some((id, before)) => {
                 let target = format!("{} ({})", plain(&v[COMPANY]), plain(&v[DOMAIN]));
-                let change = (self.cx.at, self.cx.by, "Customer updated by import", target.as_str());
+                let change = (
+                    self.cx.at,
+                    self.cx.by,
+                    "Customer updated by import",
+                    target.as_str(),
+                );
                 if self.table.update(tx, id, &before, &v, change)? {
                     Outcome::Updated
                 } else {

@@ -49,7 +49,9 @@ impl Resellers {
                 format!("no reseller has PartnerID {id} (in the book or earlier in the file); import the resellers first.")
             }));
         }
-        let Some(name) = name else { return Ok(Ok(None)) };
+        let Some(name) = name else {
+            return Ok(Ok(None));
+        };
         let key = name.to_lowercase();
         if let Some(found) = self.by_name.get(&key) {
             return Ok(found.clone().map(Some));
@@ -165,7 +167,10 @@ impl Offers {
                 "more than one offer is named {}: add an Offer ID column.",
                 quoted(name)
             )),
-            None => Err(format!("no offer of the catalog is named {}.", quoted(name))),
+            None => Err(format!(
+                "no offer of the catalog is named {}.",
+                quoted(name)
+            )),
         }
     }
 }

@@ -119,7 +119,12 @@ impl Store {
             }
             Ok(h) => Header::read(list.columns(), list.required(), list.name(), h.iter())
                 .map_err(super::CommandError::Refused)?,
-            Err(e) => return refuse(format!("line 1: the header can't be read: {}", csv_problem(&e))),
+            Err(e) => {
+                return refuse(format!(
+                    "line 1: the header can't be read: {}",
+                    csv_problem(&e)
+                ));
+            }
         };
         let width = reader.headers().map_or(0, |h| h.len());
         let mut report = Report {
@@ -159,7 +164,11 @@ impl Store {
                         report.rows += 1;
                         report.problems.invalid_rows += 1;
                         let line = e.position().map_or(0, |p| p.line());
-                        report.problems.add(RowProblem { line, column: None, problem: csv_problem(&e) });
+                        report.problems.add(RowProblem {
+                            line,
+                            column: None,
+                            problem: csv_problem(&e),
+                        });
                         if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                             break;
                         }
@@ -172,7 +181,7 @@ impl Store {
                 }
                 report.rows += 1;
                 let line = record.position().map_or(0, |p| p.line());
-                if report.rows % PROGRESS_EVERY == 0 {
+                if report.rows.is_multiple_of(PROGRESS_EVERY) {
                     (options.progress)(report.rows, record.position().map_or(0, |p| p.byte()));
                 }
                 if record.len() != width {
@@ -180,7 +189,10 @@ impl Store {
                     report.problems.add(RowProblem {
                         line,
                         column: None,
-                        problem: format!("the row has {} cells; the header has {width}.", record.len()),
+                        problem: format!(
+                            "the row has {} cells; the header has {width}.",
+                            record.len()
+                        ),
                     });
                     continue;
                 }
@@ -192,7 +204,11 @@ impl Store {
                     Outcome::Invalid => {
                         report.problems.invalid_rows += 1;
                         if row.problems.is_empty() {
-                            row.problems.push(RowProblem { line, column: None, problem: "the row is not valid.".into() });
+                            row.problems.push(RowProblem {
+                                line,
+                                column: None,
+                                problem: "the row is not valid.".into(),
+                            });
                         }
                         for p in row.problems {
                             report.problems.add(p);
@@ -213,7 +229,11 @@ impl Store {
                 options.at,
                 self.actor.as_ref(),
                 "Import",
-                &format!("{} from {}", list.name(), crate::domain::text::clean(&options.source)),
+                &format!(
+                    "{} from {}",
+                    list.name(),
+                    crate::domain::text::clean(&options.source)
+                ),
                 None,
                 Some(&format!(
                     "{} added, {} updated, {} unchanged",
@@ -237,7 +257,13 @@ fn csv_problem(e: &csv::Error) -> String {
         csv::ErrorKind::Utf8 { .. } => {
             "the line is not UTF-8 text: save the file as CSV UTF-8 and import it again.".to_owned()
         }
-        csv::ErrorKind::Io(io) => format!("the file can't be read: {}", crate::domain::text::escaped(&io.to_string())),
-        _ => format!("not a CSV record: {}", crate::domain::text::escaped(&e.to_string())),
+        csv::ErrorKind::Io(io) => format!(
+            "the file can't be read: {}",
+            crate::domain::text::escaped(&io.to_string())
+        ),
+        _ => format!(
+            "not a CSV record: {}",
+            crate::domain::text::escaped(&e.to_string())
+        ),
     }
 }

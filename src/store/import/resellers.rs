@@ -8,7 +8,8 @@ use rusqlite::types::Value;
 
 use super::columns::reseller as col;
 use super::rows::{
-    Context, Field, ListImport, Outcome, Row, Shown, Table, check_cell, field, opt_flag, quoted, text, time, time_cell,
+    Context, Field, ListImport, Outcome, Row, Shown, Table, check_cell, field, opt_flag, quoted,
+    text, time, time_cell,
 };
 use crate::domain::ids::{Country, Email, PartnerId, TenantId, company_name};
 
@@ -75,11 +76,16 @@ impl ListImport for Resellers<'_> {
             if id.as_str() == self.own_partner_id {
                 row.problem(
                     col::PARTNER_ID,
-                    format!("{id} is your own PartnerID (the indirect provider's), never a reseller's."),
+                    format!(
+                        "{id} is your own PartnerID (the indirect provider's), never a reseller's."
+                    ),
                 );
             }
             if let Some(line) = self.lines.insert(id.as_str().to_owned(), row.line) {
-                row.problem(col::PARTNER_ID, format!("PartnerID {id} is also on line {line}: a reseller is listed once."));
+                row.problem(
+                    col::PARTNER_ID,
+                    format!("PartnerID {id} is also on line {line}: a reseller is listed once."),
+                );
             }
         }
         // A row without a valid key is still checked through, for all its problems at once.
@@ -109,10 +115,10 @@ impl ListImport for Resellers<'_> {
         if let Some(name) = row.check(col::NAME, company_name(row.cell(col::NAME).unwrap_or(""))) {
             v[NAME] = text(name);
         }
-        if let Some(country) = row.given(col::COUNTRY) {
-            if let Some(c) = row.check(col::COUNTRY, Country::parse(country)) {
-                v[COUNTRY] = text(c.as_str());
-            }
+        if let Some(country) = row.given(col::COUNTRY)
+            && let Some(c) = row.check(col::COUNTRY, Country::parse(country))
+        {
+            v[COUNTRY] = text(c.as_str());
         }
         if let Some(email) = row.cell(col::EMAIL) {
             v[EMAIL] = if email.is_empty() {
@@ -128,7 +134,13 @@ impl ListImport for Resellers<'_> {
             match status.to_ascii_lowercase().as_str() {
                 "active" => v[STATE] = text("active"),
                 "removed" => v[STATE] = text("removed"),
-                _ => row.problem(col::STATUS, format!("{} is not a partnership status: Active or Removed.", quoted(status))),
+                _ => row.problem(
+                    col::STATUS,
+                    format!(
+                        "{} is not a partnership status: Active or Removed.",
+                        quoted(status)
+                    ),
+                ),
             }
         }
         for (column, at) in [(col::MPA, MPA), (col::POR, POR)] {
@@ -150,11 +162,22 @@ impl ListImport for Resellers<'_> {
                 match row.check(col::TENANT_ID, TenantId::parse(tenant)) {
                     Some(t) => {
                         let other: Option<String> = rusqlite::OptionalExtension::optional(
-                            tx.prepare_cached("SELECT name FROM resellers WHERE tenant_id = ?1 AND id IS NOT ?2")?
-                                .query_row(rusqlite::params![t.as_str(), found.as_ref().map(|f| f.0)], |r| r.get(0)),
+                            tx.prepare_cached(
+                                "SELECT name FROM resellers WHERE tenant_id = ?1 AND id IS NOT ?2",
+                            )?
+                            .query_row(
+                                rusqlite::params![t.as_str(), found.as_ref().map(|f| f.0)],
+                                |r| r.get(0),
+                            ),
                         )?;
                         if let Some(other) = other {
-                            row.problem(col::TENANT_ID, format!("tenant ID {t} already belongs to the reseller {}.", quoted(&other)));
+                            row.problem(
+                                col::TENANT_ID,
+                                format!(
+                                    "tenant ID {t} already belongs to the reseller {}.",
+                                    quoted(&other)
+                                ),
+                            );
                         }
                         text(t.as_str())
                     }
@@ -187,7 +210,12 @@ impl ListImport for Resellers<'_> {
                 Outcome::Added
             }
             Some((id, before)) => {
-                let change = (self.cx.at, self.cx.by, "Reseller updated by import", target.as_str());
+                let change = (
+                    self.cx.at,
+                    self.cx.by,
+                    "Reseller updated by import",
+                    target.as_str(),
+                );
                 if self.table.update(tx, id, &before, &v, change)? {
                     Outcome::Updated
                 } else {

@@ -223,8 +223,11 @@ impl Table {
             .enumerate()
             .map(|(i, c)| format!("{c} = ?{}", i + 1))
             .collect();
-        let last_before: i64 =
-            tx.query_row(&format!("SELECT coalesce(max(id), 0) FROM {name}"), [], |r| r.get(0))?;
+        let last_before: i64 = tx.query_row(
+            &format!("SELECT coalesce(max(id), 0) FROM {name}"),
+            [],
+            |r| r.get(0),
+        )?;
         Ok(Table {
             name,
             fields,
@@ -296,9 +299,10 @@ impl Table {
         if changed.is_empty() {
             return Ok(false);
         }
-        tx.prepare_cached(&self.update)?.execute(rusqlite::params_from_iter(
-            after.iter().chain(std::iter::once(&Value::Integer(id))),
-        ))?;
+        tx.prepare_cached(&self.update)?
+            .execute(rusqlite::params_from_iter(
+                after.iter().chain(std::iter::once(&Value::Integer(id))),
+            ))?;
         let mut was = Vec::new();
         let mut now = Vec::new();
         for i in changed {
@@ -307,7 +311,15 @@ impl Table {
             now.push(format!("{}: {}", f.label, shown(tx, f.shown, &after[i])?));
         }
         let (at, by, action, target) = change;
-        audit(tx, at, by, action, target, Some(&was.join("; ")), Some(&now.join("; ")))?;
+        audit(
+            tx,
+            at,
+            by,
+            action,
+            target,
+            Some(&was.join("; ")),
+            Some(&now.join("; ")),
+        )?;
         Ok(true)
     }
 }
@@ -317,7 +329,9 @@ fn shown(tx: &Connection, how: Shown, value: &Value) -> rusqlite::Result<String>
     Ok(match (how, value) {
         (Shown::Reseller(none), Value::Null) => none.to_owned(),
         (Shown::Reseller(_), Value::Integer(id)) => tx
-            .prepare_cached("SELECT name || ' (' || partner_id || ')' FROM resellers WHERE id = ?1")?
+            .prepare_cached(
+                "SELECT name || ' (' || partner_id || ')' FROM resellers WHERE id = ?1",
+            )?
             .query_row([id], |r| r.get::<_, String>(0))
             .optional()?
             .unwrap_or_else(|| format!("reseller #{id}")),

@@ -30,7 +30,11 @@ const FIELDS: [Field; 14] = [
     field("term_started_at", "Term started at", Shown::Text),
     field("commitment_end_date", "Commitment end date", Shown::Text),
     field("reseller_id", "Reseller", Shown::Reseller("none (direct)")),
-    field("support_reseller_id", "Support contact", Shown::Reseller("the provider")),
+    field(
+        "support_reseller_id",
+        "Support contact",
+        Shown::Reseller("the provider"),
+    ),
 ];
 const CUSTOMER: usize = 1;
 const OFFER: usize = 2;
@@ -94,7 +98,11 @@ impl<'a> Subscriptions<'a> {
             offers: Offers::load(tx)?,
             customers: Customers::default(),
             resellers: Resellers::default(),
-            provider_name: tx.query_row("SELECT company_name FROM provider WHERE id = 1", [], |r| r.get(0))?,
+            provider_name: tx.query_row(
+                "SELECT company_name FROM provider WHERE id = 1",
+                [],
+                |r| r.get(0),
+            )?,
         })
     }
 }
@@ -113,7 +121,8 @@ impl ListImport for Subscriptions<'_> {
             Some(id) => self.table.find(tx, id.as_str())?,
             None => None,
         };
-        let id = id.unwrap_or_else(|| TenantId::parse(super::customers::NIL_GUID).expect("the nil GUID"));
+        let id = id
+            .unwrap_or_else(|| TenantId::parse(super::customers::NIL_GUID).expect("the nil GUID"));
         if let Some((at, _)) = &found
             && self.table.seen_before(*at)
         {
@@ -121,10 +130,17 @@ impl ListImport for Subscriptions<'_> {
             return Ok(Outcome::Invalid);
         }
         let customer_key = row.given(col::CUSTOMER_ID).or(row.given(col::CUSTOMER));
-        let customer_column = if row.given(col::CUSTOMER_ID).is_some() { col::CUSTOMER_ID } else { col::CUSTOMER };
+        let customer_column = if row.given(col::CUSTOMER_ID).is_some() {
+            col::CUSTOMER_ID
+        } else {
+            col::CUSTOMER
+        };
         let customer = match customer_key {
             None => {
-                row.problem(customer_column, "empty: which customer's subscription is it (Microsoft ID or name)?");
+                row.problem(
+                    customer_column,
+                    "empty: which customer's subscription is it (Microsoft ID or name)?",
+                );
                 None
             }
             Some(key) => match self.customers.find(tx, key)? {
@@ -135,10 +151,17 @@ impl ListImport for Subscriptions<'_> {
                 }
             },
         };
-        let offer = match self.offers.find(row.given(col::OFFER_ID), row.given(col::OFFER_NAME)) {
+        let offer = match self
+            .offers
+            .find(row.given(col::OFFER_ID), row.given(col::OFFER_NAME))
+        {
             Ok(offer) => Some(offer),
             Err(why) => {
-                let column = if row.given(col::OFFER_ID).is_some() || !row.has(col::OFFER_NAME) { col::OFFER_ID } else { col::OFFER_NAME };
+                let column = if row.given(col::OFFER_ID).is_some() || !row.has(col::OFFER_NAME) {
+                    col::OFFER_ID
+                } else {
+                    col::OFFER_NAME
+                };
                 row.problem(column, why);
                 None
             }
@@ -161,15 +184,24 @@ impl ListImport for Subscriptions<'_> {
         if let Some(c) = customer {
             v[CUSTOMER] = Value::Integer(c);
         }
-        let Some(offer) = offer else { return Ok(Outcome::Invalid) };
+        let Some(offer) = offer else {
+            return Ok(Outcome::Invalid);
+        };
         v[OFFER] = text(offer.id.as_str());
         match row.given(col::QUANTITY).map(|q| (q, q.parse::<i64>())) {
             None => row.problem(col::QUANTITY, "empty: how many licenses?"),
-            Some((q, Err(_))) => row.problem(col::QUANTITY, format!("{} is not a whole number of licenses.", quoted(q))),
-            Some((_, Ok(n))) if !(offer.min_quantity..=offer.max_quantity).contains(&n) => row.problem(
+            Some((q, Err(_))) => row.problem(
                 col::QUANTITY,
-                format!("{}: {n} licenses is outside the allowed {}–{} (error 900275).", offer.name, offer.min_quantity, offer.max_quantity),
+                format!("{} is not a whole number of licenses.", quoted(q)),
             ),
+            Some((_, Ok(n))) if !(offer.min_quantity..=offer.max_quantity).contains(&n) => row
+                .problem(
+                    col::QUANTITY,
+                    format!(
+                        "{}: {n} licenses is outside the allowed {}–{} (error 900275).",
+                        offer.name, offer.min_quantity, offer.max_quantity
+                    ),
+                ),
             Some((_, Ok(n))) => v[QUANTITY] = Value::Integer(n),
         }
         match row.given(col::STATUS).map(|s| (s, status_key(s))) {
@@ -181,7 +213,10 @@ impl ListImport for Subscriptions<'_> {
             v[FRIENDLY] = if name.is_empty() {
                 Value::Null
             } else {
-                match row.check(col::FRIENDLY_NAME, crate::domain::customer::text_line(name, "friendly name", 100, true)) {
+                match row.check(
+                    col::FRIENDLY_NAME,
+                    crate::domain::customer::text_line(name, "friendly name", 100, true),
+                ) {
                     Some(n) => text(n),
                     None => v[FRIENDLY].clone(),
                 }
@@ -190,12 +225,18 @@ impl ListImport for Subscriptions<'_> {
         if let Some(renew) = row.given(col::AUTO_RENEW) {
             match yes_no(renew) {
                 Some(yes) => v[AUTO_RENEW] = flag(yes),
-                None => row.problem(col::AUTO_RENEW, format!("{} is not yes or no.", quoted(renew))),
+                None => row.problem(
+                    col::AUTO_RENEW,
+                    format!("{} is not yes or no.", quoted(renew)),
+                ),
             }
         }
         match row.given(col::TERM).map(|t| (t, term_key(t))) {
             None => {}
-            Some((t, None)) => row.problem(col::TERM, format!("{} is not a term: P1M, P1Y or P3Y.", quoted(t))),
+            Some((t, None)) => row.problem(
+                col::TERM,
+                format!("{} is not a term: P1M, P1Y or P3Y.", quoted(t)),
+            ),
             Some((_, Some(key))) => v[TERM] = text(key),
         }
         if v[TERM] == Value::Null {
@@ -203,7 +244,14 @@ impl ListImport for Subscriptions<'_> {
         }
         let term = plain(&v[TERM]);
         if !offer.terms.contains(&term) {
-            row.problem(col::TERM, format!("{} is not offered for {term} (it is: {}).", offer.name, offer.terms.join(", ")));
+            row.problem(
+                col::TERM,
+                format!(
+                    "{} is not offered for {term} (it is: {}).",
+                    offer.name,
+                    offer.terms.join(", ")
+                ),
+            );
         }
         if let Some(cycle) = row.given(col::BILLING_CYCLE) {
             v[CYCLE] = text(cycle.to_ascii_lowercase());
@@ -214,7 +262,14 @@ impl ListImport for Subscriptions<'_> {
         }
         let cycle = plain(&v[CYCLE]);
         if !offer.billing_cycles.contains(&cycle) || !cycle_fits(&term, &cycle) {
-            row.problem(col::BILLING_CYCLE, format!("{} is not a billing cycle {} offers for the term {term}.", quoted(&cycle), offer.name));
+            row.problem(
+                col::BILLING_CYCLE,
+                format!(
+                    "{} is not a billing cycle {} offers for the term {term}.",
+                    quoted(&cycle),
+                    offer.name
+                ),
+            );
         }
         if let Some(created) = row.given(col::CREATED_AT)
             && let Some(t) = row.check(col::CREATED_AT, time_cell(created))
@@ -235,7 +290,8 @@ impl ListImport for Subscriptions<'_> {
             v[END] = text(d.format("%Y-%m-%d").to_string());
         }
         if v[END] == Value::Null {
-            let start = time_cell(&plain(&v[TERM_STARTED])).map_or(self.cx.at.date_naive(), |t| t.date_naive());
+            let start = time_cell(&plain(&v[TERM_STARTED]))
+                .map_or(self.cx.at.date_naive(), |t| t.date_naive());
             let end = start
                 .checked_add_months(Months::new(term_months(&term)))
                 .and_then(|d| d.pred_opt())
@@ -243,21 +299,38 @@ impl ListImport for Subscriptions<'_> {
             v[END] = text(end.format("%Y-%m-%d").to_string());
         }
         if row.has(col::RESELLER) || row.has(col::RESELLER_PARTNER_ID) {
-            match self.resellers.find(tx, row.given(col::RESELLER_PARTNER_ID), row.given(col::RESELLER))? {
+            match self.resellers.find(
+                tx,
+                row.given(col::RESELLER_PARTNER_ID),
+                row.given(col::RESELLER),
+            )? {
                 Ok(r) => v[RESELLER] = r.map_or(Value::Null, Value::Integer),
                 Err(why) => {
-                    let column = if row.given(col::RESELLER_PARTNER_ID).is_some() { col::RESELLER_PARTNER_ID } else { col::RESELLER };
+                    let column = if row.given(col::RESELLER_PARTNER_ID).is_some() {
+                        col::RESELLER_PARTNER_ID
+                    } else {
+                        col::RESELLER
+                    };
                     row.problem(column, why);
                 }
             }
         }
         if row.has(col::SUPPORT) || row.has(col::SUPPORT_PARTNER_ID) {
             // The provider itself, by its name or none at all, is no reseller.
-            let name = row.given(col::SUPPORT).filter(|n| !n.eq_ignore_ascii_case(self.provider_name.trim()));
-            match self.resellers.find(tx, row.given(col::SUPPORT_PARTNER_ID), name)? {
+            let name = row
+                .given(col::SUPPORT)
+                .filter(|n| !n.eq_ignore_ascii_case(self.provider_name.trim()));
+            match self
+                .resellers
+                .find(tx, row.given(col::SUPPORT_PARTNER_ID), name)?
+            {
                 Ok(r) => v[SUPPORT] = r.map_or(Value::Null, Value::Integer),
                 Err(why) => {
-                    let column = if row.given(col::SUPPORT_PARTNER_ID).is_some() { col::SUPPORT_PARTNER_ID } else { col::SUPPORT };
+                    let column = if row.given(col::SUPPORT_PARTNER_ID).is_some() {
+                        col::SUPPORT_PARTNER_ID
+                    } else {
+                        col::SUPPORT
+                    };
                     row.problem(column, why);
                 }
             }
@@ -272,7 +345,12 @@ impl ListImport for Subscriptions<'_> {
             }
             Some((at, before)) => {
                 let target = format!("{} ({id})", offer.name);
-                let change = (self.cx.at, self.cx.by, "Subscription updated by import", target.as_str());
+                let change = (
+                    self.cx.at,
+                    self.cx.by,
+                    "Subscription updated by import",
+                    target.as_str(),
+                );
                 if self.table.update(tx, at, &before, &v, change)? {
                     Outcome::Updated
                 } else {
