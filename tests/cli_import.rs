@@ -513,3 +513,28 @@ fn a_duplicate_key_in_one_file_is_refused() {
         describe(&out)
     );
 }
+
+#[test]
+fn hostile_text_in_a_file_is_refused_and_shown_escaped() {
+    let books = Books::new();
+    let file = books.file(
+        "hostile.csv",
+        "Name,PartnerID,Note\u{1b}]0;x\u{7}\n\
+         Evil\u{1b}[2J\u{202e}Corp,1234567,\n",
+    );
+    let out = books.import(&["resellers", name(&file)]);
+    assert_exit_1(&out);
+    let err = stderr(&out);
+    assert!(
+        !err.contains(['\u{1b}', '\u{7}', '\u{202e}']),
+        "raw control characters: {err:?}"
+    );
+    assert!(err.contains("\"Note\\u{1b}]0;x\\u{7}\""), "{err}");
+    assert!(
+        err.contains(
+            "hostile.csv:2: column \"Name\": The name holds control or invisible characters"
+        ),
+        "{err}"
+    );
+    assert_eq!(books.count("SELECT count(*) FROM resellers"), 0);
+}
