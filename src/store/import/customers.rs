@@ -11,8 +11,8 @@ use super::columns::customer as col;
 use super::lookup::Resellers;
 use super::resellers::plain;
 use super::rows::{
-    Context, Field, ListImport, Outcome, Row, Shown, Table, field, flag, opt_text, quoted, text,
-    time, time_cell, yes_no,
+    Context, Entry, Field, ListImport, Outcome, Row, Shown, Table, field, flag, opt_text, quoted,
+    text, time, time_cell, yes_no,
 };
 use crate::domain::customer;
 use crate::domain::ids::{Country, Email, TenantId};
@@ -52,70 +52,87 @@ const FIELDS: [Field; 25] = [
     field("created_at", "Created at", Shown::Text),
     field("created_by", "Created by", Shown::Text),
 ];
+// Where each field is in FIELDS (and in a record's values).
+const KEY: usize = 0;
 const COMPANY: usize = 1;
 const DOMAIN: usize = 2;
 const RELATIONSHIP: usize = 3;
 const RESELLER: usize = 4;
+const REGISTRATION: usize = 5;
+const DELEGATED_ACCESS: usize = 6;
+const FIRST_NAME: usize = 7;
+const LAST_NAME: usize = 8;
+const EMAIL: usize = 9;
+const PHONE: usize = 10;
+const ADDRESS1: usize = 11;
+const ADDRESS2: usize = 12;
+const CITY: usize = 13;
+const STATE: usize = 14;
+const POSTAL_CODE: usize = 15;
 const COUNTRY: usize = 16;
 const CULTURE: usize = 17;
 const LANGUAGE: usize = 18;
+const MCA_NAME: usize = 19;
+const MCA_EMAIL: usize = 20;
+const MCA_DATE: usize = 21;
 const ADMIN: usize = 22;
 const CREATED_AT: usize = 23;
+const CREATED_BY: usize = 24;
 
 /// The field each plain text column of the file writes: its rule, and whether empty is NULL.
 type TextRule = fn(&str, &str) -> Result<String, String>;
 const TEXT_COLUMNS: [(usize, usize, TextRule, bool); 9] = [
     (
         col::FIRST_NAME,
-        7,
+        FIRST_NAME,
         |t, _| customer::person_name(t, "first name"),
         false,
     ),
     (
         col::LAST_NAME,
-        8,
+        LAST_NAME,
         |t, _| customer::person_name(t, "last name"),
         false,
     ),
     (
         col::EMAIL,
-        9,
+        EMAIL,
         |t, own| customer::customer_email(t, own).map(|e| e.to_string()),
         false,
     ),
     (
         col::ADDRESS1,
-        11,
+        ADDRESS1,
         |t, _| customer::text_line(t, "address", 200, true),
         false,
     ),
     (
         col::ADDRESS2,
-        12,
+        ADDRESS2,
         |t, _| customer::text_line(t, "address", 200, true),
         true,
     ),
     (
         col::CITY,
-        13,
+        CITY,
         |t, _| customer::text_line(t, "city", 100, true),
         false,
     ),
     (
         col::STATE,
-        14,
+        STATE,
         |t, _| customer::text_line(t, "state", 50, true),
         true,
     ),
     (
         col::POSTAL_CODE,
-        15,
+        POSTAL_CODE,
         |t, _| customer::text_line(t, "postal code", 20, true),
         true,
     ),
     (
         col::MCA_NAME,
-        19,
+        MCA_NAME,
         |t, _| customer::text_line(t, "signer's name", 100, true),
         true,
     ),
@@ -155,9 +172,9 @@ impl<'a> Customers<'a> {
 
     fn new_record(&self, tenant: &TenantId) -> Vec<Value> {
         let mut v = vec![Value::Null; FIELDS.len()];
-        v[0] = text(tenant.as_str());
+        v[KEY] = text(tenant.as_str());
         v[RELATIONSHIP] = text("reseller");
-        v[6] = flag(true);
+        v[DELEGATED_ACCESS] = flag(true);
         for (_, at, _, null_when_empty) in TEXT_COLUMNS {
             v[at] = if null_when_empty {
                 Value::Null
@@ -167,7 +184,7 @@ impl<'a> Customers<'a> {
         }
         v[COUNTRY] = text(self.provider_country.as_str());
         v[CREATED_AT] = super::rows::time(self.cx.at);
-        v[24] = self.cx.by.map_or(Value::Null, |o| Value::Integer(o.id));
+        v[CREATED_BY] = self.cx.by.map_or(Value::Null, |o| Value::Integer(o.id));
         v
     }
 }
@@ -263,7 +280,7 @@ impl ListImport for Customers<'_> {
         }
         if let Some(access) = row.given(col::DELEGATED_ACCESS) {
             match yes_no(access) {
-                Some(yes) => v[6] = flag(yes),
+                Some(yes) => v[DELEGATED_ACCESS] = flag(yes),
                 None => row.problem(
                     col::DELEGATED_ACCESS,
                     format!("{} is not yes or no.", quoted(access)),
@@ -295,43 +312,43 @@ impl ListImport for Customers<'_> {
         }
         match row.cell(col::PHONE) {
             None => {}
-            Some("") => v[10] = Value::Null,
+            Some("") => v[PHONE] = Value::Null,
             Some(cell) => {
                 if let Some(phone) = row.check(col::PHONE, customer::phone(cell, &country)) {
-                    v[10] = opt_text(phone);
+                    v[PHONE] = opt_text(phone);
                 }
             }
         }
         match row.cell(col::REGISTRATION) {
             None => {}
-            Some("") => v[5] = Value::Null,
+            Some("") => v[REGISTRATION] = Value::Null,
             Some(cell) => {
                 if let Some(number) = row.check(
                     col::REGISTRATION,
                     customer::registration_number(cell, &country),
                 ) {
-                    v[5] = opt_text(number);
+                    v[REGISTRATION] = opt_text(number);
                 }
             }
         }
         match row.cell(col::MCA_EMAIL) {
             None => {}
-            Some("") => v[20] = Value::Null,
+            Some("") => v[MCA_EMAIL] = Value::Null,
             Some(cell) => {
                 if let Some(email) = row.check(
                     col::MCA_EMAIL,
                     customer::customer_email(cell, &self.provider_domain),
                 ) {
-                    v[20] = text(email.to_string());
+                    v[MCA_EMAIL] = text(email.to_string());
                 }
             }
         }
         match row.cell(col::MCA_DATE) {
             None => {}
-            Some("") => v[21] = Value::Null,
+            Some("") => v[MCA_DATE] = Value::Null,
             Some(cell) => {
                 if let Some(date) = row.check(col::MCA_DATE, agreement(cell, self.today)) {
-                    v[21] = text(date);
+                    v[MCA_DATE] = text(date);
                 }
             }
         }
@@ -374,12 +391,11 @@ impl ListImport for Customers<'_> {
             }
             Some((id, before)) => {
                 let target = format!("{} ({})", plain(&v[COMPANY]), plain(&v[DOMAIN]));
-                let change = (
-                    self.cx.at,
-                    self.cx.by,
-                    "Customer updated by import",
-                    target.as_str(),
-                );
+                let change = Entry {
+                    cx: self.cx,
+                    action: "Customer updated by import",
+                    target: &target,
+                };
                 if self.table.update(tx, id, &before, &v, change)? {
                     Outcome::Updated
                 } else {

@@ -8,8 +8,8 @@ use rusqlite::types::Value;
 
 use super::columns::reseller as col;
 use super::rows::{
-    Context, Field, ListImport, Outcome, Row, Shown, Table, check_cell, field, opt_flag, quoted,
-    text, time, time_cell,
+    Context, Entry, Field, ListImport, Outcome, Row, Shown, Table, check_cell, field, opt_flag,
+    quoted, text, time, time_cell,
 };
 use crate::domain::ids::{Country, Email, PartnerId, TenantId, company_name};
 
@@ -210,12 +210,11 @@ impl ListImport for Resellers<'_> {
                 Outcome::Added
             }
             Some((id, before)) => {
-                let change = (
-                    self.cx.at,
-                    self.cx.by,
-                    "Reseller updated by import",
-                    target.as_str(),
-                );
+                let change = Entry {
+                    cx: self.cx,
+                    action: "Reseller updated by import",
+                    target: &target,
+                };
                 if self.table.update(tx, id, &before, &v, change)? {
                     Outcome::Updated
                 } else {

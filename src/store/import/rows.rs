@@ -284,14 +284,13 @@ impl Table {
 
     /// Writes `after` over the record `id` if any field differs from `before`, with one activity
     /// entry naming the changed fields before → after. Returns whether anything changed.
-    #[allow(clippy::too_many_arguments)]
     pub fn update(
         &self,
         tx: &Connection,
         id: i64,
         before: &[Value],
         after: &[Value],
-        change: (DateTime<Utc>, Option<&Operator>, &str, &str),
+        change: Entry<'_>,
     ) -> rusqlite::Result<bool> {
         let changed: Vec<usize> = (0..self.fields.len())
             .filter(|&i| before[i] != after[i])
@@ -310,13 +309,12 @@ impl Table {
             was.push(format!("{}: {}", f.label, shown(tx, f.shown, &before[i])?));
             now.push(format!("{}: {}", f.label, shown(tx, f.shown, &after[i])?));
         }
-        let (at, by, action, target) = change;
         audit(
             tx,
-            at,
-            by,
-            action,
-            target,
+            change.cx.at,
+            change.cx.by,
+            change.action,
+            change.target,
             Some(&was.join("; ")),
             Some(&now.join("; ")),
         )?;
@@ -360,6 +358,14 @@ pub enum Outcome {
 /// What the import of one list does with each row, inside the import's transaction.
 pub trait ListImport {
     fn row(&mut self, tx: &Connection, row: &mut Row<'_>) -> rusqlite::Result<Outcome>;
+}
+
+/// The activity entry of a changed record: what was done, to what.
+#[derive(Debug, Clone, Copy)]
+pub struct Entry<'a> {
+    pub cx: Context<'a>,
+    pub action: &'static str,
+    pub target: &'a str,
 }
 
 /// Who and when, for every entry an import writes.

@@ -10,8 +10,8 @@ use super::columns::subscription as col;
 use super::lookup::{Customers, Offers, Resellers};
 use super::resellers::plain;
 use super::rows::{
-    Context, Field, ListImport, Outcome, Row, Shown, Table, date_cell, field, flag, quoted, text,
-    time, time_cell, yes_no,
+    Context, Entry, Field, ListImport, Outcome, Row, Shown, Table, date_cell, field, flag, quoted,
+    text, time, time_cell, yes_no,
 };
 use crate::domain::ids::TenantId;
 use crate::store::customers::cycle_fits;
@@ -345,12 +345,11 @@ impl ListImport for Subscriptions<'_> {
             }
             Some((at, before)) => {
                 let target = format!("{} ({id})", offer.name);
-                let change = (
-                    self.cx.at,
-                    self.cx.by,
-                    "Subscription updated by import",
-                    target.as_str(),
-                );
+                let change = Entry {
+                    cx: self.cx,
+                    action: "Subscription updated by import",
+                    target: &target,
+                };
                 if self.table.update(tx, at, &before, &v, change)? {
                     Outcome::Updated
                 } else {
