@@ -236,3 +236,42 @@ fn the_lookups_of_an_import_walk_indexes() {
         );
     }
 }
+
+#[test]
+fn a_subscription_listed_twice_is_refused_into_an_empty_table_and_a_full_one() {
+    let mut db = TestDb::default_demo();
+    acting(&mut db, OPERATOR);
+    let tenant: String = db
+        .store
+        .conn()
+        .query_row(
+            "SELECT tenant_id FROM customers ORDER BY id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let text = format!(
+        "Subscription ID,Offer ID,Quantity,Status,Customer Microsoft ID\n\
+         cccccccc-0000-4000-8000-000000000001,CFQ7TTC0LH18,5,Active,{tenant}\n\
+         CCCCCCCC-0000-4000-8000-000000000001,CFQ7TTC0LH18,6,Active,{tenant}\n"
+    );
+    for empty in [false, true] {
+        if empty {
+            db.store
+                .conn()
+                .execute_batch("DELETE FROM order_line_items; DELETE FROM subscriptions;")
+                .unwrap();
+        }
+        let before = shape(db.store.conn());
+        let report = import(&db.store, List::Subscriptions, &text, false).unwrap();
+        assert_eq!(
+            (report.added, report.problems.invalid_rows),
+            (1, 1),
+            "empty: {empty}"
+        );
+        let p = &report.problems.shown[0];
+        assert_eq!((p.line, p.column), (3, Some("Subscription ID")));
+        assert!(p.problem.contains("is on an earlier line too"), "{p:?}");
+        assert_eq!(shape(db.store.conn()), before, "empty: {empty}");
+    }
+}

@@ -386,7 +386,10 @@ impl ListImport for Customers<'_> {
         }
         Ok(match found {
             None => {
-                self.table.insert(tx, &v)?;
+                if self.table.insert(tx, &v)?.is_none() {
+                    row.problem(col::MICROSOFT_ID, format!("the customer {tenant} is on an earlier line too: a customer is listed once."));
+                    return Ok(Outcome::Invalid);
+                }
                 Outcome::Added
             }
             Some((id, before)) => {

@@ -206,7 +206,13 @@ impl ListImport for Resellers<'_> {
         let target = format!("{} ({partner_id})", plain(&v[NAME]));
         Ok(match found {
             None => {
-                self.table.insert(tx, &v)?;
+                if self.table.insert(tx, &v)?.is_none() {
+                    row.problem(
+                        col::PARTNER_ID,
+                        format!("PartnerID {partner_id} is already an active reseller."),
+                    );
+                    return Ok(Outcome::Invalid);
+                }
                 Outcome::Added
             }
             Some((id, before)) => {

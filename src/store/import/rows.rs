@@ -262,8 +262,14 @@ impl Table {
         seen
     }
 
-    /// The stored record with this key: its row id and its fields.
+    /// The stored record with this key: its row id and its fields. Into a table that was empty
+    /// when the import began nothing is looked up (the usual first import into a new book): a
+    /// record found could only be an earlier row's, which the key's unique index refuses at
+    /// [`Table::insert`] instead.
     pub fn find(&self, tx: &Connection, key: &str) -> rusqlite::Result<Option<(i64, Vec<Value>)>> {
+        if self.last_before == 0 {
+            return Ok(None);
+        }
         let n = self.fields.len();
         tx.prepare_cached(&self.select)?
             .query_row([key], |r| {
@@ -276,10 +282,21 @@ impl Table {
             .optional()
     }
 
-    pub fn insert(&self, tx: &Connection, values: &[Value]) -> rusqlite::Result<i64> {
-        tx.prepare_cached(&self.insert)?
-            .execute(rusqlite::params_from_iter(values))?;
-        Ok(tx.last_insert_rowid())
+    /// Adds the record; `None` when its key is already taken (by an earlier row of the file:
+    /// see [`Table::find`]). The failed statement alone is undone; the import goes on.
+    pub fn insert(&self, tx: &Connection, values: &[Value]) -> rusqlite::Result<Option<i64>> {
+        match tx
+            .prepare_cached(&self.insert)?
+            .execute(rusqlite::params_from_iter(values))
+        {
+            Ok(_) => Ok(Some(tx.last_insert_rowid())),
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Writes `after` over the record `id` if any field differs from `before`, with one activity

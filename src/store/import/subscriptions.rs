@@ -340,7 +340,10 @@ impl ListImport for Subscriptions<'_> {
         }
         Ok(match found {
             None => {
-                self.table.insert(tx, &v)?;
+                if self.table.insert(tx, &v)?.is_none() {
+                    row.problem(col::SUBSCRIPTION_ID, format!("the subscription {id} is on an earlier line too: a subscription is listed once."));
+                    return Ok(Outcome::Invalid);
+                }
                 Outcome::Added
             }
             Some((at, before)) => {
