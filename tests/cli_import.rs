@@ -175,6 +175,17 @@ fn exported_lists_import_into_a_fresh_book_as_the_same_listings() {
             .unwrap()
             .contains(",'+1 555 ")
     );
+    // The indexes an import into an empty table sets aside are all back, as they were.
+    let schema = |db: &Path| -> Vec<(String, Option<String>)> {
+        let conn = rusqlite::Connection::open(db).unwrap();
+        conn.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' ORDER BY name")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    assert_eq!(schema(&books.own), schema(&books.demo));
     // The additions are counted in one summary entry per file, not logged one by one.
     assert_eq!(
         books.count("SELECT count(*) FROM audit_log WHERE action = 'Import'"),

@@ -57,7 +57,7 @@ fn assert_whole(db: &Path) -> Connection {
 }
 
 fn remove_book(db: &Path) {
-    for suffix in ["", "-wal", "-shm"] {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
         let mut name = db.as_os_str().to_owned();
         name.push(suffix);
         let _ = std::fs::remove_file(PathBuf::from(name));
