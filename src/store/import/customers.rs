@@ -12,7 +12,7 @@ use super::lookup::Resellers;
 use super::resellers::plain;
 use super::rows::{
     Context, Entry, Field, ListImport, Outcome, Row, Shown, Table, field, flag, opt_text, quoted,
-    text, time, time_cell, yes_no,
+    text, time_value, yes_no,
 };
 use crate::domain::customer;
 use crate::domain::ids::{Country, Email, TenantId};
@@ -377,9 +377,9 @@ impl ListImport for Customers<'_> {
             v[ADMIN] = text(format!("admin@{}", plain(&v[DOMAIN])));
         }
         if let Some(created) = row.given(col::CREATED_AT)
-            && let Some(t) = row.check(col::CREATED_AT, time_cell(created))
+            && let Some(t) = row.check(col::CREATED_AT, time_value(created))
         {
-            v[CREATED_AT] = time(t);
+            v[CREATED_AT] = t;
         }
         if !row.problems.is_empty() {
             return Ok(Outcome::Invalid);

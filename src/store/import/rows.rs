@@ -143,6 +143,27 @@ pub fn date_cell(text: &str) -> Result<NaiveDate, String> {
         .map_err(|_| format!("{} is not a date: write it as 2026-11-26.", quoted(text)))
 }
 
+/// A time cell as the book stores it: the text itself when it is already in the book's form
+/// (`2026-11-26T09:30:00Z`, as the export writes it: no formatting a million times), else the
+/// time read and written in that form.
+pub fn time_value(cell: &str) -> Result<Value, String> {
+    let t = time_cell(cell)?;
+    let b = cell.as_bytes();
+    Ok(if b.len() == 20 && b[10] == b'T' && b[19] == b'Z' {
+        Value::Text(cell.to_owned())
+    } else {
+        time(t)
+    })
+}
+
+/// A date cell as the book stores it (`YYYY-MM-DD`).
+pub fn date_value(cell: &str) -> Result<Value, String> {
+    if cell.len() == 10 && cell.parse::<NaiveDate>().is_ok() {
+        return Ok(Value::Text(cell.to_owned()));
+    }
+    date_cell(cell).map(|d| Value::Text(d.format("%Y-%m-%d").to_string()))
+}
+
 pub fn text(value: impl Into<String>) -> Value {
     Value::Text(value.into())
 }

@@ -10,8 +10,8 @@ use super::columns::subscription as col;
 use super::lookup::{Customers, Offers, Resellers};
 use super::resellers::plain;
 use super::rows::{
-    Context, Entry, Field, ListImport, Outcome, Row, Shown, Table, date_cell, field, flag, quoted,
-    text, time, time_cell, yes_no,
+    Context, Entry, Field, ListImport, Outcome, Row, Shown, Table, date_value, field, flag, quoted,
+    text, time, time_cell, time_value, yes_no,
 };
 use crate::domain::ids::TenantId;
 use crate::store::customers::cycle_fits;
@@ -272,22 +272,22 @@ impl ListImport for Subscriptions<'_> {
             );
         }
         if let Some(created) = row.given(col::CREATED_AT)
-            && let Some(t) = row.check(col::CREATED_AT, time_cell(created))
+            && let Some(t) = row.check(col::CREATED_AT, time_value(created))
         {
-            v[CREATED_AT] = time(t);
+            v[CREATED_AT] = t;
         }
         if let Some(start) = row.given(col::TERM_STARTED_AT)
-            && let Some(t) = row.check(col::TERM_STARTED_AT, time_cell(start))
+            && let Some(t) = row.check(col::TERM_STARTED_AT, time_value(start))
         {
-            v[TERM_STARTED] = time(t);
+            v[TERM_STARTED] = t;
         }
         if v[TERM_STARTED] == Value::Null {
             v[TERM_STARTED] = v[CREATED_AT].clone();
         }
         if let Some(end) = row.given(col::COMMITMENT_END)
-            && let Some(d) = row.check(col::COMMITMENT_END, date_cell(end))
+            && let Some(d) = row.check(col::COMMITMENT_END, date_value(end))
         {
-            v[END] = text(d.format("%Y-%m-%d").to_string());
+            v[END] = d;
         }
         if v[END] == Value::Null {
             let start = time_cell(&plain(&v[TERM_STARTED]))
