@@ -275,3 +275,36 @@ fn a_subscription_listed_twice_is_refused_into_an_empty_table_and_a_full_one() {
         assert_eq!(shape(db.store.conn()), before, "empty: {empty}");
     }
 }
+
+#[test]
+fn times_in_other_forms_are_stored_in_the_books_form() {
+    let mut db = TestDb::default_demo();
+    acting(&mut db, OPERATOR);
+    let text = "Microsoft ID,Company name,Primary domain name,Created at\n\
+                dddddddd-0000-4000-8000-000000000001,Time One Ltd,timeone.onmicrosoft.com,2026-05-01\n\
+                dddddddd-0000-4000-8000-000000000002,Time Two Ltd,timetwo.onmicrosoft.com,2026-05-01 10:00:00\n\
+                dddddddd-0000-4000-8000-000000000003,Time Three Ltd,timethree.onmicrosoft.com,2026-05-01T12:00:00+02:00\n\
+                dddddddd-0000-4000-8000-000000000004,Time Four Ltd,timefour.onmicrosoft.com,2026-05-01T10:00:00Z\n";
+    let report = import(&db.store, List::Customers, text, false).unwrap();
+    assert!(report.problems.shown.is_empty(), "{:?}", report.problems);
+    let times: Vec<String> = db
+        .store
+        .conn()
+        .prepare(
+            "SELECT created_at FROM customers WHERE tenant_id LIKE 'dddddddd-%' ORDER BY tenant_id",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        times,
+        [
+            "2026-05-01T00:00:00Z",
+            "2026-05-01T10:00:00Z",
+            "2026-05-01T10:00:00Z",
+            "2026-05-01T10:00:00Z"
+        ]
+    );
+}
