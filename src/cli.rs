@@ -58,8 +58,12 @@ pub enum Command {
     /// Subscriptions: list them, with partner of record and support contact
     #[command(subcommand)]
     Subscriptions(SubscriptionsCommand),
-    /// Export every customer or subscription: CSV as Partner Center's exports, or JSON
+    /// Export every reseller, customer or subscription: CSV (Partner Center's columns first), or JSON
     Export(ExportArgs),
+    /// Import resellers, customers or subscriptions from a CSV file: Partner Center's exports or
+    /// twotier's own; all rows or none
+    #[command(after_long_help = IMPORT_HELP)]
+    Import(ImportArgs),
     /// Copy the book to FILE, consistent while a console writes, and verify the copy
     Backup(BackupArgs),
     /// Put a backup in place of the book at --db (your own book), keeping the old one
@@ -344,7 +348,46 @@ pub struct ExportArgs {
 pub enum ExportWhat {
     Customers,
     Subscriptions,
+    Resellers,
 }
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// What the file holds
+    #[arg(value_enum)]
+    pub what: ImportWhat,
+    /// The CSV file (UTF-8, with or without a byte order mark; a header line first)
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Check every row and say what would be added, updated and unchanged; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print the report as one JSON object
+    #[arg(long)]
+    pub json: bool,
+    /// No progress bar (it is shown only when stderr is a terminal)
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImportWhat {
+    Resellers,
+    Customers,
+    Subscriptions,
+}
+
+const IMPORT_HELP: &str = "\
+Import in this order: resellers, then customers (they name their reseller), then subscriptions
+(they name their customer, partner of record and support contact). Rows are matched by PartnerID,
+Microsoft ID and Subscription ID; importing the same file again changes nothing.
+
+Headers match in any case and order; unknown columns are ignored and listed. Any invalid row: nothing
+is imported, each problem is printed as FILE:LINE: column \"X\": what is wrong, and the exit status is 1.
+The whole import is one transaction: interrupted, it leaves the book as it was.
+
+  twotier export customers --format csv --out customers.csv
+  twotier import customers customers.csv --dry-run";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ExportFormat {

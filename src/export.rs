@@ -6,7 +6,6 @@
 //! (`=`, `+`, `-`, `@`, tab, CR) gets a leading `'` (OWASP's CSV injection advice). Texts come
 //! from the store already sanitised (no control, bidi or zero-width characters).
 
-use std::borrow::Cow;
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -17,26 +16,33 @@ use serde::Serialize;
 use crate::domain::text::shown_path;
 use crate::store::Store;
 use crate::store::export::{
-    CustomerFilter, CustomerRecord, SubscriptionFilter, SubscriptionRecord,
+    CustomerDetails, CustomerFilter, CustomerRecord, SubscriptionDetails, SubscriptionFilter,
+    SubscriptionRecord,
 };
+use crate::store::import::columns;
+use crate::store::resellers::ResellerRecord;
 
-/// The header of a customers CSV, as Partner Center's customer export has it.
-pub const CUSTOMER_CSV_HEADER: [&str; 5] = [
-    "Microsoft ID",
-    "Company name",
-    "Primary domain name",
-    "Relationship",
-    "Reseller",
-];
+/// The header of a customers CSV: Partner Center's customer export (`Microsoft ID, Company name,
+/// Primary domain name, Relationship, Reseller`), then what a lossless re-import needs.
+pub fn customer_csv_header() -> Vec<&'static str> {
+    columns::customer::COLUMNS.iter().map(|c| c.name).collect()
+}
 
-/// The header of a subscriptions CSV, as Partner Center's subscription export has it.
-pub const SUBSCRIPTION_CSV_HEADER: [&str; 5] = [
-    "Subscription ID",
-    "Subscription",
-    "Quantity",
-    "Status",
-    "Reseller",
-];
+/// The header of a subscriptions CSV: Partner Center's subscription export (`Subscription ID,
+/// Subscription, Quantity, Status, Reseller`), then the customer and what a lossless re-import
+/// needs.
+pub fn subscription_csv_header() -> Vec<&'static str> {
+    columns::subscription::COLUMNS
+        .iter()
+        .map(|c| c.name)
+        .collect()
+}
+
+/// The header of a resellers CSV: the columns of the indirect resellers list, then what a
+/// lossless re-import needs.
+pub fn reseller_csv_header() -> Vec<&'static str> {
+    columns::reseller::COLUMNS.iter().map(|c| c.name).collect()
+}
 
 /// The file formats of an export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,34 +51,14 @@ pub enum Format {
     Json,
 }
 
-/// The first characters that make a spreadsheet read a cell as a formula.
-const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+pub use crate::domain::text::neutralise;
 
-/// A cell a spreadsheet would take for a formula (`=HYPERLINK(…)`, `+1`, `-2`, `@SUM(…)`) gets a
-/// leading `'`, so it shows as the text it is.
-pub fn neutralise(cell: &str) -> Cow<'_, str> {
-    if cell.starts_with(FORMULA_STARTS) {
-        Cow::Owned(format!("'{cell}"))
-    } else {
-        Cow::Borrowed(cell)
-    }
-}
-
-/// RFC 4180: a field holding a comma, a double quote, CR or LF is enclosed in double quotes, and
-/// each double quote inside is doubled.
-pub fn quote(cell: &str) -> Cow<'_, str> {
-    if cell.contains([',', '"', '\r', '\n']) {
-        Cow::Owned(format!("\"{}\"", cell.replace('"', "\"\"")))
-    } else {
-        Cow::Borrowed(cell)
-    }
-}
-
-/// Writes CSV records: every cell neutralised, then quoted; CRLF after each record. Nothing is
-/// written before the first record or [`CsvWriter::finish`], so a read refused at its start
-/// leaves the output empty.
+/// Writes CSV records with the `csv` crate (RFC 4180: CRLF line ends; a field holding a comma,
+/// a double quote, CR or LF is enclosed in double quotes, each quote inside doubled), every cell
+/// neutralised first. Nothing is written before the first record or [`CsvWriter::finish`], so a
+/// read refused at its start leaves the output empty.
 pub struct CsvWriter<'h, W: Write> {
-    out: W,
+    out: csv::Writer<W>,
     header: &'h [&'h str],
     started: bool,
 }
@@ -80,6 +66,12 @@ pub struct CsvWriter<'h, W: Write> {
 impl<'h, W: Write> CsvWriter<'h, W> {
     /// A file that starts with this header record.
     pub fn new(out: W, header: &'h [&'h str]) -> Self {
+        let out = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .quote_style(csv::QuoteStyle::Necessary)
+            .flexible(false)
+            .buffer_capacity(1 << 16)
+            .from_writer(out);
         CsvWriter {
             out,
             header,
@@ -88,31 +80,28 @@ impl<'h, W: Write> CsvWriter<'h, W> {
     }
 
     pub fn record(&mut self, cells: &[&str]) -> io::Result<()> {
-        if !self.started {
-            self.started = true;
-            self.write_record(self.header)?;
-        }
-        self.write_record(cells)
+        self.start()?;
+        self.out
+            .write_record(cells.iter().map(|c| neutralise(c).into_owned()))
+            .map_err(io::Error::other)
     }
 
-    fn write_record(&mut self, cells: &[&str]) -> io::Result<()> {
-        for (i, cell) in cells.iter().enumerate() {
-            if i > 0 {
-                self.out.write_all(b",")?;
-            }
-            self.out.write_all(quote(&neutralise(cell)).as_bytes())?;
+    fn start(&mut self) -> io::Result<()> {
+        if !self.started {
+            self.started = true;
+            let header = self.header;
+            self.out
+                .write_record(header.iter().map(|c| neutralise(c)).map(|c| c.into_owned()))
+                .map_err(io::Error::other)?;
         }
-        self.out.write_all(b"\r\n")
+        Ok(())
     }
 
     /// Ends the file (just the header if there were no records), flushes, hands back the writer.
     pub fn finish(mut self) -> io::Result<W> {
-        if !self.started {
-            self.started = true;
-            self.write_record(self.header)?;
-        }
+        self.start()?;
         self.out.flush()?;
-        Ok(self.out)
+        self.out.into_inner().map_err(|e| e.into_error())
     }
 }
 
@@ -168,6 +157,62 @@ pub fn status_label(status: &str) -> &str {
     }
 }
 
+/// Writes every reseller (active and removed partnerships) to `out`; returns how many.
+pub fn write_resellers(store: &Store, format: Format, out: impl Write) -> anyhow::Result<u64> {
+    match format {
+        Format::Csv => {
+            let header = reseller_csv_header();
+            let mut csv = CsvWriter::new(out, &header);
+            let n = store.for_each_reseller(|r, email| {
+                Ok(csv.record(&reseller_csv_cells(r, email).each_ref().map(String::as_str))?)
+            })?;
+            csv.finish()?;
+            Ok(n)
+        }
+        Format::Json => {
+            let mut json = JsonArrayWriter::new(out);
+            let n = store.for_each_reseller(|r, _| Ok(json.item(r)?))?;
+            json.finish()?;
+            Ok(n)
+        }
+    }
+}
+
+/// `yes`, `no`, or empty for Unknown (nobody has checked it yet).
+pub fn yes_no(value: Option<bool>) -> &'static str {
+    match value {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "",
+    }
+}
+
+/// A timestamp as the CSV files write it (RFC 3339, UTC, to the precision it has).
+pub fn csv_time(at: &chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+}
+
+/// A reseller's CSV cells, in [`reseller_csv_header`] order.
+pub fn reseller_csv_cells(r: &ResellerRecord, email: Option<&str>) -> [String; 10] {
+    [
+        r.name.clone(),
+        r.partner_id.clone(),
+        r.location.clone(),
+        if r.state == "removed" {
+            "Removed"
+        } else {
+            "Active"
+        }
+        .to_owned(),
+        yes_no(r.mpa_signed).to_owned(),
+        yes_no(r.por_valid).to_owned(),
+        csv_time(&r.since),
+        r.tenant_id.clone().unwrap_or_default(),
+        r.removed_at.as_ref().map(csv_time).unwrap_or_default(),
+        email.unwrap_or_default().to_owned(),
+    ]
+}
+
 /// Streams the customers matching `filter` to `out`; returns how many were written.
 pub fn write_customers(
     store: &Store,
@@ -177,8 +222,12 @@ pub fn write_customers(
 ) -> anyhow::Result<u64> {
     match format {
         Format::Csv => {
-            let mut csv = CsvWriter::new(out, &CUSTOMER_CSV_HEADER);
-            let n = store.for_each_customer(filter, |c| Ok(csv.record(&customer_csv_cells(c))?))?;
+            let header = customer_csv_header();
+            let mut csv = CsvWriter::new(out, &header);
+            let n = store.for_each_customer_in_detail(filter, |c, d| {
+                let cells = customer_csv_cells(c, d);
+                Ok(csv.record(&cells.each_ref().map(String::as_str))?)
+            })?;
             csv.finish()?;
             Ok(n)
         }
@@ -200,10 +249,11 @@ pub fn write_subscriptions(
 ) -> anyhow::Result<u64> {
     match format {
         Format::Csv => {
-            let mut csv = CsvWriter::new(out, &SUBSCRIPTION_CSV_HEADER);
-            let mut quantity = String::new();
-            let n = store.for_each_subscription(filter, |s| {
-                Ok(csv.record(&subscription_csv_cells(s, &mut quantity))?)
+            let header = subscription_csv_header();
+            let mut csv = CsvWriter::new(out, &header);
+            let n = store.for_each_subscription_in_detail(filter, |s, d| {
+                let cells = subscription_csv_cells(s, d);
+                Ok(csv.record(&cells.each_ref().map(String::as_str))?)
             })?;
             csv.finish()?;
             Ok(n)
@@ -217,32 +267,60 @@ pub fn write_subscriptions(
     }
 }
 
-/// A customer's CSV cells, in [`CUSTOMER_CSV_HEADER`] order.
-pub fn customer_csv_cells(c: &CustomerRecord) -> [&str; 5] {
+/// A customer's CSV cells, in [`customer_csv_header`] order.
+pub fn customer_csv_cells(c: &CustomerRecord, d: &CustomerDetails) -> [String; 25] {
+    let o = |v: &Option<String>| v.clone().unwrap_or_default();
     [
-        &c.microsoft_id,
-        &c.company_name,
-        &c.primary_domain,
-        relationship_label(&c.relationship),
-        c.reseller.as_deref().unwrap_or(""),
+        c.microsoft_id.clone(),
+        c.company_name.clone(),
+        c.primary_domain.clone(),
+        relationship_label(&c.relationship).to_owned(),
+        o(&c.reseller),
+        o(&c.reseller_partner_id),
+        o(&d.registration_number),
+        yes_no(Some(d.allow_delegated_access)).to_owned(),
+        d.first_name.clone(),
+        d.last_name.clone(),
+        d.email.clone(),
+        o(&d.phone),
+        d.address_line1.clone(),
+        o(&d.address_line2),
+        d.city.clone(),
+        o(&d.state),
+        o(&d.postal_code),
+        d.country.clone(),
+        d.culture.clone(),
+        d.language.clone(),
+        o(&d.mca_signer_name),
+        o(&d.mca_signer_email),
+        o(&d.mca_date_agreed),
+        d.admin_user_name.clone(),
+        csv_time(&c.created_at),
     ]
 }
 
-/// A subscription's CSV cells, in [`SUBSCRIPTION_CSV_HEADER`] order; `quantity` is a buffer for
-/// the number's text, reused from row to row.
-pub fn subscription_csv_cells<'a>(
-    s: &'a SubscriptionRecord,
-    quantity: &'a mut String,
-) -> [&'a str; 5] {
-    use std::fmt::Write as _;
-    quantity.clear();
-    let _ = write!(quantity, "{}", s.quantity);
+/// A subscription's CSV cells, in [`subscription_csv_header`] order.
+pub fn subscription_csv_cells(s: &SubscriptionRecord, d: &SubscriptionDetails) -> [String; 18] {
+    let o = |v: &Option<String>| v.clone().unwrap_or_default();
     [
-        &s.subscription_id,
-        &s.subscription,
-        quantity,
-        status_label(&s.status),
-        s.reseller.as_deref().unwrap_or(""),
+        s.subscription_id.clone(),
+        s.subscription.clone(),
+        s.quantity.to_string(),
+        status_label(&s.status).to_owned(),
+        o(&s.reseller),
+        s.offer_id.clone(),
+        s.customer_microsoft_id.clone(),
+        s.customer.clone(),
+        o(&s.reseller_partner_id),
+        s.support_contact.clone(),
+        o(&d.support_contact_partner_id),
+        yes_no(Some(s.auto_renew)).to_owned(),
+        s.term.clone(),
+        s.billing_cycle.clone(),
+        o(&d.friendly_name),
+        csv_time(&s.created_at),
+        csv_time(&d.term_started_at),
+        s.commitment_end_date.clone(),
     ]
 }
 
@@ -291,6 +369,8 @@ pub fn write_atomically<T>(
 
 #[cfg(test)]
 mod tests {
+    use std::borrow::Cow;
+
     use super::*;
 
     #[test]
@@ -318,7 +398,7 @@ mod tests {
     }
 
     #[test]
-    fn quote_table() {
+    fn csv_fields_are_quoted_as_rfc_4180_says() {
         let cases = [
             ("plain", "plain"),
             ("", ""),
@@ -332,9 +412,11 @@ mod tests {
             ("it's", "it's"),
         ];
         for (input, want) in cases {
-            assert_eq!(quote(input), want, "quote({input:?})");
+            let mut csv = CsvWriter::new(Vec::new(), &["A", "B"]);
+            csv.record(&[input, "x"]).unwrap();
+            let text = String::from_utf8(csv.finish().unwrap()).unwrap();
+            assert_eq!(text, format!("A,B\r\n{want},x\r\n"), "field {input:?}");
         }
-        assert!(matches!(quote("plain"), Cow::Borrowed(_)));
     }
 
     #[test]

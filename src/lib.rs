@@ -13,7 +13,7 @@
 //! - `store/`: the only SQL. `Store` is the one type the worker, the scripting commands and the
 //!   tests use; each file holds one family of tables and its commands (resellers, customers,
 //!   subscriptions, invitations, operators, provider), `list.rs` the keyset pages, `migrations/`
-//!   the schema. `worker.rs` is the thread that owns the connection: a `DbCmd` goes in with the
+//!   the schema, `import/` the CSV import (one transaction; its column lists are the export's). `worker.rs` is the thread that owns the connection: a `DbCmd` goes in with the
 //!   caller's address, its `DbReply` comes back with the same one.
 //! - `app/`: the state, pure. `screens/NAME.rs` is one screen or modal: its state, its keys
 //!   (`KEYS`) and its `Model` (`on_command`, `on_reply`, `on_text`, `on_answer`, `permission`).
@@ -187,6 +187,10 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
             command,
         ),
         Some(Command::Export(args)) => scripting::export(
+            &mut script_store(&script_db(given.as_deref(), paths)?, &operator, &config)?,
+            args,
+        ),
+        Some(Command::Import(args)) => scripting::import::run(
             &mut script_store(&script_db(given.as_deref(), paths)?, &operator, &config)?,
             args,
         ),

@@ -4,6 +4,7 @@
 
 mod customers_add;
 mod follow_up;
+pub mod import;
 mod refusal;
 
 use anyhow::{Context, bail};
@@ -333,6 +334,7 @@ pub fn export(store: &mut Store, args: crate::cli::ExportArgs) -> anyhow::Result
     let write = |out: &mut dyn std::io::Write| match args.what {
         ExportWhat::Customers => write_customers(store, &Default::default(), format, out),
         ExportWhat::Subscriptions => write_subscriptions(store, &Default::default(), format, out),
+        ExportWhat::Resellers => crate::export::write_resellers(store, format, out),
     };
     let Some(path) = &args.out else {
         return to_stdout(|out| write(out).map(drop));
@@ -343,6 +345,8 @@ pub fn export(store: &mut Store, args: crate::cli::ExportArgs) -> anyhow::Result
         (ExportWhat::Customers, _) => "customers",
         (ExportWhat::Subscriptions, 1) => "subscription",
         (ExportWhat::Subscriptions, _) => "subscriptions",
+        (ExportWhat::Resellers, 1) => "reseller",
+        (ExportWhat::Resellers, _) => "resellers",
     };
     eprintln!("Exported {n} {noun} to {}", shown_path(path));
     Ok(())

@@ -75,6 +75,29 @@ pub fn domain_prefix(text: &str) -> Result<String, Problem> {
     Ok(t.to_ascii_lowercase())
 }
 
+/// A customer's primary domain: `PREFIX` + the provider's `suffix` (normally
+/// `.onmicrosoft.com`, the prefix by [`domain_prefix`]'s rules), or a verified domain of the
+/// customer's own (a valid domain name). Stored lowercase.
+pub fn primary_domain(text: &str, suffix: &str) -> Result<String, Problem> {
+    let t = text.trim().to_ascii_lowercase();
+    if t.is_empty() {
+        return Err(format!(
+            "Enter the primary domain, such as contoso{suffix}."
+        ));
+    }
+    if let Some(prefix) = t.strip_suffix(suffix) {
+        return domain_prefix(prefix).map(|p| format!("{p}{suffix}"));
+    }
+    if super::ids::is_domain_name(&t) {
+        Ok(t)
+    } else {
+        Err(format!(
+            "\"{}\" is not a domain: PREFIX{suffix} or a verified domain such as contoso.com.",
+            super::text::escaped(text.trim())
+        ))
+    }
+}
+
 /// Standalone abbreviations Partner Center rejects as a whole company name.
 const RESTRICTED: [&str; 14] = [
     "llc", "inc", "ltd", "corp", "co", "plc", "gmbh", "ag", "sa", "srl", "bv", "nv", "pty",
@@ -248,6 +271,19 @@ mod tests {
         assert!(domain_prefix("con-toso").unwrap_err().contains("'-'"));
         assert!(domain_prefix(&"a".repeat(28)).unwrap_err().contains("27"));
         assert!(domain_prefix(&"a".repeat(27)).is_ok());
+    }
+
+    #[test]
+    fn primary_domains() {
+        let s = ".onmicrosoft.com";
+        assert_eq!(
+            primary_domain("Contoso.onmicrosoft.com", s).unwrap(),
+            "contoso.onmicrosoft.com"
+        );
+        assert_eq!(primary_domain("contoso.com", s).unwrap(), "contoso.com");
+        assert!(primary_domain("con-toso.onmicrosoft.com", s).is_err());
+        assert!(primary_domain("contoso", s).is_err());
+        assert!(primary_domain("", s).is_err());
     }
 
     #[test]

@@ -105,6 +105,28 @@ pub fn is_clean(input: &str) -> bool {
     matches!(clean(input), Cow::Borrowed(_))
 }
 
+/// The first characters that make a spreadsheet read a cell as a formula.
+pub const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A CSV cell a spreadsheet would take for a formula (`=HYPERLINK(…)`, `+1`, `-2`, `@SUM(…)`)
+/// gets a leading `'`, so it shows as the text it is (OWASP's CSV injection advice).
+pub fn neutralise(cell: &str) -> Cow<'_, str> {
+    if cell.starts_with(FORMULA_STARTS) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// The text a [`neutralise`]d cell stood for: a leading `'` before a formula start is dropped,
+/// so a file twotier exported imports back as it was.
+pub fn unneutralised(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => cell,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,6 +167,22 @@ mod tests {
             "a\\u{202e}b\\u{200b}c\\u{9b}"
         );
         assert!(matches!(escaped("/home/ava/twotier.db"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn unneutralised_undoes_neutralise() {
+        for cell in [
+            "=1+1",
+            "+1 555 0100",
+            "-2",
+            "@SUM(A1)",
+            "Contoso",
+            "'quoted",
+            "",
+        ] {
+            assert_eq!(unneutralised(&neutralise(cell)), cell, "{cell:?}");
+        }
+        assert_eq!(unneutralised("'plain"), "'plain");
     }
 
     #[test]

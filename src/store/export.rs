@@ -60,6 +60,39 @@ pub struct SubscriptionRecord {
     pub support_contact_removed: bool,
 }
 
+/// What a customer's CSV row holds beyond its listing: everything a re-import needs to give
+/// back the same customer (texts sanitised; times as the book holds them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CustomerDetails {
+    pub registration_number: Option<String>,
+    pub allow_delegated_access: bool,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub address_line1: String,
+    pub address_line2: Option<String>,
+    pub city: String,
+    pub state: Option<String>,
+    pub postal_code: Option<String>,
+    pub country: String,
+    pub culture: String,
+    pub language: String,
+    pub mca_signer_name: Option<String>,
+    pub mca_signer_email: Option<String>,
+    pub mca_date_agreed: Option<String>,
+    pub admin_user_name: String,
+}
+
+/// What a subscription's CSV row holds beyond its listing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SubscriptionDetails {
+    pub friendly_name: Option<String>,
+    pub term_started_at: DateTime<Utc>,
+    /// The support contact's PartnerID; `None`: the provider itself.
+    pub support_contact_partner_id: Option<String>,
+}
+
 /// What narrows the customers.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CustomerFilter {
@@ -118,6 +151,26 @@ const CUSTOMER_SQL: &str =
         (SELECT count(*) FROM subscriptions s WHERE s.customer_id = c.id), c.created_at
  FROM customers c LEFT JOIN resellers r ON r.id = c.reseller_id";
 
+const CUSTOMER_DETAILS_SQL: &str = "SELECT c.tenant_id, c.company_name, c.domain, c.relationship, r.name, r.partner_id,
+        (SELECT count(*) FROM subscriptions s WHERE s.customer_id = c.id), c.created_at,
+        c.registration_number, c.allow_delegated_access, c.first_name, c.last_name, c.email, c.phone,
+        c.address_line1, c.address_line2, c.city, c.state, c.postal_code, c.country, c.culture,
+        c.language, c.mca_signer_name, c.mca_signer_email, c.mca_date_agreed, c.admin_user_name
+ FROM customers c LEFT JOIN resellers r ON r.id = c.reseller_id";
+
+const SUBSCRIPTION_DETAILS_SQL: &str =
+    "SELECT s.subscription_id, s.offer_id, coalesce(o.name, s.offer_id), c.tenant_id,
+        c.company_name, s.quantity, s.status, s.auto_renew, s.term, s.billing_cycle, r.name,
+        r.partner_id, coalesce(sr.name, (SELECT p.company_name FROM provider p WHERE p.id = 1), ''),
+        s.created_at, s.commitment_end_date,
+        coalesce(r.state = 'removed', 0), coalesce(sr.state = 'removed', 0),
+        s.friendly_name, s.term_started_at, sr.partner_id
+ FROM subscriptions s
+ JOIN customers c ON c.id = s.customer_id
+ LEFT JOIN offers o ON o.id = s.offer_id
+ LEFT JOIN resellers r ON r.id = s.reseller_id
+ LEFT JOIN resellers sr ON sr.id = s.support_reseller_id";
+
 const SUBSCRIPTION_SQL: &str =
     "SELECT s.subscription_id, s.offer_id, coalesce(o.name, s.offer_id), c.tenant_id,
         c.company_name, s.quantity, s.status, s.auto_renew, s.term, s.billing_cycle, r.name,
@@ -132,6 +185,10 @@ const SUBSCRIPTION_SQL: &str =
 
 /// The customers query for a filter, with its parameters (exposed for query-plan tests).
 pub fn customers_sql(filter: &CustomerFilter) -> (String, Vec<Box<dyn ToSql>>) {
+    customers_sql_from(CUSTOMER_SQL, filter)
+}
+
+fn customers_sql_from(select: &str, filter: &CustomerFilter) -> (String, Vec<Box<dyn ToSql>>) {
     let mut w = Conditions::default();
     if let Some(partner_id) = &filter.reseller_partner_id {
         let p = w.param(partner_id.trim().to_owned());
@@ -144,16 +201,20 @@ pub fn customers_sql(filter: &CustomerFilter) -> (String, Vec<Box<dyn ToSql>>) {
     {
         w.starts_with(&["c.company_name", "c.domain", "c.tenant_id"], search);
     }
-    let sql = format!(
-        "{CUSTOMER_SQL} WHERE {} ORDER BY c.company_name, c.id",
-        w.sql()
-    );
+    let sql = format!("{select} WHERE {} ORDER BY c.company_name, c.id", w.sql());
     (sql, w.params)
 }
 
 /// The subscriptions query for a filter, with its parameters (exposed for query-plan tests).
 /// Ordered like the customers (company name, then customer), then by subscription.
 pub fn subscriptions_sql(filter: &SubscriptionFilter) -> (String, Vec<Box<dyn ToSql>>) {
+    subscriptions_sql_from(SUBSCRIPTION_SQL, filter)
+}
+
+fn subscriptions_sql_from(
+    select: &str,
+    filter: &SubscriptionFilter,
+) -> (String, Vec<Box<dyn ToSql>>) {
     let mut w = Conditions::default();
     if let Some(id) = filter.customer_id {
         let p = w.param(id);
@@ -166,7 +227,7 @@ pub fn subscriptions_sql(filter: &SubscriptionFilter) -> (String, Vec<Box<dyn To
         ));
     }
     let sql = format!(
-        "{SUBSCRIPTION_SQL} WHERE {} ORDER BY c.company_name, c.id, s.id",
+        "{select} WHERE {} ORDER BY c.company_name, c.id, s.id",
         w.sql()
     );
     (sql, w.params)
@@ -182,6 +243,39 @@ fn customer_from_row(r: &Row<'_>) -> rusqlite::Result<CustomerRecord> {
         reseller_partner_id: crate::store::opt_text(r, 5)?.map(cleaned),
         subscriptions: r.get(6)?,
         created_at: parse_db_time(&crate::store::text(r, 7)?)?,
+    })
+}
+
+fn customer_details_from_row(r: &Row<'_>) -> rusqlite::Result<CustomerDetails> {
+    let t = |i| crate::store::text(r, i).map(cleaned);
+    let o = |i| crate::store::opt_text(r, i).map(|v| v.map(cleaned));
+    Ok(CustomerDetails {
+        registration_number: o(8)?,
+        allow_delegated_access: r.get(9)?,
+        first_name: t(10)?,
+        last_name: t(11)?,
+        email: t(12)?,
+        phone: o(13)?,
+        address_line1: t(14)?,
+        address_line2: o(15)?,
+        city: t(16)?,
+        state: o(17)?,
+        postal_code: o(18)?,
+        country: t(19)?,
+        culture: t(20)?,
+        language: t(21)?,
+        mca_signer_name: o(22)?,
+        mca_signer_email: o(23)?,
+        mca_date_agreed: o(24)?,
+        admin_user_name: t(25)?,
+    })
+}
+
+fn subscription_details_from_row(r: &Row<'_>) -> rusqlite::Result<SubscriptionDetails> {
+    Ok(SubscriptionDetails {
+        friendly_name: crate::store::opt_text(r, 17)?.map(cleaned),
+        term_started_at: parse_db_time(&crate::store::text(r, 18)?)?,
+        support_contact_partner_id: crate::store::opt_text(r, 19)?.map(cleaned),
     })
 }
 
@@ -250,6 +344,71 @@ impl Store {
             n += 1;
         }
         Ok(n)
+    }
+
+    /// [`Store::for_each_customer`] with each customer's details, for the CSV export.
+    pub fn for_each_customer_in_detail(
+        &self,
+        filter: &CustomerFilter,
+        mut f: impl FnMut(&CustomerRecord, &CustomerDetails) -> anyhow::Result<()>,
+    ) -> anyhow::Result<u64> {
+        if let Some(partner_id) = &filter.reseller_partner_id {
+            self.require_reseller(partner_id)?;
+        }
+        let (sql, params) = customers_sql_from(CUSTOMER_DETAILS_SQL, filter);
+        let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query(refs.as_slice())?;
+        let mut n = 0;
+        while let Some(row) = rows.next()? {
+            f(&customer_from_row(row)?, &customer_details_from_row(row)?)?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// [`Store::for_each_subscription`] with each subscription's details, for the CSV export.
+    pub fn for_each_subscription_in_detail(
+        &self,
+        filter: &SubscriptionFilter,
+        mut f: impl FnMut(&SubscriptionRecord, &SubscriptionDetails) -> anyhow::Result<()>,
+    ) -> anyhow::Result<u64> {
+        if let Some(partner_id) = &filter.reseller_partner_id {
+            self.require_reseller(partner_id)?;
+        }
+        let (sql, params) = subscriptions_sql_from(SUBSCRIPTION_DETAILS_SQL, filter);
+        let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query(refs.as_slice())?;
+        let mut n = 0;
+        while let Some(row) = rows.next()? {
+            f(
+                &subscription_from_row(row)?,
+                &subscription_details_from_row(row)?,
+            )?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// Every reseller (active and removed) by name, with its contact email, for the export.
+    pub fn for_each_reseller(
+        &self,
+        mut f: impl FnMut(&super::resellers::ResellerRecord, Option<&str>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<u64> {
+        let rows = self.all_resellers(true)?;
+        let mut email = self
+            .conn
+            .prepare("SELECT email FROM resellers WHERE partner_id = ?1 ORDER BY state = 'active' DESC, id DESC LIMIT 1")?;
+        for r in &rows {
+            let e: Option<String> = email
+                .query_row([&r.partner_id], |row| crate::store::opt_text(row, 0))
+                .optional()?
+                .flatten()
+                .map(cleaned);
+            f(r, e.as_deref())?;
+        }
+        Ok(rows.len() as u64)
     }
 
     /// The customer whose Microsoft ID (tenant ID) or primary domain is `key` (case-insensitive).

@@ -8,6 +8,7 @@ pub mod customers;
 pub mod demo;
 pub mod export;
 pub mod follow_up;
+pub mod import;
 pub mod init;
 pub mod invitations;
 pub mod key;
