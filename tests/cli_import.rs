@@ -364,6 +364,34 @@ fn partner_centers_subscription_columns_import_with_the_customer_named() {
 }
 
 #[test]
+fn lines_are_numbered_as_an_editor_numbers_them_in_a_crlf_file_with_blank_lines() {
+    let books = Books::new();
+    books.import_everything();
+    let before = books.own_bytes();
+    // CRLF, as Partner Center's and twotier's own exports end their lines, and a blank line
+    // (the csv crate alone would say line 3 for line 5). A cell over two lines: unit tests in
+    // store/import/lines.rs.
+    let file = books.file(
+        "crlf.csv",
+        "Microsoft ID,Company name,Primary domain name\r\n\
+         22222222-3333-4444-8555-666666666666,Good Co,goodco.onmicrosoft.com\r\n\
+         \r\n\
+         33333333-4444-4555-8666-777777777777,\"Quoted, Co\",quoted.onmicrosoft.com\r\n\
+         not-a-guid,Bad Co,bad.onmicrosoft.com\r\n",
+    );
+    let out = books.import(&["customers", name(&file)]);
+    assert_exit_1(&out);
+    let err = stderr(&out);
+    assert!(
+        err.contains("crlf.csv:5: column \"Microsoft ID\": \"not-a-guid\""),
+        "{}",
+        describe(&out)
+    );
+    assert_eq!(err.matches("crlf.csv:").count(), 1, "{}", describe(&out));
+    assert_eq!(books.own_bytes(), before);
+}
+
+#[test]
 fn a_broken_row_is_named_by_line_and_column_and_nothing_is_imported() {
     let books = Books::new();
     books.import_everything();

@@ -10,11 +10,8 @@ use twotier::store::import::{List, Options, Report};
 use twotier::store::{CommandError, Store};
 
 fn import(store: &Store, list: List, text: &str, dry_run: bool) -> Result<Report, CommandError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
     store.import_csv(
-        &mut reader,
+        text.as_bytes(),
         Options {
             list,
             source: "test.csv".into(),

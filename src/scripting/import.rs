@@ -44,12 +44,7 @@ pub fn run(store: &mut Store, args: ImportArgs) -> anyhow::Result<()> {
     let file = std::fs::File::open(&args.file)
         .with_context(|| format!("not imported: cannot read {shown}"))?;
     let size = file.metadata().map_or(0, |m| m.len());
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        // A row of the wrong width is reported with its line, not as the end of the file.
-        .flexible(true)
-        .buffer_capacity(1 << 16)
-        .from_reader(file);
+
     let bar = progress_bar(size, args.quiet, list);
     let started = std::time::Instant::now();
     let mut progress = |rows: u64, byte: u64| {
@@ -64,7 +59,7 @@ pub fn run(store: &mut Store, args: ImportArgs) -> anyhow::Result<()> {
         .file_name()
         .map_or_else(|| shown.clone(), |n| n.to_string_lossy().into_owned());
     let result = store.import_csv(
-        &mut reader,
+        file,
         Options {
             list,
             source,

@@ -12,6 +12,7 @@
 
 pub mod columns;
 mod customers;
+mod lines;
 mod lookup;
 mod resellers;
 pub mod rows;
@@ -110,13 +111,17 @@ pub struct Options<'a> {
 const PROGRESS_EVERY: u64 = 4096;
 
 impl Store {
-    /// Imports the CSV records of `reader` (its first record is the header). Refused, with
+    /// Imports the CSV file read from `input` (its first record is the header). Refused, with
     /// nothing written, when the header lacks a required column or the operator may not.
-    pub fn import_csv<R: Read>(
-        &self,
-        reader: &mut csv::Reader<R>,
-        options: Options<'_>,
-    ) -> CommandResult<Report> {
+    pub fn import_csv<R: Read>(&self, input: R, options: Options<'_>) -> CommandResult<Report> {
+        let (input, lines) = lines::tracked(input);
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            // A row of the wrong width is reported with its line, not as the end of the file.
+            .flexible(true)
+            .buffer_capacity(1 << 16)
+            .from_reader(input);
+        let reader = &mut reader;
         let list = options.list;
         let header = match reader.headers() {
             Ok(h) if h.iter().all(|c| c.trim().is_empty()) => {
@@ -174,7 +179,7 @@ impl Store {
                     Err(e) => {
                         report.rows += 1;
                         report.problems.invalid_rows += 1;
-                        let line = e.position().map_or(0, |p| p.line());
+                        let line = e.position().map_or(0, |p| lines.of(p.byte()));
                         report.problems.add(RowProblem {
                             line,
                             column: None,
@@ -191,7 +196,7 @@ impl Store {
                     continue;
                 }
                 report.rows += 1;
-                let line = record.position().map_or(0, |p| p.line());
+                let line = record.position().map_or(0, |p| lines.of(p.byte()));
                 if report.rows.is_multiple_of(PROGRESS_EVERY) {
                     (options.progress)(report.rows, record.position().map_or(0, |p| p.byte()));
                 }
