@@ -150,6 +150,12 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
                 matrix: store.settings().matrix.clone(),
                 own_book: runtime::own_book_at(&paths.default_db()),
                 config_file: config_path.clone(),
+                remote: match &config.partner_center {
+                    Some(pc) => app::state::RemoteLink::PartnerCenter {
+                        tenant: pc.tenant.clone(),
+                    },
+                    None => app::state::RemoteLink::Offline,
+                },
             };
             runtime::run_tui(store, operator, options)
         }
