@@ -218,6 +218,11 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Some(Command::Signin) => scripting::partner_center::signin(&config, &config_path),
+        Some(Command::Signout) => scripting::partner_center::signout(&config, &config_path),
+        Some(Command::Status(args)) => {
+            scripting::partner_center::status(&config, &config_path, args.json)
+        }
         Some(Command::Restore(args)) => {
             let db = given.unwrap_or_else(|| paths.default_db());
             let done = store::backup::restore(&args.file, &db, args.force, &operator)?;

@@ -4,6 +4,7 @@
 
 mod customers_add;
 mod follow_up;
+pub mod partner_center;
 mod refusal;
 
 use anyhow::{Context, bail};

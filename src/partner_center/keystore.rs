@@ -113,7 +113,15 @@ impl RefreshTokenStore for OsKeyring {
         let entry = self.entry()?;
         entry.set_password(&encode(sign_in)).map_err(unavailable)?;
         // Some stores accept a write they cannot keep: read it back.
-        let back = Zeroizing::new(entry.get_password().map_err(unavailable)?);
+        let back = match entry.get_password() {
+            Ok(back) => Zeroizing::new(back),
+            Err(keyring::Error::NoEntry) => {
+                return Err(KeyringUnavailable(
+                    "the keyring took the entry but could not read it back: this login session has no lasting keyring".into(),
+                ));
+            }
+            Err(e) => return Err(unavailable(e)),
+        };
         if decode(&back).as_ref() == Some(sign_in) {
             Ok(())
         } else {
