@@ -93,6 +93,10 @@ fn unavailable(e: keyring::Error) -> KeyringUnavailable {
     KeyringUnavailable(match e {
         keyring::Error::NoStorageAccess(inner) => format!("the keyring refused access: {inner}"),
         keyring::Error::PlatformFailure(inner) => format!("the keyring failed: {inner}"),
+        // From a write (reads treat it as "no sign-in"): the store took nothing lasting.
+        keyring::Error::NoEntry => {
+            "the keyring could not keep the entry: this login session has no lasting keyring".into()
+        }
         other => other.to_string(),
     })
 }
