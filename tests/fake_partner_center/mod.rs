@@ -367,27 +367,22 @@ async fn token(
     }
 }
 
-/// The checks and faults every `/v1` call gets; `Err` is the answer instead of the real one.
-fn api_gate(
-    s: &mut FakeState,
-    path: &str,
-    query: &str,
-    headers: &HeaderMap,
-) -> Result<(), Response> {
+/// The checks and faults every `/v1` call gets; `Some` is the answer instead of the real one.
+fn api_gate(s: &mut FakeState, path: &str, query: &str, headers: &HeaderMap) -> Option<Response> {
     record(s, "GET", path, query, headers, Vec::new());
     if let Some(fault) = s.faults.pop_front().filter(|f| *f != Fault::Pass) {
-        return Err(fault_response(fault));
+        return Some(fault_response(fault));
     }
     let bearer =
         header(headers, "authorization").and_then(|a| a.strip_prefix("Bearer ").map(str::to_owned));
     if !bearer.is_some_and(|t| s.access_tokens.contains(&t)) {
-        return Err(pc_error(
+        return Some(pc_error(
             StatusCode::UNAUTHORIZED,
             json!(800001),
             "Partner Token missing in request context",
         ));
     }
-    Ok(())
+    None
 }
 
 fn pc_error(status: StatusCode, code: Value, description: &str) -> Response {
@@ -446,7 +441,7 @@ async fn customers(
 ) -> Response {
     use base64::Engine;
     let mut s = state.lock().unwrap();
-    if let Err(answer) = api_gate(
+    if let Some(answer) = api_gate(
         &mut s,
         "/v1/customers",
         raw.as_deref().unwrap_or(""),
@@ -514,7 +509,7 @@ async fn relationships(
     axum::extract::RawQuery(raw): axum::extract::RawQuery,
 ) -> Response {
     let mut s = state.lock().unwrap();
-    if let Err(answer) = api_gate(
+    if let Some(answer) = api_gate(
         &mut s,
         "/v1/relationships",
         raw.as_deref().unwrap_or(""),
