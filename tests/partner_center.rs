@@ -245,6 +245,52 @@ async fn partner_center_error_bodies_are_shown_in_words_and_not_retried() {
 }
 
 #[tokio::test]
+async fn a_timeout_is_retried_and_then_given_up_in_words() {
+    let fake = FakePartnerCenter::start();
+    let policy = RetryPolicy {
+        timeout: Duration::from_millis(200),
+        ..fast()
+    };
+    let client = client_with(
+        &fake,
+        policy,
+        RateLimiter::new(1000, Duration::from_secs(60)),
+    );
+    fake.fault(Fault::Stall { ms: 1000 });
+    let started = Instant::now();
+    client.indirect_resellers().await.unwrap();
+    assert!(started.elapsed() >= Duration::from_millis(200));
+    let calls = fake.api_calls();
+    assert_eq!(calls.len(), 2);
+    assert_eq!(calls[0].request_id, calls[1].request_id);
+    for _ in 0..4 {
+        fake.fault(Fault::Stall { ms: 1000 });
+    }
+    let text = client.indirect_resellers().await.unwrap_err().to_string();
+    let correlation = fake.api_calls()[2].correlation_id.clone().unwrap();
+    assert!(
+        text.contains("timed out") && text.contains("4 tries") && text.contains(&correlation),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn an_answer_that_is_not_json_is_said_so_with_the_correlation_id() {
+    let fake = FakePartnerCenter::start();
+    fake.fault(Fault::NotJson);
+    let client = client(&fake);
+    let err = client.indirect_resellers().await.unwrap_err();
+    let correlation = fake.api_calls()[0].correlation_id.clone().unwrap();
+    assert!(matches!(err, Error::BadAnswer { .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(
+        text.contains("not understood") && text.contains(&correlation),
+        "{text}"
+    );
+    assert_eq!(fake.api_calls().len(), 1, "not retried");
+}
+
+#[tokio::test]
 async fn the_limiter_spaces_requests_out() {
     let fake = FakePartnerCenter::start();
     let client = client_with(

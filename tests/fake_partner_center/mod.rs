@@ -54,6 +54,10 @@ pub enum Fault {
     },
     /// 200 and half a body, then the connection is cut.
     DropMidBody,
+    /// 200, then the body only after this many milliseconds (longer than the client waits).
+    Stall { ms: u64 },
+    /// 200 with a body that is not JSON (a proxy's error page).
+    NotJson,
 }
 
 /// A request the fake saw.
@@ -409,6 +413,23 @@ fn fault_response(fault: Fault) -> Response {
         Fault::Error { status, code, description } => {
             pc_error(StatusCode::from_u16(status).unwrap(), code, &description)
         }
+        Fault::Stall { ms } => {
+            let late = futures::stream::once(async move {
+                tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+                Ok::<_, std::io::Error>("{\"totalCount\": 0, \"items\": []}")
+            });
+            Response::builder()
+                .status(200)
+                .header("Content-Type", "application/json")
+                .body(Body::from_stream(late))
+                .unwrap()
+        }
+        Fault::NotJson => (
+            StatusCode::OK,
+            [("Content-Type", "text/html")],
+            "<html><body>Gateway says hello</body></html>",
+        )
+            .into_response(),
         Fault::DropMidBody => {
             let chunks: Vec<Result<&'static str, std::io::Error>> = vec![
                 Ok("{\"totalCount\": 500, \"items\": [{\"id\": \"b44bb1fb-c595"),
