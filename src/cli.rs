@@ -68,6 +68,19 @@ pub enum Command {
     Backup(BackupArgs),
     /// Put a backup in place of the book at --db (your own book), keeping the old one
     Restore(RestoreArgs),
+    /// Sign in to Partner Center (App + User, device code): needs [partner_center] in the config
+    Signin,
+    /// Forget the Partner Center sign-in: removes its refresh token from the OS keyring
+    Signout,
+    /// Partner Center: offline or which tenant, the signed-in account, last sync, what waits
+    Status(StatusArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// JSON (one object) instead of lines
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

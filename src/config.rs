@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use crate::domain::ids::TenantId;
 use crate::domain::permission::Matrix;
 use crate::domain::text::{escaped, shown_path};
 
@@ -66,6 +67,90 @@ pub struct Config {
     /// Overrides of the permission matrix: `permission = ["role", …]`.
     #[serde(default)]
     pub roles: BTreeMap<String, Vec<String>>,
+    /// The Partner Center connection; without it twotier works offline.
+    pub partner_center: Option<PartnerCenterConfig>,
+}
+
+/// `[partner_center]`: the partner tenant and the Entra app that signs in to Partner Center.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartnerCenterConfig {
+    /// The partner tenant: its ID (a GUID) or a domain such as `contoso.onmicrosoft.com`.
+    pub tenant: String,
+    /// The Entra app (client) ID registered for the Partner Center API.
+    pub client_id: String,
+    /// The Partner Center REST API (a test points it at a local server).
+    #[serde(default = "default_api_url")]
+    pub api_url: String,
+    /// The Microsoft identity platform that signs in.
+    #[serde(default = "default_authority_url")]
+    pub authority_url: String,
+}
+
+pub const DEFAULT_API_URL: &str = "https://api.partnercenter.microsoft.com";
+pub const DEFAULT_AUTHORITY_URL: &str = "https://login.microsoftonline.com";
+
+fn default_api_url() -> String {
+    DEFAULT_API_URL.to_owned()
+}
+
+fn default_authority_url() -> String {
+    DEFAULT_AUTHORITY_URL.to_owned()
+}
+
+impl PartnerCenterConfig {
+    /// Each key's rule, with the key named in the message.
+    fn check(&self) -> Result<(), String> {
+        if TenantId::parse(&self.tenant).is_err() && !is_domain(self.tenant.trim()) {
+            return Err(format!(
+                "key `partner_center.tenant`: \"{}\" is neither a tenant ID (a GUID) nor a domain such as contoso.onmicrosoft.com",
+                escaped(&self.tenant)
+            ));
+        }
+        if TenantId::parse(&self.client_id).is_err() {
+            return Err(format!(
+                "key `partner_center.client_id`: \"{}\" is not a GUID (the Application (client) ID of your Entra app)",
+                escaped(&self.client_id)
+            ));
+        }
+        for (key, url) in [
+            ("api_url", &self.api_url),
+            ("authority_url", &self.authority_url),
+        ] {
+            if !is_http_url(url) {
+                return Err(format!(
+                    "key `partner_center.{key}`: \"{}\" is not an http(s) URL",
+                    escaped(url)
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `http://` or `https://` and a host, with no blank or control character.
+fn is_http_url(url: &str) -> bool {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    rest.is_some_and(|r| {
+        !r.is_empty()
+            && !r.starts_with('/')
+            && !r.chars().any(|c| c.is_whitespace() || c.is_control())
+    })
+}
+
+/// A DNS name with at least two labels of letters, digits and inner hyphens.
+fn is_domain(text: &str) -> bool {
+    let labels: Vec<&str> = text.split('.').collect();
+    text.len() <= 253
+        && labels.len() >= 2
+        && labels.iter().all(|l| {
+            (1..=63).contains(&l.len())
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+        })
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -123,6 +208,9 @@ impl Config {
                 "key `invitations.base_url`: \"{}\" is not an http(s) URL",
                 escaped(url)
             ));
+        }
+        if let Some(pc) = &config.partner_center {
+            pc.check()?;
         }
         // The message names the key or role as written in the file.
         config
@@ -340,6 +428,42 @@ mod tests {
             std::fs::read_to_string(&path).unwrap(),
             "# mine\nnot toml [\n"
         );
+    }
+
+    #[test]
+    fn partner_center_section_is_sparse_and_checked() {
+        assert_eq!(Config::parse("").unwrap().partner_center, None);
+        let c = Config::parse(
+            "[partner_center]\ntenant = \"northwind.onmicrosoft.com\"\nclient_id = \"00000000-0000-0000-0000-000000000000\"\n",
+        )
+        .unwrap();
+        let pc = c.partner_center.unwrap();
+        assert_eq!(pc.api_url, DEFAULT_API_URL);
+        assert_eq!(pc.authority_url, DEFAULT_AUTHORITY_URL);
+        let with = |extra: &str| {
+            Config::parse(&format!(
+                "[partner_center]\ntenant = \"484e548c-6ae5-4d12-b6a2-3b7ab5c5e2f1\"\nclient_id = \"00000000-0000-0000-0000-000000000000\"\n{extra}"
+            ))
+        };
+        assert!(with("api_url = \"http://127.0.0.1:8080\"\n").is_ok());
+        for (extra, key) in [
+            ("api_url = \"ftp://x\"\n", "partner_center.api_url"),
+            (
+                "authority_url = \"https://\"\n",
+                "partner_center.authority_url",
+            ),
+            ("secret = \"x\"\n", "secret"),
+        ] {
+            let err = with(extra).unwrap_err();
+            assert!(err.contains(key), "{extra}: {err}");
+        }
+        let err = Config::parse("[partner_center]\ntenant = \"not a tenant\"\nclient_id = \"00000000-0000-0000-0000-000000000000\"\n").unwrap_err();
+        assert!(err.contains("partner_center.tenant"), "{err}");
+        let err =
+            Config::parse("[partner_center]\ntenant = \"a.b\"\nclient_id = \"app\"\n").unwrap_err();
+        assert!(err.contains("partner_center.client_id"), "{err}");
+        let err = Config::parse("[partner_center]\ntenant = \"a.b\"\n").unwrap_err();
+        assert!(err.contains("client_id"), "{err}");
     }
 
     #[test]

@@ -37,8 +37,8 @@
 //!   points at each; a menu screen also gets its digit in `keys::GLOBAL`).
 //! - a store query: a method on `Store` in the `store/` file of its tables; for the console, a
 //!   `DbCmd` and `DbReply` variant in `store/worker.rs`, answered by the model that asks.
-//! - the Partner Center client: `src/remote/` (auth, typed requests, retry), beside `store/` and
-//!   above `domain/`; neither imports the other, a sync layer above both maps remote resources to
+//! - the Partner Center client: `src/partner_center/` (auth, typed requests, retry), beside
+//!   `store/` and above `domain/`; neither imports the other, a sync layer above both maps remote resources to
 //!   store commands, and `ui` never sees a remote type.
 //! - a second backend (PostgreSQL): inside `store/` (`store/sqlite/`, `store/postgres/`, each its
 //!   own SQL and migrations), `Store` staying the one public type.
@@ -49,6 +49,7 @@ pub mod config;
 pub mod domain;
 pub mod export;
 pub mod logging;
+pub mod partner_center;
 pub mod platform;
 pub mod runtime;
 pub mod scripting;
@@ -150,6 +151,12 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
                 matrix: store.settings().matrix.clone(),
                 own_book: runtime::own_book_at(&paths.default_db()),
                 config_file: config_path.clone(),
+                remote: match &config.partner_center {
+                    Some(pc) => app::state::RemoteLink::PartnerCenter {
+                        tenant: pc.tenant.clone(),
+                    },
+                    None => app::state::RemoteLink::Offline,
+                },
             };
             runtime::run_tui(store, operator, options)
         }
@@ -214,6 +221,11 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
                 started.elapsed().as_secs_f64()
             );
             Ok(())
+        }
+        Some(Command::Signin) => scripting::partner_center::signin(&config, &config_path),
+        Some(Command::Signout) => scripting::partner_center::signout(&config, &config_path),
+        Some(Command::Status(args)) => {
+            scripting::partner_center::status(&config, &config_path, args.json)
         }
         Some(Command::Restore(args)) => {
             let db = given.unwrap_or_else(|| paths.default_db());

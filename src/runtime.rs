@@ -157,6 +157,8 @@ pub struct Options {
     pub own_book: OwnBook,
     /// The config file: set-up records its admin there as `operator` when there is none yet.
     pub config_file: PathBuf,
+    /// Offline, or the Partner Center tenant of the config file (shown in the header).
+    pub remote: crate::app::state::RemoteLink,
 }
 
 /// Your own book at `path` (the default path): nothing there, so the demo's `S` can set one up;
@@ -249,6 +251,7 @@ fn new_state(operator: Operator, options: &Options, size: ratatui::layout::Size)
     state.expiry_days = options.expiry_days;
     state.matrix = options.matrix.clone();
     state.own_book = options.own_book.clone();
+    state.remote = options.remote.clone();
     state
 }
 

@@ -5,6 +5,7 @@
 mod customers_add;
 mod follow_up;
 pub mod import;
+pub mod partner_center;
 mod refusal;
 
 use anyhow::{Context, bail};

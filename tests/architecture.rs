@@ -1,6 +1,7 @@
 //! Architecture rules, checked by reading `src/` as text (std only, no parser crate):
-//! no import circles between modules, layers point down (domain < store < app < ui), and no
-//! source file over 600 lines. Each failure lists every offending file, line and module.
+//! no import circles between modules, layers point down (domain < store, partner_center < app <
+//! ui; the two rooms of the second layer, local and remote, never reference each other, and the
+//! remote one's types never reach app or ui), and no source file over 600 lines. Each failure lists every offending file, line and module.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -8,7 +9,9 @@ use std::path::Path;
 
 const MAX_LINES: usize = 600;
 /// From the bottom up: a module may reference only its own layer or lower ones.
-const LAYERS: [&str; 4] = ["domain", "store", "app", "ui"];
+const LAYERS: [&[&str]; 4] = [&["domain"], &["store", "partner_center"], &["app"], &["ui"]];
+/// The Partner Center client: a sync layer at the edge maps it to the store; these never see it.
+const REMOTE_FORBIDDEN_FROM: &str = "store app ui";
 /// What the domain must never reference (the layers above it, and the outside world).
 const DOMAIN_FORBIDDEN: &str = "store app ui runtime scripting cli platform";
 
@@ -349,18 +352,27 @@ fn no_import_circles() {
 
 #[test]
 fn layers_point_down() {
-    let rank = |m: &str| LAYERS.iter().position(|l| *l == top_level(m));
+    let rank = |m: &str| LAYERS.iter().position(|l| l.contains(&top_level(m)));
     let mut bad = Vec::new();
     for r in references(&source_files()) {
         let upward = matches!((rank(&r.from), rank(&r.to)), (Some(a), Some(b)) if a < b);
         let forbidden = DOMAIN_FORBIDDEN.split(' ').any(|m| m == top_level(&r.to));
-        if upward || (top_level(&r.from) == "domain" && forbidden) {
+        let remote = top_level(&r.to) == "partner_center"
+            && REMOTE_FORBIDDEN_FROM
+                .split(' ')
+                .any(|m| m == top_level(&r.from));
+        let local_from_remote =
+            top_level(&r.from) == "partner_center" && top_level(&r.to) == "store";
+        if upward || remote || local_from_remote || (top_level(&r.from) == "domain" && forbidden) {
             bad.push(format!("  {}:{}  {} -> {}", r.file, r.line, r.from, r.to));
         }
     }
-    let (layers, domain) = (LAYERS.join(" < "), DOMAIN_FORBIDDEN);
-    let rule =
-        format!("lower layers must not reference higher ones ({layers}; domain: not {domain})");
+    let layers: Vec<String> = LAYERS.iter().map(|l| l.join(", ")).collect();
+    let (layers, domain) = (layers.join(" < "), DOMAIN_FORBIDDEN);
+    let rule = format!(
+        "lower layers must not reference higher ones ({layers}; domain: not {domain}; \
+         partner_center: not from {REMOTE_FORBIDDEN_FROM}, and not store)"
+    );
     assert!(bad.is_empty(), "{rule}:\n{}", bad.join("\n"));
 }
 

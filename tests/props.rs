@@ -1414,6 +1414,7 @@ impl Spec {
                 expiry_days: self.expiry_days,
             },
             roles: self.roles.clone(),
+            partner_center: None,
         })
     }
 }

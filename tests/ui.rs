@@ -461,3 +461,39 @@ fn disabled_actions_are_struck_out_with_their_reason() {
     b.type_str("?");
     snapshot("billing_admin_help", &b);
 }
+
+/// Without `[partner_center]` the header says the book is offline; with it, which tenant.
+#[test]
+fn header_says_offline_or_which_partner_center_tenant() {
+    use twotier::app::state::RemoteLink;
+    let mut h = Harness::new(TestDb::default_demo(), 100, 24);
+    h.state.remote = RemoteLink::Offline;
+    let top = screen_text(&h.state)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_owned();
+    assert!(
+        top.contains("DEMO DATA") && top.contains("offline"),
+        "{top}"
+    );
+    h.state.remote = RemoteLink::PartnerCenter {
+        tenant: "northwind.onmicrosoft.com\u{1b}[2J".into(),
+    };
+    let top = screen_text(&h.state)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_owned();
+    assert!(
+        top.contains("Partner Center: northwind.onmicrosoft.com") && !top.contains('\u{1b}'),
+        "{top}"
+    );
+    h.state.remote = RemoteLink::Unstated;
+    let top = screen_text(&h.state)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_owned();
+    assert!(!top.contains("offline"), "{top}");
+}

@@ -30,6 +30,8 @@ pub struct AppState {
     pub provider: Option<ProviderProfile>,
     /// Your own book beside the demo: offered to set up, or where it is.
     pub own_book: OwnBook,
+    /// Whether this console is connected to Partner Center, as the header says.
+    pub remote: RemoteLink,
     /// Days after which an unanswered partnership request shows as Expired.
     pub expiry_days: u32,
     /// The offer catalog, loaded once at start.
@@ -43,6 +45,18 @@ pub struct AppState {
     /// The last request sequence number handed out.
     pub seq: u64,
     pub quitting: bool,
+}
+
+/// The Partner Center connection, as the header shows it. Found out at start from the config
+/// file (the runtime sets it); tests that don't say leave it unstated and nothing is drawn.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum RemoteLink {
+    #[default]
+    Unstated,
+    /// No `[partner_center]` in the config: the book is local only.
+    Offline,
+    /// `[partner_center]` names this partner tenant.
+    PartnerCenter { tenant: String },
 }
 
 /// How long a toast stays.
@@ -67,6 +81,7 @@ impl AppState {
             operator,
             provider: None,
             own_book: OwnBook::Unknown,
+            remote: RemoteLink::Unstated,
             expiry_days: 30,
             catalog: Vec::new(),
             matrix: Matrix::default(),

@@ -40,6 +40,22 @@ fn demo_badge(state: &AppState, width: u16) -> &'static str {
     }
 }
 
+/// Said after the provider when the config file has no `[partner_center]`: the book is local.
+pub const OFFLINE_BADGE: &str = "  offline";
+
+/// Where the book's rows come from besides this machine, for the header.
+fn remote_badge(state: &AppState) -> String {
+    use crate::app::state::RemoteLink;
+    match &state.remote {
+        RemoteLink::Unstated => String::new(),
+        RemoteLink::Offline => OFFLINE_BADGE.to_owned(),
+        RemoteLink::PartnerCenter { tenant } => {
+            let tenant = crate::domain::text::escaped(tenant);
+            format!("  Partner Center: {}", ellipsize(&tenant, 32))
+        }
+    }
+}
+
 /// Provider on the left; operator and role on the right. When both do not fit, the operator's
 /// UPN is shortened first: the role always shows.
 pub fn header(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -49,10 +65,11 @@ pub fn header(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     };
     // A demo book says so on every screen, so its rows are never taken for real ones.
     let demo = demo_badge(state, area.width);
+    let remote = remote_badge(state);
     let role = format!(" · {} ", state.operator.role.label());
     let total = area.width as usize;
     let upn_room = total
-        .saturating_sub(provider.width() + demo.width() + role.width() + 1)
+        .saturating_sub(provider.width() + demo.width() + remote.width() + role.width() + 1)
         .max((total / 3).saturating_sub(role.width()));
     let who = format!("{}{role}", ellipsize(&state.operator.upn, upn_room));
     let right_width = (who.width() as u16).min(area.width);
@@ -65,11 +82,12 @@ pub fn header(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
         width: right_width,
         ..area
     };
-    let room = (left.width as usize).saturating_sub(demo.width());
+    let room = (left.width as usize).saturating_sub(demo.width() + remote.width());
     frame.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled(ellipsize(&provider, room), theme.title),
             Span::styled(demo, theme.warning),
+            Span::styled(remote, theme.dim),
         ])),
         left,
     );

@@ -1,0 +1,31 @@
+//! The tests' fake Partner Center as a program, to try `twotier signin` without a real tenant:
+//! `cargo run --example fake-partner-center` prints the `[partner_center]` section to use, then
+//! serves on 127.0.0.1 until Ctrl-C. The sign-in completes after two polls; the customer list
+//! has 2,500 customers in pages with continuation tokens.
+
+#[path = "../tests/fake_partner_center/mod.rs"]
+mod fake_partner_center;
+
+use fake_partner_center::{FakePartnerCenter, Poll};
+
+fn main() {
+    let fake = FakePartnerCenter::start();
+    fake.add_customers(2500);
+    fake.with(|s| {
+        s.interval = 2;
+        // Every sign-in: pending twice, then done (the fake has no browser to sign in with).
+        s.polls = std::iter::repeat_n([Poll::Pending, Poll::Pending, Poll::Success], 1000)
+            .flatten()
+            .collect();
+    });
+    println!(
+        "A fake Partner Center is listening on {url}. Put this in a config file (say fake.toml):\n\n\
+         [partner_center]\ntenant = \"northwind-distribution.onmicrosoft.com\"\n\
+         client_id = \"00000000-0000-0000-0000-000000000000\"\napi_url = \"{url}\"\nauthority_url = \"{url}\"\n\n\
+         then: twotier --config fake.toml signin   (it signs in after two polls; Ctrl-C here stops the server)",
+        url = fake.url()
+    );
+    loop {
+        std::thread::park();
+    }
+}
