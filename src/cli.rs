@@ -74,6 +74,9 @@ pub enum Command {
     Signout,
     /// Partner Center: offline or which tenant, the signed-in account, last sync, what waits
     Status(StatusArgs),
+    /// Pull the indirect resellers and customers from Partner Center into the book, a page at a
+    /// time; a stopped sync continues where it stopped
+    Sync,
 }
 
 #[derive(Debug, Args)]

@@ -40,6 +40,8 @@
 //! - the Partner Center client: `src/partner_center/` (auth, typed requests, retry), beside
 //!   `store/` and above `domain/`; neither imports the other, a sync layer above both maps remote resources to
 //!   store commands, and `ui` never sees a remote type.
+//! - `sync/`: the pull, above both rooms: Partner Center's resellers and customers mapped with
+//!   the domain rules into store commands, a page per transaction, resumable from its cursor.
 //! - a second backend (PostgreSQL): inside `store/` (`store/sqlite/`, `store/postgres/`, each its
 //!   own SQL and migrations), `Store` staying the one public type.
 
@@ -54,6 +56,7 @@ pub mod platform;
 pub mod runtime;
 pub mod scripting;
 pub mod store;
+pub mod sync;
 pub mod ui;
 
 use std::io::IsTerminal;
@@ -225,8 +228,18 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
         Some(Command::Signin) => scripting::partner_center::signin(&config, &config_path),
         Some(Command::Signout) => scripting::partner_center::signout(&config, &config_path),
         Some(Command::Status(args)) => {
-            scripting::partner_center::status(&config, &config_path, args.json)
+            // Best effort: without a readable book, the last sync is unknown (never).
+            let book = script_db(given.as_deref(), paths)
+                .ok()
+                .and_then(|db| Store::open(&db).ok())
+                .and_then(|(store, _)| store.sync_state().ok());
+            scripting::partner_center::status(&config, &config_path, args.json, book)
         }
+        Some(Command::Sync) => scripting::partner_center::sync(
+            &config,
+            &config_path,
+            &script_store(&script_db(given.as_deref(), paths)?, &operator, &config)?,
+        ),
         Some(Command::Restore(args)) => {
             let db = given.unwrap_or_else(|| paths.default_db());
             let done = store::backup::restore(&args.file, &db, args.force, &operator)?;

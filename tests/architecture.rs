@@ -9,11 +9,18 @@ use std::path::Path;
 
 const MAX_LINES: usize = 600;
 /// From the bottom up: a module may reference only its own layer or lower ones.
-const LAYERS: [&[&str]; 4] = [&["domain"], &["store", "partner_center"], &["app"], &["ui"]];
+const LAYERS: [&[&str]; 5] = [
+    &["domain"],
+    &["store", "partner_center"],
+    // The pull: maps the remote room's resources into the local one.
+    &["sync"],
+    &["app"],
+    &["ui"],
+];
 /// The Partner Center client: a sync layer at the edge maps it to the store; these never see it.
 const REMOTE_FORBIDDEN_FROM: &str = "store app ui";
 /// What the domain must never reference (the layers above it, and the outside world).
-const DOMAIN_FORBIDDEN: &str = "store app ui runtime scripting cli platform";
+const DOMAIN_FORBIDDEN: &str = "store app ui runtime scripting cli platform sync";
 
 /// One reference from a module to another, and where it is written.
 struct Ref {

@@ -27,6 +27,12 @@ impl<'c, T: DeserializeOwned> Pages<'c, T> {
         }
     }
 
+    /// The request for the page after the last one read (`None` after the last page): a sync
+    /// keeps it with the page it commits, to resume there.
+    pub fn next_request(&self) -> Option<&Request> {
+        self.next.as_ref()
+    }
+
     /// The next page's items (each page retried as one request), or `None` at the end.
     pub async fn next_page(&mut self) -> Result<Option<Vec<T>>, Error> {
         let Some(request) = self.next.take() else {

@@ -14,8 +14,13 @@ use crate::domain::text::{escaped, shown_path};
 use crate::partner_center::auth::{self, PollClock};
 use crate::partner_center::endpoints::{Endpoints, http_client};
 use crate::partner_center::keystore::{NoKeyring, OsKeyring, RefreshTokenStore};
-use crate::partner_center::retry::RetryPolicy;
+use crate::partner_center::client::Client;
+use crate::partner_center::error::Error as PcError;
+use crate::partner_center::retry::{RateLimiter, RetryPolicy};
 use crate::partner_center::session::{Kept, Session};
+use crate::store::Store;
+use crate::store::sync::{Applied, SyncState};
+use crate::sync::{PAGE_SIZE, Step};
 
 /// `TWOTIER_KEYRING=off` keeps a sign-in for the process only (a machine without a keyring,
 /// or one where nothing may be stored).
@@ -60,7 +65,6 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 pub fn signin(config: &Config, config_path: &Path) -> anyhow::Result<()> {
-    use std::io::Write;
     let endpoints = endpoints(configured(config, config_path)?);
     let http = http_client(Duration::from_secs(15))?;
     let session = Session::new(
@@ -71,24 +75,8 @@ pub fn signin(config: &Config, config_path: &Path) -> anyhow::Result<()> {
     );
     let tenant = escaped(&endpoints.tenant).into_owned();
     runtime()?.block_on(async {
-        let code = auth::start_device_flow(&http, &endpoints).await?;
-        println!(
-            "To sign in to Partner Center ({tenant}), open {} in a browser and enter the code {}",
-            escaped(&code.verification_uri),
-            escaped(&code.user_code)
-        );
-        println!(
-            "The code is valid for {} minutes; sign in with an account of your partner tenant (MFA happens there). Waiting…",
-            code.expires_in.as_secs().div_ceil(60)
-        );
-        let _ = std::io::stdout().flush();
-        let grant = auth::poll_for_token(&http, &endpoints, &code, PollClock::default()).await?;
-        let account = grant
-            .account
-            .as_deref()
-            .map(|a| escaped(a).into_owned())
-            .unwrap_or_else(|| "your account".to_owned());
-        match session.adopt(grant).await {
+        let (account, kept) = device_sign_in(&session, &http, &endpoints).await?;
+        match kept {
             Kept::InKeyring => println!(
                 "Signed in to Partner Center as {account} ({tenant}). The sign-in is kept in the OS keyring; `twotier signout` removes it."
             ),
@@ -101,6 +89,132 @@ pub fn signin(config: &Config, config_path: &Path) -> anyhow::Result<()> {
         }
         Ok::<(), anyhow::Error>(())
     })
+}
+
+/// The device flow: prints where to go and the code, waits for the sign-in, keeps the grant in
+/// the session. Returns the account (escaped) and where the refresh token went.
+async fn device_sign_in(
+    session: &Session,
+    http: &reqwest::Client,
+    endpoints: &Endpoints,
+) -> anyhow::Result<(String, Kept)> {
+    use std::io::Write;
+    let tenant = escaped(&endpoints.tenant).into_owned();
+    let code = auth::start_device_flow(http, endpoints).await?;
+    println!(
+        "To sign in to Partner Center ({tenant}), open {} in a browser and enter the code {}",
+        escaped(&code.verification_uri),
+        escaped(&code.user_code)
+    );
+    println!(
+        "The code is valid for {} minutes; sign in with an account of your partner tenant (MFA happens there). Waiting…",
+        code.expires_in.as_secs().div_ceil(60)
+    );
+    let _ = std::io::stdout().flush();
+    let grant = auth::poll_for_token(http, endpoints, &code, PollClock::default()).await?;
+    let account = grant
+        .account
+        .as_deref()
+        .map(|a| escaped(a).into_owned())
+        .unwrap_or_else(|| "your account".to_owned());
+    let kept = session.adopt(grant).await;
+    Ok((account, kept))
+}
+
+/// `twotier sync`: pulls the indirect resellers and the customers into the book, a page per
+/// transaction; signs in first (device code) when no sign-in is kept.
+pub fn sync(config: &Config, config_path: &Path, store: &Store) -> anyhow::Result<()> {
+    let endpoints = endpoints(configured(config, config_path)?);
+    let http = http_client(Duration::from_secs(15))?;
+    let policy = RetryPolicy::default();
+    let session = Arc::new(Session::new(
+        endpoints.clone(),
+        http.clone(),
+        keystore(&endpoints),
+        policy.refresh_margin,
+    ));
+    let client = Client::new(session.clone(), policy, Arc::new(RateLimiter::partner_center()));
+    let tenant = escaped(&endpoints.tenant).into_owned();
+    runtime()?.block_on(async {
+        match session.access_token(false).await {
+            Ok(_) => {}
+            Err(PcError::NotSignedIn) => {
+                println!("No Partner Center sign-in is kept on this machine: signing in for this sync.");
+                let (account, _) = device_sign_in(&session, &http, &endpoints).await?;
+                println!("Signed in to Partner Center as {account} ({tenant}).");
+            }
+            Err(e) => return Err(e.into()),
+        }
+        let started = std::time::Instant::now();
+        let mut on_step = |step: &Step| match step {
+            Step::Resellers(a) => println!("Indirect resellers: {}.", counts(a)),
+            Step::CustomerPage { number, applied, more } => println!(
+                "Customers, page {number}{}: {}.",
+                if *more { "" } else { " (the last)" },
+                counts(applied)
+            ),
+        };
+        let report = match crate::sync::pull(store, &client, PAGE_SIZE, &mut on_step).await {
+            Ok(report) => report,
+            Err(e) => {
+                let state = store.sync_state().ok();
+                let again = if state.is_some_and(|s| s.in_progress) {
+                    " Every page before it is kept; `twotier sync` again continues from there."
+                } else {
+                    " Nothing was changed."
+                };
+                bail!("the sync stopped: {e}.{again}");
+            }
+        };
+        if report.resumed {
+            println!("(Continued the sync an earlier run had not finished.)");
+        }
+        println!(
+            "Synced with Partner Center ({tenant}) in {:.1} s: resellers {}; customers {} over {} pages.",
+            started.elapsed().as_secs_f64(),
+            counts(&report.resellers),
+            counts(&report.customers),
+            report.pages
+        );
+        if !report.flagged.is_empty() {
+            println!(
+                "Kept as Partner Center sent them, but breaking a rule ({}):",
+                report.flagged.len()
+            );
+            for f in report.flagged.iter().take(SHOWN_FLAGGED) {
+                println!(
+                    "  {} {} ({}){}: {}",
+                    f.kind,
+                    escaped(&f.name),
+                    escaped(&f.id),
+                    if f.held { ", held aside" } else { "" },
+                    escaped(&f.problem)
+                );
+            }
+            if report.flagged.len() > SHOWN_FLAGGED {
+                println!("  … and {} more.", report.flagged.len() - SHOWN_FLAGGED);
+            }
+        }
+        Ok(())
+    })
+}
+
+/// How many flagged rows `sync` lists.
+const SHOWN_FLAGGED: usize = 50;
+
+fn counts(a: &Applied) -> String {
+    let mut parts = vec![
+        format!("{} new", a.added),
+        format!("{} changed", a.changed),
+        format!("{} unchanged", a.unchanged),
+    ];
+    if a.removed > 0 {
+        parts.push(format!("{} marked removed", a.removed));
+    }
+    if a.held > 0 {
+        parts.push(format!("{} held aside", a.held));
+    }
+    parts.join(", ")
 }
 
 pub fn signout(config: &Config, config_path: &Path) -> anyhow::Result<()> {
@@ -131,12 +245,20 @@ struct Status {
     account: Option<String>,
     /// Why the sign-in can't be known (no keyring), if so.
     keyring_problem: Option<String>,
-    /// No sync has been built yet: always never (null).
+    /// The last complete sync (RFC 3339), or null: never.
     last_sync: Option<String>,
+    /// A sync was started and not finished (`twotier sync` continues it).
+    sync_unfinished: bool,
     pending_changes: u64,
 }
 
-pub fn status(config: &Config, config_path: &Path, json: bool) -> anyhow::Result<()> {
+/// `book`: where the last sync stands, from the book (`None`: no book, or it could not be read).
+pub fn status(
+    config: &Config,
+    config_path: &Path,
+    json: bool,
+    book: Option<SyncState>,
+) -> anyhow::Result<()> {
     let mut status = Status {
         mode: "offline",
         tenant: None,
@@ -144,7 +266,11 @@ pub fn status(config: &Config, config_path: &Path, json: bool) -> anyhow::Result
         signed_in: None,
         account: None,
         keyring_problem: None,
-        last_sync: None,
+        last_sync: book
+            .as_ref()
+            .and_then(|b| b.last_sync_at)
+            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+        sync_unfinished: book.as_ref().is_some_and(|b| b.in_progress),
         pending_changes: 0,
     };
     if let Some(pc) = &config.partner_center {
@@ -185,7 +311,15 @@ pub fn status(config: &Config, config_path: &Path, json: bool) -> anyhow::Result
         }
         (None, None) => {}
     }
-    println!("Last sync: never");
+    let unfinished = if status.sync_unfinished {
+        " (a later sync was stopped halfway: `twotier sync` continues it)"
+    } else {
+        ""
+    };
+    match &status.last_sync {
+        Some(at) => println!("Last sync: {at}{unfinished}"),
+        None => println!("Last sync: never{unfinished}"),
+    }
     println!("Waiting to be sent: nothing");
     Ok(())
 }

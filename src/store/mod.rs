@@ -17,6 +17,7 @@ pub mod operators;
 pub mod provider;
 pub mod resellers;
 pub mod subscriptions;
+pub mod sync;
 pub mod worker;
 
 use std::path::{Path, PathBuf};
@@ -37,6 +38,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_demo_marker.sql"),
     include_str!("migrations/0003_discarded_requests.sql"),
     include_str!("migrations/0004_unknown_compliance.sql"),
+    include_str!("migrations/0005_sync.sql"),
 ];
 
 /// The schema version this build writes and understands.
