@@ -84,6 +84,8 @@ pub struct FakeState {
     pub faults: VecDeque<Fault>,
     pub seen: Vec<Seen>,
     pub customers: Vec<Value>,
+    /// What the relationships list answers: the documented example's two at the start.
+    pub resellers: Vec<Value>,
     pub access_tokens: HashSet<String>,
     pub refresh_tokens: HashSet<String>,
     issued: u64,
@@ -147,6 +149,27 @@ pub fn customer(n: usize) -> Value {
     })
 }
 
+/// The indirect resellers of `retrieve-a-list-of-indirect-resellers.md`'s example.
+pub fn documented_resellers() -> Vec<Value> {
+    vec![
+        reseller("484e548c-f5f3-4528-93a9-c16c6373cb59", "First Up Consultants", "4847383", "US"),
+        reseller("b01b1487-b36e-4e6d-9b5e-0b58974c4b28", "ReleCloud", "4847433", "BR"),
+    ]
+}
+
+/// An indirect reseller as the relationships list returns it.
+pub fn reseller(tenant_id: &str, name: &str, mpn_id: &str, location: &str) -> Value {
+    json!({
+        "id": tenant_id,
+        "name": name,
+        "relationshipType": "is_indirect_cloud_solution_provider_of",
+        "state": "Active",
+        "mpnId": mpn_id,
+        "location": location,
+        "attributes": {"objectType": "PartnerRelationship"}
+    })
+}
+
 pub struct FakePartnerCenter {
     pub addr: SocketAddr,
     pub state: Arc<Mutex<FakeState>>,
@@ -161,6 +184,7 @@ impl FakePartnerCenter {
             interval: 1,
             expires_in: 900,
             access_lifetime: 3600,
+            resellers: documented_resellers(),
             ..FakeState::default()
         }));
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a local port");
@@ -546,24 +570,8 @@ async fn relationships(
         );
     }
     axum::Json(json!({
-        "totalCount": 2,
-        "items": [{
-            "id": "484e548c-f5f3-4528-93a9-c16c6373cb59",
-            "name": "First Up Consultants",
-            "relationshipType": "is_indirect_cloud_solution_provider_of",
-            "state": "Active",
-            "mpnId": "4847383",
-            "location": "US",
-            "attributes": {"objectType": "PartnerRelationship"}
-        }, {
-            "id": "b01b1487-b36e-4e6d-9b5e-0b58974c4b28",
-            "name": "ReleCloud",
-            "relationshipType": "is_indirect_cloud_solution_provider_of",
-            "state": "Active",
-            "mpnId": "4847433",
-            "location": "BR",
-            "attributes": {"objectType": "PartnerRelationship"}
-        }],
+        "totalCount": s.resellers.len(),
+        "items": s.resellers,
         "attributes": {"objectType": "Collection"}
     }))
     .into_response()

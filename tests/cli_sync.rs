@@ -1,0 +1,183 @@
+//! `twotier sync` on the built binary against the fake Partner Center on 127.0.0.1: with no
+//! sign-in kept (`TWOTIER_KEYRING=off`) it signs in itself and pulls every page; `status` then
+//! reads the last sync from the book; a sync killed while a page is in flight keeps the pages
+//! before it, and the next one continues from the cursor.
+
+mod common;
+mod fake_partner_center;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use common::process::{assert_refused, assert_success, describe, sqlite3_count, stdout};
+use common::sandbox::Sandbox;
+use fake_partner_center::{FakePartnerCenter, Fault, TOKEN_PREFIX, USER_CODE};
+
+fn config_for(sandbox: &Sandbox, fake: &FakePartnerCenter) -> PathBuf {
+    let path = sandbox.root().join("config.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "[partner_center]\ntenant = \"northwind.onmicrosoft.com\"\nclient_id = \"6f1c2a3b-0000-4000-8000-00000000c11e\"\n\
+             api_url = \"{url}\"\nauthority_url = \"{url}\"\n",
+            url = fake.url()
+        ),
+    )
+    .unwrap();
+    path
+}
+
+fn command(sandbox: &Sandbox, config: &Path, db: &Path, args: &[&str]) -> Command {
+    let mut cmd = sandbox.twotier();
+    cmd.args([
+        "--config",
+        config.to_str().unwrap(),
+        "--db",
+        db.to_str().unwrap(),
+    ])
+    .args(args)
+    .env("TWOTIER_KEYRING", "off");
+    cmd
+}
+
+fn run(sandbox: &Sandbox, config: &Path, db: &Path, args: &[&str]) -> Output {
+    command(sandbox, config, db, args)
+        .output()
+        .expect("running the twotier binary")
+}
+
+fn book(sandbox: &Sandbox) -> PathBuf {
+    let db = sandbox.file("book.db");
+    assert_success(&sandbox.run(&[
+        "--db",
+        db.to_str().unwrap(),
+        "demo",
+        "--resellers",
+        "2",
+        "--customers",
+        "3",
+        "--subscriptions",
+        "3",
+    ]));
+    db
+}
+
+#[test]
+fn sync_signs_in_itself_pulls_every_page_and_status_shows_the_last_sync() {
+    let sandbox = Sandbox::new();
+    let fake = FakePartnerCenter::start();
+    fake.add_customers(1200);
+    let config = config_for(&sandbox, &fake);
+    let db = book(&sandbox);
+
+    let out = run(&sandbox, &config, &db, &["status"]);
+    assert_success(&out);
+    assert!(stdout(&out).contains("Last sync: never"), "{}", describe(&out));
+
+    let out = run(&sandbox, &config, &db, &["sync"]);
+    assert_success(&out);
+    let text = stdout(&out);
+    assert!(text.contains(USER_CODE), "signed in itself: {text}");
+    assert!(text.contains("Indirect resellers: 2 new"), "{text}");
+    assert!(text.contains("Customers, page 3 (the last): 200 new"), "{text}");
+    assert!(
+        text.contains("customers 1200 new, 0 changed, 0 unchanged, 3 marked removed over 3 pages"),
+        "the demo's own customers are not in Partner Center: {text}"
+    );
+    assert!(!text.contains(TOKEN_PREFIX), "{text}");
+    assert_eq!(
+        sqlite3_count(&db, "SELECT count(*) FROM customers WHERE removed_at IS NULL"),
+        1200
+    );
+
+    let out = run(&sandbox, &config, &db, &["status", "--json"]);
+    assert_success(&out);
+    let status: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(status["last_sync"].as_str().is_some(), "{status}");
+    assert_eq!(status["sync_unfinished"], false);
+
+    // Offline: no section, no sync, in words.
+    let offline = sandbox.root().join("offline.toml");
+    std::fs::write(&offline, "").unwrap();
+    let out = run(&sandbox, &offline, &db, &["sync"]);
+    assert_refused(&out);
+    assert!(
+        describe(&out).contains("no [partner_center] section"),
+        "{}",
+        describe(&out)
+    );
+}
+
+#[test]
+fn a_sync_killed_mid_page_keeps_what_it_committed_and_the_next_continues() {
+    let sandbox = Sandbox::new();
+    let fake = FakePartnerCenter::start();
+    fake.add_customers(1200);
+    // The resellers and page 1 answer; page 2 hangs until the process is killed.
+    fake.with(|s| {
+        s.faults = [Fault::Pass, Fault::Pass, Fault::Stall { ms: 4000 }].into();
+    });
+    let config = config_for(&sandbox, &fake);
+    let db = book(&sandbox);
+
+    let mut child = command(&sandbox, &config, &db, &["sync"])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let asked_page_two = || {
+        fake.api_calls()
+            .iter()
+            .filter(|c| c.path == "/v1/customers")
+            .count()
+            >= 2
+    };
+    let started = Instant::now();
+    while !asked_page_two() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "page 2 was never asked"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // Page 1 is in the book, and the cursor of page 2.
+    assert_eq!(
+        sqlite3_count(
+            &db,
+            "SELECT count(*) FROM customers WHERE domain LIKE 'customer%.onmicrosoft.com'"
+        ),
+        500
+    );
+    assert_eq!(
+        sqlite3_count(
+            &db,
+            "SELECT count(*) FROM sync_state WHERE phase = 'customers' AND continuation IS NOT NULL"
+        ),
+        1
+    );
+    let out = run(&sandbox, &config, &db, &["status"]);
+    assert!(
+        stdout(&out).contains("stopped halfway"),
+        "{}",
+        describe(&out)
+    );
+
+    let out = run(&sandbox, &config, &db, &["sync"]);
+    assert_success(&out);
+    let text = stdout(&out);
+    assert!(text.contains("Continued the sync"), "{text}");
+    assert!(text.contains("over 2 pages"), "{text}");
+    assert_eq!(
+        sqlite3_count(
+            &db,
+            "SELECT count(*) FROM customers WHERE domain LIKE 'customer%.onmicrosoft.com'"
+        ),
+        1200
+    );
+    assert_eq!(
+        sqlite3_count(&db, "SELECT count(*) FROM sync_state WHERE phase = 'idle' AND last_sync_at IS NOT NULL"),
+        1
+    );
+}
