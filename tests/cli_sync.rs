@@ -79,7 +79,19 @@ fn sync_signs_in_itself_pulls_every_page_and_status_shows_the_last_sync() {
     assert_success(&out);
     let text = stdout(&out);
     assert!(text.contains(USER_CODE), "signed in itself: {text}");
-    assert!(text.contains("Indirect resellers: 2 new"), "{text}");
+    // The demo's Blue Yonder has the PartnerID of the documented First Up Consultants: the
+    // same partner, renamed and given its tenant ID; the demo's other reseller is not listed.
+    assert!(
+        text.contains("Indirect resellers: 1 new, 1 changed, 0 unchanged, 1 marked removed."),
+        "{text}"
+    );
+    assert_eq!(
+        sqlite3_count(
+            &db,
+            "SELECT count(*) FROM resellers WHERE partner_id = '4847383' AND name = 'First Up Consultants' AND state = 'active'"
+        ),
+        1
+    );
     assert!(text.contains("Customers, page 3 (the last): 200 new"), "{text}");
     assert!(
         text.contains("customers 1200 new, 0 changed, 0 unchanged, 3 marked removed over 3 pages"),

@@ -296,14 +296,14 @@ fn upsert_reseller(
     by: Option<&Operator>,
     applied: &mut Applied,
 ) -> CommandResult<()> {
-    // A reseller entered by hand (or imported) before the book was connected has no tenant ID
-    // yet: its PartnerID ties it to the one Partner Center lists.
+    // A reseller entered by hand (or imported) before the book was connected may have no
+    // tenant ID, or another one: its PartnerID ties it to the one Partner Center lists, whose
+    // tenant ID it takes.
     let found: Option<(i64, String, String, String, String, Option<String>)> = tx
         .query_row(
             "SELECT id, name, partner_id, location, state, tenant_id FROM resellers
-              WHERE tenant_id = ?1
-                 OR (tenant_id IS NULL AND partner_id = ?2 AND state = 'active')
-              ORDER BY tenant_id IS NULL LIMIT 1",
+              WHERE tenant_id = ?1 OR (partner_id = ?2 AND state = 'active')
+              ORDER BY CASE WHEN tenant_id = ?1 THEN 0 ELSE 1 END LIMIT 1",
             params![r.tenant_id, r.partner_id],
             |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?)),
         )
@@ -325,7 +325,7 @@ fn upsert_reseller(
                 && partner_id == r.partner_id
                 && location == r.location
                 && state == "active"
-                && tenant.is_some()
+                && tenant.is_some_and(|t| t.eq_ignore_ascii_case(&r.tenant_id))
             {
                 applied.unchanged += 1;
                 return Ok(());
