@@ -73,7 +73,11 @@ fn sync_signs_in_itself_pulls_every_page_and_status_shows_the_last_sync() {
 
     let out = run(&sandbox, &config, &db, &["status"]);
     assert_success(&out);
-    assert!(stdout(&out).contains("Last sync: never"), "{}", describe(&out));
+    assert!(
+        stdout(&out).contains("Last sync: never"),
+        "{}",
+        describe(&out)
+    );
 
     let out = run(&sandbox, &config, &db, &["sync"]);
     assert_success(&out);
@@ -92,14 +96,20 @@ fn sync_signs_in_itself_pulls_every_page_and_status_shows_the_last_sync() {
         ),
         1
     );
-    assert!(text.contains("Customers, page 3 (the last): 200 new"), "{text}");
+    assert!(
+        text.contains("Customers, page 3 (the last): 200 new"),
+        "{text}"
+    );
     assert!(
         text.contains("customers 1200 new, 0 changed, 0 unchanged, 3 marked removed over 3 pages"),
         "the demo's own customers are not in Partner Center: {text}"
     );
     assert!(!text.contains(TOKEN_PREFIX), "{text}");
     assert_eq!(
-        sqlite3_count(&db, "SELECT count(*) FROM customers WHERE removed_at IS NULL"),
+        sqlite3_count(
+            &db,
+            "SELECT count(*) FROM customers WHERE removed_at IS NULL"
+        ),
         1200
     );
 
@@ -189,7 +199,10 @@ fn a_sync_killed_mid_page_keeps_what_it_committed_and_the_next_continues() {
         1200
     );
     assert_eq!(
-        sqlite3_count(&db, "SELECT count(*) FROM sync_state WHERE phase = 'idle' AND last_sync_at IS NOT NULL"),
+        sqlite3_count(
+            &db,
+            "SELECT count(*) FROM sync_state WHERE phase = 'idle' AND last_sync_at IS NOT NULL"
+        ),
         1
     );
 }

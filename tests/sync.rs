@@ -149,10 +149,7 @@ async fn what_partner_center_no_longer_lists_is_marked_removed_not_deleted() {
         s.resellers.retain(|r| r["name"] != "ReleCloud");
     });
     let report = sync(&db.store, &client).await.unwrap();
-    assert_eq!(
-        (report.customers.removed, report.customers.changed),
-        (1, 1)
-    );
+    assert_eq!((report.customers.removed, report.customers.changed), (1, 1));
     assert_eq!(report.resellers.removed, 1);
     assert_eq!(count(&db.store, "SELECT count(*) FROM customers"), 600);
     assert_eq!(
@@ -229,15 +226,30 @@ async fn rows_that_break_a_rule_are_kept_flagged_and_listed() {
         .collect();
     assert_eq!(listed.len(), 4, "{listed:#?}");
     let has = |words: &[&str]| listed.iter().any(|l| words.iter().all(|w| l.contains(w)));
-    assert!(has(&["reseller Bad Number Ltd true", "PartnerID"]), "{listed:#?}");
-    assert!(has(&["customer Customer 0 false", "not a domain name"]), "{listed:#?}");
-    assert!(has(&["customer Customer 1 true", "tenant ID"]), "{listed:#?}");
     assert!(
-        has(&["customer Customer 2 false", "not among the provider's relationships"]),
+        has(&["reseller Bad Number Ltd true", "PartnerID"]),
+        "{listed:#?}"
+    );
+    assert!(
+        has(&["customer Customer 0 false", "not a domain name"]),
+        "{listed:#?}"
+    );
+    assert!(
+        has(&["customer Customer 1 true", "tenant ID"]),
+        "{listed:#?}"
+    );
+    assert!(
+        has(&[
+            "customer Customer 2 false",
+            "not among the provider's relationships"
+        ]),
         "{listed:#?}"
     );
     assert_eq!(
-        count(&db.store, "SELECT count(*) FROM customers WHERE pc_problem IS NOT NULL"),
+        count(
+            &db.store,
+            "SELECT count(*) FROM customers WHERE pc_problem IS NOT NULL"
+        ),
         2
     );
     assert_eq!(

@@ -12,10 +12,10 @@ use serde::Serialize;
 use crate::config::{Config, PartnerCenterConfig};
 use crate::domain::text::{escaped, shown_path};
 use crate::partner_center::auth::{self, PollClock};
-use crate::partner_center::endpoints::{Endpoints, http_client};
-use crate::partner_center::keystore::{NoKeyring, OsKeyring, RefreshTokenStore};
 use crate::partner_center::client::Client;
+use crate::partner_center::endpoints::{Endpoints, http_client};
 use crate::partner_center::error::Error as PcError;
+use crate::partner_center::keystore::{NoKeyring, OsKeyring, RefreshTokenStore};
 use crate::partner_center::retry::{RateLimiter, RetryPolicy};
 use crate::partner_center::session::{Kept, Session};
 use crate::store::Store;
@@ -133,7 +133,11 @@ pub fn sync(config: &Config, config_path: &Path, store: &Store) -> anyhow::Resul
         keystore(&endpoints),
         policy.refresh_margin,
     ));
-    let client = Client::new(session.clone(), policy, Arc::new(RateLimiter::partner_center()));
+    let client = Client::new(
+        session.clone(),
+        policy,
+        Arc::new(RateLimiter::partner_center()),
+    );
     let tenant = escaped(&endpoints.tenant).into_owned();
     runtime()?.block_on(async {
         match session.access_token(false).await {

@@ -269,7 +269,12 @@ impl Store {
     }
 }
 
-fn hold(tx: &Connection, h: &Held, at: DateTime<Utc>, applied: &mut Applied) -> rusqlite::Result<()> {
+fn hold(
+    tx: &Connection,
+    h: &Held,
+    at: DateTime<Utc>,
+    applied: &mut Applied,
+) -> rusqlite::Result<()> {
     let same: Option<(String, String, String)> = tx
         .query_row(
             "SELECT name, problem, payload FROM sync_held WHERE kind = ?1 AND remote_id = ?2",
@@ -284,7 +289,14 @@ fn hold(tx: &Connection, h: &Held, at: DateTime<Utc>, applied: &mut Applied) -> 
     tx.execute(
         "INSERT OR REPLACE INTO sync_held (kind, remote_id, name, problem, payload, held_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![h.kind, h.remote_id, h.name, h.problem, h.payload, db_time(at)],
+        params![
+            h.kind,
+            h.remote_id,
+            h.name,
+            h.problem,
+            h.payload,
+            db_time(at)
+        ],
     )?;
     Ok(())
 }
@@ -305,11 +317,23 @@ fn upsert_reseller(
               WHERE tenant_id = ?1 OR (partner_id = ?2 AND state = 'active')
               ORDER BY CASE WHEN tenant_id = ?1 THEN 0 ELSE 1 END LIMIT 1",
             params![r.tenant_id, r.partner_id],
-            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?)),
+            |row| {
+                Ok((
+                    row.get(0)?,
+                    row.get(1)?,
+                    row.get(2)?,
+                    row.get(3)?,
+                    row.get(4)?,
+                    row.get(5)?,
+                ))
+            },
         )
         .optional()?;
     let label = format!("{} ({})", r.name, r.partner_id);
-    let after = format!("{}, PartnerID {}, {}, Active", r.name, r.partner_id, r.location);
+    let after = format!(
+        "{}, PartnerID {}, {}, Active",
+        r.name, r.partner_id, r.location
+    );
     match found {
         None => {
             tx.execute(
@@ -332,14 +356,26 @@ fn upsert_reseller(
             }
             let before = format!(
                 "{name}, PartnerID {partner_id}, {location}, {}",
-                if state == "active" { "Active" } else { "Removed" }
+                if state == "active" {
+                    "Active"
+                } else {
+                    "Removed"
+                }
             );
             tx.execute(
                 "UPDATE resellers SET tenant_id = ?1, name = ?2, partner_id = ?3, location = ?4,
                         state = 'active', removed_at = NULL, removed_by = NULL WHERE id = ?5",
                 params![r.tenant_id, r.name, r.partner_id, r.location, id],
             )?;
-            audit(tx, at, by, ACTION_CHANGED, &label, Some(&before), Some(&after))?;
+            audit(
+                tx,
+                at,
+                by,
+                ACTION_CHANGED,
+                &label,
+                Some(&before),
+                Some(&after),
+            )?;
             applied.changed += 1;
         }
     }
@@ -355,14 +391,18 @@ fn upsert_customer(
 ) -> CommandResult<()> {
     let reseller_id: Option<i64> = match &c.reseller_tenant_id {
         Some(t) => tx
-            .query_row("SELECT id FROM resellers WHERE tenant_id = ?1", [t], |r| r.get(0))
+            .query_row("SELECT id FROM resellers WHERE tenant_id = ?1", [t], |r| {
+                r.get(0)
+            })
             .optional()?,
         None => None,
     };
     let problem = match (&c.reseller_tenant_id, reseller_id) {
         (Some(t), None) => Some(join(
             c.problem.as_deref(),
-            &format!("its indirect reseller (tenant {t}) is not among the provider's relationships"),
+            &format!(
+                "its indirect reseller (tenant {t}) is not among the provider's relationships"
+            ),
         )),
         _ => c.problem.clone(),
     };
@@ -384,13 +424,31 @@ fn upsert_customer(
         };
         return Ok(hold(tx, &held, at, applied)?);
     }
-    type Row = (i64, String, String, String, Option<i64>, Option<String>, Option<String>);
+    type Row = (
+        i64,
+        String,
+        String,
+        String,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+    );
     let found: Option<Row> = tx
         .query_row(
             "SELECT id, company_name, domain, relationship, reseller_id, pc_problem, removed_at
                FROM customers WHERE tenant_id = ?1",
             [&c.tenant_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
+            },
         )
         .optional()?;
     let label = format!("{} ({})", c.company_name, c.domain);
@@ -403,7 +461,15 @@ fn upsert_customer(
                  VALUES (?1, ?2, ?3, ?4, ?5, '', '', '', '', '', 'ZZ', '', '', '', ?6, ?7)",
                 params![c.tenant_id, c.company_name, c.domain, c.relationship, reseller_id, db_time(at), problem],
             )?;
-            audit(tx, at, by, ACTION_PULLED, &label, None, Some(&c.relationship))?;
+            audit(
+                tx,
+                at,
+                by,
+                ACTION_PULLED,
+                &label,
+                None,
+                Some(&c.relationship),
+            )?;
             applied.added += 1;
         }
         Some((id, name, domain, relationship, old_reseller, old_problem, removed_at)) => {
@@ -422,7 +488,15 @@ fn upsert_customer(
                         pc_problem = ?5, removed_at = NULL WHERE id = ?6",
                 params![c.company_name, c.domain, c.relationship, reseller_id, problem, id],
             )?;
-            audit(tx, at, by, ACTION_CHANGED, &label, Some(&format!("{name} ({domain}), {relationship}")), Some(&c.relationship))?;
+            audit(
+                tx,
+                at,
+                by,
+                ACTION_CHANGED,
+                &label,
+                Some(&format!("{name} ({domain}), {relationship}")),
+                Some(&c.relationship),
+            )?;
             applied.changed += 1;
         }
     }

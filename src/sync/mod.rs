@@ -44,7 +44,11 @@ pub struct Report {
 pub enum Step {
     Resellers(Applied),
     /// A committed customer page: its number in this run, what it changed, whether more follow.
-    CustomerPage { number: u64, applied: Applied, more: bool },
+    CustomerPage {
+        number: u64,
+        applied: Applied,
+        more: bool,
+    },
 }
 
 /// Runs one pull to the end, or to the first failure (what was committed before it stays, and
@@ -71,7 +75,8 @@ pub async fn pull(
     };
     let first_page = Request::get(format!("/v1/customers?size={page_size}"), CUSTOMER_LIST);
     let resuming = cursor.is_some();
-    let mut pages: Pages<'_, Customer> = Pages::new(client, cursor.map_or(first_page.clone(), resume_request));
+    let mut pages: Pages<'_, Customer> =
+        Pages::new(client, cursor.map_or(first_page.clone(), resume_request));
     let mut first = true;
     loop {
         let items = match pages.next_page().await {
@@ -80,7 +85,9 @@ pub async fn pull(
             // A continuation token kept from an earlier run may have expired: the pass goes
             // on from the first page (the pages already committed are unchanged rows then).
             Err(RemoteError::Api { status: 400, .. }) if first && resuming => {
-                tracing::info!("the kept continuation token was refused; paging from the first page");
+                tracing::info!(
+                    "the kept continuation token was refused; paging from the first page"
+                );
                 pages = Pages::new(client, first_page.clone());
                 first = false;
                 continue;
@@ -111,7 +118,9 @@ const CUSTOMER_LIST: &str = "the customer list";
 fn resume_request(cursor: Cursor) -> Request {
     let mut request = Request::get(cursor.path, CUSTOMER_LIST);
     if let Some(token) = cursor.continuation {
-        request.headers.push(("MS-ContinuationToken".to_owned(), token));
+        request
+            .headers
+            .push(("MS-ContinuationToken".to_owned(), token));
     }
     request
 }
@@ -135,7 +144,11 @@ pub fn map_reseller(r: &PartnerRelationship) -> Pulled<PulledReseller> {
         Pulled::Held(Held {
             kind: "reseller".into(),
             remote_id: r.id.clone(),
-            name: if name.trim().is_empty() { r.id.clone() } else { name.clone() },
+            name: if name.trim().is_empty() {
+                r.id.clone()
+            } else {
+                name.clone()
+            },
             problem,
             payload: serde_json::json!({
                 "id": r.id, "name": r.name, "mpnId": r.mpn_id, "location": r.location,
@@ -172,14 +185,22 @@ pub fn map_reseller(r: &PartnerRelationship) -> Pulled<PulledReseller> {
 /// that breaks a rule, or a relationship twotier doesn't know, is kept and flagged.
 pub fn map_customer(c: &Customer) -> Pulled<PulledCustomer> {
     let profile = c.company_profile.as_ref();
-    let raw_tenant = profile.and_then(|p| p.tenant_id.clone()).unwrap_or_else(|| c.id.clone());
-    let raw_name = profile.and_then(|p| p.company_name.clone()).unwrap_or_default();
+    let raw_tenant = profile
+        .and_then(|p| p.tenant_id.clone())
+        .unwrap_or_else(|| c.id.clone());
+    let raw_name = profile
+        .and_then(|p| p.company_name.clone())
+        .unwrap_or_default();
     let raw_domain = profile.and_then(|p| p.domain.clone()).unwrap_or_default();
     let held = |problem: String| {
         Pulled::Held(Held {
             kind: "customer".into(),
             remote_id: c.id.clone(),
-            name: if raw_name.trim().is_empty() { c.id.clone() } else { raw_name.clone() },
+            name: if raw_name.trim().is_empty() {
+                c.id.clone()
+            } else {
+                raw_name.clone()
+            },
             problem,
             payload: serde_json::json!({
                 "id": c.id,
@@ -208,14 +229,24 @@ pub fn map_customer(c: &Customer) -> Pulled<PulledCustomer> {
         Ok(n) => n,
         Err(e) => {
             problems.push(format!("its company name breaks a rule: {e}"));
-            if raw_name.trim().is_empty() { domain.clone() } else { raw_name.trim().to_owned() }
+            if raw_name.trim().is_empty() {
+                domain.clone()
+            } else {
+                raw_name.trim().to_owned()
+            }
         }
     };
-    let relationship = match c.relationship_to_partner.as_deref().map(str::to_ascii_lowercase) {
+    let relationship = match c
+        .relationship_to_partner
+        .as_deref()
+        .map(str::to_ascii_lowercase)
+    {
         None => "reseller".to_owned(),
         Some(r) if ["none", "reseller", "advisor"].contains(&r.as_str()) => r,
         Some(other) => {
-            problems.push(format!("its relationshipToPartner {other:?} is not none, reseller or advisor"));
+            problems.push(format!(
+                "its relationshipToPartner {other:?} is not none, reseller or advisor"
+            ));
             "none".to_owned()
         }
     };

@@ -152,8 +152,18 @@ pub fn customer(n: usize) -> Value {
 /// The indirect resellers of `retrieve-a-list-of-indirect-resellers.md`'s example.
 pub fn documented_resellers() -> Vec<Value> {
     vec![
-        reseller("484e548c-f5f3-4528-93a9-c16c6373cb59", "First Up Consultants", "4847383", "US"),
-        reseller("b01b1487-b36e-4e6d-9b5e-0b58974c4b28", "ReleCloud", "4847433", "BR"),
+        reseller(
+            "484e548c-f5f3-4528-93a9-c16c6373cb59",
+            "First Up Consultants",
+            "4847383",
+            "US",
+        ),
+        reseller(
+            "b01b1487-b36e-4e6d-9b5e-0b58974c4b28",
+            "ReleCloud",
+            "4847433",
+            "BR",
+        ),
     ]
 }
 
