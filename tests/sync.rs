@@ -267,6 +267,17 @@ async fn rows_that_break_a_rule_are_kept_flagged_and_listed() {
     assert_eq!(again.flagged, report.flagged);
     assert_eq!(count(&db.store, "SELECT count(*) FROM temp.rewrites"), 0);
     assert_eq!(count(&db.store, "SELECT count(*) FROM audit_log"), logged);
+
+    // Fixed in Partner Center (or gone from it): no longer held or listed.
+    fake.with(|s| {
+        s.customers[1] = customer(1);
+        s.resellers.retain(|r| r["name"] != "Bad Number Ltd");
+    });
+    let fixed = sync(&db.store, &client).await.unwrap();
+    assert_eq!(fixed.customers.added, 1);
+    assert_eq!(fixed.flagged.len(), 2, "{:#?}", fixed.flagged);
+    assert!(fixed.flagged.iter().all(|f| !f.held));
+    assert_eq!(count(&db.store, "SELECT count(*) FROM sync_held"), 0);
 }
 
 #[tokio::test]

@@ -145,6 +145,8 @@ impl Store {
     ) -> CommandResult<Applied> {
         self.mutate(|tx, by| {
             let mut applied = Applied::default();
+            // The list of resellers is complete: those held are held again below, if still so.
+            tx.execute("DELETE FROM sync_held WHERE kind = 'reseller'", [])?;
             let mut listed = Vec::new();
             for item in resellers {
                 match item {
@@ -232,6 +234,11 @@ impl Store {
                     }
                     tx.execute("DELETE FROM sync_seen", [])?;
                     tx.execute(
+                        "DELETE FROM sync_held WHERE kind = 'customer'
+                            AND pass < (SELECT pass FROM sync_state WHERE id = 1)",
+                        [],
+                    )?;
+                    tx.execute(
                         "UPDATE sync_state SET phase = 'idle', next_path = NULL, continuation = NULL,
                                 last_sync_at = ?1 WHERE id = 1",
                         params![db_time(at)],
@@ -275,27 +282,31 @@ fn hold(
     at: DateTime<Utc>,
     applied: &mut Applied,
 ) -> rusqlite::Result<()> {
-    let same: Option<(String, String, String)> = tx
+    let pass: i64 = tx.query_row("SELECT pass FROM sync_state WHERE id = 1", [], |r| r.get(0))?;
+    let same: Option<(String, String, String, i64)> = tx
         .query_row(
-            "SELECT name, problem, payload FROM sync_held WHERE kind = ?1 AND remote_id = ?2",
+            "SELECT name, problem, payload, pass FROM sync_held WHERE kind = ?1 AND remote_id = ?2",
             params![h.kind, h.remote_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .optional()?;
     applied.held += 1;
-    if same.is_some_and(|(n, p, j)| n == h.name && p == h.problem && j == h.payload) {
+    if same.is_some_and(|(n, p, j, seen)| {
+        n == h.name && p == h.problem && j == h.payload && seen == pass
+    }) {
         return Ok(());
     }
     tx.execute(
-        "INSERT OR REPLACE INTO sync_held (kind, remote_id, name, problem, payload, held_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT OR REPLACE INTO sync_held (kind, remote_id, name, problem, payload, held_at, pass)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
             h.kind,
             h.remote_id,
             h.name,
             h.problem,
             h.payload,
-            db_time(at)
+            db_time(at),
+            pass
         ],
     )?;
     Ok(())
@@ -433,6 +444,11 @@ fn upsert_customer(
         Option<String>,
         Option<String>,
     );
+    // Placed now: no longer held (Partner Center fixed what it broke).
+    tx.execute(
+        "DELETE FROM sync_held WHERE kind = 'customer' AND remote_id = ?1 COLLATE NOCASE",
+        [&c.tenant_id],
+    )?;
     let found: Option<Row> = tx
         .query_row(
             "SELECT id, company_name, domain, relationship, reseller_id, pc_problem, removed_at

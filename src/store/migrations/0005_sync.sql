@@ -35,5 +35,8 @@ CREATE TABLE sync_held (
     problem   TEXT NOT NULL,
     payload   TEXT NOT NULL,
     held_at   TEXT NOT NULL,
+    -- The pass that last saw it: a held customer no pass lists any more is forgotten after a
+    -- complete one (a held reseller with each complete list of resellers).
+    pass      INTEGER NOT NULL,
     PRIMARY KEY (kind, remote_id)
 ) WITHOUT ROWID;
