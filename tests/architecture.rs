@@ -1,6 +1,6 @@
 //! Architecture rules, checked by reading `src/` as text (std only, no parser crate):
-//! no import circles between modules, layers point down (domain < store, partner_center < app <
-//! ui; the two rooms of the second layer, local and remote, never reference each other, and the
+//! no import circles between modules, layers point down (domain < store, partner_center < sync <
+//! app < ui; the two rooms of the second layer, local and remote, never reference each other, and the
 //! remote one's types never reach app or ui), and no source file over 600 lines. Each failure lists every offending file, line and module.
 
 use std::collections::{BTreeMap, BTreeSet};

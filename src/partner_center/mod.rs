@@ -1,6 +1,6 @@
 //! The Partner Center REST API: the remote room beside `store/` (the local one). Neither imports
-//! the other; a sync layer above both will map remote resources to store commands, and `ui`
-//! and `app` never see a type from here.
+//! the other; the sync layer above both (`crate::sync`) maps remote resources to store commands,
+//! and `ui` and `app` never see a type from here.
 //!
 //! - `auth.rs`: sign-in with the OAuth 2.0 device authorization grant (App + User) and the
 //!   refresh-token grant; `session.rs` keeps the access token in memory and refreshes it.
