@@ -262,20 +262,12 @@ impl ListImport for Customers<'_> {
             }
         }
         if row.has(col::RESELLER) || row.has(col::RESELLER_PARTNER_ID) {
-            match self.resellers.find(
-                tx,
-                row.given(col::RESELLER_PARTNER_ID),
-                row.given(col::RESELLER),
-            )? {
-                Ok(id) => v[RESELLER] = id.map_or(Value::Null, Value::Integer),
-                Err(why) => {
-                    let column = if row.given(col::RESELLER_PARTNER_ID).is_some() {
-                        col::RESELLER_PARTNER_ID
-                    } else {
-                        col::RESELLER
-                    };
-                    row.problem(column, why);
-                }
+            let name = row.given(col::RESELLER);
+            if let Some(reseller) =
+                self.resellers
+                    .named_in(tx, row, col::RESELLER_PARTNER_ID, col::RESELLER, name)?
+            {
+                v[RESELLER] = reseller;
             }
         }
         if let Some(access) = row.given(col::DELEGATED_ACCESS) {

@@ -6,7 +6,9 @@ use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension};
 
-use super::rows::quoted;
+use rusqlite::types::Value;
+
+use super::rows::{Row, quoted};
 use crate::domain::ids::{PartnerId, TenantId};
 use crate::store::customers::{OFFER_COLUMNS, Offer, offer_from_row};
 
@@ -18,6 +20,34 @@ pub struct Resellers {
 }
 
 impl Resellers {
+    /// The reseller a row names in its PartnerID column `id_column` or its name column
+    /// `name_column` (`name`: the name as the caller reads it), as the value to store; when it
+    /// names none that exists, the problem is said on the column that named it and `None` given.
+    pub fn named_in(
+        &mut self,
+        tx: &Connection,
+        row: &mut Row<'_>,
+        id_column: usize,
+        name_column: usize,
+        name: Option<&str>,
+    ) -> rusqlite::Result<Option<Value>> {
+        let partner_id = row.given(id_column);
+        Ok(match self.find(tx, partner_id, name)? {
+            Ok(id) => Some(id.map_or(Value::Null, Value::Integer)),
+            Err(why) => {
+                row.problem(
+                    if partner_id.is_some() {
+                        id_column
+                    } else {
+                        name_column
+                    },
+                    why,
+                );
+                None
+            }
+        })
+    }
+
     /// The reseller a row names: by its PartnerID when the file gives one, else by its name
     /// (the one reseller, active or removed, with that name). `Ok(None)`: no reseller (empty).
     pub fn find(

@@ -299,20 +299,12 @@ impl ListImport for Subscriptions<'_> {
             v[END] = text(end.format("%Y-%m-%d").to_string());
         }
         if row.has(col::RESELLER) || row.has(col::RESELLER_PARTNER_ID) {
-            match self.resellers.find(
-                tx,
-                row.given(col::RESELLER_PARTNER_ID),
-                row.given(col::RESELLER),
-            )? {
-                Ok(r) => v[RESELLER] = r.map_or(Value::Null, Value::Integer),
-                Err(why) => {
-                    let column = if row.given(col::RESELLER_PARTNER_ID).is_some() {
-                        col::RESELLER_PARTNER_ID
-                    } else {
-                        col::RESELLER
-                    };
-                    row.problem(column, why);
-                }
+            let name = row.given(col::RESELLER);
+            if let Some(reseller) =
+                self.resellers
+                    .named_in(tx, row, col::RESELLER_PARTNER_ID, col::RESELLER, name)?
+            {
+                v[RESELLER] = reseller;
             }
         }
         if row.has(col::SUPPORT) || row.has(col::SUPPORT_PARTNER_ID) {
@@ -320,19 +312,11 @@ impl ListImport for Subscriptions<'_> {
             let name = row
                 .given(col::SUPPORT)
                 .filter(|n| !n.eq_ignore_ascii_case(self.provider_name.trim()));
-            match self
-                .resellers
-                .find(tx, row.given(col::SUPPORT_PARTNER_ID), name)?
+            if let Some(support) =
+                self.resellers
+                    .named_in(tx, row, col::SUPPORT_PARTNER_ID, col::SUPPORT, name)?
             {
-                Ok(r) => v[SUPPORT] = r.map_or(Value::Null, Value::Integer),
-                Err(why) => {
-                    let column = if row.given(col::SUPPORT_PARTNER_ID).is_some() {
-                        col::SUPPORT_PARTNER_ID
-                    } else {
-                        col::SUPPORT
-                    };
-                    row.problem(column, why);
-                }
+                v[SUPPORT] = support;
             }
         }
         if !row.problems.is_empty() {
