@@ -20,10 +20,10 @@ fn main() {
     });
     println!(
         "A fake Partner Center is listening on {url}. Put this in a config file (say fake.toml):\n\n\
-         [partner_center]\ntenant = \"northwind-distribution.onmicrosoft.com\"\n\
-         client_id = \"00000000-0000-0000-0000-000000000000\"\napi_url = \"{url}\"\nauthority_url = \"{url}\"\n\n\
+         {section}\n\
          then: twotier --config fake.toml signin   (it signs in after two polls; Ctrl-C here stops the server)",
-        url = fake.url()
+        url = fake.url(),
+        section = fake.config_section()
     );
     loop {
         std::thread::park();

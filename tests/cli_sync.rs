@@ -16,15 +16,7 @@ use fake_partner_center::{FakePartnerCenter, Fault, TOKEN_PREFIX, USER_CODE};
 
 fn config_for(sandbox: &Sandbox, fake: &FakePartnerCenter) -> PathBuf {
     let path = sandbox.root().join("config.toml");
-    std::fs::write(
-        &path,
-        format!(
-            "[partner_center]\ntenant = \"northwind.onmicrosoft.com\"\nclient_id = \"6f1c2a3b-0000-4000-8000-00000000c11e\"\n\
-             api_url = \"{url}\"\nauthority_url = \"{url}\"\n",
-            url = fake.url()
-        ),
-    )
-    .unwrap();
+    std::fs::write(&path, fake.config_section()).unwrap();
     path
 }
 

@@ -23,6 +23,8 @@ pub const USER_CODE: &str = "GQ8X-2K4M";
 pub const VERIFICATION_URI: &str = "https://microsoft.com/devicelogin";
 pub const ACCOUNT: &str = "ava@northwind.onmicrosoft.com";
 /// Every token the fake hands out starts with this, so a test can look for leaks.
+/// The partner tenant the tests sign in to.
+pub const TENANT: &str = "northwind.onmicrosoft.com";
 pub const TOKEN_PREFIX: &str = "fakepc-";
 
 /// What the token endpoint answers to the next device-code poll.
@@ -227,6 +229,15 @@ impl FakePartnerCenter {
 
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The config file's `[partner_center]` section that points twotier at this server.
+    pub fn config_section(&self) -> String {
+        format!(
+            "[partner_center]\ntenant = \"{TENANT}\"\nclient_id = \"6f1c2a3b-0000-4000-8000-00000000c11e\"\n\
+             api_url = \"{url}\"\nauthority_url = \"{url}\"\n",
+            url = self.url()
+        )
     }
 
     pub fn with<R>(&self, f: impl FnOnce(&mut FakeState) -> R) -> R {
