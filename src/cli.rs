@@ -74,9 +74,18 @@ pub enum Command {
     Signout,
     /// Partner Center: offline or which tenant, the signed-in account, last sync, what waits
     Status(StatusArgs),
-    /// Pull the indirect resellers and customers from Partner Center into the book, a page at a
-    /// time; a stopped sync continues where it stopped
-    Sync,
+    /// Pull the provider's profile, the indirect resellers, the customers and their
+    /// subscriptions from Partner Center into the book; after a complete pass only what the audit
+    /// records say changed; a stopped sync continues where it stopped
+    Sync(SyncArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Pull every customer and every subscription again, not only what changed since the last
+    /// sync
+    #[arg(long)]
+    pub full: bool,
 }
 
 #[derive(Debug, Args)]

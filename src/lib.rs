@@ -235,10 +235,11 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
                 .and_then(|(store, _)| store.sync_state().ok());
             scripting::partner_center::status(&config, &config_path, args.json, book)
         }
-        Some(Command::Sync) => scripting::partner_center::sync(
+        Some(Command::Sync(args)) => scripting::partner_center::sync(
             &config,
             &config_path,
             &script_store(&script_db(given.as_deref(), paths)?, &operator, &config)?,
+            args.full,
         ),
         Some(Command::Restore(args)) => {
             let db = given.unwrap_or_else(|| paths.default_db());

@@ -105,3 +105,66 @@ impl ErrorBody {
         }
     }
 }
+
+/// `developer/subscription-resources.md`: a subscription as a customer's list returns it.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Subscription {
+    pub id: String,
+    #[serde(default)]
+    pub offer_id: Option<String>,
+    #[serde(default)]
+    pub offer_name: Option<String>,
+    #[serde(default)]
+    pub friendly_name: Option<String>,
+    #[serde(default)]
+    pub quantity: Option<i64>,
+    /// none, active, pending, suspended, expired, disabled or deleted.
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub auto_renew_enabled: Option<bool>,
+    #[serde(default)]
+    pub billing_cycle: Option<String>,
+    /// P1M, P1Y or P3Y.
+    #[serde(default)]
+    pub term_duration: Option<String>,
+    #[serde(default)]
+    pub creation_date: Option<String>,
+    #[serde(default)]
+    pub effective_start_date: Option<String>,
+    #[serde(default)]
+    pub commitment_end_date: Option<String>,
+    /// The PartnerID of the reseller of record; empty for the provider's own.
+    #[serde(default)]
+    pub partner_id: Option<String>,
+}
+
+/// `developer/auditing-resources.md`: one operation in the activity log; only what names the
+/// customer it touched is read.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditRecord {
+    #[serde(default)]
+    pub customer_id: Option<String>,
+    #[serde(default)]
+    pub resource_type: Option<String>,
+    #[serde(default)]
+    pub operation_type: Option<String>,
+    #[serde(default)]
+    pub operation_date: Option<String>,
+    /// succeeded, failed or progress.
+    #[serde(default)]
+    pub operation_status: Option<String>,
+}
+
+/// `developer/get-partner-network-profile.md` (`GET /v1/profiles/mpn`): the signed-in
+/// partner's name and PartnerID.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MpnProfile {
+    #[serde(default)]
+    pub partner_name: Option<String>,
+    #[serde(default)]
+    pub mpn_id: Option<String>,
+}

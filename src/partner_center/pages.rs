@@ -7,7 +7,9 @@ use serde::de::DeserializeOwned;
 use super::client::Client;
 use super::client::{Request, parse};
 use super::error::Error;
-use super::model::{Collection, Customer, Link, PartnerRelationship};
+use super::model::{
+    AuditRecord, Collection, Customer, Link, MpnProfile, PartnerRelationship, Subscription,
+};
 
 /// The pages of one collection, in order. `next_page` is `None` after the last one.
 pub struct Pages<'c, T> {
@@ -131,6 +133,66 @@ impl Client {
         }
         Ok(all)
     }
+}
+
+impl Client {
+    /// `GET /v1/customers/{id}/subscriptions`, every page
+    /// (`developer/get-all-of-a-customer-s-subscriptions.md`).
+    pub async fn subscriptions_of(&self, tenant_id: &str) -> Result<Vec<Subscription>, Error> {
+        let mut pages = Pages::new(
+            self,
+            Request::get(
+                format!("/v1/customers/{}/subscriptions", path_segment(tenant_id)),
+                "a customer's subscriptions",
+            ),
+        );
+        let mut all = Vec::new();
+        while let Some(page) = pages.next_page().await? {
+            all.extend(page);
+        }
+        Ok(all)
+    }
+
+    /// `GET /v1/customers/{id}` (`developer/get-a-customer-by-id.md`); `None` when Partner
+    /// Center no longer has it (404).
+    pub async fn customer(&self, tenant_id: &str) -> Result<Option<Customer>, Error> {
+        let path = format!("/v1/customers/{}", path_segment(tenant_id));
+        match self.get_json::<Customer>(&path, "a customer").await {
+            Ok(c) => Ok(Some(c)),
+            Err(Error::Api { status: 404, .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `GET /v1/auditrecords?startDate=YYYY-MM-DD` and its pages (`developer/audit.md`).
+    pub fn audit_records(&self, start_date: chrono::NaiveDate) -> Pages<'_, AuditRecord> {
+        Pages::new(
+            self,
+            Request::get(
+                format!(
+                    "/v1/auditrecords?startDate={}",
+                    start_date.format("%Y-%m-%d")
+                ),
+                AUDIT_RECORDS,
+            ),
+        )
+    }
+
+    /// `GET /v1/profiles/mpn`: the signed-in partner's PartnerID and name.
+    pub async fn mpn_profile(&self) -> Result<MpnProfile, Error> {
+        self.get_json("/v1/profiles/mpn", "the partner's network profile")
+            .await
+    }
+}
+
+/// What the audit records are called in messages, and the kept cursor's request.
+pub const AUDIT_RECORDS: &str = "the audit records";
+
+/// An id in a path: percent-encoded, so whatever a server sent can't change the path.
+fn path_segment(id: &str) -> String {
+    percent_encoding::utf8_percent_encode(id.trim(), percent_encoding::NON_ALPHANUMERIC)
+        .to_string()
+        .replace("%2D", "-")
 }
 
 #[cfg(test)]

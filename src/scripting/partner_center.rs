@@ -19,8 +19,8 @@ use crate::partner_center::keystore::{NoKeyring, OsKeyring, RefreshTokenStore};
 use crate::partner_center::retry::{RateLimiter, RetryPolicy};
 use crate::partner_center::session::{Kept, Session};
 use crate::store::Store;
-use crate::store::sync::{Applied, SyncState};
-use crate::sync::{PAGE_SIZE, Step};
+use crate::store::sync::{Applied, PassKind, SyncState};
+use crate::sync::{Options, PAGE_SIZE, Step};
 
 /// `TWOTIER_KEYRING=off` keeps a sign-in for the process only (a machine without a keyring,
 /// or one where nothing may be stored).
@@ -121,9 +121,11 @@ async fn device_sign_in(
     Ok((account, kept))
 }
 
-/// `twotier sync`: pulls the indirect resellers and the customers into the book, a page per
-/// transaction; signs in first (device code) when no sign-in is kept.
-pub fn sync(config: &Config, config_path: &Path, store: &Store) -> anyhow::Result<()> {
+/// `twotier sync [--full]`: pulls the provider's profile, the indirect resellers, the
+/// customers and their subscriptions into the book, a page or a batch per transaction (after a
+/// complete pass, only the customers the audit records name); signs in first (device code)
+/// when no sign-in is kept.
+pub fn sync(config: &Config, config_path: &Path, store: &Store, full: bool) -> anyhow::Result<()> {
     let endpoints = endpoints(configured(config, config_path)?);
     let http = http_client(Duration::from_secs(15))?;
     let policy = RetryPolicy::default();
@@ -133,11 +135,7 @@ pub fn sync(config: &Config, config_path: &Path, store: &Store) -> anyhow::Resul
         keystore(&endpoints),
         policy.refresh_margin,
     ));
-    let client = Client::new(
-        session.clone(),
-        policy,
-        Arc::new(RateLimiter::partner_center()),
-    );
+    let client = Client::new(session.clone(), policy, Arc::new(rate_limiter()?));
     let tenant = escaped(&endpoints.tenant).into_owned();
     runtime()?.block_on(async {
         match session.access_token(false).await {
@@ -150,20 +148,14 @@ pub fn sync(config: &Config, config_path: &Path, store: &Store) -> anyhow::Resul
             Err(e) => return Err(e.into()),
         }
         let started = std::time::Instant::now();
-        let mut on_step = |step: &Step| match step {
-            Step::Resellers(a) => println!("Indirect resellers: {}.", counts(a)),
-            Step::CustomerPage { number, applied, more } => println!(
-                "Customers, page {number}{}: {}.",
-                if *more { "" } else { " (the last)" },
-                counts(applied)
-            ),
-        };
-        let report = match crate::sync::pull(store, &client, PAGE_SIZE, &mut on_step).await {
+        let mut on_step = |step: &Step| print_step(step);
+        let options = Options { page_size: PAGE_SIZE, full };
+        let report = match crate::sync::pull_with(store, &client, &options, &mut on_step).await {
             Ok(report) => report,
             Err(e) => {
                 let state = store.sync_state().ok();
                 let again = if state.is_some_and(|s| s.in_progress) {
-                    " Every page before it is kept; `twotier sync` again continues from there."
+                    " Everything before it is kept; `twotier sync` again continues from there."
                 } else {
                     " Nothing was changed."
                 };
@@ -173,17 +165,25 @@ pub fn sync(config: &Config, config_path: &Path, store: &Store) -> anyhow::Resul
         if report.resumed {
             println!("(Continued the sync an earlier run had not finished.)");
         }
+        let customers = match report.kind {
+            PassKind::Full => format!("customers {} over {} pages", counts(&report.customers), report.pages),
+            PassKind::Incremental => format!(
+                "{} changed customers fetched again: customers {}",
+                report.changed_customers,
+                counts(&report.customers)
+            ),
+        };
         println!(
-            "Synced with Partner Center ({tenant}) in {:.1} s: resellers {}; customers {} over {} pages.",
+            "Synced with Partner Center ({tenant}), {} sync, in {:.1} s: resellers {}; {customers}; subscriptions {}.",
+            kind_word(report.kind),
             started.elapsed().as_secs_f64(),
             counts(&report.resellers),
-            counts(&report.customers),
-            report.pages
+            counts(&report.subscriptions),
         );
-        if !report.flagged.is_empty() {
+        if report.flagged_total > 0 {
             println!(
                 "Kept as Partner Center sent them, but breaking a rule ({}):",
-                report.flagged.len()
+                report.flagged_total
             );
             for f in report.flagged.iter().take(SHOWN_FLAGGED) {
                 println!(
@@ -195,12 +195,93 @@ pub fn sync(config: &Config, config_path: &Path, store: &Store) -> anyhow::Resul
                     escaped(&f.problem)
                 );
             }
-            if report.flagged.len() > SHOWN_FLAGGED {
-                println!("  … and {} more.", report.flagged.len() - SHOWN_FLAGGED);
+            if report.flagged_total > SHOWN_FLAGGED as u64 {
+                println!("  … and {} more.", report.flagged_total - SHOWN_FLAGGED as u64);
             }
         }
         Ok(())
     })
+}
+
+fn kind_word(kind: PassKind) -> &'static str {
+    match kind {
+        PassKind::Full => "a full",
+        PassKind::Incremental => "an incremental",
+    }
+}
+
+fn print_step(step: &Step) {
+    match step {
+        Step::Started { kind, resumed } => println!(
+            "{} {} sync{}.",
+            if *resumed { "Continuing" } else { "Starting" },
+            kind_word(*kind),
+            match kind {
+                PassKind::Full => " (every customer and subscription)",
+                PassKind::Incremental => " (what the audit records say changed since the last one)",
+            }
+        ),
+        Step::Profile(p) => match (&p.unread, p.changed.is_empty()) {
+            (Some(why), _) => println!(
+                "Your partner profile could not be read ({}): the book's is kept.",
+                escaped(why)
+            ),
+            (None, true) => println!("Your partner profile agrees with the book's."),
+            (None, false) => println!(
+                "Your partner profile, from Partner Center: {}.",
+                p.changed.join("; ")
+            ),
+        },
+        Step::Resellers(a) => println!("Indirect resellers: {}.", counts(a)),
+        Step::Accepted { recipient } => println!(
+            "The partnership request to {} was accepted: its partner is now an indirect reseller.",
+            escaped(recipient)
+        ),
+        Step::CustomerPage {
+            number,
+            applied,
+            more,
+        } => println!(
+            "Customers, page {number}{}: {}.",
+            if *more { "" } else { " (the last)" },
+            counts(applied)
+        ),
+        Step::Subscriptions { customers, applied } => tracing::info!(
+            customers,
+            added = applied.added,
+            changed = applied.changed,
+            "subscriptions batch committed"
+        ),
+        Step::AuditPage {
+            number,
+            customers,
+            more,
+        } => println!(
+            "Audit records, page {number}{}: {customers} customers changed.",
+            if *more { "" } else { " (the last)" },
+        ),
+        Step::Changed { customers_done, .. } => {
+            tracing::info!(customers_done, "changed customers batch committed")
+        }
+    }
+}
+
+/// `TWOTIER_PC_REQUESTS_PER_MINUTE` lowers or raises the client's pace: Partner Center allows
+/// about 500 a minute (the default stays under it); only a local test server (the bench's fake)
+/// takes more.
+const RATE_VAR: &str = "TWOTIER_PC_REQUESTS_PER_MINUTE";
+
+fn rate_limiter() -> anyhow::Result<RateLimiter> {
+    match std::env::var(RATE_VAR) {
+        Err(_) => Ok(RateLimiter::partner_center()),
+        Ok(v) => match v.trim().parse::<usize>() {
+            Ok(n) if n > 0 => Ok(RateLimiter::new(n, Duration::from_secs(60))),
+            _ => bail!(
+                "{RATE_VAR} must be a whole number of requests a minute, above 0 (it is {}).",
+                escaped(&v)
+            ),
+        },
+    }
 }
 
 /// How many flagged rows `sync` lists.
@@ -251,6 +332,8 @@ struct Status {
     keyring_problem: Option<String>,
     /// The last complete sync (RFC 3339), or null: never.
     last_sync: Option<String>,
+    /// "full" or "incremental": the kind of the last complete sync.
+    last_sync_kind: Option<&'static str>,
     /// A sync was started and not finished (`twotier sync` continues it).
     sync_unfinished: bool,
     pending_changes: u64,
@@ -274,6 +357,7 @@ pub fn status(
             .as_ref()
             .and_then(|b| b.last_sync_at)
             .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+        last_sync_kind: book.as_ref().and_then(|b| b.last_kind).map(PassKind::key),
         sync_unfinished: book.as_ref().is_some_and(|b| b.in_progress),
         pending_changes: 0,
     };
@@ -321,7 +405,10 @@ pub fn status(
         ""
     };
     match &status.last_sync {
-        Some(at) => println!("Last sync: {at}{unfinished}"),
+        Some(at) => println!(
+            "Last sync: {at}, {}{unfinished}",
+            status.last_sync_kind.unwrap_or("full")
+        ),
         None => println!("Last sync: never{unfinished}"),
     }
     println!("Waiting to be sent: nothing");

@@ -429,11 +429,7 @@ impl Store {
                     tx.last_insert_rowid()
                 }
             };
-            tx.execute(
-                "UPDATE invitations SET status = 'accepted', accepted_at = ?1, reseller_id = ?2 WHERE id = ?3",
-                params![db_time(at), reseller_id, row.id],
-            )?;
-            audit(tx, at, by, "Partnership request accepted", &row.recipient, Some("Sent"), Some("Accepted"))?;
+            mark_accepted(tx, row.id, &row.recipient, reseller_id, at, by)?;
             audit(
                 tx,
                 at,
@@ -479,5 +475,113 @@ impl Listed for InvitationRow {
 
     fn key(&self) -> Key {
         self.key.clone()
+    }
+}
+
+/// The request becomes Accepted by this reseller, logged: inside the caller's transaction.
+fn mark_accepted(
+    tx: &rusqlite::Connection,
+    id: i64,
+    recipient: &str,
+    reseller_id: i64,
+    at: DateTime<Utc>,
+    by: Option<&crate::domain::operator::Operator>,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE invitations SET status = 'accepted', accepted_at = ?1, reseller_id = ?2 WHERE id = ?3",
+        params![db_time(at), reseller_id, id],
+    )?;
+    audit(
+        tx,
+        at,
+        by,
+        "Partnership request accepted",
+        recipient,
+        Some("Sent"),
+        Some("Accepted"),
+    )
+}
+
+/// The pull saw this reseller in the relationships list: a Sent request (expired or not: the
+/// reseller followed its link all the same) made to its PartnerID or tenant ID is Accepted, in
+/// the pull's transaction, and the reseller gets the request's address if it has none. Returns
+/// the request's recipient.
+pub(super) fn accepted_in_partner_center(
+    tx: &rusqlite::Connection,
+    reseller: &super::sync::PulledReseller,
+    reseller_id: i64,
+    at: DateTime<Utc>,
+    by: Option<&crate::domain::operator::Operator>,
+) -> rusqlite::Result<Option<String>> {
+    let request: Option<(i64, String)> = tx
+        .prepare_cached(
+            "SELECT id, recipient_email FROM invitations
+              WHERE status = 'sent' AND (partner_id = ?1 OR tenant_id = ?2)
+              ORDER BY sent_at DESC, id DESC LIMIT 1",
+        )?
+        .query_row(params![reseller.partner_id, reseller.tenant_id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    let Some((id, recipient)) = request else {
+        return Ok(None);
+    };
+    mark_accepted(tx, id, &recipient, reseller_id, at, by)?;
+    tx.execute(
+        "UPDATE resellers SET email = ?1 WHERE id = ?2 AND email IS NULL",
+        params![recipient, reseller_id],
+    )?;
+    Ok(Some(cleaned(recipient)))
+}
+
+impl Store {
+    /// Notes the PartnerID and/or tenant ID of the partner a Sent request went to, so that the
+    /// pull marks it Accepted when that partner appears among the indirect resellers.
+    pub fn expect_partner(
+        &mut self,
+        id: i64,
+        partner_id: Option<&PartnerId>,
+        tenant_id: Option<&TenantId>,
+        at: DateTime<Utc>,
+    ) -> CommandResult<()> {
+        if partner_id.is_none() && tenant_id.is_none() {
+            return refuse("Give the partner's PartnerID, its tenant ID, or both.");
+        }
+        self.transact(|s| {
+            s.require(Permission::ManagePartnerships)?;
+            let row = s.invitation(id)?;
+            if row.stored_status != "sent" {
+                return refuse("Only a Sent request waits for a partner.");
+            }
+            let said = [
+                partner_id.map(|p| format!("PartnerID {p}")),
+                tenant_id.map(|t| format!("tenant {t}")),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ");
+            s.mutate(|tx, by| {
+                tx.execute(
+                    "UPDATE invitations SET partner_id = coalesce(?1, partner_id),
+                            tenant_id = coalesce(?2, tenant_id) WHERE id = ?3",
+                    params![
+                        partner_id.map(PartnerId::as_str),
+                        tenant_id.map(TenantId::as_str),
+                        id
+                    ],
+                )?;
+                audit(
+                    tx,
+                    at,
+                    by,
+                    "Partnership request for a known partner",
+                    &row.recipient,
+                    None,
+                    Some(&said),
+                )?;
+                Ok(())
+            })
+        })
     }
 }

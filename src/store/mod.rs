@@ -16,8 +16,11 @@ pub mod list;
 pub mod operators;
 pub mod provider;
 pub mod resellers;
+mod schema;
 pub mod subscriptions;
 pub mod sync;
+mod sync_rows;
+pub mod sync_subscriptions;
 pub mod worker;
 
 use std::path::{Path, PathBuf};
@@ -32,17 +35,8 @@ use crate::domain::permission::{Matrix, Permission};
 /// Marks a SQLite file as ours (`PRAGMA application_id`, the bytes "twtr").
 pub const APPLICATION_ID: i32 = 0x7477_7472;
 
-/// Schema steps, in order. Never edit one that has landed; append a new one.
-const MIGRATIONS: &[&str] = &[
-    include_str!("migrations/0001_init.sql"),
-    include_str!("migrations/0002_demo_marker.sql"),
-    include_str!("migrations/0003_discarded_requests.sql"),
-    include_str!("migrations/0004_unknown_compliance.sql"),
-    include_str!("migrations/0005_sync.sql"),
-];
-
-/// The schema version this build writes and understands.
-pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
+use schema::MIGRATIONS;
+pub use schema::SCHEMA_VERSION;
 
 /// Why a database file could not be opened. Each message says what is wrong and what to do.
 #[derive(Debug, thiserror::Error)]

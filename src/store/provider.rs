@@ -129,3 +129,68 @@ pub fn holds_a_real_book(db: &std::path::Path) -> anyhow::Result<bool> {
     )?;
     Ok(real)
 }
+
+impl Store {
+    /// The provider's PartnerID and name as Partner Center's profile has them: written to the
+    /// book's provider where they differ (Partner Center is the source of truth), logged, in
+    /// one transaction. A value that breaks the book's rules is not written and is said so.
+    /// Returns what changed, or why not, in words; nothing without a provider row.
+    pub fn sync_provider_profile(
+        &self,
+        partner_id: Option<&str>,
+        name: Option<&str>,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> super::CommandResult<Vec<String>> {
+        use rusqlite::OptionalExtension;
+        self.mutate(|tx, by| {
+            let book: Option<(String, String)> = tx
+                .query_row(
+                    "SELECT partner_id, company_name FROM provider WHERE id = 1",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let Some((book_partner_id, book_name)) = book else {
+                return Ok(Vec::new());
+            };
+            let mut said = Vec::new();
+            if let Some(p) = partner_id.filter(|p| *p != book_partner_id) {
+                match crate::domain::ids::PartnerId::parse(p) {
+                    Ok(p) => {
+                        tx.execute(
+                            "UPDATE provider SET partner_id = ?1 WHERE id = 1",
+                            [p.as_str()],
+                        )?;
+                        said.push(format!("PartnerID {book_partner_id} → {p}"));
+                    }
+                    Err(e) => said.push(format!(
+                        "Partner Center's PartnerID for you is not one ({e}): the book keeps {book_partner_id}"
+                    )),
+                }
+            }
+            if let Some(n) = name.filter(|n| *n != book_name) {
+                match crate::domain::ids::company_name(n) {
+                    Ok(n) => {
+                        tx.execute("UPDATE provider SET company_name = ?1 WHERE id = 1", [&n])?;
+                        said.push(format!("name {book_name} → {n}"));
+                    }
+                    Err(e) => said.push(format!(
+                        "Partner Center's name for you breaks a rule ({e}): the book keeps {book_name}"
+                    )),
+                }
+            }
+            if said.iter().any(|s| s.contains('→')) {
+                super::audit(
+                    tx,
+                    at,
+                    by,
+                    super::sync::ACTION_CHANGED,
+                    "Provider profile",
+                    Some(&format!("{book_name}, PartnerID {book_partner_id}")),
+                    Some(&said.join("; ")),
+                )?;
+            }
+            Ok(said.into_iter().map(cleaned).collect())
+        })
+    }
+}

@@ -5,10 +5,10 @@
 //! mapped by the caller (the `sync` module) into [`PulledReseller`] and [`PulledCustomer`].
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{OptionalExtension, params};
 
+use super::sync_rows::{hold, mark_customer_gone, upsert_customer, upsert_reseller};
 use super::{CommandResult, Store, audit, db_time, opt_text, parse_db_time};
-use crate::domain::operator::Operator;
 
 /// An indirect reseller as Partner Center lists it, checked against twotier's rules.
 #[derive(Debug, Clone)]
@@ -60,15 +60,73 @@ pub struct Cursor {
     pub continuation: Option<String>,
 }
 
+/// A full pass pulls every customer and every customer's subscriptions; an incremental one
+/// only the customers the audit records name as changed since the last pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PassKind {
+    Full,
+    Incremental,
+}
+
+impl PassKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            PassKind::Full => "full",
+            PassKind::Incremental => "incremental",
+        }
+    }
+
+    fn from_key(key: &str) -> PassKind {
+        if key == "incremental" {
+            PassKind::Incremental
+        } else {
+            PassKind::Full
+        }
+    }
+}
+
+/// Where a pass stands: `Customers` pages the customer list (full), `Subscriptions` walks the
+/// book's customers for theirs (full), `Audit` pages the audit records and `Changed` fetches the
+/// customers they named (incremental).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Idle,
+    Customers,
+    Subscriptions,
+    Audit,
+    Changed,
+}
+
+impl Phase {
+    fn from_key(key: &str) -> Phase {
+        match key {
+            "customers" => Phase::Customers,
+            "subscriptions" => Phase::Subscriptions,
+            "audit" => Phase::Audit,
+            "changed" => Phase::Changed,
+            _ => Phase::Idle,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyncState {
     pub pass: i64,
-    /// A pass is under way: its resellers are in, its customers paged up to `cursor`.
+    /// A pass is under way: its resellers are in, then its phase.
     pub in_progress: bool,
-    /// The next customer page of the pass under way; `None` with `in_progress` means from the
-    /// first page.
+    pub phase: Phase,
+    /// The pass under way (or the last one).
+    pub kind: PassKind,
+    /// The next page (customers or audit records) of the pass under way; `None` with
+    /// `in_progress` means from the first page.
     pub cursor: Option<Cursor>,
+    /// In the subscriptions phase: the customers up to this `customers.id` are done.
+    pub after_customer: i64,
     pub last_sync_at: Option<DateTime<Utc>>,
+    /// The kind of the last complete pass.
+    pub last_kind: Option<PassKind>,
+    /// When the last complete pass started: an incremental pass asks what changed since then.
+    pub changes_since: Option<DateTime<Utc>>,
 }
 
 /// What one page (or the resellers) changed.
@@ -102,27 +160,44 @@ pub struct Flagged {
     pub held: bool,
 }
 
-const ACTION_PULLED: &str = "Pulled from Partner Center";
-const ACTION_CHANGED: &str = "Changed in Partner Center";
-const ACTION_GONE: &str = "Removed in Partner Center";
+pub(super) const ACTION_PULLED: &str = "Pulled from Partner Center";
+pub(super) const ACTION_CHANGED: &str = "Changed in Partner Center";
+pub(super) const ACTION_GONE: &str = "Removed in Partner Center";
+
+/// What starting a pass did: the resellers, and the partnership requests found accepted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Begun {
+    pub applied: Applied,
+    /// The recipients of the requests the relationships list showed accepted.
+    pub accepted: Vec<String>,
+}
 
 impl Store {
     pub fn sync_state(&self) -> CommandResult<SyncState> {
         let row = self
             .conn
             .query_row(
-                "SELECT pass, phase, next_path, continuation, last_sync_at FROM sync_state WHERE id = 1",
+                "SELECT pass, phase, next_path, continuation, last_sync_at, kind, after_customer,
+                        last_kind, changes_since
+                   FROM sync_state WHERE id = 1",
                 [],
                 |r| {
                     let phase: String = r.get(1)?;
                     let path = opt_text(r, 2)?;
                     let continuation = opt_text(r, 3)?;
-                    let last = opt_text(r, 4)?.map(|t| parse_db_time(&t)).transpose()?;
+                    let time = |i| -> rusqlite::Result<Option<DateTime<Utc>>> {
+                        opt_text(r, i)?.map(|t| parse_db_time(&t)).transpose()
+                    };
                     Ok(SyncState {
                         pass: r.get(0)?,
                         in_progress: phase != "idle",
+                        phase: Phase::from_key(&phase),
+                        kind: PassKind::from_key(&r.get::<_, String>(5)?),
                         cursor: path.map(|path| Cursor { path, continuation }),
-                        last_sync_at: last,
+                        after_customer: r.get(6)?,
+                        last_sync_at: time(4)?,
+                        last_kind: opt_text(r, 7)?.map(|k| PassKind::from_key(&k)),
+                        changes_since: time(8)?,
                     })
                 },
             )
@@ -130,21 +205,29 @@ impl Store {
         Ok(row.unwrap_or(SyncState {
             pass: 0,
             in_progress: false,
+            phase: Phase::Idle,
+            kind: PassKind::Full,
             cursor: None,
+            after_customer: 0,
             last_sync_at: None,
+            last_kind: None,
+            changes_since: None,
         }))
     }
 
     /// Starts a pass with the complete list of indirect resellers, in one transaction: they are
-    /// placed, those no longer listed are marked removed, and the customer paging starts from
-    /// the first page.
+    /// placed (a Sent partnership request one of them answers is marked Accepted), those no
+    /// longer listed are marked removed, and the pass's paging (customers for a full pass, audit
+    /// records for an incremental one) starts from the first page.
     pub fn sync_begin_with_resellers(
         &self,
         resellers: &[Pulled<PulledReseller>],
+        kind: PassKind,
         at: DateTime<Utc>,
-    ) -> CommandResult<Applied> {
+    ) -> CommandResult<Begun> {
         self.mutate(|tx, by| {
             let mut applied = Applied::default();
+            let mut accepted = Vec::new();
             // The list of resellers is complete: those held are held again below, if still so.
             tx.execute("DELETE FROM sync_held WHERE kind = 'reseller'", [])?;
             let mut listed = Vec::new();
@@ -153,7 +236,12 @@ impl Store {
                     Pulled::Held(h) => hold(tx, h, at, &mut applied)?,
                     Pulled::Row(r) => {
                         listed.push(r.tenant_id.to_lowercase());
-                        upsert_reseller(tx, r, at, by, &mut applied)?;
+                        let id = upsert_reseller(tx, r, at, by, &mut applied)?;
+                        if let Some(request) =
+                            super::invitations::accepted_in_partner_center(tx, r, id, at, by)?
+                        {
+                            accepted.push(request);
+                        }
                     }
                 }
             }
@@ -176,12 +264,17 @@ impl Store {
                 applied.removed += 1;
             }
             tx.execute("DELETE FROM sync_seen", [])?;
+            tx.execute("DELETE FROM sync_changed", [])?;
+            let phase = match kind {
+                PassKind::Full => "customers",
+                PassKind::Incremental => "audit",
+            };
             tx.execute(
-                "UPDATE sync_state SET pass = pass + 1, phase = 'customers', next_path = NULL,
-                        continuation = NULL, pass_started_at = ?1 WHERE id = 1",
-                params![db_time(at)],
+                "UPDATE sync_state SET pass = pass + 1, phase = ?1, kind = ?2, next_path = NULL,
+                        continuation = NULL, after_customer = 0, pass_started_at = ?3 WHERE id = 1",
+                params![phase, kind.key(), db_time(at)],
             )?;
-            Ok(applied)
+            Ok(Begun { applied, accepted })
         })
     }
 
@@ -225,11 +318,7 @@ impl Store {
                         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
                         .collect::<Result<_, _>>()?;
                     for (id, name, domain) in gone {
-                        tx.execute(
-                            "UPDATE customers SET removed_at = ?1 WHERE id = ?2",
-                            params![db_time(at), id],
-                        )?;
-                        audit(tx, at, by, ACTION_GONE, &format!("{name} ({domain})"), Some("Listed"), Some("Removed"))?;
+                        mark_customer_gone(tx, id, &name, &domain, at, by)?;
                         applied.removed += 1;
                     }
                     tx.execute("DELETE FROM sync_seen", [])?;
@@ -238,10 +327,11 @@ impl Store {
                             AND pass < (SELECT pass FROM sync_state WHERE id = 1)",
                         [],
                     )?;
+                    // The customers are complete: their subscriptions next.
                     tx.execute(
-                        "UPDATE sync_state SET phase = 'idle', next_path = NULL, continuation = NULL,
-                                last_sync_at = ?1 WHERE id = 1",
-                        params![db_time(at)],
+                        "UPDATE sync_state SET phase = 'subscriptions', next_path = NULL,
+                                continuation = NULL, after_customer = 0 WHERE id = 1",
+                        [],
                     )?;
                 }
             }
@@ -249,18 +339,48 @@ impl Store {
         })
     }
 
-    /// Every row a pull flagged or held, resellers first, by name.
-    pub fn sync_flagged(&self) -> CommandResult<Vec<Flagged>> {
-        let mut out = Vec::new();
-        let mut stmt = self.conn.prepare(
+    /// The pass is complete: idle, with when it started kept as where the next incremental
+    /// pass asks the audit records from.
+    pub fn sync_finish(&self, at: DateTime<Utc>) -> CommandResult<()> {
+        self.mutate(|tx, _| {
+            tx.execute(
+                "DELETE FROM sync_held WHERE kind = 'subscription'
+                    AND pass < (SELECT pass FROM sync_state WHERE id = 1)
+                    AND (SELECT kind FROM sync_state WHERE id = 1) = 'full'",
+                [],
+            )?;
+            tx.execute(
+                "UPDATE sync_state SET phase = 'idle', next_path = NULL, continuation = NULL,
+                        after_customer = 0, last_sync_at = ?1, last_kind = kind,
+                        changes_since = pass_started_at WHERE id = 1",
+                params![db_time(at)],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// How many rows a pull flagged or held, and the first `limit` of them: resellers first,
+    /// then customers, then subscriptions, by name.
+    pub fn sync_flagged(&self, limit: usize) -> CommandResult<(u64, Vec<Flagged>)> {
+        const FLAGGED: &str =
             "SELECT 'reseller', name, partner_id, pc_problem, 0 FROM resellers WHERE pc_problem IS NOT NULL
              UNION ALL
              SELECT 'customer', company_name, domain, pc_problem, 0 FROM customers WHERE pc_problem IS NOT NULL
              UNION ALL
-             SELECT kind, name, remote_id, problem, 1 FROM sync_held
-             ORDER BY 1 DESC, 2, 3",
-        )?;
-        let rows = stmt.query_map([], |r| {
+             SELECT 'subscription', coalesce(s.friendly_name, o.name), s.subscription_id, s.pc_problem, 0
+               FROM subscriptions s JOIN offers o ON o.id = s.offer_id WHERE s.pc_problem IS NOT NULL
+             UNION ALL
+             SELECT kind, name, remote_id, problem, 1 FROM sync_held";
+        let total: i64 =
+            self.conn
+                .query_row(&format!("SELECT count(*) FROM ({FLAGGED})"), [], |r| {
+                    r.get(0)
+                })?;
+        let mut out = Vec::new();
+        let mut stmt = self.conn.prepare(&format!(
+            "{FLAGGED} ORDER BY CASE 1 WHEN 'reseller' THEN 0 WHEN 'customer' THEN 1 ELSE 2 END, 2, 3 LIMIT ?1"
+        ))?;
+        let rows = stmt.query_map([limit as i64], |r| {
             Ok(Flagged {
                 kind: r.get(0)?,
                 name: r.get(1)?,
@@ -272,256 +392,6 @@ impl Store {
         for row in rows {
             out.push(row?);
         }
-        Ok(out)
-    }
-}
-
-fn hold(
-    tx: &Connection,
-    h: &Held,
-    at: DateTime<Utc>,
-    applied: &mut Applied,
-) -> rusqlite::Result<()> {
-    let pass: i64 = tx.query_row("SELECT pass FROM sync_state WHERE id = 1", [], |r| r.get(0))?;
-    let same: Option<(String, String, String, i64)> = tx
-        .query_row(
-            "SELECT name, problem, payload, pass FROM sync_held WHERE kind = ?1 AND remote_id = ?2",
-            params![h.kind, h.remote_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .optional()?;
-    applied.held += 1;
-    if same.is_some_and(|(n, p, j, seen)| {
-        n == h.name && p == h.problem && j == h.payload && seen == pass
-    }) {
-        return Ok(());
-    }
-    tx.execute(
-        "INSERT OR REPLACE INTO sync_held (kind, remote_id, name, problem, payload, held_at, pass)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            h.kind,
-            h.remote_id,
-            h.name,
-            h.problem,
-            h.payload,
-            db_time(at),
-            pass
-        ],
-    )?;
-    Ok(())
-}
-
-fn upsert_reseller(
-    tx: &Connection,
-    r: &PulledReseller,
-    at: DateTime<Utc>,
-    by: Option<&Operator>,
-    applied: &mut Applied,
-) -> CommandResult<()> {
-    // A reseller entered by hand (or imported) before the book was connected may have no
-    // tenant ID, or another one: its PartnerID ties it to the one Partner Center lists, whose
-    // tenant ID it takes.
-    let found: Option<(i64, String, String, String, String, Option<String>)> = tx
-        .query_row(
-            "SELECT id, name, partner_id, location, state, tenant_id FROM resellers
-              WHERE tenant_id = ?1 OR (partner_id = ?2 AND state = 'active')
-              ORDER BY CASE WHEN tenant_id = ?1 THEN 0 ELSE 1 END LIMIT 1",
-            params![r.tenant_id, r.partner_id],
-            |row| {
-                Ok((
-                    row.get(0)?,
-                    row.get(1)?,
-                    row.get(2)?,
-                    row.get(3)?,
-                    row.get(4)?,
-                    row.get(5)?,
-                ))
-            },
-        )
-        .optional()?;
-    let label = format!("{} ({})", r.name, r.partner_id);
-    let after = format!(
-        "{}, PartnerID {}, {}, Active",
-        r.name, r.partner_id, r.location
-    );
-    match found {
-        None => {
-            tx.execute(
-                "INSERT INTO resellers (tenant_id, name, partner_id, location, state, established_at)
-                 VALUES (?1, ?2, ?3, ?4, 'active', ?5)",
-                params![r.tenant_id, r.name, r.partner_id, r.location, db_time(at)],
-            )?;
-            audit(tx, at, by, ACTION_PULLED, &label, None, Some(&after))?;
-            applied.added += 1;
-        }
-        Some((id, name, partner_id, location, state, tenant)) => {
-            if name == r.name
-                && partner_id == r.partner_id
-                && location == r.location
-                && state == "active"
-                && tenant.is_some_and(|t| t.eq_ignore_ascii_case(&r.tenant_id))
-            {
-                applied.unchanged += 1;
-                return Ok(());
-            }
-            let before = format!(
-                "{name}, PartnerID {partner_id}, {location}, {}",
-                if state == "active" {
-                    "Active"
-                } else {
-                    "Removed"
-                }
-            );
-            tx.execute(
-                "UPDATE resellers SET tenant_id = ?1, name = ?2, partner_id = ?3, location = ?4,
-                        state = 'active', removed_at = NULL, removed_by = NULL WHERE id = ?5",
-                params![r.tenant_id, r.name, r.partner_id, r.location, id],
-            )?;
-            audit(
-                tx,
-                at,
-                by,
-                ACTION_CHANGED,
-                &label,
-                Some(&before),
-                Some(&after),
-            )?;
-            applied.changed += 1;
-        }
-    }
-    Ok(())
-}
-
-fn upsert_customer(
-    tx: &Connection,
-    c: &PulledCustomer,
-    at: DateTime<Utc>,
-    by: Option<&Operator>,
-    applied: &mut Applied,
-) -> CommandResult<()> {
-    let reseller_id: Option<i64> = match &c.reseller_tenant_id {
-        Some(t) => tx
-            .query_row("SELECT id FROM resellers WHERE tenant_id = ?1", [t], |r| {
-                r.get(0)
-            })
-            .optional()?,
-        None => None,
-    };
-    let problem = match (&c.reseller_tenant_id, reseller_id) {
-        (Some(t), None) => Some(join(
-            c.problem.as_deref(),
-            &format!(
-                "its indirect reseller (tenant {t}) is not among the provider's relationships"
-            ),
-        )),
-        _ => c.problem.clone(),
-    };
-    // Another tenant holding the domain: the schema keeps domains unique, so it waits aside.
-    let domain_holder: Option<String> = tx
-        .query_row(
-            "SELECT tenant_id FROM customers WHERE domain = ?1 AND tenant_id <> ?2",
-            params![c.domain, c.tenant_id],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if let Some(other) = domain_holder {
-        let held = Held {
-            kind: "customer".into(),
-            remote_id: c.tenant_id.clone(),
-            name: c.company_name.clone(),
-            problem: format!("its domain {} belongs to another customer in the book (tenant {other})", c.domain),
-            payload: serde_json::json!({"tenantId": c.tenant_id, "companyName": c.company_name, "domain": c.domain}).to_string(),
-        };
-        return Ok(hold(tx, &held, at, applied)?);
-    }
-    type Row = (
-        i64,
-        String,
-        String,
-        String,
-        Option<i64>,
-        Option<String>,
-        Option<String>,
-    );
-    // Placed now: no longer held (Partner Center fixed what it broke).
-    tx.execute(
-        "DELETE FROM sync_held WHERE kind = 'customer' AND remote_id = ?1 COLLATE NOCASE",
-        [&c.tenant_id],
-    )?;
-    let found: Option<Row> = tx
-        .query_row(
-            "SELECT id, company_name, domain, relationship, reseller_id, pc_problem, removed_at
-               FROM customers WHERE tenant_id = ?1",
-            [&c.tenant_id],
-            |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                ))
-            },
-        )
-        .optional()?;
-    let label = format!("{} ({})", c.company_name, c.domain);
-    match found {
-        None => {
-            tx.execute(
-                "INSERT INTO customers (tenant_id, company_name, domain, relationship, reseller_id,
-                        first_name, last_name, email, address_line1, city, country, culture, language,
-                        admin_user_name, created_at, pc_problem)
-                 VALUES (?1, ?2, ?3, ?4, ?5, '', '', '', '', '', 'ZZ', '', '', '', ?6, ?7)",
-                params![c.tenant_id, c.company_name, c.domain, c.relationship, reseller_id, db_time(at), problem],
-            )?;
-            audit(
-                tx,
-                at,
-                by,
-                ACTION_PULLED,
-                &label,
-                None,
-                Some(&c.relationship),
-            )?;
-            applied.added += 1;
-        }
-        Some((id, name, domain, relationship, old_reseller, old_problem, removed_at)) => {
-            if name == c.company_name
-                && domain == c.domain
-                && relationship == c.relationship
-                && old_reseller == reseller_id
-                && old_problem == problem
-                && removed_at.is_none()
-            {
-                applied.unchanged += 1;
-                return Ok(());
-            }
-            tx.execute(
-                "UPDATE customers SET company_name = ?1, domain = ?2, relationship = ?3, reseller_id = ?4,
-                        pc_problem = ?5, removed_at = NULL WHERE id = ?6",
-                params![c.company_name, c.domain, c.relationship, reseller_id, problem, id],
-            )?;
-            audit(
-                tx,
-                at,
-                by,
-                ACTION_CHANGED,
-                &label,
-                Some(&format!("{name} ({domain}), {relationship}")),
-                Some(&c.relationship),
-            )?;
-            applied.changed += 1;
-        }
-    }
-    Ok(())
-}
-
-fn join(first: Option<&str>, second: &str) -> String {
-    match first {
-        Some(f) => format!("{f}; {second}"),
-        None => second.to_owned(),
+        Ok((total.max(0) as u64, out))
     }
 }

@@ -1,0 +1,13 @@
+//! The schema steps, in order. Never edit one that has landed; append a new one.
+
+pub(super) const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_demo_marker.sql"),
+    include_str!("migrations/0003_discarded_requests.sql"),
+    include_str!("migrations/0004_unknown_compliance.sql"),
+    include_str!("migrations/0005_sync.sql"),
+    include_str!("migrations/0006_sync_subscriptions.sql"),
+];
+
+/// The schema version this build writes and understands.
+pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
