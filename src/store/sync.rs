@@ -363,7 +363,8 @@ impl Store {
     /// then customers, then subscriptions, by name.
     pub fn sync_flagged(&self, limit: usize) -> CommandResult<(u64, Vec<Flagged>)> {
         const FLAGGED: &str =
-            "SELECT 'reseller', name, partner_id, pc_problem, 0 FROM resellers WHERE pc_problem IS NOT NULL
+            "SELECT 'reseller' AS kind, name, partner_id AS id, pc_problem AS problem, 0 AS held
+               FROM resellers WHERE pc_problem IS NOT NULL
              UNION ALL
              SELECT 'customer', company_name, domain, pc_problem, 0 FROM customers WHERE pc_problem IS NOT NULL
              UNION ALL
@@ -378,7 +379,9 @@ impl Store {
                 })?;
         let mut out = Vec::new();
         let mut stmt = self.conn.prepare(&format!(
-            "{FLAGGED} ORDER BY CASE 1 WHEN 'reseller' THEN 0 WHEN 'customer' THEN 1 ELSE 2 END, 2, 3 LIMIT ?1"
+            "SELECT kind, name, id, problem, held FROM ({FLAGGED})
+              ORDER BY CASE kind WHEN 'reseller' THEN 0 WHEN 'customer' THEN 1 ELSE 2 END, name, id
+              LIMIT ?1"
         ))?;
         let rows = stmt.query_map([limit as i64], |r| {
             Ok(Flagged {

@@ -87,9 +87,10 @@ pub(super) fn upsert_reseller(
                  VALUES (?1, ?2, ?3, ?4, 'active', ?5)",
                 params![r.tenant_id, r.name, r.partner_id, r.location, db_time(at)],
             )?;
+            let id = tx.last_insert_rowid();
             audit(tx, at, by, ACTION_PULLED, &label, None, Some(&after))?;
             applied.added += 1;
-            Ok(tx.last_insert_rowid())
+            Ok(id)
         }
         Some((id, name, partner_id, location, state, tenant)) => {
             if name == r.name
@@ -239,6 +240,7 @@ pub(super) fn upsert_customer(
                  VALUES (?1, ?2, ?3, ?4, ?5, '', '', '', '', '', 'ZZ', '', '', '', ?6, ?7)",
                 params![c.tenant_id, c.company_name, c.domain, c.relationship, reseller_id, db_time(at), problem],
             )?;
+            let id = tx.last_insert_rowid();
             audit(
                 tx,
                 at,
@@ -249,7 +251,7 @@ pub(super) fn upsert_customer(
                 Some(&c.relationship),
             )?;
             applied.added += 1;
-            Ok(Some(tx.last_insert_rowid()))
+            Ok(Some(id))
         }
         Some((id, name, domain, relationship, old_reseller, old_problem, removed_at)) => {
             if name == c.company_name

@@ -6,7 +6,9 @@
 
 #![allow(dead_code)]
 
-use std::collections::{HashSet, VecDeque};
+pub mod sync_api;
+
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
@@ -93,6 +95,12 @@ pub struct FakeState {
     issued: u64,
     /// Access tokens expire this fast (seconds).
     pub access_lifetime: u64,
+    /// Subscriptions (`sync_api.rs`): a customer's list set by a test (by lowercase tenant
+    /// ID), else this many generated per generated customer; the audit records; the MPN profile.
+    pub subscription_lists: HashMap<String, Vec<Value>>,
+    pub subscriptions_per_customer: usize,
+    pub audit_records: Vec<Value>,
+    pub mpn_profile: Value,
 }
 
 impl FakeState {
@@ -197,6 +205,10 @@ impl FakePartnerCenter {
             expires_in: 900,
             access_lifetime: 3600,
             resellers: documented_resellers(),
+            mpn_profile: sync_api::documented_mpn_profile(
+                "Northwind Cloud Distribution",
+                "4120357",
+            ),
             ..FakeState::default()
         }));
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a local port");
@@ -296,6 +308,13 @@ fn router(state: Shared) -> Router {
         .route("/{tenant}/oauth2/v2.0/token", post(token))
         .route("/v1/customers", get(customers))
         .route("/v1/relationships", get(relationships))
+        .route("/v1/customers/{id}", get(sync_api::customer_by_id))
+        .route(
+            "/v1/customers/{id}/subscriptions",
+            get(sync_api::subscriptions),
+        )
+        .route("/v1/auditrecords", get(sync_api::audit_records))
+        .route("/v1/profiles/mpn", get(sync_api::mpn_profile))
         .with_state(state)
 }
 
