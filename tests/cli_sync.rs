@@ -1,7 +1,9 @@
 //! `twotier sync` on the built binary against the fake Partner Center on 127.0.0.1: with no
 //! sign-in kept (`TWOTIER_KEYRING=off`) it signs in itself and pulls every page; `status` then
 //! reads the last sync from the book; a sync killed while a page is in flight keeps the pages
-//! before it, and the next one continues from the cursor.
+//! before it, and the next one continues from the cursor. The next sync is incremental (the
+//! audit records), `--full` forces a full one, both said by the report and by `status`; a sync
+//! killed in the subscriptions phase keeps its committed batches and the next continues.
 
 mod common;
 mod fake_partner_center;
@@ -29,7 +31,9 @@ fn command(sandbox: &Sandbox, config: &Path, db: &Path, args: &[&str]) -> Comman
         db.to_str().unwrap(),
     ])
     .args(args)
-    .env("TWOTIER_KEYRING", "off");
+    .env("TWOTIER_KEYRING", "off")
+    // One request per customer's subscriptions: the fake takes them faster than Partner Center.
+    .env("TWOTIER_PC_REQUESTS_PER_MINUTE", "100000");
     cmd
 }
 
@@ -110,6 +114,27 @@ fn sync_signs_in_itself_pulls_every_page_and_status_shows_the_last_sync() {
     let status: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert!(status["last_sync"].as_str().is_some(), "{status}");
     assert_eq!(status["sync_unfinished"], false);
+    assert_eq!(status["last_sync_kind"], "full");
+    assert!(text.contains("a full sync"), "{text}");
+
+    // The next sync asks the audit records what changed (nothing): no customer list.
+    let before = fake.api_calls().len();
+    let out = run(&sandbox, &config, &db, &["sync"]);
+    assert_success(&out);
+    let text = stdout(&out);
+    assert!(text.contains("an incremental sync"), "{text}");
+    assert!(text.contains("0 changed customers fetched again"), "{text}");
+    let calls = fake.api_calls();
+    assert!(calls[before..].iter().any(|c| c.path == "/v1/auditrecords"));
+    assert!(calls[before..].iter().all(|c| c.path != "/v1/customers"));
+    let out = run(&sandbox, &config, &db, &["status"]);
+    assert!(stdout(&out).contains(", incremental"), "{}", describe(&out));
+    // --full: the customer list again.
+    let out = run(&sandbox, &config, &db, &["sync", "--full"]);
+    assert_success(&out);
+    let text = stdout(&out);
+    assert!(text.contains("a full sync"), "{text}");
+    assert!(text.contains("customers 0 new, 0 changed, 1200 unchanged over 3 pages"), "{text}");
 
     // Offline: no section, no sync, in words.
     let offline = sandbox.root().join("offline.toml");
@@ -128,9 +153,9 @@ fn a_sync_killed_mid_page_keeps_what_it_committed_and_the_next_continues() {
     let sandbox = Sandbox::new();
     let fake = FakePartnerCenter::start();
     fake.add_customers(1200);
-    // The resellers and page 1 answer; page 2 hangs until the process is killed.
+    // The profile, the resellers and page 1 answer; page 2 hangs until the process is killed.
     fake.with(|s| {
-        s.faults = [Fault::Pass, Fault::Pass, Fault::Stall { ms: 4000 }].into();
+        s.faults = [Fault::Pass, Fault::Pass, Fault::Pass, Fault::Stall { ms: 4000 }].into();
     });
     let config = config_for(&sandbox, &fake);
     let db = book(&sandbox);
@@ -197,4 +222,55 @@ fn a_sync_killed_mid_page_keeps_what_it_committed_and_the_next_continues() {
         ),
         1
     );
+}
+
+#[test]
+fn a_sync_killed_in_the_subscriptions_phase_keeps_its_batches_and_the_next_continues() {
+    let sandbox = Sandbox::new();
+    let fake = FakePartnerCenter::start();
+    fake.add_customers(200);
+    // The profile, the resellers, the one page of customers and the first batch's 50 lists
+    // answer; then one list hangs (its batch can't commit) until the process is killed.
+    fake.with(|s| {
+        s.subscriptions_per_customer = 2;
+        s.faults = std::iter::repeat_n(Fault::Pass, 3 + 50)
+            .chain([Fault::Stall { ms: 20_000 }])
+            .collect();
+    });
+    let config = config_for(&sandbox, &fake);
+    let db = book(&sandbox);
+    let mut child = command(&sandbox, &config, &db, &["sync"])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while fake
+        .api_calls()
+        .iter()
+        .filter(|c| c.path.ends_with("/subscriptions"))
+        .count()
+        < 58
+    {
+        assert!(started.elapsed() < Duration::from_secs(20), "the second batch was never asked");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let pulled = "SELECT count(*) FROM subscriptions s JOIN customers c ON c.id = s.customer_id
+                   WHERE c.domain LIKE 'customer%.onmicrosoft.com'";
+    assert_eq!(sqlite3_count(&db, pulled), 100, "the first batch of 50 customers");
+    assert_eq!(
+        sqlite3_count(
+            &db,
+            "SELECT count(*) FROM sync_state WHERE phase = 'subscriptions' AND after_customer > 0"
+        ),
+        1
+    );
+
+    let out = run(&sandbox, &config, &db, &["sync"]);
+    assert_success(&out);
+    let text = stdout(&out);
+    assert!(text.contains("Continuing a full sync"), "{text}");
+    assert!(text.contains("subscriptions 300 new"), "{text}");
+    assert_eq!(sqlite3_count(&db, pulled), 400);
 }
