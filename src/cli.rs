@@ -170,6 +170,18 @@ pub enum InvitationsCommand {
         #[arg(long)]
         tenant_id: Option<String>,
     },
+    /// Note the PartnerID and/or tenant ID of the partner a Sent request went to: `twotier sync`
+    /// marks it Accepted when that partner appears among your indirect resellers
+    Expect {
+        /// The invitation token, or the whole personalized link
+        token: String,
+        /// The partner's PartnerID (MPN ID): digits only
+        #[arg(long)]
+        partner_id: Option<String>,
+        /// The partner's Microsoft Entra tenant ID (a GUID)
+        #[arg(long)]
+        tenant_id: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -134,7 +134,10 @@ fn sync_signs_in_itself_pulls_every_page_and_status_shows_the_last_sync() {
     assert_success(&out);
     let text = stdout(&out);
     assert!(text.contains("a full sync"), "{text}");
-    assert!(text.contains("customers 0 new, 0 changed, 1200 unchanged over 3 pages"), "{text}");
+    assert!(
+        text.contains("customers 0 new, 0 changed, 1200 unchanged over 3 pages"),
+        "{text}"
+    );
 
     // Offline: no section, no sync, in words.
     let offline = sandbox.root().join("offline.toml");
@@ -155,7 +158,13 @@ fn a_sync_killed_mid_page_keeps_what_it_committed_and_the_next_continues() {
     fake.add_customers(1200);
     // The profile, the resellers and page 1 answer; page 2 hangs until the process is killed.
     fake.with(|s| {
-        s.faults = [Fault::Pass, Fault::Pass, Fault::Pass, Fault::Stall { ms: 4000 }].into();
+        s.faults = [
+            Fault::Pass,
+            Fault::Pass,
+            Fault::Pass,
+            Fault::Stall { ms: 4000 },
+        ]
+        .into();
     });
     let config = config_for(&sandbox, &fake);
     let db = book(&sandbox);
@@ -251,14 +260,21 @@ fn a_sync_killed_in_the_subscriptions_phase_keeps_its_batches_and_the_next_conti
         .count()
         < 58
     {
-        assert!(started.elapsed() < Duration::from_secs(20), "the second batch was never asked");
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the second batch was never asked"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     child.kill().unwrap();
     child.wait().unwrap();
     let pulled = "SELECT count(*) FROM subscriptions s JOIN customers c ON c.id = s.customer_id
                    WHERE c.domain LIKE 'customer%.onmicrosoft.com'";
-    assert_eq!(sqlite3_count(&db, pulled), 100, "the first batch of 50 customers");
+    assert_eq!(
+        sqlite3_count(&db, pulled),
+        100,
+        "the first batch of 50 customers"
+    );
     assert_eq!(
         sqlite3_count(
             &db,

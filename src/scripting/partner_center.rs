@@ -246,12 +246,17 @@ fn print_step(step: &Step) {
             if *more { "" } else { " (the last)" },
             counts(applied)
         ),
-        Step::Subscriptions { customers, applied } => tracing::info!(
-            customers,
-            added = applied.added,
-            changed = applied.changed,
-            "subscriptions batch committed"
-        ),
+        // A line per thousand customers or so: a batch is 50.
+        Step::Subscriptions { customers, applied } => {
+            tracing::info!(
+                customers,
+                added = applied.added,
+                "subscriptions batch committed"
+            );
+            if customers % 1000 < crate::sync::CUSTOMER_BATCH as u64 {
+                println!("Subscriptions: {customers} customers done.");
+            }
+        }
         Step::AuditPage {
             number,
             customers,

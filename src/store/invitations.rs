@@ -535,6 +535,18 @@ pub(super) fn accepted_in_partner_center(
 }
 
 impl Store {
+    /// [`Store::expect_partner`] for the request with this token (or link).
+    pub fn expect_partner_by_token(
+        &mut self,
+        token_or_link: &str,
+        partner_id: Option<&PartnerId>,
+        tenant_id: Option<&TenantId>,
+        at: DateTime<Utc>,
+    ) -> CommandResult<()> {
+        let id = self.invitation_by_token(token_or_link)?.id;
+        self.expect_partner(id, partner_id, tenant_id, at)
+    }
+
     /// Notes the PartnerID and/or tenant ID of the partner a Sent request went to, so that the
     /// pull marks it Accepted when that partner appears among the indirect resellers.
     pub fn expect_partner(
