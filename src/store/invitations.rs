@@ -508,7 +508,7 @@ fn mark_accepted(
 /// the request's recipient.
 pub(super) fn accepted_in_partner_center(
     tx: &rusqlite::Connection,
-    reseller: &super::sync::PulledReseller,
+    reseller: &super::sync_types::PulledReseller,
     reseller_id: i64,
     at: DateTime<Utc>,
     by: Option<&crate::domain::operator::Operator>,

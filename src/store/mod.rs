@@ -21,6 +21,7 @@ pub mod subscriptions;
 pub mod sync;
 mod sync_rows;
 pub mod sync_subscriptions;
+pub mod sync_types;
 pub mod worker;
 
 use std::path::{Path, PathBuf};

@@ -184,7 +184,7 @@ impl Store {
                     tx,
                     at,
                     by,
-                    super::sync::ACTION_CHANGED,
+                    super::sync_types::ACTION_CHANGED,
                     "Provider profile",
                     Some(&format!("{book_name}, PartnerID {book_partner_id}")),
                     Some(&said.join("; ")),

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::sync::{
+use super::sync_types::{
     ACTION_CHANGED, ACTION_GONE, ACTION_PULLED, Applied, Held, PulledCustomer, PulledReseller,
 };
 use super::{CommandResult, audit, db_time};

@@ -14,10 +14,10 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::sync::{
+use super::sync_rows::{hold, mark_customer_gone, upsert_customer};
+use super::sync_types::{
     ACTION_CHANGED, ACTION_GONE, ACTION_PULLED, Applied, Held, Pulled, PulledCustomer,
 };
-use super::sync_rows::{hold, mark_customer_gone, upsert_customer};
 use super::{CommandResult, Store, audit, db_time};
 use crate::domain::operator::Operator;
 
@@ -182,7 +182,7 @@ impl Store {
     pub fn sync_audit_page(
         &self,
         tenants: &[String],
-        next: Option<&super::sync::Cursor>,
+        next: Option<&super::sync_types::Cursor>,
     ) -> CommandResult<()> {
         self.mutate(|tx, _| {
             let mut queue = tx.prepare_cached("INSERT OR IGNORE INTO sync_changed (tenant_id) VALUES (?1)")?;
