@@ -290,3 +290,58 @@ fn a_sync_killed_in_the_subscriptions_phase_keeps_its_batches_and_the_next_conti
     assert!(text.contains("subscriptions 300 new"), "{text}");
     assert_eq!(sqlite3_count(&db, pulled), 400);
 }
+
+#[test]
+fn a_request_noted_with_its_partner_is_accepted_by_the_sync_that_finds_that_partner() {
+    let sandbox = Sandbox::new();
+    let fake = FakePartnerCenter::start();
+    let config = config_for(&sandbox, &fake);
+    let db = book(&sandbox);
+    let list = run(&sandbox, &config, &db, &["invitations", "list", "--json"]);
+    assert_success(&list);
+    let list: serde_json::Value = serde_json::from_str(&stdout(&list)).unwrap();
+    let sent = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["status"] == "sent")
+        .expect("the demo has a Sent request")
+        .clone();
+    let token = sent["token"].as_str().unwrap();
+    let recipient = sent["recipient"].as_str().unwrap();
+    let out = run(&sandbox, &config, &db, &["invitations", "expect", token]);
+    assert_refused(&out);
+    assert!(
+        describe(&out).contains("PartnerID, its tenant ID, or both"),
+        "{}",
+        describe(&out)
+    );
+    // ReleCloud, in the fake's relationships list.
+    let out = run(
+        &sandbox,
+        &config,
+        &db,
+        &["invitations", "expect", token, "--partner-id", "4847433"],
+    );
+    assert_success(&out);
+
+    let out = run(&sandbox, &config, &db, &["sync"]);
+    assert_success(&out);
+    let text = stdout(&out);
+    assert!(
+        text.contains(&format!(
+            "The partnership request to {recipient} was accepted"
+        )),
+        "{text}"
+    );
+    assert_eq!(
+        sqlite3_count(
+            &db,
+            &format!(
+                "SELECT count(*) FROM invitations i JOIN resellers r ON r.id = i.reseller_id
+                  WHERE i.token = '{token}' AND i.status = 'accepted' AND r.partner_id = '4847433'"
+            )
+        ),
+        1
+    );
+}

@@ -812,7 +812,11 @@ fn a_version_2_book_keeps_every_invitation_and_index_through_migration_3() {
     );
     // Later steps add columns (discarded_at in 3; the expected partner's ids in 6).
     assert_eq!(
-        rows(conn, "invitations", &["discarded_at", "partner_id", "tenant_id"]),
+        rows(
+            conn,
+            "invitations",
+            &["discarded_at", "partner_id", "tenant_id"]
+        ),
         expected
     );
     assert_eq!(
