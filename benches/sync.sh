@@ -5,7 +5,8 @@
 #   2. `twotier init` makes a fresh book of the fake's provider;
 #   3. `twotier sync` pulls everything (a full pass; it signs in itself, ~4 s of device-code
 #      polling that the rows/s leave out), timed, with its peak RSS;
-#   4. `twotier sync` again: an incremental pass (the audit records; nothing changed), timed.
+#   4. `twotier sync --full` again: every row compared, none rewritten, timed;
+#   5. `twotier sync`: an incremental pass (the audit records; nothing changed), timed.
 # Prints rows/s of the full pass (customers + subscriptions over the sync's own time) and the
 # peak RSS of both (bar: ≤ 64 MB: pages and batches are streamed, the book is never held in
 # memory); exits 1 when the bar is missed.
@@ -26,7 +27,7 @@ fake_bin="$target/release/examples/fake-partner-center"
 keep=0
 case "${1:-}" in
     --keep) keep=1 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     "") ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
 esac
@@ -91,6 +92,14 @@ printf 'full sync        %9.2f s (%s s after sign-in)  %7d KB peak  %s customers
     "$full_seconds" "$sync_seconds" "$full_peak" "$customers" "$subscriptions"
 grep '^Synced' full.out | sed 's/^/  /'
 printf '  %.0f rows/s\n' "$(calc "$rows / $sync_seconds")"
+
+measure again "$bin" --config config.toml --db book.db --operator "$admin" sync --full
+again_seconds=$(sed -n 's/.* sync, in \([0-9.]*\) s:.*/\1/p' again.out | tail -1)
+[ -n "$again_seconds" ] || { echo "the second full sync failed:" >&2; tail -20 again.out >&2; exit 1; }
+printf 'unchanged full   %9.2f s (%s s after sign-in)  %7d KB peak\n' "$seconds" "$again_seconds" "$peak_kb"
+grep '^Synced' again.out | sed 's/^/  /'
+printf '  %.0f rows/s compared, none rewritten\n' "$(calc "$rows / $again_seconds")"
+[ "$peak_kb" -gt "$full_peak" ] && full_peak=$peak_kb
 
 measure incremental "$bin" --config config.toml --db book.db --operator "$admin" sync
 printf 'incremental sync %9.2f s  %7d KB peak\n' "$seconds" "$peak_kb"
