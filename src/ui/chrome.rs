@@ -49,10 +49,21 @@ fn remote_badge(state: &AppState) -> String {
     match &state.remote {
         RemoteLink::Unstated => String::new(),
         RemoteLink::Offline => OFFLINE_BADGE.to_owned(),
-        RemoteLink::PartnerCenter { tenant } => {
-            let tenant = crate::domain::text::escaped(tenant);
-            format!("  Partner Center: {}", ellipsize(&tenant, 32))
-        }
+        RemoteLink::PartnerCenter { tenant } => match &state.connection.account {
+            Some(account) if state.connection.signed_in => {
+                let account = crate::domain::text::escaped(account);
+                format!("  Partner Center: signed in as {}", ellipsize(&account, 40))
+            }
+            _ => {
+                let tenant = crate::domain::text::escaped(tenant);
+                let signed_in = if state.connection.signed_in {
+                    ""
+                } else {
+                    " · not signed in"
+                };
+                format!("  Partner Center: {}{signed_in}", ellipsize(&tenant, 32))
+            }
+        },
     }
 }
 
@@ -204,9 +215,12 @@ pub fn menu(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
 /// The keys of the current screen and state, from the keymap, most important first. When they
 /// do not all fit, the later ones give way whole (never cut mid-label), `q` stays, and `? help`
 /// becomes `? more`: help lists them all.
+/// A running sync's progress takes the right end, and the keys what is left.
 pub fn footer(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let entries = keymap::footer(state);
-    let shown = footer_fit(&entries, area.width as usize);
+    let progress = state.connection.sync.as_ref().map(|p| p.words());
+    let progress_width = progress.as_ref().map_or(0, |p| p.width() as u16 + 2);
+    let shown = footer_fit(&entries, area.width.saturating_sub(progress_width) as usize);
     let mut spans = vec![Span::raw(" ")];
     for (entry, label) in shown {
         // What the role can't do stays listed, struck and dim: the key says why when pressed.
@@ -219,6 +233,25 @@ pub fn footer(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(format!(" {label}  "), label_style));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    if let Some(progress) = progress {
+        let right = Rect {
+            x: area.right().saturating_sub(progress_width),
+            width: progress_width.min(area.width),
+            ..area
+        };
+        frame.render_widget(Clear, right);
+        frame.render_widget(
+            Paragraph::new(Line::from(Span::styled(
+                format!(
+                    "{} ",
+                    ellipsize(&progress, (right.width as usize).saturating_sub(1))
+                ),
+                theme.accent,
+            )))
+            .alignment(Alignment::Right),
+            right,
+        );
+    }
 }
 
 /// Which footer entries fit in `width` columns, in order, each with the label it shows: `?` and
