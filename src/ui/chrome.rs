@@ -50,6 +50,10 @@ fn remote_badge(state: &AppState) -> String {
         RemoteLink::Unstated => String::new(),
         RemoteLink::Offline => OFFLINE_BADGE.to_owned(),
         RemoteLink::PartnerCenter { tenant } => match &state.connection.account {
+            // The operator, on the right, is the signed-in account: said once.
+            Some(account) if state.connection.signed_in && *account == state.operator.upn => {
+                "  Partner Center: signed in".to_owned()
+            }
             Some(account) if state.connection.signed_in => {
                 let account = crate::domain::text::escaped(account);
                 format!("  Partner Center: signed in as {}", ellipsize(&account, 40))
