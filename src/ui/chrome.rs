@@ -43,29 +43,29 @@ fn demo_badge(state: &AppState, width: u16) -> &'static str {
 /// Said after the provider when the config file has no `[partner_center]`: the book is local.
 pub const OFFLINE_BADGE: &str = "  offline";
 
-/// Where the book's rows come from besides this machine, for the header.
-fn remote_badge(state: &AppState) -> String {
+/// Where the book's rows come from besides this machine, for the header; `short` without the
+/// tenant, where the provider's name would otherwise lose its room.
+fn remote_badge(state: &AppState, short: bool) -> String {
     use crate::app::state::RemoteLink;
+    let signed_in = state.connection.signed_in;
     match &state.remote {
         RemoteLink::Unstated => String::new(),
         RemoteLink::Offline => OFFLINE_BADGE.to_owned(),
         RemoteLink::PartnerCenter { tenant } => match &state.connection.account {
             // The operator, on the right, is the signed-in account: said once.
-            Some(account) if state.connection.signed_in && *account == state.operator.upn => {
+            Some(account) if signed_in && (short || *account == state.operator.upn) => {
                 "  Partner Center: signed in".to_owned()
             }
-            Some(account) if state.connection.signed_in => {
+            Some(account) if signed_in => {
                 let account = crate::domain::text::escaped(account);
                 format!("  Partner Center: signed in as {}", ellipsize(&account, 40))
             }
+            _ if short && !signed_in => "  Partner Center: not signed in".to_owned(),
+            _ if short => "  Partner Center".to_owned(),
             _ => {
                 let tenant = crate::domain::text::escaped(tenant);
-                let signed_in = if state.connection.signed_in {
-                    ""
-                } else {
-                    " · not signed in"
-                };
-                format!("  Partner Center: {}{signed_in}", ellipsize(&tenant, 32))
+                let said = if signed_in { "" } else { " · not signed in" };
+                format!("  Partner Center: {}{said}", ellipsize(&tenant, 32))
             }
         },
     }
@@ -80,9 +80,18 @@ pub fn header(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     };
     // A demo book says so on every screen, so its rows are never taken for real ones.
     let demo = demo_badge(state, area.width);
-    let remote = remote_badge(state);
     let role = format!(" · {} ", state.operator.role.label());
     let total = area.width as usize;
+    // The provider keeps 24 columns and the operator theirs before the badge names the tenant.
+    let wanted = provider.width().min(24)
+        + demo.width()
+        + role.width()
+        + state.operator.upn.width().min(24)
+        + 1;
+    let mut remote = remote_badge(state, false);
+    if wanted + remote.width() > total {
+        remote = remote_badge(state, true);
+    }
     let upn_room = total
         .saturating_sub(provider.width() + demo.width() + remote.width() + role.width() + 1)
         .max((total / 3).saturating_sub(role.width()));
