@@ -99,7 +99,10 @@ fn sign_in_from_the_console_sync_in_the_background_and_see_the_pulled_customers(
 
     s.type_text("P");
     let room = s.wait_for_text(&["Sign in to Partner Center", VERIFICATION_URI, USER_CODE]);
-    assert!(room.contains("Partner tenant: northwind.onmicrosoft.com"), "{room}");
+    assert!(
+        room.contains("Partner tenant: northwind.onmicrosoft.com"),
+        "{room}"
+    );
     let done = s.wait_for_text(&[
         &format!("Signed in as {ACCOUNT}."),
         &format!("The console acts as {ACCOUNT} now."),
@@ -117,11 +120,21 @@ fn sign_in_from_the_console_sync_in_the_background_and_see_the_pulled_customers(
     s.wait_for_text(&["A sync is running already"]);
     s.wait_for_text(&["Synced with Partner Center"]);
     s.type_text("2");
-    let customers = s.wait_for_text(&["Customers (1200)", "Customer 0", "customer0.onmicrosoft.com"]);
+    let customers = s.wait_for_text(&[
+        "Customers (1200)",
+        "Customer 0",
+        "customer0.onmicrosoft.com",
+    ]);
     let footer = customers.lines().last().unwrap_or("");
-    assert!(!footer.contains("Syncing ·"), "the footer is done: {footer}");
+    assert!(
+        !footer.contains("Syncing ·"),
+        "the footer is done: {footer}"
+    );
     assert_eq!(
-        sqlite3_count(&db, "SELECT count(*) FROM customers WHERE removed_at IS NULL"),
+        sqlite3_count(
+            &db,
+            "SELECT count(*) FROM customers WHERE removed_at IS NULL"
+        ),
         1200
     );
     // The pull's audit entries are the signed-in account's.

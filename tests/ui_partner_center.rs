@@ -54,11 +54,10 @@ fn the_sign_in_room_in_each_phase_80x24() {
     // Enter: a new code is asked for.
     h.press(crossterm::event::KeyCode::Enter);
     sign_in(&mut h, code());
-    let operator = h
-        .db
-        .store
-        .resolve_operator("ava.global@northwind-distribution.example")
-        .unwrap();
+    let operator =
+        h.db.store
+            .resolve_operator("ava.global@northwind-distribution.example")
+            .unwrap();
     sign_in(
         &mut h,
         SignInEvent::SignedIn {
@@ -82,7 +81,10 @@ fn hostile_text_from_the_server_is_shown_escaped() {
         },
     );
     let text = render(&h.state);
-    assert!(!text.contains('\u{1b}') && !text.contains('\u{202e}'), "{text}");
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{202e}'),
+        "{text}"
+    );
 }
 
 #[test]

@@ -124,10 +124,7 @@ fn p_opens_the_sign_in_room_which_shows_the_code_and_how_the_waiting_goes() {
     // Esc while waiting closes the room and stops the polling: nothing is kept.
     h.press(KeyCode::Esc);
     assert!(h.state.modals.is_empty());
-    assert_eq!(
-        remote_effects(&h).last(),
-        Some(&RemoteCmd::CancelSignIn)
-    );
+    assert_eq!(remote_effects(&h).last(), Some(&RemoteCmd::CancelSignIn));
     assert!(!h.state.connection.signed_in);
 }
 
@@ -171,7 +168,11 @@ fn a_failed_sign_in_says_why_and_enter_asks_for_a_new_code() {
     let Phase::Failed(failure) = &room(&h).phase else {
         panic!("{:?}", room(&h).phase)
     };
-    assert!(failure.words().contains("expired_token"), "{}", failure.words());
+    assert!(
+        failure.words().contains("expired_token"),
+        "{}",
+        failure.words()
+    );
     h.press(KeyCode::Enter);
     assert_eq!(room(&h).phase, Phase::Asking);
     assert_eq!(
@@ -240,7 +241,11 @@ fn y_syncs_once_in_the_background_with_progress_and_the_lists_reloaded() {
         SyncEvent::Done("Synced with Partner Center in 1.0 s: resellers 2 new".into()),
     );
     assert_eq!(h.state.connection.sync, None);
-    assert!(toasts(&h).contains("Synced with Partner Center"), "{}", toasts(&h));
+    assert!(
+        toasts(&h).contains("Synced with Partner Center"),
+        "{}",
+        toasts(&h)
+    );
 
     // Another sync may start now; a failure is said in an error, and the lists reload.
     h.type_str("Y");

@@ -225,7 +225,14 @@ pub fn counts(a: &Applied) -> String {
 /// keyring, or when the sign-in named no account. When there is one, twotier acts as it.
 pub fn kept_account(config: &Config) -> Option<String> {
     let pc = config.partner_center.as_ref()?;
-    match keystore(&endpoints(pc)).load() {
+    let keystore = keystore(&endpoints(pc));
+    // A process without a session keyring of its own (a test runner, a cron job) links the
+    // persistent keyring on first use, and that first search can miss the entry: ask again.
+    let loaded = match keystore.load() {
+        Ok(None) => keystore.load(),
+        other => other,
+    };
+    match loaded {
         Ok(Some(kept)) => kept.account.filter(|a| !a.trim().is_empty()),
         Ok(None) => None,
         Err(why) => {
