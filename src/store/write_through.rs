@@ -174,12 +174,37 @@ impl Store {
         reseller_id: i64,
         mpa_signed: Option<bool>,
         por_valid: Option<bool>,
+        at: DateTime<Utc>,
     ) -> CommandResult<()> {
-        self.transact(|s| {
-            s.conn.execute(
-                "UPDATE resellers SET mpa_signed = coalesce(?2, mpa_signed), por_valid = coalesce(?3, por_valid)
-                 WHERE id = ?1",
-                params![reseller_id, mpa_signed, por_valid],
+        use crate::domain::compliance::Compliance;
+        self.mutate(|tx, by| {
+            let found: Option<(String, Option<bool>, Option<bool>)> = tx
+                .query_row(
+                    "SELECT name, mpa_signed, por_valid FROM resellers WHERE id = ?1",
+                    [reseller_id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?;
+            let Some((name, mpa, por)) = found else {
+                return Ok(());
+            };
+            let before = Compliance::new(mpa, por);
+            let after = Compliance::new(mpa_signed.or(mpa), por_valid.or(por));
+            if before == after {
+                return Ok(());
+            }
+            tx.execute(
+                "UPDATE resellers SET mpa_signed = ?2, por_valid = ?3 WHERE id = ?1",
+                params![reseller_id, after.mpa.known(), after.por.known()],
+            )?;
+            audit(
+                tx,
+                at,
+                by,
+                "Compliance checked in Partner Center",
+                &cleaned(name),
+                Some(&before.describe()),
+                Some(&after.describe()),
             )?;
             Ok(())
         })

@@ -25,6 +25,9 @@ use crate::store::customers::{GivenIds, GivenOrder, NewCustomer, NewOrder};
 use crate::store::write_through::RemoteReseller;
 use crate::store::{CommandError, Store};
 
+pub use super::write_order::{
+    Added, OrderPlan, add_subscriptions, prepare_order, record_order, send_order,
+};
 pub use super::write_subscription::{
     Updated, prepare_update, record_update, send_update, update_subscription,
 };
@@ -92,7 +95,7 @@ impl WriteError {
     }
 
     /// The error of a create: one that was sent but never answered may have been made.
-    fn create(error: RemoteError) -> WriteError {
+    pub fn create(error: RemoteError) -> WriteError {
         let maybe_made = matches!(error, RemoteError::GaveUp { .. });
         match WriteError::remote(error) {
             WriteError::Remote { error, .. } => WriteError::Remote { error, maybe_made },
@@ -197,7 +200,12 @@ pub async fn check_reseller(
 
 /// The book follows what Partner Center said of the reseller.
 pub fn record_check(store: &Store, check: &ResellerCheck) -> Result<(), WriteError> {
-    store.record_compliance(check.reseller_id, check.mpa_signed, check.por_valid)?;
+    store.record_compliance(
+        check.reseller_id,
+        check.mpa_signed,
+        check.por_valid,
+        Utc::now(),
+    )?;
     Ok(())
 }
 
@@ -259,7 +267,7 @@ pub struct Created {
     pub problems: Vec<String>,
 }
 
-fn reseller_for_remote(
+pub(super) fn reseller_for_remote(
     store: &Store,
     id: Option<i64>,
     role: &str,
@@ -276,7 +284,7 @@ fn reseller_for_remote(
     Ok(Some(r))
 }
 
-fn line_items(order: &NewOrder, por: Option<&RemoteReseller>) -> Vec<pc::NewLineItem> {
+pub(super) fn line_items(order: &NewOrder, por: Option<&RemoteReseller>) -> Vec<pc::NewLineItem> {
     order
         .lines
         .iter()
@@ -480,108 +488,4 @@ pub async fn create_customer(
         .await
         .inspect_err(|e| follow_check(store, e))?;
     Ok(record_customer(store, &plan, sent, at))
-}
-
-/// Add subscription, ready to send.
-#[derive(Debug, Clone)]
-pub struct OrderPlan {
-    pub customer_id: i64,
-    pub customer_tenant_id: String,
-    pub order: NewOrder,
-    pub lines: Vec<pc::NewLineItem>,
-    pub partner_of_record: Option<RemoteReseller>,
-}
-
-/// What Add subscription made.
-#[derive(Debug, Clone)]
-pub struct Added {
-    pub subscriptions: usize,
-    pub correlation_id: Uuid,
-}
-
-pub fn prepare_order(
-    store: &Store,
-    customer_id: i64,
-    order: &NewOrder,
-    at: DateTime<Utc>,
-) -> Result<OrderPlan, WriteError> {
-    store.rehearse(|s| s.add_subscriptions(customer_id, order, at))?;
-    let partner_of_record = reseller_for_remote(store, order.partner_of_record, "order")?;
-    Ok(OrderPlan {
-        customer_id,
-        customer_tenant_id: store.customer_tenant_id(customer_id)?,
-        lines: line_items(order, partner_of_record.as_ref()),
-        order: order.clone(),
-        partner_of_record,
-    })
-}
-
-/// The check (when a reseller is credited), then the order.
-pub async fn send_order(
-    client: &Client,
-    plan: &OrderPlan,
-) -> Result<(Option<ResellerCheck>, Sent<pc::Order>), WriteError> {
-    let check = match &plan.partner_of_record {
-        Some(r) => Some(check_reseller(client, r).await?),
-        None => None,
-    };
-    if let Some(check) = check.as_ref().filter(|c| c.refusal.is_some()) {
-        return Err(WriteError::NotCreditable(check.clone()));
-    }
-    let body = pc::NewOrder {
-        reference_customer_id: plan.customer_tenant_id.clone(),
-        line_items: plan.lines.clone(),
-    };
-    let sent = client
-        .place_order(&plan.customer_tenant_id, &body)
-        .await
-        .map_err(WriteError::create)?;
-    Ok((check, sent))
-}
-
-pub fn record_order(
-    store: &Store,
-    plan: &OrderPlan,
-    sent: &Sent<pc::Order>,
-    at: DateTime<Utc>,
-) -> Result<Added, WriteError> {
-    let mut ids = vec![None; plan.order.lines.len()];
-    for item in &sent.value.line_items {
-        if let Some(slot) = ids.get_mut(item.line_item_number) {
-            *slot = item.subscription_id.clone().map(|s| s.to_ascii_lowercase());
-        }
-    }
-    let given = GivenOrder {
-        order_id: sent.value.id.clone(),
-        subscription_ids: ids,
-    };
-    let count = store.record_subscriptions(
-        plan.customer_id,
-        &plan.order,
-        &given,
-        &note(&[("order", sent.correlation_id)]),
-        at,
-    )?;
-    Ok(Added {
-        subscriptions: count,
-        correlation_id: sent.correlation_id,
-    })
-}
-
-/// Add subscription on a connected book.
-pub async fn add_subscriptions(
-    store: &Store,
-    client: &Client,
-    customer_id: i64,
-    order: &NewOrder,
-    at: DateTime<Utc>,
-) -> Result<Added, WriteError> {
-    let plan = prepare_order(store, customer_id, order, at)?;
-    let (check, sent) = send_order(client, &plan)
-        .await
-        .inspect_err(|e| follow_check(store, e))?;
-    if let Some(check) = &check {
-        record_check(store, check)?;
-    }
-    record_order(store, &plan, &sent, at)
 }
