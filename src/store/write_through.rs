@@ -22,6 +22,8 @@ pub struct RemoteReseller {
     /// recorded without one can't be named to Partner Center until a sync brings it.
     pub tenant_id: Option<String>,
     pub active: bool,
+    /// What the book last knew of its MPA and partner-of-record checks.
+    pub compliance: crate::domain::compliance::Compliance,
 }
 
 /// Where a subscription is in Partner Center: its customer's tenant ID and its own id.
@@ -61,7 +63,7 @@ impl Store {
         let found = self
             .conn
             .query_row(
-                "SELECT id, name, partner_id, tenant_id, state FROM resellers WHERE id = ?1",
+                "SELECT id, name, partner_id, tenant_id, state, mpa_signed, por_valid FROM resellers WHERE id = ?1",
                 [id],
                 |r| {
                     Ok(RemoteReseller {
@@ -70,6 +72,7 @@ impl Store {
                         partner_id: super::text(r, 2)?,
                         tenant_id: super::opt_text(r, 3)?.filter(|t| !t.trim().is_empty()),
                         active: super::text(r, 4)? == "active",
+                        compliance: crate::domain::compliance::Compliance::new(r.get(5)?, r.get(6)?),
                     })
                 },
             )

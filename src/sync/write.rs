@@ -8,7 +8,9 @@
 //! 3. `record_*` (store): Partner Center's answer (its ids) in one transaction, with the calls'
 //!    `MS-CorrelationId`s in the activity log entry.
 //!
-//! `create_customer`, `add_subscriptions`, `update_subscription` run the three in a row. Not
+//! Before step 1 of an order that credits a reseller, [`check_and_follow`] asks Partner Center
+//! about it and the book follows the answer. `create_customer`, `add_subscriptions`,
+//! `update_subscription` run it all in a row. Not
 //! signed in, unreachable, or refused: nothing is written (no local-only writes once a book is
 //! connected). Before an order credits a reseller, Partner Center is asked whether it has signed
 //! the Microsoft Partner Agreement and can be partner of record, and the book follows the answer.
@@ -209,13 +211,50 @@ pub fn record_check(store: &Store, check: &ResellerCheck) -> Result<(), WriteErr
     Ok(())
 }
 
-/// A refused check is still Partner Center's word on the reseller: the book follows it.
-pub fn follow_check(store: &Store, error: &WriteError) {
-    if let WriteError::NotCreditable(check) = error
-        && let Err(e) = record_check(store, check)
-    {
-        tracing::warn!(error = %e, "the reseller check could not be recorded");
+/// Before an order credits a reseller: Partner Center's word on it, recorded in the book before
+/// the book's own rules are rehearsed, so a reseller the book had as not signed is asked again
+/// and one Partner Center refuses is refused (the book keeps what it said either way).
+pub async fn check_and_follow(
+    store: &Store,
+    client: &Client,
+    reseller_id: Option<i64>,
+) -> Result<Option<ResellerCheck>, WriteError> {
+    let Some(id) = reseller_id else {
+        return Ok(None);
+    };
+    let reseller = store.remote_reseller(id)?;
+    let check = check_reseller(client, &reseller).await?;
+    record_check(store, &check)?;
+    match check.refusal {
+        Some(_) => Err(WriteError::NotCreditable(check)),
+        None => Ok(Some(check)),
     }
+}
+
+/// The book's own rules first (`rehearse`, nothing sent when they refuse), then Partner Center's
+/// check of the reseller an order credits. A refusal because the book had the reseller as not
+/// compliant is asked again of Partner Center, whose answer then decides.
+pub async fn rules_then_check(
+    store: &Store,
+    client: &Client,
+    reseller_id: Option<i64>,
+    rehearse: impl Fn(&Store) -> Result<(), CommandError>,
+) -> Result<(), WriteError> {
+    match rehearse(store) {
+        Ok(()) => {}
+        Err(CommandError::Refused(why)) => {
+            let failed_here = match reseller_id {
+                Some(id) => store.remote_reseller(id)?.compliance.failure().is_some(),
+                None => false,
+            };
+            if !failed_here {
+                return Err(WriteError::Refused(why));
+            }
+        }
+        Err(e) => return Err(e.into()),
+    }
+    check_and_follow(store, client, reseller_id).await?;
+    Ok(())
 }
 
 /// The correlation ids of a write, for the activity log.
@@ -234,7 +273,7 @@ pub struct CustomerPlan {
     pub domain: String,
     pub body: pc::NewCustomer,
     pub lines: Vec<pc::NewLineItem>,
-    /// The reseller the order credits, to check with Partner Center first.
+    /// The reseller the order credits (its PartnerID goes on each line).
     pub partner_of_record: Option<RemoteReseller>,
 }
 
@@ -244,7 +283,6 @@ pub struct CustomerSent {
     pub customer: Sent<pc::CreatedCustomer>,
     /// The order's answer, or why it was not placed (the customer exists either way).
     pub order: Option<Result<Sent<pc::Order>, RemoteError>>,
-    pub check: Option<ResellerCheck>,
 }
 
 /// What Add new customer made. `password` is Partner Center's temporary admin password: shown
@@ -347,19 +385,12 @@ pub fn prepare_customer(
     })
 }
 
-/// Step 2: the partner-of-record check, the customer, then its order. A refused check sends
-/// nothing more; a refused order leaves the customer made (said in `order`).
+/// Step 2: the customer, then its order (a refused order leaves the customer made, said in
+/// `order`). An order that credits a reseller is checked before step 1: [`check_and_follow`].
 pub async fn send_customer(
     client: &Client,
     plan: &CustomerPlan,
 ) -> Result<CustomerSent, WriteError> {
-    let check = match &plan.partner_of_record {
-        Some(r) => Some(check_reseller(client, r).await?),
-        None => None,
-    };
-    if let Some(check) = check.as_ref().filter(|c| c.refusal.is_some()) {
-        return Err(WriteError::NotCreditable(check.clone()));
-    }
     let customer = client
         .create_customer(&plan.body)
         .await
@@ -373,11 +404,7 @@ pub async fn send_customer(
         };
         Some(client.place_order(&customer.value.id, &order).await)
     };
-    Ok(CustomerSent {
-        customer,
-        order,
-        check,
-    })
+    Ok(CustomerSent { customer, order })
 }
 
 /// Step 3: the customer as Partner Center made it, in one transaction.
@@ -435,11 +462,6 @@ pub fn record_customer(
             new.order.lines.clear();
         }
     }
-    if let Some(check) = &sent.check
-        && let Err(e) = record_check(store, check)
-    {
-        tracing::warn!(error = %e, "the reseller check could not be recorded");
-    }
     let subscriptions = new.order.lines.len();
     let ids = GivenIds {
         tenant_id: tenant_id.clone(),
@@ -483,9 +505,13 @@ pub async fn create_customer(
     new: &NewCustomer,
     at: DateTime<Utc>,
 ) -> Result<Created, WriteError> {
+    if !new.order.lines.is_empty() {
+        rules_then_check(store, client, new.order.partner_of_record, |s| {
+            s.rehearse(|s| s.create_customer(new, at).map(drop))
+        })
+        .await?;
+    }
     let plan = prepare_customer(store, new, at)?;
-    let sent = send_customer(client, &plan)
-        .await
-        .inspect_err(|e| follow_check(store, e))?;
+    let sent = send_customer(client, &plan).await?;
     Ok(record_customer(store, &plan, sent, at))
 }

@@ -5,10 +5,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::write::{
-    ResellerCheck, WriteError, check_reseller, follow_check, line_items, note, record_check,
-    reseller_for_remote,
-};
+use super::write::{WriteError, line_items, note, reseller_for_remote, rules_then_check};
 use crate::partner_center::client::Client;
 use crate::partner_center::write_model as pc;
 use crate::partner_center::writes::Sent;
@@ -50,18 +47,8 @@ pub fn prepare_order(
     })
 }
 
-/// The check (when a reseller is credited), then the order.
-pub async fn send_order(
-    client: &Client,
-    plan: &OrderPlan,
-) -> Result<(Option<ResellerCheck>, Sent<pc::Order>), WriteError> {
-    let check = match &plan.partner_of_record {
-        Some(r) => Some(check_reseller(client, r).await?),
-        None => None,
-    };
-    if let Some(check) = check.as_ref().filter(|c| c.refusal.is_some()) {
-        return Err(WriteError::NotCreditable(check.clone()));
-    }
+/// The order (a reseller it credits was checked before: `check_and_follow`).
+pub async fn send_order(client: &Client, plan: &OrderPlan) -> Result<Sent<pc::Order>, WriteError> {
     let body = pc::NewOrder {
         reference_customer_id: plan.customer_tenant_id.clone(),
         line_items: plan.lines.clone(),
@@ -70,7 +57,7 @@ pub async fn send_order(
         .place_order(&plan.customer_tenant_id, &body)
         .await
         .map_err(WriteError::create)?;
-    Ok((check, sent))
+    Ok(sent)
 }
 
 pub fn record_order(
@@ -110,12 +97,11 @@ pub async fn add_subscriptions(
     order: &NewOrder,
     at: DateTime<Utc>,
 ) -> Result<Added, WriteError> {
+    rules_then_check(store, client, order.partner_of_record, |s| {
+        s.rehearse(|s| s.add_subscriptions(customer_id, order, at).map(drop))
+    })
+    .await?;
     let plan = prepare_order(store, customer_id, order, at)?;
-    let (check, sent) = send_order(client, &plan)
-        .await
-        .inspect_err(|e| follow_check(store, e))?;
-    if let Some(check) = &check {
-        record_check(store, check)?;
-    }
+    let sent = send_order(client, &plan).await?;
     record_order(store, &plan, &sent, at)
 }

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::write::{ResellerCheck, WriteError, check_reseller, follow_check, note, record_check};
+use super::write::{WriteError, note, rules_then_check};
 use crate::partner_center::client::Client;
 use crate::partner_center::write_model as pc;
 use crate::store::Store;
@@ -39,7 +39,6 @@ pub struct UpdatePlan {
 /// Partner Center's answers to the update.
 #[derive(Debug, Clone)]
 pub struct UpdateSent {
-    pub check: Option<ResellerCheck>,
     /// The subscription after an upgrade (the one the licenses moved to).
     pub subscription_id: String,
     pub upgraded: bool,
@@ -146,11 +145,10 @@ fn field<'v>(object: &'v Value, key: &str) -> Option<&'v Value> {
         .map(|(_, v)| v)
 }
 
-/// Step 2: the check, the upgrade, the PATCH, the support contact, in that order. The first
+/// Step 2 (a new partner of record was checked before: `check_and_follow`): the upgrade, the PATCH, the support contact, in that order. The first
 /// call that fails stops the rest: before any change, as an error; after one, as `problem`.
 pub async fn send_update(client: &Client, plan: &UpdatePlan) -> Result<UpdateSent, WriteError> {
     let mut sent = UpdateSent {
-        check: None,
         subscription_id: plan.remote.subscription_id.clone(),
         upgraded: false,
         patched: None,
@@ -159,13 +157,6 @@ pub async fn send_update(client: &Client, plan: &UpdatePlan) -> Result<UpdateSen
         problem: None,
     };
     let customer = plan.remote.customer_tenant_id.as_str();
-    if let Some(r) = &plan.new_reseller {
-        let check = check_reseller(client, r).await?;
-        if check.refusal.is_some() {
-            return Err(WriteError::NotCreditable(check));
-        }
-        sent.check = Some(check);
-    }
     // Once something changed in Partner Center, a failure is a problem to say, not an error.
     let fail = |sent: &mut UpdateSent, e: WriteError| -> Result<(), WriteError> {
         if sent.upgraded || sent.patched.is_some() {
@@ -284,9 +275,6 @@ pub fn record_update(
     sent: &UpdateSent,
     at: DateTime<Utc>,
 ) -> Result<Updated, WriteError> {
-    if let Some(check) = &sent.check {
-        record_check(store, check)?;
-    }
     let before = &plan.before;
     let mut now = RecordedSubscription {
         quantity: before.quantity,
@@ -359,11 +347,16 @@ pub async fn update_subscription(
     changes: &SubscriptionChanges,
     at: DateTime<Utc>,
 ) -> Result<Updated, WriteError> {
+    let before = store.subscription_detail(id)?;
+    if changes.reseller_id.is_some() && changes.reseller_id != before.reseller.map(|r| r.id) {
+        rules_then_check(store, client, changes.reseller_id, |s| {
+            s.rehearse(|s| s.update_subscription(id, changes, at).map(drop))
+        })
+        .await?;
+    }
     let Some(plan) = prepare_update(store, id, changes, at)? else {
         return Ok(Updated::default());
     };
-    let sent = send_update(client, &plan)
-        .await
-        .inspect_err(|e| follow_check(store, e))?;
+    let sent = send_update(client, &plan).await?;
     record_update(store, &plan, &sent, at)
 }
