@@ -5,6 +5,10 @@
 //! committed page and the next sync continues from the cursor. A row that breaks a rule is
 //! kept and flagged (or held aside when the schema can't take it), never dropped.
 
+pub mod write;
+mod write_order;
+mod write_subscription;
+
 use chrono::Utc;
 
 use crate::domain::ids::{self, Country, PartnerId, TenantId};

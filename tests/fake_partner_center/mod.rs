@@ -6,6 +6,8 @@
 
 #![allow(dead_code)]
 
+pub mod writes;
+
 use std::collections::{HashSet, VecDeque};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -93,6 +95,7 @@ pub struct FakeState {
     issued: u64,
     /// Access tokens expire this fast (seconds).
     pub access_lifetime: u64,
+    pub writes: writes::WriteState,
 }
 
 impl FakeState {
@@ -296,6 +299,7 @@ fn router(state: Shared) -> Router {
         .route("/{tenant}/oauth2/v2.0/token", post(token))
         .route("/v1/customers", get(customers))
         .route("/v1/relationships", get(relationships))
+        .merge(writes::routes())
         .with_state(state)
 }
 
