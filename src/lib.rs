@@ -118,11 +118,15 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
         );
     }
     let given = cli.db.clone().or(config.db.clone());
-    let operator = cli
-        .operator
-        .clone()
-        .or(config.operator.clone())
-        .unwrap_or_else(os_user);
+    // Signed in to Partner Center, twotier acts as that account, not as --operator.
+    let signed_in_as = scripting::partner_center::kept_account(&config);
+    let operator = signed_in_as.clone().unwrap_or_else(|| {
+        cli.operator
+            .clone()
+            .or(config.operator.clone())
+            .unwrap_or_else(os_user)
+    });
+    let signed_in = signed_in_as.is_some();
     match cli.command {
         None => {
             if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
@@ -141,8 +145,7 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
             });
             let mut store = open_or_seed(&db, &operator)?;
             // Said with the book's path: your own book opens instead of the demo once it exists.
-            let operator = store
-                .resolve_operator(&operator)
+            let operator = acting_as(&store, &operator, signed_in)
                 .with_context(|| format!("opening {}", text::shown_path(&db)))?;
             store.act_as(operator.clone());
             store.configure(settings(&config));
@@ -160,6 +163,9 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
                     },
                     None => app::state::RemoteLink::Offline,
                 },
+                partner_center: config.partner_center.clone(),
+                signed_in_as,
+                db: db.clone(),
             };
             runtime::run_tui(store, operator, options)
         }
@@ -173,35 +179,75 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
             init_book(&db, &args, db == paths.default_db(), &config_path)
         }
         Some(Command::Resellers(command)) => scripting::resellers(
-            &mut script_store(&script_db(given.as_deref(), paths)?, &operator, &config)?,
+            &mut script_store(
+                &script_db(given.as_deref(), paths)?,
+                &operator,
+                signed_in,
+                &config,
+            )?,
             command,
         ),
         Some(Command::Invitations(command)) => scripting::invitations(
-            &mut script_store(&script_db(given.as_deref(), paths)?, &operator, &config)?,
+            &mut script_store(
+                &script_db(given.as_deref(), paths)?,
+                &operator,
+                signed_in,
+                &config,
+            )?,
             command,
         ),
         Some(Command::Users(command)) => scripting::users(
-            &mut script_store(&script_db(given.as_deref(), paths)?, &operator, &config)?,
+            &mut script_store(
+                &script_db(given.as_deref(), paths)?,
+                &operator,
+                signed_in,
+                &config,
+            )?,
             command,
         ),
         Some(Command::Activity(command)) => scripting::activity(
-            &mut script_store(&script_db(given.as_deref(), paths)?, &operator, &config)?,
+            &mut script_store(
+                &script_db(given.as_deref(), paths)?,
+                &operator,
+                signed_in,
+                &config,
+            )?,
             command,
         ),
         Some(Command::Customers(command)) => scripting::customers(
-            &mut script_store(&script_db(given.as_deref(), paths)?, &operator, &config)?,
+            &mut script_store(
+                &script_db(given.as_deref(), paths)?,
+                &operator,
+                signed_in,
+                &config,
+            )?,
             command,
         ),
         Some(Command::Subscriptions(command)) => scripting::subscriptions(
-            &mut script_store(&script_db(given.as_deref(), paths)?, &operator, &config)?,
+            &mut script_store(
+                &script_db(given.as_deref(), paths)?,
+                &operator,
+                signed_in,
+                &config,
+            )?,
             command,
         ),
         Some(Command::Export(args)) => scripting::export(
-            &mut script_store(&script_db(given.as_deref(), paths)?, &operator, &config)?,
+            &mut script_store(
+                &script_db(given.as_deref(), paths)?,
+                &operator,
+                signed_in,
+                &config,
+            )?,
             args,
         ),
         Some(Command::Import(args)) => scripting::import::run(
-            &mut script_store(&script_db(given.as_deref(), paths)?, &operator, &config)?,
+            &mut script_store(
+                &script_db(given.as_deref(), paths)?,
+                &operator,
+                signed_in,
+                &config,
+            )?,
             args,
         ),
         Some(Command::Backup(args)) => {
@@ -238,7 +284,12 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
         Some(Command::Sync(args)) => scripting::partner_center::sync(
             &config,
             &config_path,
-            &script_store(&script_db(given.as_deref(), paths)?, &operator, &config)?,
+            &script_store(
+                &script_db(given.as_deref(), paths)?,
+                &operator,
+                signed_in,
+                &config,
+            )?,
             args.full,
         ),
         Some(Command::Restore(args)) => {
@@ -299,12 +350,38 @@ fn holds_a_book(path: &Path) -> bool {
 }
 
 /// The store for a scripting command, acting as the operator.
-fn script_store(db: &Path, operator: &str, config: &Config) -> anyhow::Result<Store> {
+fn script_store(
+    db: &Path,
+    operator: &str,
+    signed_in: bool,
+    config: &Config,
+) -> anyhow::Result<Store> {
     let (mut store, _) = Store::open(db)?;
-    let operator = store.resolve_operator(operator)?;
+    let operator = acting_as(&store, operator, signed_in)?;
     store.act_as(operator);
     store.configure(settings(config));
     Ok(store)
+}
+
+/// The operator a session acts as. The signed-in Partner Center account must be an active
+/// operator of the book: else the refusal says who adds them.
+fn acting_as(
+    store: &Store,
+    upn: &str,
+    signed_in: bool,
+) -> anyhow::Result<store::operators::Operator> {
+    use store::operators::OperatorError;
+    match store.resolve_operator(upn) {
+        Ok(operator) => Ok(operator),
+        Err(OperatorError::Unknown { upn }) if signed_in => bail!(
+            "{upn} (signed in to Partner Center) is not an operator of this book; a Global admin adds them with `twotier users add {upn} --role …` (or `twotier signout` to act as --operator)"
+        ),
+        Err(OperatorError::Disabled(upn)) if signed_in => bail!(
+            "{upn} (signed in to Partner Center) is a disabled operator of this book; a Global admin or User admin enables them with `twotier users enable {upn}` (or `twotier signout` to act as --operator)",
+            upn = text::escaped(&upn)
+        ),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The store's rules from the config file.

@@ -11,6 +11,8 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
 
+mod remote;
+
 use anyhow::Context;
 use chrono::{Local, Offset, Utc};
 use crossterm::event::{
@@ -159,6 +161,12 @@ pub struct Options {
     pub config_file: PathBuf,
     /// Offline, or the Partner Center tenant of the config file (shown in the header).
     pub remote: crate::app::state::RemoteLink,
+    /// The config file's `[partner_center]`: sign-in and sync from the console.
+    pub partner_center: Option<crate::config::PartnerCenterConfig>,
+    /// The account of the sign-in kept from an earlier run (the console acts as it).
+    pub signed_in_as: Option<String>,
+    /// The book opened (a sync opens a connection of its own to it).
+    pub db: PathBuf,
 }
 
 /// Your own book at `path` (the default path): nothing there, so the demo's `S` can set one up;
@@ -209,6 +217,8 @@ struct Edge {
     pending_clear: Option<(tokio::time::Instant, Secret, ClipboardKind)>,
     /// The console is to reopen on this book, as this operator, once the batch is handled.
     reopen: Option<(PathBuf, String)>,
+    /// Partner Center: the sign-in and the background sync.
+    remote: remote::RemoteEdge,
 }
 
 /// How long a copied password may stay on the clipboard.
@@ -252,6 +262,8 @@ fn new_state(operator: Operator, options: &Options, size: ratatui::layout::Size)
     state.matrix = options.matrix.clone();
     state.own_book = options.own_book.clone();
     state.remote = options.remote.clone();
+    state.connection.signed_in = options.signed_in_as.is_some();
+    state.connection.account = options.signed_in_as.clone();
     state
 }
 
@@ -284,6 +296,7 @@ fn reopen(
     edge.actions = actions;
     edge.from = mail::mailbox(&operator.display_name, &operator.upn);
     edge.options.own_book = OwnBook::Unknown;
+    edge.remote.reopened(path.to_owned());
     tracing::info!(db = %shown_path(path), operator = %operator.upn, "reopened the console on the new book");
     Ok((operator, replies))
 }
@@ -297,7 +310,13 @@ async fn event_loop(store: Store, operator: Operator, options: Options) -> anyho
     let (worker, action_tx, mut replies) = spawn_worker(store);
     // The draft's From: the operator's name and UPN, not the OS account.
     let from = mail::mailbox(&operator.display_name, &operator.upn);
+    let remote = remote::RemoteEdge::new(
+        options.partner_center.as_ref(),
+        options.db.clone(),
+        settings.clone(),
+    );
     let mut edge = Edge {
+        remote,
         worker,
         clipboard: Clipboard::new(),
         actions: action_tx,
@@ -492,6 +511,7 @@ fn carry_out(effects: Vec<Effect>, edge: &mut Edge) {
                     let _ = actions.send(Action::MailOpened(result));
                 });
             }
+            Effect::Remote(cmd) => edge.remote.carry_out(cmd, &edge.actions),
             // `update` already marked the state as quitting; the loop ends after this batch.
             Effect::Quit => {}
             // Carried out once this batch is handled: see `reopen`.

@@ -466,7 +466,8 @@ fn disabled_actions_are_struck_out_with_their_reason() {
 #[test]
 fn header_says_offline_or_which_partner_center_tenant() {
     use twotier::app::state::RemoteLink;
-    let mut h = Harness::new(TestDb::default_demo(), 100, 24);
+    // Wide enough for the tenant (narrower, the badge says only whether signed in).
+    let mut h = Harness::new(TestDb::default_demo(), 200, 24);
     h.state.remote = RemoteLink::Offline;
     let top = screen_text(&h.state)
         .lines()

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use tui_input::InputRequest;
 
 use super::nav::{Screen, To};
+use super::remote::RemoteEvent;
 use crate::domain::invitation::Delivery;
 use crate::store::worker::DbReply;
 
@@ -91,6 +92,10 @@ pub enum Command {
     FollowUp,
     /// On a demo book with no book of your own yet: the Set up your own book form.
     SetUpBook,
+    /// Partner Center: sign in (device code) from the console.
+    SignIn,
+    /// Partner Center: pull the book in the background.
+    Sync,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -108,6 +113,8 @@ pub enum Action {
     Copied(Result<String, String>),
     /// The email left twotier this way (`Ok((delivery, what happened))`), or could not.
     MailOpened(Result<(Delivery, String), String>),
+    /// What the runtime's Partner Center connection reports.
+    Remote(RemoteEvent),
     /// The clock, passed in so `update` never reads it.
     Tick(DateTime<Utc>),
     Resize {

@@ -1,6 +1,7 @@
 //! What `update` asks the runtime to do at the edge.
 
 use super::nav::To;
+use super::remote::RemoteCmd;
 use crate::domain::credentials::Secret;
 use crate::store::worker::DbCmd;
 
@@ -24,6 +25,8 @@ pub enum Effect {
         body: String,
     },
     Quit,
+    /// Ask Partner Center (sign in, sync); the runtime reports back as `Action::Remote`.
+    Remote(RemoteCmd),
     /// Close this book and open the console again on the book at `path`, acting as `upn` (a
     /// book just set up from the demo).
     Reopen {

@@ -19,6 +19,7 @@ pub fn active_keys(state: &AppState) -> Vec<&'static Keys> {
         return vec![&SEARCH];
     }
     let mut keys = state.current().keys();
+    keys.extend(super::link::keys_for(state));
     keys.push(&GLOBAL);
     if state.offers_own_book() {
         keys.push(&set_up_book::OFFER);
@@ -29,6 +30,7 @@ pub fn active_keys(state: &AppState) -> Vec<&'static Keys> {
 /// The keys of the screen shown when nothing is on top of it (what the help overlay lists).
 pub fn help_keys(state: &AppState) -> Vec<&'static Keys> {
     let mut keys = state.current().help_keys();
+    keys.extend(super::link::keys_for(state));
     keys.push(&GLOBAL);
     if state.offers_own_book() {
         keys.push(&set_up_book::OFFER);

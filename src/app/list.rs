@@ -45,6 +45,9 @@ pub struct ListModel<R> {
     pub search: Option<SearchField>,
     /// The request in flight: replies for any other sequence number are stale and dropped.
     pending: Option<(u64, Anchor)>,
+    /// A refresh is in flight from the first row shown: its answer selects again the row
+    /// selected when it lands (the keys may have moved the selection meanwhile).
+    reselect: bool,
     /// False until the first page arrived.
     pub loaded: bool,
     /// The selected row is drawn highlighted (a picker turns it off while its "none" row is chosen).
@@ -64,6 +67,7 @@ impl<R: Listed + Clone> ListModel<R> {
             filter: Filter::default(),
             search: None,
             pending: None,
+            reselect: false,
             loaded: false,
             highlight: true,
         }
@@ -84,6 +88,7 @@ impl<R: Listed + Clone> ListModel<R> {
     /// Asks for a page; `seq` is the app-wide counter, bumped here.
     pub fn request(&mut self, anchor: Anchor, seq: &mut u64) -> Effect {
         *seq += 1;
+        self.reselect = false;
         self.pending = Some((*seq, anchor.clone()));
         Effect::db(DbCmd::Page {
             list: self.id,
@@ -123,9 +128,14 @@ impl<R: Listed + Clone> ListModel<R> {
                 self.offset = n.saturating_sub(viewport);
             }
             Anchor::From(_) => {
-                // The window starts again at the selected row; earlier rows come by prefetch.
+                // The window starts again at the first row shown (earlier rows come by
+                // prefetch), the selection on the row it was on when it is still there.
+                let selected = self.rows.get(self.selected).map(|r| r.key());
                 self.rows = page.rows;
-                self.selected = 0;
+                self.selected = selected
+                    .filter(|_| std::mem::take(&mut self.reselect))
+                    .and_then(|key| self.rows.iter().position(|r| r.key() == key))
+                    .unwrap_or(0);
                 self.offset = 0;
                 self.more_before = true;
             }
@@ -225,13 +235,15 @@ impl<R: Listed + Clone> ListModel<R> {
         self.request(Anchor::First, seq)
     }
 
-    /// Reloads after a change, keeping the selected row selected (when it still exists).
+    /// Reloads after a change (or as a sync's pages land), keeping the selected row selected
+    /// when it still exists, and the rows shown where they were: from the first row shown, so a
+    /// row added above the window moves nothing on screen.
     pub fn refresh(&mut self, seq: &mut u64) -> Effect {
-        // From the selected row itself: a row added just before it does not take the cursor.
-        match self.rows.get(self.selected) {
-            Some(selected) => {
-                let key = selected.key();
-                self.request(Anchor::From(key), seq)
+        match self.rows.get(self.offset.min(self.selected)) {
+            Some(top) => {
+                let effect = self.request(Anchor::From(top.key()), seq);
+                self.reselect = true;
+                effect
             }
             None => self.reload(seq),
         }

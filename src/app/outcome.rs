@@ -167,6 +167,11 @@ pub enum Open {
     SetUpBook {
         path: std::path::PathBuf,
     },
+    /// Sign in to Partner Center (this partner tenant); `then_sync`: the sync waits for it.
+    SignIn {
+        tenant: String,
+        then_sync: bool,
+    },
 }
 
 /// A yes/no question; Yes hands `action` back to the layer that asked.

@@ -5,6 +5,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use super::model::{Cx, ScreenModel};
 use super::nav::Screen;
 use super::outcome::Open;
+use super::remote::Connection;
 use super::screens::set_up_book::{self, OwnBook};
 use super::screens::{Modal, Screens};
 use crate::domain::permission::Matrix;
@@ -32,6 +33,8 @@ pub struct AppState {
     pub own_book: OwnBook,
     /// Whether this console is connected to Partner Center, as the header says.
     pub remote: RemoteLink,
+    /// Signed in to Partner Center or not, and a sync running.
+    pub connection: Connection,
     /// Days after which an unanswered partnership request shows as Expired.
     pub expiry_days: u32,
     /// The offer catalog, loaded once at start.
@@ -82,6 +85,7 @@ impl AppState {
             provider: None,
             own_book: OwnBook::Unknown,
             remote: RemoteLink::Unstated,
+            connection: Connection::default(),
             expiry_days: 30,
             catalog: Vec::new(),
             matrix: Matrix::default(),

@@ -11,7 +11,7 @@ use super::nav::{Screen, To};
 use super::outcome::{Answer, ConfirmAction, Go, Open, Outcome};
 use super::screens::{self, Modal};
 use super::state::AppState;
-use super::{gate, layout};
+use super::{gate, layout, link};
 use crate::store::worker::{DbCmd, DbReply, ListId};
 
 /// What the app asks for when it starts.
@@ -49,6 +49,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::EditBody(input) => typed(state, Typed::Body(input)),
         Action::Paste(text) => typed(state, Typed::Paste(text)),
         Action::Copied(result) => to_top(state, |m, cx| m.on_answer(Answer::Copied(result), cx)),
+        Action::Remote(event) => link::on_event(state, event, carry_out),
         Action::MailOpened(result) => {
             to_top(state, |m, cx| m.on_answer(Answer::Mailed(result), cx))
         }
@@ -119,6 +120,7 @@ fn command_effects(state: &mut AppState, command: Command) -> Vec<Effect> {
             Some(open) => open_layer(state, open),
             None => Vec::new(),
         },
+        Command::SignIn | Command::Sync => link::on_command(state, command, carry_out),
         Command::Refresh => {
             state.toast(format!("{} refreshed", screen.label()));
             let (mut cx, screens, _) = state.parts();

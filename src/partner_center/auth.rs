@@ -105,6 +105,15 @@ pub async fn start_device_flow(
     })
 }
 
+/// What a poll heard while the sign-in is not finished, for whoever shows the waiting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Polled {
+    /// `authorization_pending`: not finished in the browser yet.
+    Pending,
+    /// `slow_down`: polling every `interval` from now on.
+    SlowDown { interval: Duration },
+}
+
 /// Step 2: polls until the person has signed in, declined, or the code expired.
 /// `authorization_pending` polls again after the interval; `slow_down` adds 5 s to it for good.
 pub async fn poll_for_token(
@@ -112,6 +121,17 @@ pub async fn poll_for_token(
     endpoints: &Endpoints,
     code: &DeviceCode,
     clock: PollClock,
+) -> Result<Grant, SignInError> {
+    poll_for_token_reporting(http, endpoints, code, clock, &mut |_| {}).await
+}
+
+/// [`poll_for_token`], telling `on_poll` what each unfinished poll heard.
+pub async fn poll_for_token_reporting(
+    http: &reqwest::Client,
+    endpoints: &Endpoints,
+    code: &DeviceCode,
+    clock: PollClock,
+    on_poll: &mut (dyn FnMut(Polled) + Send),
 ) -> Result<Grant, SignInError> {
     let url = endpoints.token_url();
     let minutes = code.expires_in.as_secs().div_ceil(60);
@@ -135,8 +155,11 @@ pub async fn poll_for_token(
             .map(|e| e.error)
             .unwrap_or_default();
         match error.as_str() {
-            "authorization_pending" => {}
-            "slow_down" => interval += Duration::from_secs(5),
+            "authorization_pending" => on_poll(Polled::Pending),
+            "slow_down" => {
+                interval += Duration::from_secs(5);
+                on_poll(Polled::SlowDown { interval });
+            }
             "expired_token" | "code_expired" => return Err(SignInError::Expired { minutes }),
             "access_denied" | "authorization_declined" => return Err(SignInError::Denied),
             _ => return Err(oauth_error(&body, status)),

@@ -9,6 +9,8 @@
 //! - `client.rs`: one request with Partner Center's headers, retries and throttling
 //!   (`retry.rs`); `pages.rs` follows continuation links; `model.rs` the JSON shapes;
 //!   `error.rs` every failure in words; `endpoints.rs` where to sign in and call.
+//! - `writes.rs`: the calls that change Partner Center (a customer, its order, a subscription,
+//!   its support contact) and the reseller checks before an order; `write_model.rs` their JSON.
 //!
 //! This file only lists the rooms: each names the sibling it uses (no re-exports here, so no
 //! child imports its parent).
@@ -22,3 +24,5 @@ pub mod model;
 pub mod pages;
 pub mod retry;
 pub mod session;
+pub mod write_model;
+pub mod writes;

@@ -26,7 +26,7 @@ use crate::sync::{Options, PAGE_SIZE, Step};
 /// or one where nothing may be stored).
 const KEYRING_VAR: &str = "TWOTIER_KEYRING";
 
-fn endpoints(pc: &PartnerCenterConfig) -> Endpoints {
+pub fn endpoints(pc: &PartnerCenterConfig) -> Endpoints {
     Endpoints {
         tenant: pc.tenant.trim().to_owned(),
         client_id: pc.client_id.trim().to_owned(),
@@ -35,7 +35,7 @@ fn endpoints(pc: &PartnerCenterConfig) -> Endpoints {
     }
 }
 
-fn keystore(endpoints: &Endpoints) -> Arc<dyn RefreshTokenStore> {
+pub fn keystore(endpoints: &Endpoints) -> Arc<dyn RefreshTokenStore> {
     match std::env::var(KEYRING_VAR) {
         Ok(v) if v.eq_ignore_ascii_case("off") => {
             Arc::new(NoKeyring(format!("{KEYRING_VAR}=off: nothing is stored")))
@@ -292,7 +292,7 @@ fn rate_limiter() -> anyhow::Result<RateLimiter> {
 /// How many flagged rows `sync` lists.
 const SHOWN_FLAGGED: usize = 50;
 
-fn counts(a: &Applied) -> String {
+pub fn counts(a: &Applied) -> String {
     let mut parts = vec![
         format!("{} new", a.added),
         format!("{} changed", a.changed),
@@ -305,6 +305,27 @@ fn counts(a: &Applied) -> String {
         parts.push(format!("{} held aside", a.held));
     }
     parts.join(", ")
+}
+
+/// The account of the sign-in kept on this machine: `None` offline, not signed in, without a
+/// keyring, or when the sign-in named no account. When there is one, twotier acts as it.
+pub fn kept_account(config: &Config) -> Option<String> {
+    let pc = config.partner_center.as_ref()?;
+    let keystore = keystore(&endpoints(pc));
+    // A process without a session keyring of its own (a test runner, a cron job) links the
+    // persistent keyring on first use, and that first search can miss the entry: ask again.
+    let loaded = match keystore.load() {
+        Ok(None) => keystore.load(),
+        other => other,
+    };
+    match loaded {
+        Ok(Some(kept)) => kept.account.filter(|a| !a.trim().is_empty()),
+        Ok(None) => None,
+        Err(why) => {
+            tracing::debug!(%why, "no kept Partner Center sign-in");
+            None
+        }
+    }
 }
 
 pub fn signout(config: &Config, config_path: &Path) -> anyhow::Result<()> {

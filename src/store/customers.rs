@@ -219,19 +219,47 @@ impl Store {
     /// Submit: customer, admin account record (its user name only), order, line items,
     /// subscriptions, reseller association and audit entry — all or nothing.
     pub fn create_customer(
-        &mut self,
+        &self,
         c: &NewCustomer,
         at: DateTime<Utc>,
     ) -> CommandResult<CreatedCustomer> {
-        let tenant = random_guid()?;
-        let (customer_id, admin_user_name) = self.transact(|s| {
+        let ids = GivenIds {
+            tenant_id: random_guid()?,
+            admin_user_name: None,
+            order: None,
+            note: None,
+        };
+        let (customer_id, admin_user_name) = self.insert_customer(c, &ids, at)?;
+        // Made once the order is committed, and only returned: never stored.
+        let password = generate_password(os_random);
+        Ok(CreatedCustomer {
+            customer_id,
+            company_name: c.company_name.clone(),
+            admin_user_name,
+            password,
+        })
+    }
+
+    /// The customer, its order and audit entry, with the ids `ids` gives (Partner Center's, for
+    /// a connected book). Returns the customer's row id and its admin user name.
+    pub(super) fn insert_customer(
+        &self,
+        c: &NewCustomer,
+        ids: &GivenIds,
+        at: DateTime<Utc>,
+    ) -> CommandResult<(i64, String)> {
+        let tenant = &ids.tenant_id;
+        self.transact(|s| {
             s.require(Permission::AddCustomer)?;
             // The order step places an order: the same permission as every other order.
             if !c.order.lines.is_empty() {
                 s.require(Permission::PlaceOrders)?;
             }
             let domain = s.full_domain(&c.domain_prefix)?;
-            let admin_user_name = format!("admin@{domain}");
+            let admin_user_name = ids
+                .admin_user_name
+                .clone()
+                .unwrap_or_else(|| format!("admin@{domain}"));
             let id = s.mutate(|tx, by| {
             if tx.query_row("SELECT EXISTS (SELECT 1 FROM customers WHERE domain = ?1)", [&domain], |r| r.get::<_, bool>(0))? {
                 return refuse(format!("The domain {domain} is already taken: choose another domain prefix."));
@@ -283,7 +311,7 @@ impl Store {
             let count = if c.order.lines.is_empty() {
                 0
             } else {
-                insert_order(tx, customer_id, &c.order, at, by.map(|o| o.id))?
+                insert_order(tx, customer_id, &c.order, at, by.map(|o| o.id), ids.order.as_ref())?
             };
             let reseller = reseller_label(tx, c.reseller_id)?;
             audit(
@@ -293,29 +321,35 @@ impl Store {
                 "Customer created",
                 &format!("{} ({domain})", c.company_name),
                 None,
-                Some(&format!("{reseller}; admin {admin_user_name}; {}", plural(count, "subscription"))),
+                Some(&format!("{reseller}; admin {admin_user_name}; {}{}", plural(count, "subscription"), noted(&ids.note))),
             )?;
             Ok(customer_id)
             })?;
             Ok((id, admin_user_name))
-        })?;
-        // Made once the order is committed, and only returned: never stored.
-        let password = generate_password(os_random);
-        Ok(CreatedCustomer {
-            customer_id,
-            company_name: c.company_name.clone(),
-            admin_user_name,
-            password,
         })
     }
 
     /// Add subscription: a new order for an existing customer.
     pub fn add_subscriptions(
-        &mut self,
+        &self,
         customer_id: i64,
         order: &NewOrder,
         at: DateTime<Utc>,
     ) -> CommandResult<usize> {
+        self.add_subscriptions_with(customer_id, order, None, None, at)
+    }
+
+    /// [`Store::add_subscriptions`] with the order's ids given (Partner Center's) and a note for
+    /// the activity log.
+    pub(super) fn add_subscriptions_with(
+        &self,
+        customer_id: i64,
+        order: &NewOrder,
+        ids: Option<&GivenOrder>,
+        note: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> CommandResult<usize> {
+        let note = note.map(str::to_owned);
         self.transact(|s| {
             s.require(Permission::PlaceOrders)?;
             s.mutate(|tx, by| {
@@ -329,7 +363,7 @@ impl Store {
                 let Some(name) = name else {
                     return refuse("That customer no longer exists.");
                 };
-                let count = insert_order(tx, customer_id, order, at, by.map(|o| o.id))?;
+                let count = insert_order(tx, customer_id, order, at, by.map(|o| o.id), ids)?;
                 let credited = reseller_label(tx, order.partner_of_record)?;
                 audit(
                     tx,
@@ -338,7 +372,11 @@ impl Store {
                     "Subscriptions added",
                     &name,
                     None,
-                    Some(&format!("{}; {credited}", plural(count, "subscription"))),
+                    Some(&format!(
+                        "{}; {credited}{}",
+                        plural(count, "subscription"),
+                        noted(&note)
+                    )),
                 )?;
                 Ok(count)
             })
@@ -368,6 +406,7 @@ fn insert_order(
     order: &NewOrder,
     at: DateTime<Utc>,
     by: Option<i64>,
+    ids: Option<&GivenOrder>,
 ) -> CommandResult<usize> {
     if order.lines.is_empty() {
         return refuse("Select at least one subscription.");
@@ -429,7 +468,16 @@ fn insert_order(
     tx.execute(
         "INSERT INTO orders (order_id, customer_id, status, por_attestation_accepted, created_at, created_by)
          VALUES (?1, ?2, 'completed', ?3, ?4, ?5)",
-        params![random_guid()?, customer_id, order.attestation_accepted, db_time(at), by],
+        params![
+            match ids {
+                Some(ids) => ids.order_id.clone(),
+                None => random_guid()?,
+            },
+            customer_id,
+            order.attestation_accepted,
+            db_time(at),
+            by
+        ],
     )?;
     let order_id = tx.last_insert_rowid();
     let mut subscription = tx.prepare_cached(
@@ -452,8 +500,12 @@ fn insert_order(
             .date_naive()
             .pred_opt()
             .unwrap_or(at.date_naive());
+        let given = ids.and_then(|ids| ids.subscription_ids.get(number).cloned().flatten());
         subscription.execute(params![
-            random_guid()?,
+            match given {
+                Some(id) => id,
+                None => random_guid()?,
+            },
             customer_id,
             offer.id,
             order_id,
@@ -477,6 +529,30 @@ fn insert_order(
         ])?;
     }
     Ok(lines.len())
+}
+
+/// The ids a write takes from elsewhere (Partner Center's answer) instead of making its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GivenIds {
+    pub tenant_id: String,
+    /// The admin's user name as Partner Center made it; `None`: admin@DOMAIN.
+    pub admin_user_name: Option<String>,
+    pub order: Option<GivenOrder>,
+    /// Added to the activity log entry (such as the correlation ids of the calls).
+    pub note: Option<String>,
+}
+
+/// An order's id and, line by line, the subscription id it made (`None`: one of our own).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GivenOrder {
+    pub order_id: String,
+    pub subscription_ids: Vec<Option<String>>,
+}
+
+fn noted(note: &Option<String>) -> String {
+    note.as_deref()
+        .map(|n| format!("; {n}"))
+        .unwrap_or_default()
 }
 
 /// "1 subscription", "2 subscriptions".

@@ -221,7 +221,7 @@ impl Store {
     /// Submit on Subscription details: every change, checked against the rules, in one
     /// transaction with one audit entry. Returns the changes in words (empty: nothing changed).
     pub fn update_subscription(
-        &mut self,
+        &self,
         id: i64,
         changes: &SubscriptionChanges,
         at: DateTime<Utc>,

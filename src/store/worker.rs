@@ -155,6 +155,10 @@ pub enum DbCmd {
         path: std::path::PathBuf,
         book: super::init::NewBook,
     },
+    /// Signed in to Partner Center: act as that account (an active operator) from now on.
+    ActAs {
+        upn: String,
+    },
 }
 
 /// A page of one of the lists.
@@ -482,6 +486,20 @@ fn run(store: &mut Store, cmd: DbCmd) -> CommandResult<DbReply> {
                 admin_upn: created.admin_upn,
             }
         }
+        DbCmd::ActAs { upn } => {
+            let operator = match store.resolve_operator(&upn) {
+                Ok(operator) => operator,
+                Err(super::operators::OperatorError::Db(e)) => return Err(e.into()),
+                Err(e) => return Err(CommandError::Refused(e.to_string())),
+            };
+            let said = format!(
+                "Signed in to Partner Center: acting as {} ({})",
+                operator.upn,
+                operator.role.label()
+            );
+            store.act_as(operator);
+            done(said, &[])
+        }
         DbCmd::LoadCustomerAccount { id } => {
             DbReply::CustomerAccount(Box::new(store.customer_account(id)?))
         }
@@ -567,5 +585,6 @@ fn describe(cmd: &DbCmd) -> String {
         DbCmd::DiscardInvitation { .. } => "Recording the discarded request".into(),
         DbCmd::LoadRemovedReseller { .. } => "Loading the follow-up worklist".into(),
         DbCmd::CreateBook { .. } => "Setting up your own book".into(),
+        DbCmd::ActAs { .. } => "Acting as the signed-in account".into(),
     }
 }

@@ -13,6 +13,9 @@
 //! aside when the schema can't take it), never dropped.
 
 pub mod map;
+pub mod write;
+mod write_order;
+mod write_subscription;
 
 use chrono::{DateTime, Utc};
 use futures::StreamExt;

@@ -43,16 +43,31 @@ fn demo_badge(state: &AppState, width: u16) -> &'static str {
 /// Said after the provider when the config file has no `[partner_center]`: the book is local.
 pub const OFFLINE_BADGE: &str = "  offline";
 
-/// Where the book's rows come from besides this machine, for the header.
-fn remote_badge(state: &AppState) -> String {
+/// Where the book's rows come from besides this machine, for the header; `short` without the
+/// tenant, where the provider's name would otherwise lose its room.
+fn remote_badge(state: &AppState, short: bool) -> String {
     use crate::app::state::RemoteLink;
+    let signed_in = state.connection.signed_in;
     match &state.remote {
         RemoteLink::Unstated => String::new(),
         RemoteLink::Offline => OFFLINE_BADGE.to_owned(),
-        RemoteLink::PartnerCenter { tenant } => {
-            let tenant = crate::domain::text::escaped(tenant);
-            format!("  Partner Center: {}", ellipsize(&tenant, 32))
-        }
+        RemoteLink::PartnerCenter { tenant } => match &state.connection.account {
+            // The operator, on the right, is the signed-in account: said once.
+            Some(account) if signed_in && (short || *account == state.operator.upn) => {
+                "  Partner Center: signed in".to_owned()
+            }
+            Some(account) if signed_in => {
+                let account = crate::domain::text::escaped(account);
+                format!("  Partner Center: signed in as {}", ellipsize(&account, 40))
+            }
+            _ if short && !signed_in => "  Partner Center: not signed in".to_owned(),
+            _ if short => "  Partner Center".to_owned(),
+            _ => {
+                let tenant = crate::domain::text::escaped(tenant);
+                let said = if signed_in { "" } else { " · not signed in" };
+                format!("  Partner Center: {}{said}", ellipsize(&tenant, 32))
+            }
+        },
     }
 }
 
@@ -65,9 +80,18 @@ pub fn header(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     };
     // A demo book says so on every screen, so its rows are never taken for real ones.
     let demo = demo_badge(state, area.width);
-    let remote = remote_badge(state);
     let role = format!(" · {} ", state.operator.role.label());
     let total = area.width as usize;
+    // The provider keeps 24 columns and the operator theirs before the badge names the tenant.
+    let wanted = provider.width().min(24)
+        + demo.width()
+        + role.width()
+        + state.operator.upn.width().min(24)
+        + 1;
+    let mut remote = remote_badge(state, false);
+    if wanted + remote.width() > total {
+        remote = remote_badge(state, true);
+    }
     let upn_room = total
         .saturating_sub(provider.width() + demo.width() + remote.width() + role.width() + 1)
         .max((total / 3).saturating_sub(role.width()));
@@ -204,9 +228,12 @@ pub fn menu(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
 /// The keys of the current screen and state, from the keymap, most important first. When they
 /// do not all fit, the later ones give way whole (never cut mid-label), `q` stays, and `? help`
 /// becomes `? more`: help lists them all.
+/// A running sync's progress takes the right end, and the keys what is left.
 pub fn footer(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let entries = keymap::footer(state);
-    let shown = footer_fit(&entries, area.width as usize);
+    let progress = state.connection.sync.as_ref().map(|p| p.words());
+    let progress_width = progress.as_ref().map_or(0, |p| p.width() as u16 + 2);
+    let shown = footer_fit(&entries, area.width.saturating_sub(progress_width) as usize);
     let mut spans = vec![Span::raw(" ")];
     for (entry, label) in shown {
         // What the role can't do stays listed, struck and dim: the key says why when pressed.
@@ -219,6 +246,25 @@ pub fn footer(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(format!(" {label}  "), label_style));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    if let Some(progress) = progress {
+        let right = Rect {
+            x: area.right().saturating_sub(progress_width),
+            width: progress_width.min(area.width),
+            ..area
+        };
+        frame.render_widget(Clear, right);
+        frame.render_widget(
+            Paragraph::new(Line::from(Span::styled(
+                format!(
+                    "{} ",
+                    ellipsize(&progress, (right.width as usize).saturating_sub(1))
+                ),
+                theme.accent,
+            )))
+            .alignment(Alignment::Right),
+            right,
+        );
+    }
 }
 
 /// Which footer entries fit in `width` columns, in order, each with the label it shows: `?` and

@@ -106,7 +106,16 @@ impl Session {
 
     /// Starts twotier with these arguments in a new 120×40 tmux window.
     pub fn start(&self, args: &[&str]) {
+        self.start_with_env(&[], args);
+    }
+
+    /// [`Session::start`] with these variables set for twotier (`TWOTIER_KEYRING=off`).
+    pub fn start_with_env(&self, env: &[(&str, &str)], args: &[&str]) {
         let home = self.path("home");
+        let exports: String = env
+            .iter()
+            .map(|(k, v)| format!("export {k}={}\n", quote(v)))
+            .collect();
         let mut command = vec![quote(BIN)];
         command.extend(args.iter().map(|a| quote(a)));
         let script = format!(
@@ -114,6 +123,7 @@ impl Session {
              unset XDG_DATA_HOME XDG_CONFIG_HOME XDG_STATE_HOME XDG_CACHE_HOME TWOTIER_DB TWOTIER_CONFIG\n\
              unset DISPLAY WAYLAND_DISPLAY SSH_CONNECTION SSH_TTY SSH_CLIENT\n\
              export TWOTIER_LOG=debug\n\
+             {exports}\
              cd {dir}\n\
              stty -g > {stty_before}\n\
              echo {MARKER_BEFORE}\n\

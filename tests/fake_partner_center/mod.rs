@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 
 pub mod sync_api;
+pub mod writes;
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::net::SocketAddr;
@@ -101,6 +102,7 @@ pub struct FakeState {
     pub subscriptions_per_customer: usize,
     pub audit_records: Vec<Value>,
     pub mpn_profile: Value,
+    pub writes: writes::WriteState,
 }
 
 impl FakeState {
@@ -308,13 +310,14 @@ fn router(state: Shared) -> Router {
         .route("/{tenant}/oauth2/v2.0/token", post(token))
         .route("/v1/customers", get(customers))
         .route("/v1/relationships", get(relationships))
-        .route("/v1/customers/{id}", get(sync_api::customer_by_id))
+        .route("/v1/customers/{customer_id}", get(sync_api::customer_by_id))
         .route(
-            "/v1/customers/{id}/subscriptions",
+            "/v1/customers/{customer_id}/subscriptions",
             get(sync_api::subscriptions),
         )
         .route("/v1/auditrecords", get(sync_api::audit_records))
         .route("/v1/profiles/mpn", get(sync_api::mpn_profile))
+        .merge(writes::routes())
         .with_state(state)
 }
 

@@ -41,6 +41,7 @@ macro_rules! with_rooms {
                 CustomerAccount: customer_account::CustomerAccountView,
                 UnknownCompliance: unknown_compliance::UnknownCompliance,
                 SetUpBook: set_up_book::SetUpBook,
+                SignIn: sign_in::SignIn,
             }
         }
     };
@@ -233,6 +234,12 @@ pub fn open(open: Open, cx: &mut Cx) -> (Modal, Vec<Effect>) {
             unknown_compliance::UnknownCompliance::new(warning),
         )),
         Open::SetUpBook { path } => Modal::SetUpBook(Box::new(set_up_book::SetUpBook::new(path))),
+        // The room asks for a code as it opens.
+        Open::SignIn { tenant, then_sync } => {
+            let room = sign_in::SignIn::new(tenant, then_sync);
+            let ask = Effect::Remote(crate::app::remote::RemoteCmd::SignIn);
+            return (Modal::SignIn(Box::new(room)), vec![ask]);
+        }
     };
     (modal, Vec::new())
 }
