@@ -263,6 +263,10 @@ pub enum CustomersCommand {
         /// (any case)
         #[arg(long, value_name = "TEXT")]
         search: Option<String>,
+        /// Only the customers a sync marked removed: Partner Center no longer lists them (kept in
+        /// the book, left out of every list otherwise)
+        #[arg(long)]
+        removed: bool,
         /// JSON (one array) instead of a table
         #[arg(long)]
         json: bool,
