@@ -17,6 +17,7 @@ fn import(store: &Store, list: List, text: &str, dry_run: bool) -> Result<Report
             source: "test.csv".into(),
             dry_run,
             at: now(),
+            customer: None,
             progress: &mut |_, _| {},
         },
     )

@@ -88,10 +88,16 @@ pub struct Subscriptions<'a> {
     customers: Customers,
     resellers: Resellers,
     provider_name: String,
+    /// The customer of a row that names none (`--customer`).
+    every_row_customer: Option<String>,
 }
 
 impl<'a> Subscriptions<'a> {
-    pub fn new(tx: &Connection, cx: Context<'a>) -> rusqlite::Result<Self> {
+    pub fn new(
+        tx: &Connection,
+        cx: Context<'a>,
+        every_row_customer: Option<String>,
+    ) -> rusqlite::Result<Self> {
         Ok(Subscriptions {
             table: Table::new(tx, "subscriptions", &FIELDS, "")?,
             cx,
@@ -103,6 +109,7 @@ impl<'a> Subscriptions<'a> {
                 [],
                 |r| r.get(0),
             )?,
+            every_row_customer,
         })
     }
 }
@@ -129,7 +136,11 @@ impl ListImport for Subscriptions<'_> {
             row.problem(col::SUBSCRIPTION_ID, format!("the subscription {id} is on an earlier line too: a subscription is listed once."));
             return Ok(Outcome::Invalid);
         }
-        let customer_key = row.given(col::CUSTOMER_ID).or(row.given(col::CUSTOMER));
+        let every_row = self.every_row_customer.clone();
+        let customer_key = row
+            .given(col::CUSTOMER_ID)
+            .or(row.given(col::CUSTOMER))
+            .or(every_row.as_deref());
         let customer_column = if row.given(col::CUSTOMER_ID).is_some() {
             col::CUSTOMER_ID
         } else {
