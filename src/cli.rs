@@ -284,6 +284,10 @@ pub enum CustomersCommand {
         /// (any case)
         #[arg(long, value_name = "TEXT")]
         search: Option<String>,
+        /// Only the customers a sync marked removed: Partner Center no longer lists them (kept in
+        /// the book, left out of every list otherwise)
+        #[arg(long)]
+        removed: bool,
         /// JSON (one array) instead of a table
         #[arg(long)]
         json: bool,
@@ -399,6 +403,10 @@ pub struct ImportArgs {
     /// Check every row and say what would be added, updated and unchanged; write nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Subscriptions only: the customer (Microsoft ID or company name) of each row that names
+    /// none, as in Partner Center's export of one customer's subscriptions
+    #[arg(long, value_name = "CUSTOMER")]
+    pub customer: Option<String>,
     /// Print the report as one JSON object
     #[arg(long)]
     pub json: bool,

@@ -245,12 +245,13 @@ fn print_table(headers: &[&str], rows: &[Vec<String>]) {
 }
 
 pub fn customers(store: &mut Store, command: crate::cli::CustomersCommand) -> anyhow::Result<()> {
-    let (reseller, search, json) = match command {
+    let (reseller, search, removed, json) = match command {
         crate::cli::CustomersCommand::List {
             reseller,
             search,
+            removed,
             json,
-        } => (reseller, search, json),
+        } => (reseller, search, removed, json),
         crate::cli::CustomersCommand::Add { from, json } => {
             return customers_add::run(store, &from, json);
         }
@@ -258,6 +259,7 @@ pub fn customers(store: &mut Store, command: crate::cli::CustomersCommand) -> an
     let filter = crate::store::export::CustomerFilter {
         reseller_partner_id: reseller,
         search,
+        removed,
     };
     to_stdout(|out| {
         if json {

@@ -1084,3 +1084,35 @@ fn subscriptions_naming_a_removed_reseller_are_marked_in_the_table_and_the_json(
     assert_eq!(last.matches("⚠ reseller removed").count(), 1, "{last}");
     assert_eq!(table.matches("⚠ reseller removed").count(), 2, "{table}");
 }
+
+#[test]
+fn customers_marked_removed_by_a_sync_are_listed_only_with_removed() {
+    let sb = Sandbox::demo();
+    let all = sb.sql_value("SELECT count(*) FROM customers;");
+    let gone =
+        sb.sql("SELECT tenant_id FROM customers ORDER BY company_name COLLATE NOCASE LIMIT 2;");
+    let gone: BTreeSet<String> = gone.lines().map(str::to_owned).collect();
+    // What a complete sync pass writes for customers Partner Center no longer lists.
+    sb.sql(
+        "UPDATE customers SET removed_at = '2026-12-01T00:00:00Z'
+         WHERE id IN (SELECT id FROM customers ORDER BY company_name COLLATE NOCASE LIMIT 2);",
+    );
+    let ids = |rows: &[BTreeMap<String, Value>]| -> BTreeSet<String> {
+        rows.iter()
+            .map(|r| text(r, "microsoft_id").to_owned())
+            .collect()
+    };
+    let listed = sb.json(&["customers", "list", "--json"]);
+    assert_eq!(listed.len() as i64, all - 2);
+    assert!(ids(&listed).is_disjoint(&gone));
+    let removed = sb.json(&["customers", "list", "--removed", "--json"]);
+    assert_eq!(ids(&removed), gone);
+    let table_rows = table(&sb.ok(&["customers", "list"]));
+    assert_eq!(
+        table_rows.len() as i64,
+        all - 2 + 1,
+        "header + the customers still listed"
+    );
+    let exported = sb.ok(&["export", "customers", "--format", "csv"]);
+    assert!(gone.iter().all(|id| !exported.contains(id.as_str())));
+}

@@ -363,6 +363,77 @@ fn partner_centers_subscription_columns_import_with_the_customer_named() {
     assert_eq!(row.3, "5139005");
 }
 
+/// Partner Center's export of one customer's subscriptions has no customer column: `--customer`
+/// names it for every row (by Microsoft ID or name); without it the file is refused by column.
+#[test]
+fn one_customers_subscription_export_imports_with_customer_given() {
+    let books = Books::new();
+    books.import_ok("resellers", &books.export("resellers"));
+    books.import_ok("customers", &books.export("customers"));
+    let (tenant, company): (String, String) = {
+        let conn = rusqlite::Connection::open(&books.own).unwrap();
+        conn.query_row(
+            "SELECT tenant_id, company_name FROM customers ORDER BY id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    };
+    let file = books.file(
+        "one-customer.csv",
+        "Subscription ID,Subscription,Quantity,Status,Reseller\n\
+         bbbbbbbb-1111-4222-8333-444444444444,Microsoft 365 Business Basic,3,Active,Adatum IT Services\n\
+         cccccccc-1111-4222-8333-444444444444,Microsoft 365 Business Basic,4,Active,Adatum IT Services\n",
+    );
+    let refused = books.import(&["subscriptions", name(&file)]);
+    assert_exit_1(&refused);
+    assert!(
+        stderr(&refused).contains("missing column \"Customer Microsoft ID\" or \"Customer\""),
+        "{}",
+        stderr(&refused)
+    );
+    let out = books.import(&["subscriptions", name(&file), "--customer", &tenant]);
+    assert_success(&out);
+    assert!(stdout(&out).contains("2 added"), "{}", stdout(&out));
+    let owners: Vec<String> = {
+        let conn = rusqlite::Connection::open(&books.own).unwrap();
+        let mut stmt = conn
+            .prepare(
+                "SELECT c.company_name FROM subscriptions s JOIN customers c ON c.id = s.customer_id
+                 WHERE s.subscription_id IN ('bbbbbbbb-1111-4222-8333-444444444444', 'cccccccc-1111-4222-8333-444444444444')",
+            )
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    assert_eq!(owners, vec![company.clone(), company.clone()]);
+    // By name too, and a name the book doesn't know is a row problem, nothing written.
+    let again = books.import(&["subscriptions", name(&file), "--customer", &company]);
+    assert_success(&again);
+    assert!(stdout(&again).contains("2 unchanged"), "{}", stdout(&again));
+    let unknown = books.import(&[
+        "subscriptions",
+        name(&file),
+        "--customer",
+        "No Such Company Ltd",
+    ]);
+    assert_exit_1(&unknown);
+    assert!(
+        stderr(&unknown).contains("No Such Company Ltd"),
+        "{}",
+        stderr(&unknown)
+    );
+    let wrong_list = books.import(&["customers", name(&file), "--customer", &tenant]);
+    assert!(!wrong_list.status.success());
+    assert!(
+        stderr(&wrong_list).contains("--customer"),
+        "{}",
+        stderr(&wrong_list)
+    );
+}
+
 #[test]
 fn lines_are_numbered_as_an_editor_numbers_them_in_a_crlf_file_with_blank_lines() {
     let books = Books::new();

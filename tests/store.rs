@@ -765,3 +765,24 @@ fn demo_ids_are_valid_guids() {
         }
     }
 }
+
+/// Leaving out the customers a sync marked removed must not make counting the rest read every
+/// row: the count walks the partial index of present customers.
+#[test]
+fn counting_present_customers_walks_their_partial_index() {
+    let db = TestDb::empty();
+    let conn = db.store.conn();
+    let filter = Filter::default();
+    let (sql, _) = count_sql(&CustomerRow::spec(&filter), &filter);
+    let plan: Vec<String> = conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+        .unwrap()
+        .query_map([], |r| r.get::<_, String>(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(
+        plan.iter().any(|l| l.contains("customers_present")),
+        "{sql}\n{plan:#?}"
+    );
+}

@@ -513,3 +513,124 @@ fn the_account_is_cleaned_says_a_removed_partnership_and_refuses_a_missing_custo
     let missing = refusal(db.store.customer_account(created.customer_id + 1000));
     assert_eq!(missing, "That customer no longer exists.");
 }
+
+/// A customer a sync marked removed (Partner Center no longer lists it) stays in the book but
+/// leaves every list, count and export; `customers list --removed` finds it.
+#[test]
+fn a_customer_marked_removed_leaves_the_lists_but_stays_in_the_book() {
+    use twotier::store::export::{CustomerFilter, SubscriptionFilter};
+    use twotier::store::list::{
+        Anchor, CustomerRow, Filter, Listed, PageRequest, ResellerRow, count, fetch_page,
+    };
+    let db = db();
+    let conn = db.store.conn();
+    let (id, name, reseller_id): (i64, String, i64) = conn
+        .query_row(
+            "SELECT c.id, c.company_name, c.reseller_id FROM customers c
+             WHERE c.reseller_id IS NOT NULL AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.customer_id = c.id)
+             ORDER BY c.company_name LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    let listed = |filter: &Filter| -> (Vec<i64>, u64) {
+        let page = fetch_page::<CustomerRow>(
+            conn,
+            &PageRequest {
+                filter: filter.clone(),
+                anchor: Anchor::First,
+                limit: 100_000,
+            },
+        )
+        .unwrap();
+        let total = count(conn, &CustomerRow::spec(filter), filter).unwrap();
+        (page.rows.iter().map(|r| r.id).collect(), total)
+    };
+    let reseller_count = || -> i64 {
+        let filter = Filter::default();
+        let page = fetch_page::<ResellerRow>(
+            conn,
+            &PageRequest {
+                filter,
+                anchor: Anchor::First,
+                limit: 100_000,
+            },
+        )
+        .unwrap();
+        page.rows
+            .iter()
+            .find(|r| r.id == reseller_id)
+            .unwrap()
+            .customers
+    };
+    let exported = |removed: bool| -> Vec<String> {
+        let mut names = Vec::new();
+        db.store
+            .for_each_customer(
+                &CustomerFilter {
+                    removed,
+                    ..CustomerFilter::default()
+                },
+                |c| {
+                    names.push(c.company_name.clone());
+                    Ok(())
+                },
+            )
+            .unwrap();
+        names
+    };
+    let subscriptions_exported = || -> usize {
+        let mut n = 0;
+        db.store
+            .for_each_subscription(&SubscriptionFilter::default(), |_| {
+                n += 1;
+                Ok(())
+            })
+            .unwrap();
+        n
+    };
+    let everyone = Filter::default();
+    let by_reseller = Filter {
+        reseller_id: Some(reseller_id),
+        ..Filter::default()
+    };
+    let (before, total_before) = listed(&everyone);
+    let (of_reseller_before, _) = listed(&by_reseller);
+    let count_before = reseller_count();
+    let subs_before = subscriptions_exported();
+    let its_subs = count(
+        conn,
+        &twotier::store::subscriptions::SubscriptionRow::spec(&Filter::default()),
+        &Filter {
+            customer_id: Some(id),
+            ..Filter::default()
+        },
+    )
+    .unwrap() as usize;
+    assert!(before.contains(&id) && of_reseller_before.contains(&id));
+    assert!(exported(false).contains(&name) && exported(true).is_empty());
+
+    // What a sync writes when a complete pass no longer sees the customer.
+    conn.execute(
+        "UPDATE customers SET removed_at = '2026-12-01T00:00:00Z' WHERE id = ?1",
+        [id],
+    )
+    .unwrap();
+
+    let (after, total_after) = listed(&everyone);
+    assert!(!after.contains(&id), "a removed customer is not listed");
+    assert_eq!(total_after, total_before - 1);
+    assert!(!listed(&by_reseller).0.contains(&id));
+    assert_eq!(reseller_count(), count_before - 1);
+    assert!(!exported(false).contains(&name));
+    assert_eq!(exported(true), vec![name]);
+    assert_eq!(subscriptions_exported(), subs_before - its_subs);
+    let kept: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM customers WHERE id = ?1 AND removed_at IS NOT NULL",
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(kept, 1, "the row stays in the book");
+}

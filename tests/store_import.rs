@@ -17,6 +17,7 @@ fn import(store: &Store, list: List, text: &str, dry_run: bool) -> Result<Report
             source: "test.csv".into(),
             dry_run,
             at: now(),
+            customer: None,
             progress: &mut |_, _| {},
         },
     )
@@ -304,4 +305,48 @@ fn times_in_other_forms_are_stored_in_the_books_form() {
             "2026-05-01T10:00:00Z"
         ]
     );
+}
+
+/// A row whose offer the catalog doesn't know still has its other cells checked: every problem
+/// of the row is said at once, not only the offer's.
+#[test]
+fn a_row_with_an_unknown_offer_reports_its_other_problems_too() {
+    let mut db = TestDb::default_demo();
+    acting(&mut db, OPERATOR);
+    let domain: String = db
+        .store
+        .conn()
+        .query_row(
+            "SELECT domain FROM customers ORDER BY id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let before = shape(db.store.conn());
+    let text = format!(
+        "Subscription ID,Subscription,Quantity,Status,Customer,Reseller,Auto renew\n\
+         bbbbbbbb-0000-4000-8000-000000000009,No Such Offer Plan 9,many,Sleeping,{domain},Nobody Resells Ltd,perhaps\n"
+    );
+    let report = import(&db.store, List::Subscriptions, &text, false).unwrap();
+    let columns: Vec<&str> = report
+        .problems
+        .shown
+        .iter()
+        .filter_map(|p| p.column)
+        .collect();
+    for column in [
+        "Subscription",
+        "Quantity",
+        "Status",
+        "Reseller",
+        "Auto renew",
+    ] {
+        assert!(
+            columns.contains(&column),
+            "no problem said for {column}: {:?}",
+            report.problems.shown
+        );
+    }
+    assert_eq!(report.problems.invalid_rows, 1);
+    assert_eq!(shape(db.store.conn()), before);
 }

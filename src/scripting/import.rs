@@ -40,6 +40,12 @@ pub fn run(store: &mut Store, args: ImportArgs) -> anyhow::Result<()> {
         ImportWhat::Customers => List::Customers,
         ImportWhat::Subscriptions => List::Subscriptions,
     };
+    if args.customer.is_some() && list != List::Subscriptions {
+        bail!(
+            "not imported: --customer names the customer of subscriptions; a {} file has none",
+            list.name()
+        );
+    }
     let shown = shown_path(&args.file);
     let file = std::fs::File::open(&args.file)
         .with_context(|| format!("not imported: cannot read {shown}"))?;
@@ -65,6 +71,7 @@ pub fn run(store: &mut Store, args: ImportArgs) -> anyhow::Result<()> {
             source,
             dry_run: args.dry_run,
             at: chrono::Utc::now(),
+            customer: args.customer.clone(),
             progress: &mut progress,
         },
     );
@@ -73,6 +80,15 @@ pub fn run(store: &mut Store, args: ImportArgs) -> anyhow::Result<()> {
     }
     let report = match result {
         Ok(report) => report,
+        Err(CommandError::Refused(why))
+            if list == List::Subscriptions
+                && args.customer.is_none()
+                && why.contains("\"Customer\"") =>
+        {
+            bail!(
+                "not imported: {shown}: {why} A file of one customer's subscriptions (Partner Center's export from a customer's page) names none: give it with --customer MICROSOFT_ID."
+            )
+        }
         Err(CommandError::Refused(why)) => bail!("not imported: {shown}: {why}"),
         Err(CommandError::Db(e)) => {
             return Err(anyhow::Error::new(e).context(format!(

@@ -100,6 +100,9 @@ pub struct CustomerFilter {
     pub reseller_partner_id: Option<String>,
     /// Company name, primary domain or Microsoft ID starts with this (case-insensitive).
     pub search: Option<String>,
+    /// Only the customers a sync marked removed (Partner Center no longer lists them); without
+    /// it they are left out, as the lists leave them out.
+    pub removed: bool,
 }
 
 /// What narrows the subscriptions.
@@ -190,6 +193,11 @@ pub fn customers_sql(filter: &CustomerFilter) -> (String, Vec<Box<dyn ToSql>>) {
 
 fn customers_sql_from(select: &str, filter: &CustomerFilter) -> (String, Vec<Box<dyn ToSql>>) {
     let mut w = Conditions::default();
+    w.clauses.push(if filter.removed {
+        "c.removed_at IS NOT NULL".to_owned()
+    } else {
+        "c.removed_at IS NULL".to_owned()
+    });
     if let Some(partner_id) = &filter.reseller_partner_id {
         let p = w.param(partner_id.trim().to_owned());
         w.clauses.push(format!(
@@ -216,6 +224,8 @@ fn subscriptions_sql_from(
     filter: &SubscriptionFilter,
 ) -> (String, Vec<Box<dyn ToSql>>) {
     let mut w = Conditions::default();
+    // A customer Partner Center no longer lists takes its subscriptions out of sight with it.
+    w.clauses.push("c.removed_at IS NULL".to_owned());
     if let Some(id) = filter.customer_id {
         let p = w.param(id);
         w.clauses.push(format!("s.customer_id = {p}"));

@@ -335,7 +335,7 @@ impl ResellerRow {
 
 pub const RESELLER_COLUMNS: &str =
     "r.id, r.name, r.partner_id, r.location, r.mpa_signed, r.por_valid,
-    (SELECT count(*) FROM customers c WHERE c.reseller_id = r.id), r.established_at, r.removed_at";
+    (SELECT count(*) FROM customers c WHERE c.reseller_id = r.id AND c.removed_at IS NULL), r.established_at, r.removed_at";
 
 impl Listed for ResellerRow {
     fn spec(filter: &Filter) -> ListSpec {
@@ -405,7 +405,9 @@ impl Listed for CustomerRow {
                       (SELECT count(*) FROM subscriptions s WHERE s.customer_id = c.id),
                       r.id, r.partner_id, r.state, r.mpa_signed, r.por_valid",
             from: "customers c LEFT JOIN resellers r ON r.id = c.reseller_id",
-            scope: "1",
+            // A customer a sync marked removed (Partner Center no longer lists it) is kept in
+            // the book, out of the list.
+            scope: "c.removed_at IS NULL",
             sort: "c.company_name",
             id: "c.id",
             search: &["c.company_name", "c.domain", "c.tenant_id"],

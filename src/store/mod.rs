@@ -23,10 +23,13 @@ mod sync_rows;
 pub mod sync_subscriptions;
 pub mod sync_types;
 mod time;
+mod values;
 pub mod worker;
 pub mod write_through;
 
 pub use time::{db_time, parse_db_time};
+
+pub use values::{opt_text, text};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -510,32 +513,6 @@ pub fn inspect_existing(path: &Path) -> Result<(), OpenError> {
         });
     }
     Ok(())
-}
-
-/// A text column of a row. Bytes that are not UTF-8 (another tool or a sync wrote them) become
-/// U+FFFD, which the row then shows, instead of failing the whole list it is in.
-pub fn text(r: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<String> {
-    Ok(opt_text(r, index)?.unwrap_or_default())
-}
-
-/// [`text`] for a column that may be NULL.
-pub fn opt_text(r: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<Option<String>> {
-    use rusqlite::types::ValueRef;
-    Ok(match r.get_ref(index)? {
-        ValueRef::Null => None,
-        ValueRef::Text(bytes) | ValueRef::Blob(bytes) => Some(match std::str::from_utf8(bytes) {
-            Ok(s) => s.to_owned(),
-            Err(_) => {
-                tracing::warn!(
-                    column = index,
-                    "a row holds text that is not UTF-8; shown with U+FFFD"
-                );
-                String::from_utf8_lossy(bytes).into_owned()
-            }
-        }),
-        ValueRef::Integer(i) => Some(i.to_string()),
-        ValueRef::Real(f) => Some(f.to_string()),
-    })
 }
 
 /// Appends one entry to the activity log, inside the caller's transaction.

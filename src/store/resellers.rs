@@ -258,7 +258,7 @@ impl Store {
         self.require(Permission::ViewResellers)?;
         let mut stmt = self.conn.prepare(
             "SELECT r.name, r.partner_id, r.location, r.tenant_id, r.state, r.mpa_signed, r.por_valid,
-                    (SELECT count(*) FROM customers c WHERE c.reseller_id = r.id), r.established_at, r.removed_at
+                    (SELECT count(*) FROM customers c WHERE c.reseller_id = r.id AND c.removed_at IS NULL), r.established_at, r.removed_at
              FROM resellers r WHERE ?1 OR r.state = 'active' ORDER BY r.name, r.id",
         )?;
         let rows = stmt

@@ -103,6 +103,9 @@ pub struct Options<'a> {
     pub source: String,
     pub dry_run: bool,
     pub at: DateTime<Utc>,
+    /// For subscriptions: the customer (Microsoft ID or company name) of every row that names
+    /// none. Partner Center's export of one customer's subscriptions has no customer column.
+    pub customer: Option<String>,
     /// Called now and then with the rows read so far and the byte offset reached.
     pub progress: &'a mut dyn FnMut(u64, u64),
 }
@@ -130,8 +133,21 @@ impl Store {
                     list.name()
                 ));
             }
-            Ok(h) => Header::read(list.columns(), list.required(), list.name(), h.iter())
-                .map_err(super::CommandError::Refused)?,
+            Ok(h) => {
+                // A customer given for every row stands in for the customer column.
+                let required: Vec<&[usize]> = list
+                    .required()
+                    .iter()
+                    .copied()
+                    .filter(|any| {
+                        !(options.customer.is_some()
+                            && list == List::Subscriptions
+                            && any.contains(&columns::subscription::CUSTOMER))
+                    })
+                    .collect();
+                Header::read(list.columns(), &required, list.name(), h.iter())
+                    .map_err(super::CommandError::Refused)?
+            }
             Err(e) => {
                 return refuse(format!(
                     "line 1: the header can't be read: {}",
@@ -169,7 +185,11 @@ impl Store {
             let mut importer: Box<dyn ListImport + '_> = match list {
                 List::Resellers => Box::new(resellers::Resellers::new(&self.conn, cx)?),
                 List::Customers => Box::new(customers::Customers::new(&self.conn, cx)?),
-                List::Subscriptions => Box::new(subscriptions::Subscriptions::new(&self.conn, cx)?),
+                List::Subscriptions => Box::new(subscriptions::Subscriptions::new(
+                    &self.conn,
+                    cx,
+                    options.customer.clone(),
+                )?),
             };
             let mut record = csv::StringRecord::new();
             loop {

@@ -88,10 +88,16 @@ pub struct Subscriptions<'a> {
     customers: Customers,
     resellers: Resellers,
     provider_name: String,
+    /// The customer of a row that names none (`--customer`).
+    every_row_customer: Option<String>,
 }
 
 impl<'a> Subscriptions<'a> {
-    pub fn new(tx: &Connection, cx: Context<'a>) -> rusqlite::Result<Self> {
+    pub fn new(
+        tx: &Connection,
+        cx: Context<'a>,
+        every_row_customer: Option<String>,
+    ) -> rusqlite::Result<Self> {
         Ok(Subscriptions {
             table: Table::new(tx, "subscriptions", &FIELDS, "")?,
             cx,
@@ -103,6 +109,7 @@ impl<'a> Subscriptions<'a> {
                 [],
                 |r| r.get(0),
             )?,
+            every_row_customer,
         })
     }
 }
@@ -129,7 +136,11 @@ impl ListImport for Subscriptions<'_> {
             row.problem(col::SUBSCRIPTION_ID, format!("the subscription {id} is on an earlier line too: a subscription is listed once."));
             return Ok(Outcome::Invalid);
         }
-        let customer_key = row.given(col::CUSTOMER_ID).or(row.given(col::CUSTOMER));
+        let every_row = self.every_row_customer.clone();
+        let customer_key = row
+            .given(col::CUSTOMER_ID)
+            .or(row.given(col::CUSTOMER))
+            .or(every_row.as_deref());
         let customer_column = if row.given(col::CUSTOMER_ID).is_some() {
             col::CUSTOMER_ID
         } else {
@@ -184,7 +195,18 @@ impl ListImport for Subscriptions<'_> {
         if let Some(c) = customer {
             v[CUSTOMER] = Value::Integer(c);
         }
+        // What needs no offer is checked even when the offer is unknown: every problem of the
+        // row is said at once.
+        check_what_needs_no_offer(&mut self.resellers, &self.provider_name, tx, row, &mut v)?;
         let Some(offer) = offer else {
+            if let Some(q) = row.given(col::QUANTITY)
+                && q.parse::<i64>().is_err()
+            {
+                row.problem(
+                    col::QUANTITY,
+                    format!("{} is not a whole number of licenses.", quoted(q)),
+                );
+            }
             return Ok(Outcome::Invalid);
         };
         v[OFFER] = text(offer.id.as_str());
@@ -203,33 +225,6 @@ impl ListImport for Subscriptions<'_> {
                     ),
                 ),
             Some((_, Ok(n))) => v[QUANTITY] = Value::Integer(n),
-        }
-        match row.given(col::STATUS).map(|s| (s, status_key(s))) {
-            None => row.problem(col::STATUS, "empty: Active, Suspended, Pending, Expired, Disabled or Deleted?"),
-            Some((s, None)) => row.problem(col::STATUS, format!("{} is not a subscription status: Active, Suspended, Pending, Expired, Disabled or Deleted.", quoted(s))),
-            Some((_, Some(key))) => v[STATUS] = text(key),
-        }
-        if let Some(name) = row.cell(col::FRIENDLY_NAME) {
-            v[FRIENDLY] = if name.is_empty() {
-                Value::Null
-            } else {
-                match row.check(
-                    col::FRIENDLY_NAME,
-                    crate::domain::customer::text_line(name, "friendly name", 100, true),
-                ) {
-                    Some(n) => text(n),
-                    None => v[FRIENDLY].clone(),
-                }
-            };
-        }
-        if let Some(renew) = row.given(col::AUTO_RENEW) {
-            match yes_no(renew) {
-                Some(yes) => v[AUTO_RENEW] = flag(yes),
-                None => row.problem(
-                    col::AUTO_RENEW,
-                    format!("{} is not yes or no.", quoted(renew)),
-                ),
-            }
         }
         match row.given(col::TERM).map(|t| (t, term_key(t))) {
             None => {}
@@ -298,27 +293,6 @@ impl ListImport for Subscriptions<'_> {
                 .unwrap_or(start);
             v[END] = text(end.format("%Y-%m-%d").to_string());
         }
-        if row.has(col::RESELLER) || row.has(col::RESELLER_PARTNER_ID) {
-            let name = row.given(col::RESELLER);
-            if let Some(reseller) =
-                self.resellers
-                    .named_in(tx, row, col::RESELLER_PARTNER_ID, col::RESELLER, name)?
-            {
-                v[RESELLER] = reseller;
-            }
-        }
-        if row.has(col::SUPPORT) || row.has(col::SUPPORT_PARTNER_ID) {
-            // The provider itself, by its name or none at all, is no reseller.
-            let name = row
-                .given(col::SUPPORT)
-                .filter(|n| !n.eq_ignore_ascii_case(self.provider_name.trim()));
-            if let Some(support) =
-                self.resellers
-                    .named_in(tx, row, col::SUPPORT_PARTNER_ID, col::SUPPORT, name)?
-            {
-                v[SUPPORT] = support;
-            }
-        }
         if !row.problems.is_empty() {
             return Ok(Outcome::Invalid);
         }
@@ -345,4 +319,61 @@ impl ListImport for Subscriptions<'_> {
             }
         })
     }
+}
+
+/// Status, friendly name, auto-renew, partner of record and support contact.
+fn check_what_needs_no_offer(
+    resellers: &mut Resellers,
+    provider_name: &str,
+    tx: &Connection,
+    row: &mut Row<'_>,
+    v: &mut [Value],
+) -> rusqlite::Result<()> {
+    match row.given(col::STATUS).map(|s| (s, status_key(s))) {
+            None => row.problem(col::STATUS, "empty: Active, Suspended, Pending, Expired, Disabled or Deleted?"),
+            Some((s, None)) => row.problem(col::STATUS, format!("{} is not a subscription status: Active, Suspended, Pending, Expired, Disabled or Deleted.", quoted(s))),
+            Some((_, Some(key))) => v[STATUS] = text(key),
+        }
+    if let Some(name) = row.cell(col::FRIENDLY_NAME) {
+        v[FRIENDLY] = if name.is_empty() {
+            Value::Null
+        } else {
+            match row.check(
+                col::FRIENDLY_NAME,
+                crate::domain::customer::text_line(name, "friendly name", 100, true),
+            ) {
+                Some(n) => text(n),
+                None => v[FRIENDLY].clone(),
+            }
+        };
+    }
+    if let Some(renew) = row.given(col::AUTO_RENEW) {
+        match yes_no(renew) {
+            Some(yes) => v[AUTO_RENEW] = flag(yes),
+            None => row.problem(
+                col::AUTO_RENEW,
+                format!("{} is not yes or no.", quoted(renew)),
+            ),
+        }
+    }
+    if row.has(col::RESELLER) || row.has(col::RESELLER_PARTNER_ID) {
+        let name = row.given(col::RESELLER);
+        if let Some(reseller) =
+            resellers.named_in(tx, row, col::RESELLER_PARTNER_ID, col::RESELLER, name)?
+        {
+            v[RESELLER] = reseller;
+        }
+    }
+    if row.has(col::SUPPORT) || row.has(col::SUPPORT_PARTNER_ID) {
+        // The provider itself, by its name or none at all, is no reseller.
+        let name = row
+            .given(col::SUPPORT)
+            .filter(|n| !n.eq_ignore_ascii_case(provider_name.trim()));
+        if let Some(support) =
+            resellers.named_in(tx, row, col::SUPPORT_PARTNER_ID, col::SUPPORT, name)?
+        {
+            v[SUPPORT] = support;
+        }
+    }
+    Ok(())
 }
