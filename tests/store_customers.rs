@@ -634,3 +634,80 @@ fn a_customer_marked_removed_leaves_the_lists_but_stays_in_the_book() {
         .unwrap();
     assert_eq!(kept, 1, "the row stays in the book");
 }
+
+/// A subscription a sync marked removed leaves its customer's list, count and the export.
+#[test]
+fn a_subscription_marked_removed_leaves_the_lists_but_stays_in_the_book() {
+    use twotier::store::export::SubscriptionFilter;
+    use twotier::store::list::{Anchor, CustomerRow, Filter, Listed, PageRequest, fetch_page};
+    use twotier::store::subscriptions::SubscriptionRow;
+    let db = db();
+    let conn = db.store.conn();
+    let (sub, customer): (i64, i64) = conn
+        .query_row(
+            "SELECT id, customer_id FROM subscriptions ORDER BY id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let of_customer = Filter {
+        customer_id: Some(customer),
+        ..Filter::default()
+    };
+    let listed = || -> Vec<i64> {
+        fetch_page::<SubscriptionRow>(
+            conn,
+            &PageRequest {
+                filter: of_customer.clone(),
+                anchor: Anchor::First,
+                limit: 1000,
+            },
+        )
+        .unwrap()
+        .rows
+        .iter()
+        .map(|r| r.id)
+        .collect()
+    };
+    let counted = || -> i64 {
+        fetch_page::<CustomerRow>(
+            conn,
+            &PageRequest {
+                filter: Filter::default(),
+                anchor: Anchor::First,
+                limit: 100_000,
+            },
+        )
+        .unwrap()
+        .rows
+        .iter()
+        .find(|r| r.id == customer)
+        .unwrap()
+        .subscriptions
+    };
+    let exported = || -> usize {
+        let mut n = 0;
+        db.store
+            .for_each_subscription(&SubscriptionFilter::default(), |_| {
+                n += 1;
+                Ok(())
+            })
+            .unwrap();
+        n
+    };
+    let (before, count_before, export_before) = (listed(), counted(), exported());
+    assert!(before.contains(&sub));
+    conn.execute(
+        "UPDATE subscriptions SET removed_at = '2026-12-01T00:00:00Z' WHERE id = ?1",
+        [sub],
+    )
+    .unwrap();
+    assert!(!listed().contains(&sub));
+    assert_eq!(listed().len(), before.len() - 1);
+    assert_eq!(counted(), count_before - 1);
+    assert_eq!(exported(), export_before - 1);
+    let total =
+        twotier::store::list::count(conn, &SubscriptionRow::spec(&of_customer), &of_customer)
+            .unwrap();
+    assert_eq!(total as usize, before.len() - 1);
+}

@@ -151,11 +151,11 @@ impl Conditions {
 
 const CUSTOMER_SQL: &str =
     "SELECT c.tenant_id, c.company_name, c.domain, c.relationship, r.name, r.partner_id,
-        (SELECT count(*) FROM subscriptions s WHERE s.customer_id = c.id), c.created_at
+        (SELECT count(*) FROM subscriptions s WHERE s.customer_id = c.id AND s.removed_at IS NULL), c.created_at
  FROM customers c LEFT JOIN resellers r ON r.id = c.reseller_id";
 
 const CUSTOMER_DETAILS_SQL: &str = "SELECT c.tenant_id, c.company_name, c.domain, c.relationship, r.name, r.partner_id,
-        (SELECT count(*) FROM subscriptions s WHERE s.customer_id = c.id), c.created_at,
+        (SELECT count(*) FROM subscriptions s WHERE s.customer_id = c.id AND s.removed_at IS NULL), c.created_at,
         c.registration_number, c.allow_delegated_access, c.first_name, c.last_name, c.email, c.phone,
         c.address_line1, c.address_line2, c.city, c.state, c.postal_code, c.country, c.culture,
         c.language, c.mca_signer_name, c.mca_signer_email, c.mca_date_agreed, c.admin_user_name
@@ -224,8 +224,10 @@ fn subscriptions_sql_from(
     filter: &SubscriptionFilter,
 ) -> (String, Vec<Box<dyn ToSql>>) {
     let mut w = Conditions::default();
-    // A customer Partner Center no longer lists takes its subscriptions out of sight with it.
-    w.clauses.push("c.removed_at IS NULL".to_owned());
+    // A subscription a sync marked removed, or one of a customer it marked removed, is kept in
+    // the book, out of sight.
+    w.clauses
+        .push("c.removed_at IS NULL AND s.removed_at IS NULL".to_owned());
     if let Some(id) = filter.customer_id {
         let p = w.param(id);
         w.clauses.push(format!("s.customer_id = {p}"));

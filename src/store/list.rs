@@ -402,7 +402,7 @@ impl Listed for CustomerRow {
     fn spec(_: &Filter) -> ListSpec {
         ListSpec {
             columns: "c.id, c.company_name, c.domain, c.tenant_id, r.name,
-                      (SELECT count(*) FROM subscriptions s WHERE s.customer_id = c.id),
+                      (SELECT count(*) FROM subscriptions s WHERE s.customer_id = c.id AND s.removed_at IS NULL),
                       r.id, r.partner_id, r.state, r.mpa_signed, r.por_valid",
             from: "customers c LEFT JOIN resellers r ON r.id = c.reseller_id",
             // A customer a sync marked removed (Partner Center no longer lists it) is kept in

@@ -38,7 +38,8 @@ impl Listed for SubscriptionRow {
                       coalesce(r.state = 'removed', 0), coalesce(sr.state = 'removed', 0)",
             from: "subscriptions s JOIN offers o ON o.id = s.offer_id LEFT JOIN resellers r ON r.id = s.reseller_id \
                    LEFT JOIN resellers sr ON sr.id = s.support_reseller_id",
-            scope: "1",
+            // One a sync marked removed (Partner Center no longer lists it) stays in the book.
+            scope: "s.removed_at IS NULL",
             sort: "s.id",
             id: "s.id",
             search: &[],
