@@ -40,8 +40,10 @@
 //! - the Partner Center client: `src/partner_center/` (auth, typed requests, retry), beside
 //!   `store/` and above `domain/`; neither imports the other, a sync layer above both maps remote resources to
 //!   store commands, and `ui` never sees a remote type.
-//! - `sync/`: the pull, above both rooms: Partner Center's resellers and customers mapped with
-//!   the domain rules into store commands, a page per transaction, resumable from its cursor.
+//! - `sync/`: the pull, above both rooms: Partner Center's profile, resellers, customers and
+//!   subscriptions mapped with the domain rules (`sync/map.rs`) into store commands
+//!   (`store/sync*.rs`), a page or a batch per transaction, resumable from its cursor; full, or
+//!   incremental from the audit records.
 //! - a second backend (PostgreSQL): inside `store/` (`store/sqlite/`, `store/postgres/`, each its
 //!   own SQL and migrations), `Store` staying the one public type.
 

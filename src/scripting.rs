@@ -198,23 +198,7 @@ pub fn invitations(store: &mut Store, command: InvitationsCommand) -> anyhow::Re
             token,
             partner_id,
             tenant_id,
-        } => {
-            let invalid = |field: &str, e: String| anyhow::anyhow!("--{field}: {e}");
-            let partner_id = partner_id
-                .map(|p| PartnerId::parse(&p).map_err(|e| invalid("partner-id", e)))
-                .transpose()?;
-            let tenant_id = tenant_id
-                .map(|t| TenantId::parse(&t).map_err(|e| invalid("tenant-id", e)))
-                .transpose()?;
-            store
-                .expect_partner_by_token(&token, partner_id.as_ref(), tenant_id.as_ref(), now)
-                .map_err(refused)
-                .context("not recorded")?;
-            println!(
-                "Noted: `twotier sync` marks this request Accepted when that partner appears among your indirect resellers."
-            );
-            Ok(())
-        }
+        } => partner_center::expect(store, &token, partner_id, tenant_id),
     }
 }
 

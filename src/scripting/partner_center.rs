@@ -440,3 +440,34 @@ pub fn status(
     println!("Waiting to be sent: nothing");
     Ok(())
 }
+
+/// `twotier invitations expect TOKEN [--partner-id ID] [--tenant-id GUID]`: whom a Sent request
+/// went to, so that `sync` marks it Accepted when that partner appears among the resellers.
+pub fn expect(
+    store: &mut Store,
+    token: &str,
+    partner_id: Option<String>,
+    tenant_id: Option<String>,
+) -> anyhow::Result<()> {
+    use crate::domain::ids::{PartnerId, TenantId};
+    let invalid = |field: &str, e: String| anyhow::anyhow!("--{field}: {e}");
+    let partner_id = partner_id
+        .map(|p| PartnerId::parse(&p).map_err(|e| invalid("partner-id", e)))
+        .transpose()?;
+    let tenant_id = tenant_id
+        .map(|t| TenantId::parse(&t).map_err(|e| invalid("tenant-id", e)))
+        .transpose()?;
+    store
+        .expect_partner_by_token(
+            token,
+            partner_id.as_ref(),
+            tenant_id.as_ref(),
+            chrono::Utc::now(),
+        )
+        .map_err(super::refusal::refused)
+        .context("not recorded")?;
+    println!(
+        "Noted: `twotier sync` marks this request Accepted when that partner appears among your indirect resellers."
+    );
+    Ok(())
+}

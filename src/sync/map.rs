@@ -303,3 +303,78 @@ fn date(text: &str) -> Option<NaiveDate> {
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     NaiveDate::parse_from_str(compact.get(..10)?, "%Y-%m-%d").ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn documented() -> Subscription {
+        // The first example of get-all-of-a-customer-s-subscriptions.md, stray spaces and all.
+        serde_json::from_value(serde_json::json!({
+            "id": "83ef9d05-4169-4ef9-9657-0e86b1eab1de",
+            "friendlyName": "nickname",
+            "quantity": 1,
+            "creationDate": "2015-11-25T06: 41: 12Z",
+            "effectiveStartDate": "2015-11-24T08: 00: 00Z",
+            "commitmentEndDate": "2016-12-12T08: 00: 00Z",
+            "status": "active",
+            "autoRenewEnabled": false,
+            "billingType": "none",
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_documented_subscription_is_read_with_its_dates_and_no_term() {
+        let Pulled::Row(s) = map_subscription("T", &documented()) else {
+            panic!("placed")
+        };
+        assert_eq!(s.created_at.to_rfc3339(), "2015-11-25T06:41:12+00:00");
+        assert_eq!(s.commitment_end_date, "2016-12-12");
+        assert_eq!((s.term, s.billing_cycle, s.auto_renew), (None, None, false));
+        assert_eq!(s.term_started_at.to_rfc3339(), "2015-11-24T08:00:00+00:00");
+        assert_eq!(s.friendly_name.as_deref(), Some("nickname"));
+    }
+
+    #[test]
+    fn a_renewed_term_starts_one_term_before_its_end_and_rows_the_book_cant_take_are_held() {
+        let mut s = documented();
+        s.term_duration = Some("p1y".into());
+        s.commitment_end_date = Some("2027-03-31T00:00:00Z".into());
+        let Pulled::Row(row) = map_subscription("T", &s) else {
+            panic!("placed")
+        };
+        assert_eq!(row.term.as_deref(), Some("P1Y"));
+        assert_eq!(
+            row.term_started_at.to_rfc3339(),
+            "2026-04-01T00:00:00+00:00"
+        );
+        for broken in [
+            Subscription {
+                status: Some("none".into()),
+                ..documented()
+            },
+            Subscription {
+                quantity: Some(0),
+                ..documented()
+            },
+            Subscription {
+                commitment_end_date: None,
+                ..documented()
+            },
+        ] {
+            let Pulled::Held(h) = map_subscription("T", &broken) else {
+                panic!("held: {broken:?}")
+            };
+            assert_eq!(h.remote_id, "t/83ef9d05-4169-4ef9-9657-0e86b1eab1de");
+        }
+        let odd = Subscription {
+            partner_id: Some("ABC".into()),
+            ..documented()
+        };
+        let Pulled::Row(row) = map_subscription("T", &odd) else {
+            panic!("kept")
+        };
+        assert!(row.problem.unwrap().contains("not a PartnerID"));
+    }
+}

@@ -520,3 +520,32 @@ fn cursor_of(request: &Request) -> Cursor {
             .map(|(_, v)| v.clone()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(customer: Option<&str>, at: &str, status: &str) -> AuditRecord {
+        serde_json::from_value(serde_json::json!({
+            "customerId": customer, "operationDate": at, "operationStatus": status,
+            "resourceType": "subscription", "operationType": "update_subscription",
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_changed_customers_are_those_named_since_the_last_pass_once_each() {
+        let from = DateTime::parse_from_rfc3339("2026-12-04T10:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let records = [
+            record(Some("AAA"), "2026-12-04T11:00:00Z", "succeeded"),
+            record(Some("aaa"), "2026-12-04T12:00:00Z", "progress"),
+            record(Some("bbb"), "2026-12-04T09:59:00Z", "succeeded"),
+            record(Some("ccc"), "2026-12-04T11:00:00Z", "failed"),
+            record(None, "2026-12-04T11:00:00Z", "succeeded"),
+            record(Some("ddd"), "not a date", "succeeded"),
+        ];
+        assert_eq!(changed_customers(&records, from), ["aaa", "ddd"]);
+    }
+}

@@ -7,6 +7,8 @@
 -- deleted (orders and follow-ups reference it).
 ALTER TABLE subscriptions ADD COLUMN pc_problem TEXT;
 ALTER TABLE subscriptions ADD COLUMN removed_at TEXT;
+-- Every sync lists the flagged rows: found without reading a million subscriptions.
+CREATE INDEX subscriptions_flagged ON subscriptions (id) WHERE pc_problem IS NOT NULL;
 
 -- A request sent to a partner whose PartnerID or tenant ID the provider knew: when a reseller
 -- with either appears in the relationships list, the pull marks the request Accepted.
