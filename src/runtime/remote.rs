@@ -277,7 +277,7 @@ fn spawn_sync(
         let say = |event: SyncEvent| {
             let _ = actions.send(Action::Remote(RemoteEvent::Sync(event)));
         };
-        let store = match store_as(&db, &operator, settings) {
+        let store = match super::write_through::store_as(&db, &operator, settings) {
             Ok(store) => store,
             Err(e) => return say(SyncEvent::Failed(format!("{e:#}"))),
         };
@@ -330,20 +330,6 @@ fn spawn_sync(
 enum SyncStop {
     SignIn(String),
     Pull(String),
-}
-
-/// A connection of its own for the pull or a change, acting as the console's operator.
-pub(super) fn store_as(
-    db: &std::path::Path,
-    upn: &str,
-    settings: Settings,
-) -> anyhow::Result<Store> {
-    use anyhow::Context;
-    let (mut store, _) = Store::open(db).context("opening the book for the sync")?;
-    let operator = store.resolve_operator(upn)?;
-    store.act_as(operator);
-    store.configure(settings);
-    Ok(store)
 }
 
 /// Why there is no token to sync with, in the console's words.

@@ -82,7 +82,7 @@ pub fn intercept(
         .clone();
     tokio::task::spawn_blocking(move || {
         let what = change.what();
-        let replies = match super::remote::store_as(&db, &upn, settings) {
+        let replies = match store_as(&db, &upn, settings) {
             Ok(store) => runtime.block_on(send(&store, &client, change, at)),
             Err(e) => vec![DbReply::Failed {
                 what: what.into(),
@@ -194,4 +194,18 @@ fn refused(what: &str, error: WriteError) -> DbReply {
         what: what.into(),
         message,
     }
+}
+
+/// A connection of its own for the pull or a change, acting as the console's operator.
+pub(super) fn store_as(
+    db: &std::path::Path,
+    upn: &str,
+    settings: Settings,
+) -> anyhow::Result<Store> {
+    use anyhow::Context;
+    let (mut store, _) = Store::open(db).context("opening the book for the sync")?;
+    let operator = store.resolve_operator(upn)?;
+    store.act_as(operator);
+    store.configure(settings);
+    Ok(store)
 }
