@@ -178,24 +178,44 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
             let db = given.unwrap_or_else(|| paths.default_db());
             init_book(&db, &args, db == paths.default_db(), &config_path)
         }
-        Some(Command::Resellers(command)) => scripting::resellers(
-            &mut script_store(
-                &script_db(given.as_deref(), paths)?,
-                &operator,
-                signed_in,
-                &config,
-            )?,
-            command,
-        ),
-        Some(Command::Invitations(command)) => scripting::invitations(
-            &mut script_store(
-                &script_db(given.as_deref(), paths)?,
-                &operator,
-                signed_in,
-                &config,
-            )?,
-            command,
-        ),
+        Some(Command::Resellers(command)) => {
+            if matches!(command, cli::ResellersCommand::Remove { .. }) {
+                scripting::partner_center::refuse_local_only(
+                    &config,
+                    "not removed",
+                    "Partner Center has no call to remove a partnership, so remove it there (Indirect resellers), \
+                     and `twotier sync` marks it removed here",
+                )?;
+            }
+            scripting::resellers(
+                &mut script_store(
+                    &script_db(given.as_deref(), paths)?,
+                    &operator,
+                    signed_in,
+                    &config,
+                )?,
+                command,
+            )
+        }
+        Some(Command::Invitations(command)) => {
+            if matches!(command, cli::InvitationsCommand::Accept { .. }) {
+                scripting::partner_center::refuse_local_only(
+                    &config,
+                    "not recorded",
+                    "a reseller that accepted is in Partner Center's list of indirect resellers, and `twotier sync` \
+                     marks its request Accepted",
+                )?;
+            }
+            scripting::invitations(
+                &mut script_store(
+                    &script_db(given.as_deref(), paths)?,
+                    &operator,
+                    signed_in,
+                    &config,
+                )?,
+                command,
+            )
+        }
         Some(Command::Users(command)) => scripting::users(
             &mut script_store(
                 &script_db(given.as_deref(), paths)?,
@@ -222,6 +242,7 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
                 &config,
             )?,
             command,
+            &config,
         ),
         Some(Command::Subscriptions(command)) => scripting::subscriptions(
             &mut script_store(
@@ -241,15 +262,25 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
             )?,
             args,
         ),
-        Some(Command::Import(args)) => scripting::import::run(
-            &mut script_store(
-                &script_db(given.as_deref(), paths)?,
-                &operator,
-                signed_in,
-                &config,
-            )?,
-            args,
-        ),
+        Some(Command::Import(args)) => {
+            if !args.dry_run {
+                scripting::partner_center::refuse_local_only(
+                    &config,
+                    "not imported",
+                    "its resellers, customers and subscriptions come from Partner Center: `twotier sync` pulls them \
+                     (import works on a book whose config has no [partner_center]; --dry-run still checks a file)",
+                )?;
+            }
+            scripting::import::run(
+                &mut script_store(
+                    &script_db(given.as_deref(), paths)?,
+                    &operator,
+                    signed_in,
+                    &config,
+                )?,
+                args,
+            )
+        }
         Some(Command::Backup(args)) => {
             let db = script_db(given.as_deref(), paths)?;
             let started = std::time::Instant::now();
