@@ -338,6 +338,27 @@ pub fn kept_account(config: &Config) -> Option<String> {
     }
 }
 
+/// The operator a session acts as. The signed-in Partner Center account must be an active
+/// operator of the book: else the refusal says who adds them.
+pub fn acting_as(
+    store: &Store,
+    upn: &str,
+    signed_in: bool,
+) -> anyhow::Result<crate::store::operators::Operator> {
+    use crate::store::operators::OperatorError;
+    match store.resolve_operator(upn) {
+        Ok(operator) => Ok(operator),
+        Err(OperatorError::Unknown { upn }) if signed_in => bail!(
+            "{upn} (signed in to Partner Center) is not an operator of this book; a Global admin adds them with `twotier users add {upn} --role …` (or `twotier signout` to act as --operator)"
+        ),
+        Err(OperatorError::Disabled(upn)) if signed_in => bail!(
+            "{upn} (signed in to Partner Center) is a disabled operator of this book; a Global admin or User admin enables them with `twotier users enable {upn}` (or `twotier signout` to act as --operator)",
+            upn = escaped(&upn)
+        ),
+        Err(e) => Err(e.into()),
+    }
+}
+
 pub fn signout(config: &Config, config_path: &Path) -> anyhow::Result<()> {
     let endpoints = endpoints(configured(config, config_path)?);
     let tenant = escaped(&endpoints.tenant);
