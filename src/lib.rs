@@ -122,12 +122,10 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
     let given = cli.db.clone().or(config.db.clone());
     // Signed in to Partner Center, twotier acts as that account, not as --operator.
     let signed_in_as = scripting::partner_center::kept_account(&config);
-    let operator = signed_in_as.clone().unwrap_or_else(|| {
-        cli.operator
-            .clone()
-            .or(config.operator.clone())
-            .unwrap_or_else(os_user)
-    });
+    let named = || cli.operator.clone().or(config.operator.clone());
+    let operator = signed_in_as
+        .clone()
+        .unwrap_or_else(|| named().unwrap_or_else(os_user));
     let signed_in = signed_in_as.is_some();
     match cli.command {
         None => {
@@ -147,7 +145,7 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
             });
             let mut store = open_or_seed(&db, &operator)?;
             // Said with the book's path: your own book opens instead of the demo once it exists.
-            let operator = acting_as(&store, &operator, signed_in)
+            let operator = scripting::partner_center::acting_as(&store, &operator, signed_in)
                 .with_context(|| format!("opening {}", text::shown_path(&db)))?;
             store.act_as(operator.clone());
             store.configure(settings(&config));
@@ -180,24 +178,44 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
             let db = given.unwrap_or_else(|| paths.default_db());
             init_book(&db, &args, db == paths.default_db(), &config_path)
         }
-        Some(Command::Resellers(command)) => scripting::resellers(
-            &mut script_store(
-                &script_db(given.as_deref(), paths)?,
-                &operator,
-                signed_in,
-                &config,
-            )?,
-            command,
-        ),
-        Some(Command::Invitations(command)) => scripting::invitations(
-            &mut script_store(
-                &script_db(given.as_deref(), paths)?,
-                &operator,
-                signed_in,
-                &config,
-            )?,
-            command,
-        ),
+        Some(Command::Resellers(command)) => {
+            if matches!(command, cli::ResellersCommand::Remove { .. }) {
+                scripting::partner_center::refuse_local_only(
+                    &config,
+                    "not removed",
+                    "Partner Center has no call to remove a partnership, so remove it there (Indirect resellers), \
+                     and `twotier sync` marks it removed here",
+                )?;
+            }
+            scripting::resellers(
+                &mut script_store(
+                    &script_db(given.as_deref(), paths)?,
+                    &operator,
+                    signed_in,
+                    &config,
+                )?,
+                command,
+            )
+        }
+        Some(Command::Invitations(command)) => {
+            if matches!(command, cli::InvitationsCommand::Accept { .. }) {
+                scripting::partner_center::refuse_local_only(
+                    &config,
+                    "not recorded",
+                    "a reseller that accepted is in Partner Center's list of indirect resellers, and `twotier sync` \
+                     marks its request Accepted",
+                )?;
+            }
+            scripting::invitations(
+                &mut script_store(
+                    &script_db(given.as_deref(), paths)?,
+                    &operator,
+                    signed_in,
+                    &config,
+                )?,
+                command,
+            )
+        }
         Some(Command::Users(command)) => scripting::users(
             &mut script_store(
                 &script_db(given.as_deref(), paths)?,
@@ -224,6 +242,7 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
                 &config,
             )?,
             command,
+            &config,
         ),
         Some(Command::Subscriptions(command)) => scripting::subscriptions(
             &mut script_store(
@@ -243,15 +262,25 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
             )?,
             args,
         ),
-        Some(Command::Import(args)) => scripting::import::run(
-            &mut script_store(
-                &script_db(given.as_deref(), paths)?,
-                &operator,
-                signed_in,
-                &config,
-            )?,
-            args,
-        ),
+        Some(Command::Import(args)) => {
+            if !args.dry_run {
+                scripting::partner_center::refuse_local_only(
+                    &config,
+                    "not imported",
+                    "its resellers, customers and subscriptions come from Partner Center: `twotier sync` pulls them \
+                     (import works on a book whose config has no [partner_center]; --dry-run still checks a file)",
+                )?;
+            }
+            scripting::import::run(
+                &mut script_store(
+                    &script_db(given.as_deref(), paths)?,
+                    &operator,
+                    signed_in,
+                    &config,
+                )?,
+                args,
+            )
+        }
         Some(Command::Backup(args)) => {
             let db = script_db(given.as_deref(), paths)?;
             let started = std::time::Instant::now();
@@ -359,31 +388,10 @@ fn script_store(
     config: &Config,
 ) -> anyhow::Result<Store> {
     let (mut store, _) = Store::open(db)?;
-    let operator = acting_as(&store, operator, signed_in)?;
+    let operator = scripting::partner_center::acting_as(&store, operator, signed_in)?;
     store.act_as(operator);
     store.configure(settings(config));
     Ok(store)
-}
-
-/// The operator a session acts as. The signed-in Partner Center account must be an active
-/// operator of the book: else the refusal says who adds them.
-fn acting_as(
-    store: &Store,
-    upn: &str,
-    signed_in: bool,
-) -> anyhow::Result<store::operators::Operator> {
-    use store::operators::OperatorError;
-    match store.resolve_operator(upn) {
-        Ok(operator) => Ok(operator),
-        Err(OperatorError::Unknown { upn }) if signed_in => bail!(
-            "{upn} (signed in to Partner Center) is not an operator of this book; a Global admin adds them with `twotier users add {upn} --role …` (or `twotier signout` to act as --operator)"
-        ),
-        Err(OperatorError::Disabled(upn)) if signed_in => bail!(
-            "{upn} (signed in to Partner Center) is a disabled operator of this book; a Global admin or User admin enables them with `twotier users enable {upn}` (or `twotier signout` to act as --operator)",
-            upn = text::escaped(&upn)
-        ),
-        Err(e) => Err(e.into()),
-    }
 }
 
 /// The store's rules from the config file.

@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
 
 mod remote;
+mod write_through;
 
 use anyhow::Context;
 use chrono::{Local, Offset, Utc};
@@ -296,7 +297,7 @@ fn reopen(
     edge.actions = actions;
     edge.from = mail::mailbox(&operator.display_name, &operator.upn);
     edge.options.own_book = OwnBook::Unknown;
-    edge.remote.reopened(path.to_owned());
+    edge.remote.reopened(path.to_owned(), &operator.upn);
     tracing::info!(db = %shown_path(path), operator = %operator.upn, "reopened the console on the new book");
     Ok((operator, replies))
 }
@@ -314,6 +315,7 @@ async fn event_loop(store: Store, operator: Operator, options: Options) -> anyho
         options.partner_center.as_ref(),
         options.db.clone(),
         settings.clone(),
+        &operator.upn,
     );
     let mut edge = Edge {
         remote,
@@ -461,7 +463,11 @@ fn action_for_event(state: &AppState, event: Event) -> Option<Action> {
 fn carry_out(effects: Vec<Effect>, edge: &mut Edge) {
     for effect in effects {
         match effect {
-            Effect::Db(to, cmd) => edge.worker.send(to, cmd),
+            Effect::Db(to, cmd) => {
+                if let Some(cmd) = edge.remote.intercept(to, cmd, &edge.actions) {
+                    edge.worker.send(to, cmd)
+                }
+            }
             Effect::Copy { text } => {
                 let result = edge
                     .clipboard

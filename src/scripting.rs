@@ -228,7 +228,11 @@ fn print_table(headers: &[&str], rows: &[Vec<String>]) {
     }
 }
 
-pub fn customers(store: &mut Store, command: crate::cli::CustomersCommand) -> anyhow::Result<()> {
+pub fn customers(
+    store: &mut Store,
+    command: crate::cli::CustomersCommand,
+    config: &crate::config::Config,
+) -> anyhow::Result<()> {
     let (reseller, search, removed, json) = match command {
         crate::cli::CustomersCommand::List {
             reseller,
@@ -237,7 +241,7 @@ pub fn customers(store: &mut Store, command: crate::cli::CustomersCommand) -> an
             json,
         } => (reseller, search, removed, json),
         crate::cli::CustomersCommand::Add { from, json } => {
-            return customers_add::run(store, &from, json);
+            return customers_add::run(store, &from, json, config);
         }
     };
     let filter = crate::store::export::CustomerFilter {

@@ -182,3 +182,92 @@ fn an_account_that_is_not_an_operator_of_the_book_is_refused_in_words() {
     s.wait_for_text(&["not signed in"]);
     s.quit();
 }
+
+/// Signed in, Add new customer goes to Partner Center first: a refusal there is said in words
+/// and the wizard keeps what was typed; sent again, the Confirmation shows the admin user name
+/// and the temporary password from Partner Center's answer, and the book has the customer.
+#[test]
+fn a_new_customer_goes_to_partner_center_and_the_confirmation_shows_its_password() {
+    if !tmux_here() {
+        return;
+    }
+    let fake = FakePartnerCenter::start();
+    fake.with(|f| f.polls = [Poll::Success].into());
+    let s = Session::new();
+    let config = s.path("config.toml");
+    std::fs::write(&config, fake.config_section()).unwrap();
+    let db = book(&s);
+    s.start_with_env(
+        &[("TWOTIER_KEYRING", "off")],
+        &[
+            "--config",
+            config.to_str().unwrap(),
+            "--db",
+            db.to_str().unwrap(),
+            "--operator",
+            ACCOUNT,
+        ],
+    );
+    s.wait_for_text(&["Indirect resellers (0)"]);
+    // Sign in and sync: Partner Center's resellers, with their tenant IDs, are in the book.
+    s.type_text("Y");
+    s.wait_for_text(&[&format!("Signed in as {ACCOUNT}.")]);
+    s.key("Enter");
+    s.wait_for_text(&["Indirect resellers (2)", "First Up Consultants"]);
+
+    common::wizard::walk_to_review(&s);
+    // Partner Center refuses every call for now.
+    fake.with(|f| {
+        f.faults = std::iter::repeat_n(
+            Fault::Error {
+                status: 400,
+                code: serde_json::json!(2000),
+                description: "The fake refuses this change.".into(),
+            },
+            8,
+        )
+        .collect()
+    });
+    let submit = |s: &Session| {
+        s.key("C-s");
+        let screen = s.wait_for("an answer to Submit", |sc| {
+            sc.contains("Order anyway") || sc.contains("┌ Confirmation") || sc.contains("not done")
+        });
+        // The pulled reseller's MPA and POR are unknown in the book: Partner Center is asked.
+        if screen.contains("Order anyway") {
+            s.type_text("o");
+        }
+    };
+    submit(&s);
+    let refused = s.wait_for_text(&["not done", "The fake refuses this change."]);
+    assert!(!refused.contains("┌ Confirmation"), "{refused}");
+    fake.with(|f| f.faults.clear());
+    s.key("Escape");
+    s.wait_for_text(&["I confirm that my organization", "[x] I confirm"]);
+
+    submit(&s);
+    let confirmation = s.wait_for_text(&["┌ Confirmation", "Temporary password"]);
+    let password = fake
+        .with(|f| f.writes.passwords.last().cloned())
+        .expect("the fake made a customer");
+    assert!(
+        common::tmux::line_with(&confirmation, &["Temporary password", &password]).is_some(),
+        "Partner Center's password {password:?} is not on the Confirmation:\n{confirmation}"
+    );
+    assert_eq!(
+        sqlite3_count(
+            &db,
+            "SELECT count(*) FROM customers WHERE company_name = 'Fabrikam Robotics'"
+        ),
+        1
+    );
+    s.key("Enter");
+    s.wait_for_text(&["You can't see this password again"]);
+    s.type_text("y");
+    s.wait_for("the Confirmation closed", |sc| {
+        !sc.contains("┌ Confirmation")
+    });
+    s.quit();
+    let log = std::fs::read_to_string(s.log()).unwrap_or_default();
+    assert!(!log.contains(&password), "the password is in the log");
+}

@@ -10,15 +10,18 @@
 //! - Sync: `crate::sync::pull` on a blocking thread with a connection of its own (SQLite in WAL
 //!   lets the console's store worker read meanwhile); its HTTP runs on the console's runtime.
 //!   Each committed step is reported as it lands.
+//! - Changes (`write_through.rs`): on a connected book the store commands that change Partner
+//!   Center's resources go there first.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
 use crate::app::action::Action;
+use crate::app::nav::To;
 use crate::app::remote::{Kept, RemoteCmd, RemoteEvent, SignInEvent, SignInFailure, SyncEvent};
 use crate::config::PartnerCenterConfig;
 use crate::domain::operator::Operator;
@@ -31,6 +34,7 @@ use crate::partner_center::retry::{RateLimiter, RetryPolicy};
 use crate::partner_center::session::{self, Session};
 use crate::scripting::partner_center::{counts, endpoints, keystore};
 use crate::store::operators::OperatorError;
+use crate::store::worker::DbCmd;
 use crate::store::{Settings, Store};
 use crate::sync::{PAGE_SIZE, Report, Step};
 
@@ -44,15 +48,20 @@ struct Link {
 
 pub struct RemoteEdge {
     link: Option<Link>,
-    /// The book the console has open (the sync opens its own connection to it).
-    db: PathBuf,
-    settings: Settings,
+    /// The book the console has open (the sync and the changes open their own connection to
+    /// it), and who acts.
+    book: super::write_through::Book,
     sign_in: Option<JoinHandle<()>>,
     sync: Option<JoinHandle<()>>,
 }
 
 impl RemoteEdge {
-    pub fn new(config: Option<&PartnerCenterConfig>, db: PathBuf, settings: Settings) -> Self {
+    pub fn new(
+        config: Option<&PartnerCenterConfig>,
+        db: PathBuf,
+        settings: Settings,
+        operator: &str,
+    ) -> Self {
         let link = config.and_then(|pc| {
             let endpoints = endpoints(pc);
             let http = http_client(Duration::from_secs(15))
@@ -79,16 +88,44 @@ impl RemoteEdge {
         });
         RemoteEdge {
             link,
-            db,
-            settings,
+            book: super::write_through::Book {
+                db,
+                settings,
+                acting: Arc::new(Mutex::new(operator.to_owned())),
+            },
             sign_in: None,
             sync: None,
         }
     }
 
-    /// The console reopened on another book (set up from the demo).
-    pub fn reopened(&mut self, db: PathBuf) {
-        self.db = db;
+    /// The console reopened on another book (set up from the demo), as this operator.
+    pub fn reopened(&mut self, db: PathBuf, operator: &str) {
+        self.book.db = db;
+        self.acting(operator);
+    }
+
+    fn acting(&self, operator: &str) {
+        *self.book.acting.lock().unwrap_or_else(|p| p.into_inner()) = operator.to_owned();
+    }
+
+    /// A store command: on a connected book, a change of Partner Center's resources goes there
+    /// first (answered as the store would); anything else is handed back for the store worker.
+    pub fn intercept(
+        &mut self,
+        to: To,
+        cmd: DbCmd,
+        actions: &UnboundedSender<Action>,
+    ) -> Option<DbCmd> {
+        // The worker acts as the signed-in account from now on; so do the changes sent here.
+        if let DbCmd::ActAs { upn } = &cmd {
+            self.acting(upn);
+        }
+        match &self.link {
+            Some(link) => {
+                super::write_through::intercept(&link.client, &self.book, to, cmd, actions)
+            }
+            None => Some(cmd),
+        }
     }
 
     pub fn carry_out(&mut self, cmd: RemoteCmd, actions: &UnboundedSender<Action>) {
@@ -105,7 +142,7 @@ impl RemoteEdge {
                     link.http.clone(),
                     link.endpoints.clone(),
                     link.session.clone(),
-                    self.db.clone(),
+                    self.book.db.clone(),
                     actions.clone(),
                 )));
             }
@@ -121,8 +158,8 @@ impl RemoteEdge {
                 }
                 self.sync = Some(spawn_sync(
                     link,
-                    self.db.clone(),
-                    self.settings.clone(),
+                    self.book.db.clone(),
+                    self.book.settings.clone(),
                     operator,
                     actions.clone(),
                 ));
@@ -240,7 +277,7 @@ fn spawn_sync(
         let say = |event: SyncEvent| {
             let _ = actions.send(Action::Remote(RemoteEvent::Sync(event)));
         };
-        let store = match store_for_sync(&db, &operator, settings) {
+        let store = match super::write_through::store_as(&db, &operator, settings) {
             Ok(store) => store,
             Err(e) => return say(SyncEvent::Failed(format!("{e:#}"))),
         };
@@ -293,16 +330,6 @@ fn spawn_sync(
 enum SyncStop {
     SignIn(String),
     Pull(String),
-}
-
-/// The console's own connection for the pull, acting as the console's operator.
-fn store_for_sync(db: &std::path::Path, upn: &str, settings: Settings) -> anyhow::Result<Store> {
-    use anyhow::Context;
-    let (mut store, _) = Store::open(db).context("opening the book for the sync")?;
-    let operator = store.resolve_operator(upn)?;
-    store.act_as(operator);
-    store.configure(settings);
-    Ok(store)
 }
 
 /// Why there is no token to sync with, in the console's words.

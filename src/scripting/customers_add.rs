@@ -7,22 +7,25 @@
 use std::io::{Read, Write};
 use std::path::Path;
 
-use anyhow::{Context, anyhow};
+use anyhow::{Context, anyhow, bail};
 use chrono::{NaiveDate, Utc};
 use rusqlite::OptionalExtension;
 use serde::{Deserialize, Deserializer, Serialize};
 use zeroize::Zeroizing;
 
+use super::partner_center;
 use super::refusal::refused;
+use crate::config::Config;
+use crate::domain::credentials::Secret;
 use crate::domain::customer;
 use crate::domain::ids::{Country, PartnerId};
 use crate::domain::permission::Permission;
 use crate::domain::text::{cleaned, escaped, shown_path};
 use crate::store::customers::{
-    CreatedCustomer, NewCustomer, NewOrder, OrderLine, POR_ATTESTATION, crediting_refusal,
-    cycle_fits,
+    NewCustomer, NewOrder, OrderLine, POR_ATTESTATION, crediting_refusal, cycle_fits,
 };
 use crate::store::{CommandError, Store};
+use crate::sync::write;
 
 /// The description `--from` reads. The field names are stable; unknown ones are refused.
 #[derive(Debug, Deserialize)]
@@ -128,7 +131,7 @@ struct Reseller {
     compliance: crate::domain::compliance::Compliance,
 }
 
-pub fn run(store: &mut Store, from: &Path, json: bool) -> anyhow::Result<()> {
+pub fn run(store: &mut Store, from: &Path, json: bool, config: &Config) -> anyhow::Result<()> {
     let description = read(from)?;
     store
         .require(Permission::AddCustomer)
@@ -152,6 +155,9 @@ pub fn run(store: &mut Store, from: &Path, json: bool) -> anyhow::Result<()> {
         eprintln!("warning: {warning}");
     }
     let new = new.map_err(Problems::into_error)?;
+    if let Some(remote) = partner_center::connect(config)? {
+        return add_through(store, &remote, &new, json);
+    }
     let created = store
         .create_customer(&new, Utc::now())
         .map_err(refused)
@@ -165,7 +171,14 @@ pub fn run(store: &mut Store, from: &Path, json: bool) -> anyhow::Result<()> {
         )
         .context("reading the new customer back")?;
     let count = new.order.lines.len();
-    let printed = print_credentials(&created, &microsoft_id, &domain, count, json);
+    let printed = print_credentials(
+        &created.admin_user_name,
+        &created.password,
+        &microsoft_id,
+        &domain,
+        count,
+        json,
+    );
     let company = created.company_name.clone();
     // As the Confirmation's Done: the password is dropped and its memory wiped, printed or not.
     drop(created);
@@ -185,6 +198,68 @@ pub fn run(store: &mut Store, from: &Path, json: bool) -> anyhow::Result<()> {
         "Added {} ({domain}, Microsoft ID {microsoft_id}) with {count} {noun}. The temporary \
          password is shown this once.",
         escaped(&company)
+    );
+    Ok(())
+}
+
+/// A connected book: the customer is made in Partner Center first, and the book records it from
+/// the answer; the credentials printed are Partner Center's.
+fn add_through(
+    store: &Store,
+    remote: &partner_center::Connected,
+    new: &NewCustomer,
+    json: bool,
+) -> anyhow::Result<()> {
+    remote.sign_in().map_err(|e| {
+        anyhow!(
+            "not added: {e:#}. Nothing was changed: a connected book takes no local-only changes."
+        )
+    })?;
+    let created = remote
+        .block_on(write::create_customer(
+            store,
+            &remote.client,
+            new,
+            Utc::now(),
+        ))
+        .map_err(|e| anyhow!("not added: {e}"))?;
+    let company = escaped(&created.company_name).into_owned();
+    let printed = match &created.password {
+        Some(password) => print_credentials(
+            &created.admin_user,
+            password,
+            &created.tenant_id,
+            &created.domain,
+            created.subscriptions,
+            json,
+        ),
+        None => Ok(()),
+    };
+    for problem in &created.problems {
+        eprintln!("warning: {}", escaped(problem));
+    }
+    printed.map_err(|e| {
+        anyhow!(
+            "{company} was added in Partner Center, but its credentials could not be printed ({e}): reset the              admin's password in Partner Center."
+        )
+    })?;
+    if created.customer_id.is_none() || created.password.is_none() {
+        bail!(
+            "{company} was created in Partner Center, but not all of it went as asked (see the warnings above)."
+        );
+    }
+    let noun = if created.subscriptions == 1 {
+        "subscription"
+    } else {
+        "subscriptions"
+    };
+    eprintln!(
+        "Added {company} in Partner Center and the book ({}, Microsoft ID {}) with {} {noun}; Partner Center \
+         correlation id {}. The temporary password is shown this once.",
+        escaped(&created.domain),
+        escaped(&created.tenant_id),
+        created.subscriptions,
+        created.correlation_id
     );
     Ok(())
 }
@@ -537,7 +612,8 @@ fn or_list(items: &[String]) -> String {
 
 /// The credentials, one line (or one JSON object) to stdout, and to nothing else.
 fn print_credentials(
-    created: &CreatedCustomer,
+    admin_user_name: &str,
+    password: &Secret,
     microsoft_id: &str,
     domain: &str,
     subscriptions: usize,
@@ -548,17 +624,17 @@ fn print_credentials(
     let mut line = Zeroizing::new(Vec::with_capacity(1024));
     if json {
         let credentials = CredentialsJson {
-            admin_user_name: &created.admin_user_name,
-            temporary_password: created.password.expose(),
+            admin_user_name,
+            temporary_password: password.expose(),
             microsoft_id,
             primary_domain: domain,
             subscriptions,
         };
         serde_json::to_writer_pretty(&mut *line, &credentials).map_err(std::io::Error::other)?;
     } else {
-        line.extend_from_slice(created.admin_user_name.as_bytes());
+        line.extend_from_slice(admin_user_name.as_bytes());
         line.push(b'\t');
-        line.extend_from_slice(created.password.expose().as_bytes());
+        line.extend_from_slice(password.expose().as_bytes());
     }
     line.push(b'\n');
     // Nothing else was written to stdout, so its buffer is empty: a write of whole lines goes

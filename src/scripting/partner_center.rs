@@ -98,19 +98,47 @@ async fn device_sign_in(
     http: &reqwest::Client,
     endpoints: &Endpoints,
 ) -> anyhow::Result<(String, Kept)> {
-    use std::io::Write;
+    device_sign_in_to(session, http, endpoints, Say::Stdout).await
+}
+
+/// Where the sign-in's instructions go: stdout, or stderr for a command whose stdout is its
+/// answer (`customers add` prints the credentials there).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Say {
+    Stdout,
+    Stderr,
+}
+
+impl Say {
+    fn line(self, text: &str) {
+        use std::io::Write;
+        match self {
+            Say::Stdout => {
+                println!("{text}");
+                let _ = std::io::stdout().flush();
+            }
+            Say::Stderr => eprintln!("{text}"),
+        }
+    }
+}
+
+async fn device_sign_in_to(
+    session: &Session,
+    http: &reqwest::Client,
+    endpoints: &Endpoints,
+    say: Say,
+) -> anyhow::Result<(String, Kept)> {
     let tenant = escaped(&endpoints.tenant).into_owned();
     let code = auth::start_device_flow(http, endpoints).await?;
-    println!(
+    say.line(&format!(
         "To sign in to Partner Center ({tenant}), open {} in a browser and enter the code {}",
         escaped(&code.verification_uri),
         escaped(&code.user_code)
-    );
-    println!(
+    ));
+    say.line(&format!(
         "The code is valid for {} minutes; sign in with an account of your partner tenant (MFA happens there). Waiting…",
         code.expires_in.as_secs().div_ceil(60)
-    );
-    let _ = std::io::stdout().flush();
+    ));
     let grant = auth::poll_for_token(http, endpoints, &code, PollClock::default()).await?;
     let account = grant
         .account
@@ -119,6 +147,74 @@ async fn device_sign_in(
         .unwrap_or_else(|| "your account".to_owned());
     let kept = session.adopt(grant).await;
     Ok((account, kept))
+}
+
+/// A connected book's link for a command that writes through Partner Center: its client and a
+/// runtime to run the calls on.
+pub struct Connected {
+    pub client: Client,
+    pub tenant: String,
+    http: reqwest::Client,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl Connected {
+    pub fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
+        self.runtime.block_on(f)
+    }
+
+    /// Signed in before the first change: the kept sign-in, or (none kept) the device code,
+    /// its instructions on stderr. Not signed in: the error says so in words.
+    pub fn sign_in(&self) -> anyhow::Result<()> {
+        let session = self.client.session();
+        self.block_on(async {
+            match session.access_token(false).await {
+                Ok(_) => Ok(()),
+                Err(PcError::NotSignedIn) => {
+                    eprintln!("No Partner Center sign-in is kept on this machine: signing in for this change.");
+                    let (account, _) =
+                        device_sign_in_to(session, &self.http, session.endpoints(), Say::Stderr).await?;
+                    eprintln!("Signed in to Partner Center as {account} ({}).", self.tenant);
+                    Ok(())
+                }
+                Err(e) => Err(e.into()),
+            }
+        })
+    }
+}
+
+/// The link to Partner Center when the config has `[partner_center]`; `None`: offline.
+pub fn connect(config: &Config) -> anyhow::Result<Option<Connected>> {
+    let Some(pc) = &config.partner_center else {
+        return Ok(None);
+    };
+    let endpoints = endpoints(pc);
+    let http = http_client(Duration::from_secs(15))?;
+    let policy = RetryPolicy::default();
+    let session = Arc::new(Session::new(
+        endpoints.clone(),
+        http.clone(),
+        keystore(&endpoints),
+        policy.refresh_margin,
+    ));
+    Ok(Some(Connected {
+        client: Client::new(session, policy, Arc::new(RateLimiter::partner_center())),
+        tenant: escaped(&endpoints.tenant).into_owned(),
+        http,
+        runtime: runtime()?,
+    }))
+}
+
+/// Refuses, before the book is opened, a change a connected book can't make by itself.
+/// `instead`: what to do there.
+pub fn refuse_local_only(config: &Config, what: &str, instead: &str) -> anyhow::Result<()> {
+    if let Some(pc) = &config.partner_center {
+        bail!(
+            "{what}: this book is connected to Partner Center ({}), and a connected book takes no local-only changes: {instead}. Nothing was changed.",
+            escaped(pc.tenant.trim())
+        );
+    }
+    Ok(())
 }
 
 /// `twotier sync [--full]`: pulls the provider's profile, the indirect resellers, the
@@ -325,6 +421,27 @@ pub fn kept_account(config: &Config) -> Option<String> {
             tracing::debug!(%why, "no kept Partner Center sign-in");
             None
         }
+    }
+}
+
+/// The operator a session acts as. The signed-in Partner Center account must be an active
+/// operator of the book: else the refusal says who adds them.
+pub fn acting_as(
+    store: &Store,
+    upn: &str,
+    signed_in: bool,
+) -> anyhow::Result<crate::store::operators::Operator> {
+    use crate::store::operators::OperatorError;
+    match store.resolve_operator(upn) {
+        Ok(operator) => Ok(operator),
+        Err(OperatorError::Unknown { upn }) if signed_in => bail!(
+            "{upn} (signed in to Partner Center) is not an operator of this book; a Global admin adds them with `twotier users add {upn} --role …` (or `twotier signout` to act as --operator)"
+        ),
+        Err(OperatorError::Disabled(upn)) if signed_in => bail!(
+            "{upn} (signed in to Partner Center) is a disabled operator of this book; a Global admin or User admin enables them with `twotier users enable {upn}` (or `twotier signout` to act as --operator)",
+            upn = escaped(&upn)
+        ),
+        Err(e) => Err(e.into()),
     }
 }
 
