@@ -637,3 +637,18 @@ async fn add_subscription_places_an_order_and_records_its_subscriptions() {
         .unwrap();
     assert!(after.contains(&added.correlation_id.to_string()), "{after}");
 }
+
+/// The network step of each write only borrows the client and its plan, so the console can run
+/// it on any tokio worker while the store stays on its thread: its future is `Send`.
+#[allow(dead_code)]
+fn the_network_steps_can_be_spawned(
+    client: &Client,
+    customer: &write::CustomerPlan,
+    order: &write::OrderPlan,
+    update: &write::UpdatePlan,
+) {
+    fn send<T: Send>(_: T) {}
+    send(write::send_customer(client, customer));
+    send(write::send_order(client, order));
+    send(write::send_update(client, update));
+}

@@ -64,7 +64,7 @@ pub fn add_through(
     }
     printed.map_err(|e| {
         anyhow!(
-            "{company} was added in Partner Center, but its credentials could not be printed ({e}): reset the              admin's password in Partner Center."
+            "{company} was added in Partner Center, but its credentials could not be printed ({e}): reset the admin's password in Partner Center."
         )
     })?;
     if created.customer_id.is_none() || created.password.is_none() {

@@ -38,7 +38,8 @@ pub use super::write_order::{
     reseller_for_remote, send_order,
 };
 pub use super::write_subscription::{
-    Updated, prepare_update, record_update, send_update, update_subscription,
+    UpdatePlan, UpdateSent, Updated, prepare_update, record_update, send_update,
+    update_subscription,
 };
 
 /// Add new customer, ready to send.
