@@ -73,12 +73,10 @@ impl WriteError {
     }
 
     /// The error of a create: one that was sent but never answered may have been made.
+    /// A 409 to a create is a conflict (such as a domain in use), said as Partner Center says it.
     pub fn create(error: RemoteError) -> WriteError {
         let maybe_made = matches!(error, RemoteError::GaveUp { .. });
-        match WriteError::remote(error) {
-            WriteError::Remote { error, .. } => WriteError::Remote { error, maybe_made },
-            other => other,
-        }
+        WriteError::Remote { error, maybe_made }
     }
 }
 
