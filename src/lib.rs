@@ -44,6 +44,8 @@
 //!   subscriptions mapped with the domain rules (`sync/map.rs`) into store commands
 //!   (`store/sync*.rs`), a page or a batch per transaction, resumable from its cursor; full, or
 //!   incremental from the audit records.
+//!   `sync/write.rs` the write-through of a connected book (rehearse the book's rules, call
+//!   Partner Center, record its answer: `store/write_through.rs`).
 //! - a second backend (PostgreSQL): inside `store/` (`store/sqlite/`, `store/postgres/`, each its
 //!   own SQL and migrations), `Store` staying the one public type.
 

@@ -14,6 +14,7 @@
 
 pub mod map;
 pub mod write;
+mod write_check;
 mod write_order;
 mod write_subscription;
 
