@@ -41,7 +41,9 @@
 //!   `store/` and above `domain/`; neither imports the other, a sync layer above both maps remote resources to
 //!   store commands, and `ui` never sees a remote type.
 //! - `sync/`: the pull, above both rooms: Partner Center's resellers and customers mapped with
-//!   the domain rules into store commands, a page per transaction, resumable from its cursor.
+//!   the domain rules into store commands, a page per transaction, resumable from its cursor;
+//!   `write.rs` the write-through of a connected book (rehearse the book's rules, call Partner
+//!   Center, record its answer: `store/write_through.rs`).
 //! - a second backend (PostgreSQL): inside `store/` (`store/sqlite/`, `store/postgres/`, each its
 //!   own SQL and migrations), `Store` staying the one public type.
 

@@ -3,6 +3,7 @@
 //! an argument or a path shows it with visible escapes (`text::escaped`, `text::shown_path`).
 
 mod customers_add;
+mod customers_add_through;
 mod follow_up;
 pub mod import;
 pub mod partner_center;

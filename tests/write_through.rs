@@ -637,3 +637,47 @@ async fn add_subscription_places_an_order_and_records_its_subscriptions() {
         .unwrap();
     assert!(after.contains(&added.correlation_id.to_string()), "{after}");
 }
+
+/// The network step of each write only borrows the client and its plan, so the console can run
+/// it on any tokio worker while the store stays on its thread: its future is `Send`.
+#[allow(dead_code)]
+fn the_network_steps_can_be_spawned(
+    client: &Client,
+    customer: &write::CustomerPlan,
+    order: &write::OrderPlan,
+    update: &write::UpdatePlan,
+) {
+    fn send<T: Send>(_: T) {}
+    send(write::send_customer(client, customer));
+    send(write::send_order(client, order));
+    send(write::send_update(client, update));
+}
+
+#[tokio::test]
+async fn a_domain_partner_center_already_has_is_refused_in_its_words() {
+    let fake = FakePartnerCenter::start();
+    let db = connected_book(&fake);
+    let client = client(&fake);
+    // Another partner's customer has the domain in Partner Center; the book doesn't know it.
+    fake.with(|s| {
+        let mut other = fake_partner_center::customer(1);
+        other["companyProfile"]["domain"] = json!("fabrikamrobotics.onmicrosoft.com");
+        s.customers.push(other);
+    });
+    let customers = count(&db, "SELECT count(*) FROM customers");
+    let e = write::create_customer(
+        &db.store,
+        &client,
+        &new_customer(db.store.conn()),
+        Utc::now(),
+    )
+    .await
+    .unwrap_err();
+    let text = e.to_string();
+    assert!(
+        text.contains("HTTP 409") && text.contains("already in use"),
+        "{text}"
+    );
+    assert!(!text.contains("busy"), "{text}");
+    assert_eq!(count(&db, "SELECT count(*) FROM customers"), customers);
+}

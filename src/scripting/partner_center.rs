@@ -210,7 +210,7 @@ pub fn connect(config: &Config) -> anyhow::Result<Option<Connected>> {
 pub fn refuse_local_only(config: &Config, what: &str, instead: &str) -> anyhow::Result<()> {
     if let Some(pc) = &config.partner_center {
         bail!(
-            "{what}: this book is connected to Partner Center ({}), and a connected book takes no local-only              changes: {instead}. Nothing was changed.",
+            "{what}: this book is connected to Partner Center ({}), and a connected book takes no local-only changes: {instead}. Nothing was changed.",
             escaped(pc.tenant.trim())
         );
     }

@@ -219,6 +219,16 @@ impl Store {
     /// Submit: customer, admin account record (its user name only), order, line items,
     /// subscriptions, reseller association and audit entry — all or nothing.
     pub fn create_customer(
+        &mut self,
+        c: &NewCustomer,
+        at: DateTime<Utc>,
+    ) -> CommandResult<CreatedCustomer> {
+        self.create_customer_tx(c, at)
+    }
+
+    /// [`Store::create_customer`] through a shared store: in the caller's transaction if one is
+    /// open (a rehearsal), else in its own.
+    pub fn create_customer_tx(
         &self,
         c: &NewCustomer,
         at: DateTime<Utc>,
@@ -331,6 +341,16 @@ impl Store {
 
     /// Add subscription: a new order for an existing customer.
     pub fn add_subscriptions(
+        &mut self,
+        customer_id: i64,
+        order: &NewOrder,
+        at: DateTime<Utc>,
+    ) -> CommandResult<usize> {
+        self.add_subscriptions_with(customer_id, order, None, None, at)
+    }
+
+    /// [`Store::add_subscriptions`] through a shared store (a rehearsal).
+    pub fn add_subscriptions_tx(
         &self,
         customer_id: i64,
         order: &NewOrder,

@@ -221,6 +221,16 @@ impl Store {
     /// Submit on Subscription details: every change, checked against the rules, in one
     /// transaction with one audit entry. Returns the changes in words (empty: nothing changed).
     pub fn update_subscription(
+        &mut self,
+        id: i64,
+        changes: &SubscriptionChanges,
+        at: DateTime<Utc>,
+    ) -> CommandResult<Vec<String>> {
+        self.update_subscription_tx(id, changes, at)
+    }
+
+    /// [`Store::update_subscription`] through a shared store (a rehearsal).
+    pub fn update_subscription_tx(
         &self,
         id: i64,
         changes: &SubscriptionChanges,

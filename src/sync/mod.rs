@@ -6,6 +6,7 @@
 //! kept and flagged (or held aside when the schema can't take it), never dropped.
 
 pub mod write;
+mod write_check;
 mod write_order;
 mod write_subscription;
 

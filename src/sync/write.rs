@@ -10,10 +10,12 @@
 //!
 //! Before step 1 of an order that credits a reseller, [`check_and_follow`] asks Partner Center
 //! about it and the book follows the answer. `create_customer`, `add_subscriptions`,
-//! `update_subscription` run it all in a row. Not
-//! signed in, unreachable, or refused: nothing is written (no local-only writes once a book is
-//! connected). Before an order credits a reseller, Partner Center is asked whether it has signed
-//! the Microsoft Partner Agreement and can be partner of record, and the book follows the answer.
+//! `update_subscription` run it all in a row. Not signed in, unreachable, or refused: nothing is
+//! written (no local-only writes once a book is connected).
+//!
+//! This file is Add new customer and the list of the rest: `write_check.rs` (errors, the
+//! reseller check), `write_order.rs` (Add subscription), `write_subscription.rs` (Subscription
+//! details).
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -23,248 +25,22 @@ use crate::partner_center::client::Client;
 use crate::partner_center::error::Error as RemoteError;
 use crate::partner_center::write_model as pc;
 use crate::partner_center::writes::Sent;
-use crate::store::customers::{GivenIds, GivenOrder, NewCustomer, NewOrder};
+use crate::store::Store;
+use crate::store::customers::{GivenIds, GivenOrder, NewCustomer};
 use crate::store::write_through::RemoteReseller;
-use crate::store::{CommandError, Store};
 
+pub use super::write_check::{
+    ResellerCheck, WriteError, check_and_follow, check_reseller, note, record_check,
+    rules_then_check,
+};
 pub use super::write_order::{
-    Added, OrderPlan, add_subscriptions, prepare_order, record_order, send_order,
+    Added, OrderPlan, add_subscriptions, line_items, prepare_order, record_order,
+    reseller_for_remote, send_order,
 };
 pub use super::write_subscription::{
-    Updated, prepare_update, record_update, send_update, update_subscription,
+    UpdatePlan, UpdateSent, Updated, prepare_update, record_update, send_update,
+    update_subscription,
 };
-
-/// Why a change was not made, in words. Nothing was written to the book in any of these.
-#[derive(Debug, thiserror::Error)]
-pub enum WriteError {
-    /// A rule of the book, or Partner Center's answer to a check, said no before any change was
-    /// sent.
-    #[error("{0}")]
-    Refused(String),
-    /// 409: Partner Center is busy with the resource (a subscription renewing, another change in
-    /// flight). The operator's input is to be kept and sent again later.
-    #[error(
-        "Partner Center is busy with {what} and did not take the change (HTTP 409{}): {}. Nothing was changed; \
-         your input is kept: send it again in a few minutes (correlation id {correlation_id}).",
-        .code.as_deref().map(|c| format!(", error {}", crate::domain::text::escaped(c))).unwrap_or_default(),
-        crate::domain::text::escaped(.description)
-    )]
-    Busy {
-        what: String,
-        code: Option<String>,
-        description: String,
-        correlation_id: Uuid,
-    },
-    /// Not signed in, unreachable, or Partner Center said no: nothing was written to the book.
-    #[error("{error}. {}", if *.maybe_made {
-        "The book is unchanged (a connected book takes no local-only changes). If Partner Center made it after all, the next `twotier sync` brings it in."
-    } else {
-        "Nothing was changed: a connected book takes no local-only changes."
-    })]
-    Remote {
-        error: RemoteError,
-        /// A create whose answer never came: Partner Center may have made it.
-        maybe_made: bool,
-    },
-    /// Partner Center's check of the reseller said no (the book records what it said).
-    #[error("{}", .0.refusal.as_deref().unwrap_or("Partner Center refused to credit the reseller."))]
-    NotCreditable(ResellerCheck),
-    #[error("{0}")]
-    Store(#[from] CommandError),
-}
-
-impl WriteError {
-    /// The error of a call that changes nothing if it failed (a GET, a PATCH, a PUT).
-    pub fn remote(error: RemoteError) -> WriteError {
-        match error {
-            RemoteError::Api {
-                what,
-                status: 409,
-                code,
-                description,
-                correlation_id,
-            } => WriteError::Busy {
-                what,
-                code,
-                description,
-                correlation_id,
-            },
-            error => WriteError::Remote {
-                error,
-                maybe_made: false,
-            },
-        }
-    }
-
-    /// The error of a create: one that was sent but never answered may have been made.
-    pub fn create(error: RemoteError) -> WriteError {
-        let maybe_made = matches!(error, RemoteError::GaveUp { .. });
-        match WriteError::remote(error) {
-            WriteError::Remote { error, .. } => WriteError::Remote { error, maybe_made },
-            other => other,
-        }
-    }
-}
-
-/// What Partner Center said about crediting a reseller.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ResellerCheck {
-    pub reseller_id: i64,
-    pub mpa_signed: Option<bool>,
-    pub por_valid: Option<bool>,
-    /// Why it can't be credited, in Partner Center's words; `None`: it can.
-    pub refusal: Option<String>,
-    pub correlation_ids: Vec<Uuid>,
-}
-
-/// Asks Partner Center whether `reseller` has signed the Microsoft Partner Agreement
-/// (`agreementstatus`) and can be credited as partner of record (`validateresellers`).
-pub async fn check_reseller(
-    client: &Client,
-    reseller: &RemoteReseller,
-) -> Result<ResellerCheck, WriteError> {
-    use crate::domain::text::escaped;
-    let mut check = ResellerCheck {
-        reseller_id: reseller.id,
-        mpa_signed: None,
-        por_valid: None,
-        refusal: None,
-        correlation_ids: Vec::new(),
-    };
-    let name = &reseller.name;
-    let partner_id = &reseller.partner_id;
-    match client.agreement_status(partner_id).await {
-        Ok(sent) => {
-            check.correlation_ids.push(sent.correlation_id);
-            check.mpa_signed = Some(sent.value.is_agreement_signed);
-            if !sent.value.is_agreement_signed {
-                check.refusal = Some(format!(
-                    "Partner Center says {name} ({partner_id}) has not signed the Microsoft Partner Agreement for its region \
-                     (error 900123): orders can't credit it until it does. Choose another reseller, or none."
-                ));
-                return Ok(check);
-            }
-        }
-        // 2200–2206: the reseller can't be told signed; Partner Center says why.
-        Err(RemoteError::Api {
-            status: 400,
-            code,
-            description,
-            correlation_id,
-            ..
-        }) => {
-            check.correlation_ids.push(correlation_id);
-            check.mpa_signed = Some(false);
-            check.refusal = Some(format!(
-                "Partner Center can't confirm that {name} ({partner_id}) signed the Microsoft Partner Agreement{}: {}. \
-                 Orders can't credit it; choose another reseller, or none.",
-                code.map(|c| format!(" (error {})", escaped(&c)))
-                    .unwrap_or_default(),
-                escaped(&description)
-            ));
-            return Ok(check);
-        }
-        Err(e) => return Err(WriteError::remote(e)),
-    }
-    let sent = client
-        .validate_resellers(std::slice::from_ref(partner_id))
-        .await
-        .map_err(WriteError::remote)?;
-    check.correlation_ids.push(sent.correlation_id);
-    let result = sent
-        .value
-        .iter()
-        .find(|r| r.partner_id.trim() == partner_id.as_str());
-    match result {
-        Some(r) if r.is_valid_partner_id_on_record => check.por_valid = Some(true),
-        Some(r) => {
-            check.por_valid = Some(false);
-            let code = r.error_code.as_ref().map(|c| match c {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            });
-            check.refusal = Some(format!(
-                "Partner Center says {name}'s PartnerID {partner_id} is not valid as partner of record{}: {}. Choose \
-                 another reseller, or none.",
-                code.map(|c| format!(" (error {})", escaped(&c)))
-                    .unwrap_or_default(),
-                escaped(r.error_description.as_deref().unwrap_or("no reason given"))
-            ));
-        }
-        None => {
-            check.refusal = Some(format!(
-                "Partner Center's partner-of-record check did not answer for {name} ({partner_id}): nothing was ordered."
-            ));
-        }
-    }
-    Ok(check)
-}
-
-/// The book follows what Partner Center said of the reseller.
-pub fn record_check(store: &Store, check: &ResellerCheck) -> Result<(), WriteError> {
-    store.record_compliance(
-        check.reseller_id,
-        check.mpa_signed,
-        check.por_valid,
-        Utc::now(),
-    )?;
-    Ok(())
-}
-
-/// Before an order credits a reseller: Partner Center's word on it, recorded in the book before
-/// the book's own rules are rehearsed, so a reseller the book had as not signed is asked again
-/// and one Partner Center refuses is refused (the book keeps what it said either way).
-pub async fn check_and_follow(
-    store: &Store,
-    client: &Client,
-    reseller_id: Option<i64>,
-) -> Result<Option<ResellerCheck>, WriteError> {
-    let Some(id) = reseller_id else {
-        return Ok(None);
-    };
-    let reseller = store.remote_reseller(id)?;
-    let check = check_reseller(client, &reseller).await?;
-    record_check(store, &check)?;
-    match check.refusal {
-        Some(_) => Err(WriteError::NotCreditable(check)),
-        None => Ok(Some(check)),
-    }
-}
-
-/// The book's own rules first (`rehearse`, nothing sent when they refuse), then Partner Center's
-/// check of the reseller an order credits. A refusal because the book had the reseller as not
-/// compliant is asked again of Partner Center, whose answer then decides.
-pub async fn rules_then_check(
-    store: &Store,
-    client: &Client,
-    reseller_id: Option<i64>,
-    rehearse: impl Fn(&Store) -> Result<(), CommandError>,
-) -> Result<(), WriteError> {
-    match rehearse(store) {
-        Ok(()) => {}
-        Err(CommandError::Refused(why)) => {
-            let failed_here = match reseller_id {
-                Some(id) => store.remote_reseller(id)?.compliance.failure().is_some(),
-                None => false,
-            };
-            if !failed_here {
-                return Err(WriteError::Refused(why));
-            }
-        }
-        Err(e) => return Err(e.into()),
-    }
-    check_and_follow(store, client, reseller_id).await?;
-    Ok(())
-}
-
-/// The correlation ids of a write, for the activity log.
-pub fn note(calls: &[(&str, Uuid)]) -> String {
-    let list: Vec<String> = calls
-        .iter()
-        .map(|(what, id)| format!("{what} {id}"))
-        .collect();
-    format!("Partner Center correlation ids: {}", list.join(", "))
-}
 
 /// Add new customer, ready to send.
 #[derive(Debug, Clone)]
@@ -305,46 +81,13 @@ pub struct Created {
     pub problems: Vec<String>,
 }
 
-pub(super) fn reseller_for_remote(
-    store: &Store,
-    id: Option<i64>,
-    role: &str,
-) -> Result<Option<RemoteReseller>, WriteError> {
-    let Some(id) = id else { return Ok(None) };
-    let r = store.remote_reseller(id)?;
-    if r.tenant_id.is_none() && role == "customer" {
-        return Err(WriteError::Refused(format!(
-            "{} ({}) has no tenant ID in the book, and Partner Center needs it to create a customer for the reseller: \
-             run `twotier sync` first.",
-            r.name, r.partner_id
-        )));
-    }
-    Ok(Some(r))
-}
-
-pub(super) fn line_items(order: &NewOrder, por: Option<&RemoteReseller>) -> Vec<pc::NewLineItem> {
-    order
-        .lines
-        .iter()
-        .enumerate()
-        .map(|(n, l)| pc::NewLineItem {
-            line_item_number: n,
-            offer_id: l.offer_id.clone(),
-            quantity: l.quantity,
-            term_duration: l.term.clone(),
-            billing_cycle: l.billing_cycle.clone(),
-            partner_id_on_record: por.map(|r| r.partner_id.clone()),
-        })
-        .collect()
-}
-
 /// Step 1 of Add new customer: the book's own checks (rehearsed, rolled back) and the request.
 pub fn prepare_customer(
     store: &Store,
     new: &NewCustomer,
     at: DateTime<Utc>,
 ) -> Result<CustomerPlan, WriteError> {
-    store.rehearse(|s| s.create_customer(new, at).map(drop))?;
+    store.rehearse(|s| s.create_customer_tx(new, at).map(drop))?;
     let domain = store.full_domain(&new.domain_prefix)?;
     let reseller = reseller_for_remote(store, new.reseller_id, "customer")?;
     let partner_of_record = if new.order.lines.is_empty() {
@@ -507,7 +250,7 @@ pub async fn create_customer(
 ) -> Result<Created, WriteError> {
     if !new.order.lines.is_empty() {
         rules_then_check(store, client, new.order.partner_of_record, |s| {
-            s.rehearse(|s| s.create_customer(new, at).map(drop))
+            s.rehearse(|s| s.create_customer_tx(new, at).map(drop))
         })
         .await?;
     }

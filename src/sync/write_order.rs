@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::write::{WriteError, line_items, note, reseller_for_remote, rules_then_check};
+use super::write_check::{WriteError, note, rules_then_check};
 use crate::partner_center::client::Client;
 use crate::partner_center::write_model as pc;
 use crate::partner_center::writes::Sent;
@@ -36,7 +36,7 @@ pub fn prepare_order(
     order: &NewOrder,
     at: DateTime<Utc>,
 ) -> Result<OrderPlan, WriteError> {
-    store.rehearse(|s| s.add_subscriptions(customer_id, order, at))?;
+    store.rehearse(|s| s.add_subscriptions_tx(customer_id, order, at))?;
     let partner_of_record = reseller_for_remote(store, order.partner_of_record, "order")?;
     Ok(OrderPlan {
         customer_id,
@@ -98,10 +98,43 @@ pub async fn add_subscriptions(
     at: DateTime<Utc>,
 ) -> Result<Added, WriteError> {
     rules_then_check(store, client, order.partner_of_record, |s| {
-        s.rehearse(|s| s.add_subscriptions(customer_id, order, at).map(drop))
+        s.rehearse(|s| s.add_subscriptions_tx(customer_id, order, at).map(drop))
     })
     .await?;
     let plan = prepare_order(store, customer_id, order, at)?;
     let sent = send_order(client, &plan).await?;
     record_order(store, &plan, &sent, at)
+}
+
+pub fn reseller_for_remote(
+    store: &Store,
+    id: Option<i64>,
+    role: &str,
+) -> Result<Option<RemoteReseller>, WriteError> {
+    let Some(id) = id else { return Ok(None) };
+    let r = store.remote_reseller(id)?;
+    if r.tenant_id.is_none() && role == "customer" {
+        return Err(WriteError::Refused(format!(
+            "{} ({}) has no tenant ID in the book, and Partner Center needs it to create a customer for the reseller: \
+             run `twotier sync` first.",
+            r.name, r.partner_id
+        )));
+    }
+    Ok(Some(r))
+}
+
+pub fn line_items(order: &NewOrder, por: Option<&RemoteReseller>) -> Vec<pc::NewLineItem> {
+    order
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(n, l)| pc::NewLineItem {
+            line_item_number: n,
+            offer_id: l.offer_id.clone(),
+            quantity: l.quantity,
+            term_duration: l.term.clone(),
+            billing_cycle: l.billing_cycle.clone(),
+            partner_id_on_record: por.map(|r| r.partner_id.clone()),
+        })
+        .collect()
 }

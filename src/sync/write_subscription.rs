@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::write::{WriteError, note, rules_then_check};
+use super::write_check::{WriteError, note, rules_then_check};
 use crate::partner_center::client::Client;
 use crate::partner_center::write_model as pc;
 use crate::store::Store;
@@ -67,7 +67,7 @@ pub fn prepare_update(
     changes: &SubscriptionChanges,
     at: DateTime<Utc>,
 ) -> Result<Option<UpdatePlan>, WriteError> {
-    let said = store.rehearse(|s| s.update_subscription(id, changes, at))?;
+    let said = store.rehearse(|s| s.update_subscription_tx(id, changes, at))?;
     if said.is_empty() {
         return Ok(None);
     }
@@ -350,7 +350,7 @@ pub async fn update_subscription(
     let before = store.subscription_detail(id)?;
     if changes.reseller_id.is_some() && changes.reseller_id != before.reseller.map(|r| r.id) {
         rules_then_check(store, client, changes.reseller_id, |s| {
-            s.rehearse(|s| s.update_subscription(id, changes, at).map(drop))
+            s.rehearse(|s| s.update_subscription_tx(id, changes, at).map(drop))
         })
         .await?;
     }
