@@ -41,7 +41,7 @@ fn totals(conn: &Connection) -> [i64; 5] {
 
 #[test]
 fn submit_writes_the_whole_order_and_returns_a_password_it_never_stores() {
-    let db = db();
+    let mut db = db();
     let c = new_customer(db.store.conn());
     let created = db.store.create_customer(&c, now()).unwrap();
     assert_eq!(
@@ -115,7 +115,7 @@ fn submit_writes_the_whole_order_and_returns_a_password_it_never_stores() {
 
 #[test]
 fn a_taken_domain_or_a_bad_order_writes_nothing() {
-    let db = db();
+    let mut db = db();
     let before = totals(db.store.conn());
     let mut c = new_customer(db.store.conn());
     let taken: String = db
@@ -150,7 +150,7 @@ fn a_taken_domain_or_a_bad_order_writes_nothing() {
 
 #[test]
 fn a_failure_mid_order_leaves_nothing() {
-    let db = db();
+    let mut db = db();
     let before = totals(db.store.conn());
     // The second subscription fails after the customer, the order and the first line are written.
     db.store
@@ -181,7 +181,7 @@ fn a_failure_mid_order_leaves_nothing() {
 
 #[test]
 fn add_subscription_adds_an_order_to_an_existing_customer() {
-    let db = db();
+    let mut db = db();
     let customer: i64 = db
         .store
         .conn()
@@ -413,7 +413,7 @@ fn reseller_support_contact_and_upgrade_follow_the_rules_with_one_audit_entry() 
 
 #[test]
 fn a_customer_without_an_order_is_the_account_alone() {
-    let db = db();
+    let mut db = db();
     let [customers, orders, lines, subscriptions, audit] = totals(db.store.conn());
     let mut c = new_customer(db.store.conn());
     c.order.lines.clear();
@@ -426,7 +426,7 @@ fn a_customer_without_an_order_is_the_account_alone() {
 
 #[test]
 fn the_account_holds_every_stored_field_of_the_customer_and_never_a_password() {
-    let db = db();
+    let mut db = db();
     let mut c = new_customer(db.store.conn());
     c.registration_number = Some("REG-991".into());
     c.phone = Some("+1 555 0100".into());
@@ -490,7 +490,7 @@ fn the_account_holds_every_stored_field_of_the_customer_and_never_a_password() {
 
 #[test]
 fn the_account_is_cleaned_says_a_removed_partnership_and_refuses_a_missing_customer() {
-    let db = db();
+    let mut db = db();
     let c = new_customer(db.store.conn());
     let created = db.store.create_customer(&c, now()).unwrap();
     let conn = db.store.conn();
