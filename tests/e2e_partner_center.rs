@@ -64,9 +64,10 @@ fn sign_in_from_the_console_sync_in_the_background_and_see_the_pulled_customers(
     fake.add_customers(1200);
     fake.with(|f| {
         f.polls = [Poll::Pending, Poll::Success].into();
-        // The resellers and page 1 answer; page 2 is throttled for 2 s, so the footer's
-        // progress can be read.
+        // The profile, the resellers and page 1 answer; page 2 is throttled for 2 s, so the
+        // footer's progress can be read.
         f.faults = [
+            Fault::Pass,
             Fault::Pass,
             Fault::Pass,
             Fault::Throttle {
@@ -80,7 +81,12 @@ fn sign_in_from_the_console_sync_in_the_background_and_see_the_pulled_customers(
     std::fs::write(&config, fake.config_section()).unwrap();
     let db = book(&s);
     s.start_with_env(
-        &[("TWOTIER_KEYRING", "off")],
+        &[
+            ("TWOTIER_KEYRING", "off"),
+            // A request per customer's subscriptions: the local fake takes them faster than
+            // Partner Center's 500 a minute.
+            ("TWOTIER_PC_REQUESTS_PER_MINUTE", "100000"),
+        ],
         &[
             "--config",
             config.to_str().unwrap(),
@@ -163,7 +169,12 @@ fn an_account_that_is_not_an_operator_of_the_book_is_refused_in_words() {
     std::fs::write(&config, fake.config_section()).unwrap();
     // The demo book: ava@northwind.onmicrosoft.com is none of its operators.
     s.start_with_env(
-        &[("TWOTIER_KEYRING", "off")],
+        &[
+            ("TWOTIER_KEYRING", "off"),
+            // A request per customer's subscriptions: the local fake takes them faster than
+            // Partner Center's 500 a minute.
+            ("TWOTIER_PC_REQUESTS_PER_MINUTE", "100000"),
+        ],
         &[
             "--config",
             config.to_str().unwrap(),
@@ -198,7 +209,12 @@ fn a_new_customer_goes_to_partner_center_and_the_confirmation_shows_its_password
     std::fs::write(&config, fake.config_section()).unwrap();
     let db = book(&s);
     s.start_with_env(
-        &[("TWOTIER_KEYRING", "off")],
+        &[
+            ("TWOTIER_KEYRING", "off"),
+            // A request per customer's subscriptions: the local fake takes them faster than
+            // Partner Center's 500 a minute.
+            ("TWOTIER_PC_REQUESTS_PER_MINUTE", "100000"),
+        ],
         &[
             "--config",
             config.to_str().unwrap(),
@@ -270,4 +286,44 @@ fn a_new_customer_goes_to_partner_center_and_the_confirmation_shows_its_password
     s.quit();
     let log = std::fs::read_to_string(s.log()).unwrap_or_default();
     assert!(!log.contains(&password), "the password is in the log");
+}
+
+/// On a connected book, what Partner Center decides or has no call for is refused in the
+/// console, in words, and the book is unchanged: removing a partnership (remove it in Partner
+/// Center; a sync marks it removed here).
+#[test]
+fn a_connected_book_refuses_a_local_only_removal_in_words() {
+    if !tmux_here() {
+        return;
+    }
+    let fake = FakePartnerCenter::start();
+    let s = Session::new();
+    let config = s.path("config.toml");
+    std::fs::write(&config, fake.config_section()).unwrap();
+    s.start_with_env(
+        &[
+            ("TWOTIER_KEYRING", "off"),
+            // A request per customer's subscriptions: the local fake takes them faster than
+            // Partner Center's 500 a minute.
+            ("TWOTIER_PC_REQUESTS_PER_MINUTE", "100000"),
+        ],
+        &[
+            "--config",
+            config.to_str().unwrap(),
+            "--db",
+            s.db().to_str().unwrap(),
+        ],
+    );
+    s.wait_for_text(&["Indirect resellers", "Partner Center: not signed in"]);
+    let removed = "SELECT count(*) FROM resellers WHERE state = 'removed'";
+    let before = sqlite3_count(&s.db(), removed);
+    s.wait_for_text(&["x Remove partnership"]);
+    s.type_text("x");
+    s.wait_for_text(&["Remove the partnership with"]);
+    s.type_text("y");
+    let refused = s.wait_for_text(&["takes no local-only changes"]);
+    assert!(refused.contains("remove it there"), "{refused}");
+    assert_eq!(sqlite3_count(&s.db(), removed), before);
+    s.key("Escape");
+    s.quit();
 }

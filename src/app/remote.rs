@@ -128,6 +128,11 @@ pub struct SyncProgress {
 impl SyncProgress {
     /// "Syncing · page 3 · 1,500 customers…"
     pub fn words(&self) -> String {
+        // The latest step in words (the subscriptions, the audit records…) once the pages
+        // are done; a customer page clears it.
+        if let Some(step) = &self.step {
+            return format!("Syncing · {step}…");
+        }
         if self.pages > 0 {
             return format!(
                 "Syncing · page {} · {} customers…",
@@ -135,10 +140,9 @@ impl SyncProgress {
                 thousands(self.customers)
             );
         }
-        match (&self.step, self.resellers) {
-            (Some(step), _) => format!("Syncing · {step}…"),
-            (None, Some(n)) => format!("Syncing · {} indirect resellers…", thousands(n)),
-            (None, None) => "Syncing · starting…".to_owned(),
+        match self.resellers {
+            Some(n) => format!("Syncing · {} indirect resellers…", thousands(n)),
+            None => "Syncing · starting…".to_owned(),
         }
     }
 }

@@ -289,8 +289,6 @@ fn spawn_sync(
                 .map_err(|e| SyncStop::SignIn(sign_in_words(e)))?;
             let mut customers = 0;
             let mut on_step = |step: &Step| {
-                // The pull grows more steps: an unknown one still says the sync is moving.
-                #[allow(unreachable_patterns)]
                 let event = match step {
                     Step::Resellers(applied) => SyncEvent::Resellers {
                         count: applied.added + applied.changed + applied.unchanged + applied.held,
@@ -304,7 +302,28 @@ fn spawn_sync(
                             customers,
                         }
                     }
-                    _ => SyncEvent::Step("more of the book".into()),
+                    Step::Started { kind, resumed } => SyncEvent::Step(format!(
+                        "{} {} pass",
+                        if *resumed { "continuing the" } else { "a" },
+                        kind.key()
+                    )),
+                    Step::Profile(_) => SyncEvent::Step("your partner profile".into()),
+                    Step::Accepted { recipient } => SyncEvent::Step(format!(
+                        "{} accepted your partnership request",
+                        escaped(recipient)
+                    )),
+                    Step::Subscriptions { customers, .. } => SyncEvent::Step(format!(
+                        "subscriptions of {} customers",
+                        crate::app::remote::thousands(*customers)
+                    )),
+                    Step::AuditPage { customers, .. } => SyncEvent::Step(format!(
+                        "audit records: {} customers changed",
+                        crate::app::remote::thousands(*customers)
+                    )),
+                    Step::Changed { customers_done, .. } => SyncEvent::Step(format!(
+                        "{} changed customers fetched",
+                        crate::app::remote::thousands(*customers_done)
+                    )),
                 };
                 say(event);
             };
@@ -351,11 +370,24 @@ fn summary(report: &Report, took: Duration) -> String {
         0 => String::new(),
         n => format!("; {n} rows break a rule and are kept flagged (`twotier sync` lists them)"),
     };
+    let customers = match report.kind {
+        crate::store::sync_types::PassKind::Full => format!(
+            "customers {} over {} pages; subscriptions {}",
+            counts(&report.customers),
+            report.pages,
+            counts(&report.subscriptions)
+        ),
+        crate::store::sync_types::PassKind::Incremental => format!(
+            "{} changed customers fetched again (customers {}; subscriptions {})",
+            report.changed_customers,
+            counts(&report.customers),
+            counts(&report.subscriptions)
+        ),
+    };
     format!(
-        "Synced with Partner Center in {:.1} s: resellers {}; customers {} over {} pages{flagged}.",
+        "Synced with Partner Center ({} pass) in {:.1} s: resellers {}; {customers}{flagged}.",
+        report.kind.key(),
         took.as_secs_f64(),
         counts(&report.resellers),
-        counts(&report.customers),
-        report.pages
     )
 }

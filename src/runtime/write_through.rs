@@ -70,7 +70,21 @@ pub fn intercept(
             at,
         ),
         DbCmd::UpdateSubscription { id, changes, at } => (Change::Subscription { id, changes }, at),
-        other => return Some(other),
+        other => {
+            // What Partner Center decides, or has no call for, is not changed in the book alone.
+            if let Some((what, instead)) = local_only(&other) {
+                let message = format!(
+                    "This book is connected to Partner Center, and a connected book takes no local-only changes: {instead}. Nothing was changed."
+                );
+                let reply = DbReply::Refused {
+                    what: what.into(),
+                    message,
+                };
+                let _ = actions.send(Action::Db(to, reply));
+                return None;
+            }
+            return Some(other);
+        }
     };
     let runtime = tokio::runtime::Handle::current();
     let client = client.clone();
@@ -94,6 +108,25 @@ pub fn intercept(
         }
     });
     None
+}
+
+/// A change a connected book can't make by itself: its task and what to do instead.
+fn local_only(cmd: &DbCmd) -> Option<(&'static str, &'static str)> {
+    Some(match cmd {
+        DbCmd::RemovePartnership { .. } => (
+            "Removing the partnership",
+            "Partner Center has no call to remove a partnership, so remove it there (Indirect resellers), and a sync (Y) marks it removed here",
+        ),
+        DbCmd::AcceptInvitation { .. } => (
+            "Recording the acceptance",
+            "a reseller that accepted is in Partner Center's list of indirect resellers, and a sync (Y) marks its request Accepted",
+        ),
+        DbCmd::SetCompliance { .. } => (
+            "Saving compliance",
+            "MPA and partner-of-record status come from Partner Center, asked before each order that credits the reseller, and the book follows its answer",
+        ),
+        _ => return None,
+    })
 }
 
 impl Change {
