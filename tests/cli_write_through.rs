@@ -146,7 +146,7 @@ fn customers_add_on_a_connected_book_makes_it_in_partner_center_and_prints_its_p
     assert_eq!(made["companyProfile"]["domain"], DOMAIN);
     assert_eq!(made["associatedPartnerId"], ADATUM_TENANT);
     let remote_subscription = fake.with(|s| {
-        s.writes.subscriptions[&tenant][0]["id"]
+        s.subscription_lists[&tenant][0]["id"]
             .as_str()
             .unwrap()
             .to_ascii_lowercase()

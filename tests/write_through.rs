@@ -212,7 +212,7 @@ async fn a_new_customer_is_made_in_partner_center_first_and_the_book_takes_its_a
         .unwrap();
     assert_eq!(book_tenant, tenant);
     let remote_ids: Vec<String> = fake.with(|s| {
-        s.writes.subscriptions[&tenant.to_ascii_lowercase()]
+        s.subscription_lists[&tenant.to_ascii_lowercase()]
             .iter()
             .map(|v| v["id"].as_str().unwrap().to_ascii_lowercase())
             .collect()
@@ -579,8 +579,7 @@ async fn support_contact_and_upgrade_go_through_their_own_calls() {
         "the licenses moved"
     );
     let target = fake.with(|s| {
-        s.writes
-            .subscriptions
+        s.subscription_lists
             .values()
             .flatten()
             .find(|v| v["offerId"] == upgrade_to.as_str())
@@ -612,7 +611,7 @@ async fn add_subscription_places_an_order_and_records_its_subscriptions() {
         .unwrap();
     assert_eq!(added.subscriptions, 1);
     let remote = fake.with(|s| {
-        s.writes.subscriptions[&created.tenant_id][0]["id"]
+        s.subscription_lists[&created.tenant_id][0]["id"]
             .as_str()
             .unwrap()
             .to_ascii_lowercase()

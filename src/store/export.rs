@@ -193,10 +193,12 @@ pub fn customers_sql(filter: &CustomerFilter) -> (String, Vec<Box<dyn ToSql>>) {
 
 fn customers_sql_from(select: &str, filter: &CustomerFilter) -> (String, Vec<Box<dyn ToSql>>) {
     let mut w = Conditions::default();
+    // `+`: checked on each row, never walked along the partial index of present customers
+    // (which would then need sorting by name).
     w.clauses.push(if filter.removed {
-        "c.removed_at IS NOT NULL".to_owned()
+        "+c.removed_at IS NOT NULL".to_owned()
     } else {
-        "c.removed_at IS NULL".to_owned()
+        "+c.removed_at IS NULL".to_owned()
     });
     if let Some(partner_id) = &filter.reseller_partner_id {
         let p = w.param(partner_id.trim().to_owned());
@@ -225,9 +227,9 @@ fn subscriptions_sql_from(
 ) -> (String, Vec<Box<dyn ToSql>>) {
     let mut w = Conditions::default();
     // A subscription a sync marked removed, or one of a customer it marked removed, is kept in
-    // the book, out of sight.
+    // the book, out of sight (`+`: checked on each row, see `customers_sql_from`).
     w.clauses
-        .push("c.removed_at IS NULL AND s.removed_at IS NULL".to_owned());
+        .push("+c.removed_at IS NULL AND +s.removed_at IS NULL".to_owned());
     if let Some(id) = filter.customer_id {
         let p = w.param(id);
         w.clauses.push(format!("s.customer_id = {p}"));

@@ -127,6 +127,17 @@ impl FakePartnerCenter {
     }
 }
 
+/// This customer's list, kept from now on (a generated one made real), so the write calls
+/// (`writes.rs`) and the list answer the same subscriptions.
+pub fn materialized<'s>(s: &'s mut super::FakeState, tenant_id: &str) -> &'s mut Vec<Value> {
+    let key = tenant_id.to_ascii_lowercase();
+    if !s.subscription_lists.contains_key(&key) {
+        let list = list_of(s, tenant_id);
+        s.subscription_lists.insert(key.clone(), list);
+    }
+    s.subscription_lists.get_mut(&key).expect("just inserted")
+}
+
 fn list_of(s: &super::FakeState, tenant_id: &str) -> Vec<Value> {
     if let Some(list) = s.subscription_lists.get(&tenant_id.to_ascii_lowercase()) {
         return list.clone();

@@ -29,8 +29,6 @@ pub struct WriteState {
     pub lose_answers: usize,
     /// Every temporary password handed out.
     pub passwords: Vec<String>,
-    /// Subscriptions by customer id (lowercase).
-    pub subscriptions: HashMap<String, Vec<Value>>,
     /// Support contacts by subscription id (lowercase).
     pub support_contacts: HashMap<String, Value>,
     /// PartnerIDs that have not signed the MPA (2203) or can't be partner of record (900400).
@@ -251,13 +249,9 @@ pub async fn create_order(
         let offer = text(line, &["offerId"]).unwrap_or_default();
         let quantity = field(line, "quantity").and_then(Value::as_i64).unwrap_or(1);
         let partner = text(line, &["partnerIdOnRecord"]);
-        s.writes
-            .subscriptions
-            .entry(customer.to_ascii_lowercase())
-            .or_default()
-            .push(subscription(
-                &sid, &offer, quantity, line, &partner, &order_id,
-            ));
+        super::sync_api::materialized(&mut s, &customer).push(subscription(
+            &sid, &offer, quantity, line, &partner, &order_id,
+        ));
         answered.push(json!({
             "lineItemNumber": n, "offerId": offer, "subscriptionId": sid, "quantity": quantity,
             "termDuration": text(line, &["termDuration"]), "billingCycle": text(line, &["billingCycle"]),
@@ -311,9 +305,7 @@ fn subscription(
 }
 
 fn find<'s>(s: &'s mut FakeState, customer: &str, subscription: &str) -> Option<&'s mut Value> {
-    s.writes
-        .subscriptions
-        .get_mut(&customer.to_ascii_lowercase())?
+    super::sync_api::materialized(s, customer)
         .iter_mut()
         .find(|v| text(v, &["id"]).is_some_and(|id| id.eq_ignore_ascii_case(subscription)))
 }
@@ -443,11 +435,7 @@ pub async fn upgrade(
     target["id"] = json!(tid);
     target["offerId"] = json!(target_offer);
     target["status"] = json!("active");
-    s.writes
-        .subscriptions
-        .entry(customer.to_ascii_lowercase())
-        .or_default()
-        .push(target);
+    super::sync_api::materialized(&mut s, &customer).push(target);
     axum::Json(json!({
         "sourceSubscriptionId": sid, "targetSubscriptionId": tid, "upgradeType": "upgrade_only",
         "upgradeErrors": [], "licenseUpgradeErrors": [], "attributes": {"objectType": "UpgradeResult"}
