@@ -299,3 +299,26 @@ fn the_customers_own_unchecked_reseller_as_default_partner_of_record_is_said_too
         w.order.unknown_warning()
     );
 }
+
+/// On a connected book nothing is asked: Partner Center is asked before the order (by the
+/// runtime's write-through), and its answer decides; Submit goes straight out.
+#[test]
+fn a_connected_book_submits_without_asking_about_unknown_compliance() {
+    let mut h = Harness::new(TestDb::default_demo(), 120, 40);
+    h.state.remote = twotier::app::state::RemoteLink::PartnerCenter {
+        tenant: "northwind.onmicrosoft.com".into(),
+    };
+    to_review_crediting_wide_world(&mut h);
+    let before = count(&h, SUBSCRIPTIONS);
+    ctrl(&mut h, 's');
+    assert!(
+        !h.state
+            .modals
+            .iter()
+            .any(|m| matches!(m, Modal::UnknownCompliance(_))),
+        "{:?}",
+        h.state.modals
+    );
+    // (The harness's store stands in for Partner Center's answer here.)
+    assert_eq!(count(&h, SUBSCRIPTIONS), before + 1);
+}

@@ -31,6 +31,8 @@ pub struct Cx<'a> {
     pub matrix: &'a Matrix,
     /// Days after which an unanswered partnership request shows as Expired.
     pub expiry_days: u32,
+    /// `[partner_center]` is configured: changes go there first, and it decides compliance.
+    pub connected: bool,
 }
 
 impl Cx<'_> {

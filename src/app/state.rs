@@ -151,6 +151,7 @@ impl AppState {
             screens,
             modals,
             seq,
+            remote,
             ..
         } = self;
         let cx = Cx {
@@ -163,6 +164,7 @@ impl AppState {
             catalog,
             matrix,
             expiry_days: *expiry_days,
+            connected: matches!(remote, RemoteLink::PartnerCenter { .. }),
         };
         (cx, screens, modals)
     }

@@ -138,7 +138,14 @@ pub fn run(store: &mut Store, from: &Path, json: bool, config: &Config) -> anyho
             .context("not added")?;
     }
     let mut warnings = Vec::new();
-    let new = check(store, &description, Utc::now().date_naive(), &mut warnings)?;
+    let connected = config.partner_center.is_some();
+    let new = check(
+        store,
+        &description,
+        Utc::now().date_naive(),
+        connected,
+        &mut warnings,
+    )?;
     for warning in warnings {
         eprintln!("warning: {warning}");
     }
@@ -218,6 +225,7 @@ fn check(
     store: &Store,
     d: &Description,
     today: NaiveDate,
+    connected: bool,
     warnings: &mut Vec<String>,
 ) -> anyhow::Result<Result<NewCustomer, Problems>> {
     let mut p = Problems::default();
@@ -336,10 +344,12 @@ fn check(
         if let Some(why) = crediting_refusal(&r.name, "active", r.compliance) {
             p.add(por_field, why);
         } else {
-            // A script can't be asked, as the console asks: it is told, on stderr.
+            // A script can't be asked, as the console asks: it is told, on stderr. A connected
+            // book asks Partner Center before the order, and its answer decides.
             if let Some(w) = r
                 .compliance
                 .unknown_warning(&crate::domain::text::clean(&r.name))
+                .filter(|_| !connected)
             {
                 warnings.push(format!("{por_field}: {w}"));
             }

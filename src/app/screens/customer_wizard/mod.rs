@@ -172,9 +172,10 @@ impl CustomerWizard {
     }
 
     /// Ctrl-S on Review: an order crediting a reseller whose compliance is unknown asks first
-    /// (Check now, or Order anyway); anything else is placed.
-    pub fn submit_or_ask(&mut self, at: DateTime<Utc>) -> Outcome {
-        let ordering = self.order.selected().next().is_some();
+    /// (Check now, or Order anyway); anything else is placed. On a connected book nothing is
+    /// asked: Partner Center is asked before the order, and its answer decides.
+    pub fn submit_or_ask(&mut self, at: DateTime<Utc>, connected: bool) -> Outcome {
+        let ordering = self.order.selected().next().is_some() && !connected;
         match self.order.unknown_warning() {
             // Unattested, Submit says that first.
             Some(warning) if ordering && self.attested && self.step == Step::Review && !self.submitting => {
@@ -453,7 +454,7 @@ impl Model for CustomerWizard {
                 self.review_scroll = self.review_scroll.saturating_add(1).min(60)
             }
             (Step::Review, Toggle) => self.attested = !self.attested,
-            (Step::Review, Submit) => return self.submit_or_ask(cx.now),
+            (Step::Review, Submit) => return self.submit_or_ask(cx.now, cx.connected),
             _ => {}
         }
         Outcome::none()
