@@ -129,6 +129,15 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| named().unwrap_or_else(os_user));
     let signed_in = signed_in_as.is_some();
+    // The book a scripting command works on, acting as the operator.
+    let book = || {
+        script_store(
+            &script_db(given.as_deref(), paths)?,
+            &operator,
+            signed_in,
+            &config,
+        )
+    };
     match cli.command {
         None => {
             if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
@@ -189,15 +198,7 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
                      and `twotier sync` marks it removed here",
                 )?;
             }
-            scripting::resellers(
-                &mut script_store(
-                    &script_db(given.as_deref(), paths)?,
-                    &operator,
-                    signed_in,
-                    &config,
-                )?,
-                command,
-            )
+            scripting::resellers(&mut book()?, command)
         }
         Some(Command::Invitations(command)) => {
             if matches!(command, cli::InvitationsCommand::Accept { .. }) {
@@ -208,62 +209,13 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
                      marks its request Accepted",
                 )?;
             }
-            scripting::invitations(
-                &mut script_store(
-                    &script_db(given.as_deref(), paths)?,
-                    &operator,
-                    signed_in,
-                    &config,
-                )?,
-                command,
-            )
+            scripting::invitations(&mut book()?, command)
         }
-        Some(Command::Users(command)) => scripting::users(
-            &mut script_store(
-                &script_db(given.as_deref(), paths)?,
-                &operator,
-                signed_in,
-                &config,
-            )?,
-            command,
-        ),
-        Some(Command::Activity(command)) => scripting::activity(
-            &mut script_store(
-                &script_db(given.as_deref(), paths)?,
-                &operator,
-                signed_in,
-                &config,
-            )?,
-            command,
-        ),
-        Some(Command::Customers(command)) => scripting::customers(
-            &mut script_store(
-                &script_db(given.as_deref(), paths)?,
-                &operator,
-                signed_in,
-                &config,
-            )?,
-            command,
-            &config,
-        ),
-        Some(Command::Subscriptions(command)) => scripting::subscriptions(
-            &mut script_store(
-                &script_db(given.as_deref(), paths)?,
-                &operator,
-                signed_in,
-                &config,
-            )?,
-            command,
-        ),
-        Some(Command::Export(args)) => scripting::export(
-            &mut script_store(
-                &script_db(given.as_deref(), paths)?,
-                &operator,
-                signed_in,
-                &config,
-            )?,
-            args,
-        ),
+        Some(Command::Users(command)) => scripting::users(&mut book()?, command),
+        Some(Command::Activity(command)) => scripting::activity(&mut book()?, command),
+        Some(Command::Customers(command)) => scripting::customers(&mut book()?, command, &config),
+        Some(Command::Subscriptions(command)) => scripting::subscriptions(&mut book()?, command),
+        Some(Command::Export(args)) => scripting::export(&mut book()?, args),
         Some(Command::Import(args)) => {
             if !args.dry_run {
                 scripting::partner_center::refuse_local_only(
@@ -273,15 +225,7 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
                      (import works on a book whose config has no [partner_center]; --dry-run still checks a file)",
                 )?;
             }
-            scripting::import::run(
-                &mut script_store(
-                    &script_db(given.as_deref(), paths)?,
-                    &operator,
-                    signed_in,
-                    &config,
-                )?,
-                args,
-            )
+            scripting::import::run(&mut book()?, args)
         }
         Some(Command::Backup(args)) => {
             let db = script_db(given.as_deref(), paths)?;
@@ -314,17 +258,9 @@ pub fn run(cli: Cli, paths: &Paths) -> anyhow::Result<()> {
                 .and_then(|(store, _)| store.sync_state().ok());
             scripting::partner_center::status(&config, &config_path, args.json, book)
         }
-        Some(Command::Sync(args)) => scripting::partner_center::sync(
-            &config,
-            &config_path,
-            &script_store(
-                &script_db(given.as_deref(), paths)?,
-                &operator,
-                signed_in,
-                &config,
-            )?,
-            args.full,
-        ),
+        Some(Command::Sync(args)) => {
+            scripting::partner_center::sync(&config, &config_path, &book()?, args.full)
+        }
         Some(Command::Restore(args)) => {
             let db = given.unwrap_or_else(|| paths.default_db());
             let done = store::backup::restore(&args.file, &db, args.force, &operator)?;

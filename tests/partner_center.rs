@@ -322,7 +322,7 @@ async fn not_signed_in_says_how_to() {
     let client = Client::new(
         Arc::new(session),
         fast(),
-        Arc::new(RateLimiter::partner_center()),
+        Arc::new(RateLimiter::partner_center().unwrap()),
     );
     let err = client.indirect_resellers().await.unwrap_err();
     assert!(matches!(err, Error::NotSignedIn));
@@ -346,7 +346,7 @@ async fn a_refused_refresh_token_asks_to_sign_in_again() {
     let client = Client::new(
         Arc::new(session),
         fast(),
-        Arc::new(RateLimiter::partner_center()),
+        Arc::new(RateLimiter::partner_center().unwrap()),
     );
     let text = client.indirect_resellers().await.unwrap_err().to_string();
     assert!(

@@ -10,56 +10,18 @@
 mod common;
 mod fake_partner_center;
 
-use std::sync::Arc;
-use std::time::Duration;
-
 use common::TestDb;
 use fake_partner_center::sync_api::subscription;
-use fake_partner_center::{ACCOUNT, FakePartnerCenter, Fault, customer, reseller};
+use fake_partner_center::{FakePartnerCenter, Fault, customer, reseller};
 use serde_json::json;
-use twotier::domain::credentials::Secret;
 use twotier::partner_center::client::Client;
-use twotier::partner_center::endpoints::{Endpoints, http_client};
-use twotier::partner_center::keystore::{MemoryStore, RefreshTokenStore, StoredSignIn};
-use twotier::partner_center::retry::{RateLimiter, RetryPolicy};
-use twotier::partner_center::session::Session;
 use twotier::store::Store;
 use twotier::store::sync::PassKind;
 use twotier::sync::{Options, Report, SyncError, pull, pull_with};
 
+/// A pull asks once per customer: the tests' hundreds of customers go at once.
 fn client(fake: &FakePartnerCenter) -> Client {
-    let policy = RetryPolicy {
-        max_attempts: 3,
-        base_backoff: Duration::from_millis(10),
-        max_backoff: Duration::from_millis(40),
-        max_retry_after: Duration::from_secs(2),
-        timeout: Duration::from_secs(5),
-        refresh_margin: Duration::from_secs(60),
-    };
-    let keys = Arc::new(MemoryStore::default());
-    keys.save(&StoredSignIn {
-        refresh_token: Secret::new(fake.issue_refresh_token()),
-        account: Some(ACCOUNT.into()),
-    })
-    .unwrap();
-    let endpoints = Endpoints {
-        tenant: "northwind.onmicrosoft.com".into(),
-        client_id: "6f1c2a3b-0000-4000-8000-00000000c11e".into(),
-        api_url: fake.url(),
-        authority_url: fake.url(),
-    };
-    let session = Session::new(
-        endpoints,
-        http_client(Duration::from_secs(5)).unwrap(),
-        keys,
-        policy.refresh_margin,
-    );
-    Client::new(
-        Arc::new(session),
-        policy,
-        // A pull asks once per customer: the tests' hundreds of customers go at once.
-        Arc::new(RateLimiter::new(100_000, Duration::from_secs(60))),
-    )
+    fake.test_client(true, 100_000)
 }
 
 /// A full pull (`twotier sync --full`).

@@ -8,20 +8,12 @@
 mod common;
 mod fake_partner_center;
 
-use std::sync::Arc;
-use std::time::Duration;
-
 use chrono::Utc;
 use common::TestDb;
 use common::orders::{E3, PREMIUM, line, new_customer, reseller_named};
-use fake_partner_center::{ACCOUNT, FakePartnerCenter, Fault, Seen, reseller};
+use fake_partner_center::{FakePartnerCenter, Fault, Seen, reseller};
 use serde_json::{Value, json};
-use twotier::domain::credentials::Secret;
 use twotier::partner_center::client::Client;
-use twotier::partner_center::endpoints::{Endpoints, http_client};
-use twotier::partner_center::keystore::{MemoryStore, RefreshTokenStore, StoredSignIn};
-use twotier::partner_center::retry::{RateLimiter, RetryPolicy};
-use twotier::partner_center::session::Session;
 use twotier::store::customers::NewOrder;
 use twotier::store::subscriptions::SubscriptionChanges;
 use twotier::sync::write::{self, WriteError};
@@ -29,39 +21,7 @@ use twotier::sync::write::{self, WriteError};
 const ADATUM_TENANT: &str = "3b33e682-00c3-41ee-9dd2-a548adf56438";
 
 fn client_with(fake: &FakePartnerCenter, signed_in: bool) -> Client {
-    let policy = RetryPolicy {
-        max_attempts: 3,
-        base_backoff: Duration::from_millis(10),
-        max_backoff: Duration::from_millis(40),
-        max_retry_after: Duration::from_secs(2),
-        timeout: Duration::from_secs(5),
-        refresh_margin: Duration::from_secs(60),
-    };
-    let keys = Arc::new(MemoryStore::default());
-    if signed_in {
-        keys.save(&StoredSignIn {
-            refresh_token: Secret::new(fake.issue_refresh_token()),
-            account: Some(ACCOUNT.into()),
-        })
-        .unwrap();
-    }
-    let endpoints = Endpoints {
-        tenant: "northwind.onmicrosoft.com".into(),
-        client_id: "6f1c2a3b-0000-4000-8000-00000000c11e".into(),
-        api_url: fake.url(),
-        authority_url: fake.url(),
-    };
-    let session = Session::new(
-        endpoints,
-        http_client(Duration::from_secs(5)).unwrap(),
-        keys,
-        policy.refresh_margin,
-    );
-    Client::new(
-        Arc::new(session),
-        policy,
-        Arc::new(RateLimiter::new(1000, Duration::from_secs(60))),
-    )
+    fake.test_client(signed_in, 1000)
 }
 
 fn client(fake: &FakePartnerCenter) -> Client {

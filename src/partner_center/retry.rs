@@ -63,6 +63,13 @@ impl RetryPolicy {
     }
 }
 
+/// Lifts the client's pace for a local test server (the bench's fake, the tests).
+pub const PACE_VAR: &str = "TWOTIER_PC_REQUESTS_PER_MINUTE";
+
+/// Requests a minute: Partner Center allows 500; a little under leaves room for clock
+/// differences.
+pub const PARTNER_CENTER_PACE: usize = 480;
+
 /// At most `limit` requests in any `window`: a request that would be one too many waits until
 /// the oldest leaves the window.
 #[derive(Debug)]
@@ -73,22 +80,22 @@ pub struct RateLimiter {
 }
 
 impl RateLimiter {
-    /// Partner Center allows 500 a minute; a little under leaves room for clock differences.
-    /// `TWOTIER_PC_REQUESTS_PER_MINUTE` sets another pace, for a local test server only (the
-    /// command line refuses a value that is not a number; here it is ignored, logged).
-    pub fn partner_center() -> RateLimiter {
-        let asked = std::env::var("TWOTIER_PC_REQUESTS_PER_MINUTE").ok();
-        let limit = match asked.as_deref().map(|v| v.trim().parse::<usize>()) {
-            None => 480,
-            Some(Ok(n)) if n > 0 => n,
-            Some(_) => {
-                tracing::warn!(
-                    "TWOTIER_PC_REQUESTS_PER_MINUTE is not a number above 0; 480 a minute"
-                );
-                480
-            }
+    /// [`PARTNER_CENTER_PACE`], or the one [`PACE_VAR`] sets (a local test server only); a value
+    /// that is not a number above 0 is refused, in words.
+    pub fn partner_center() -> Result<RateLimiter, String> {
+        let limit = match std::env::var(PACE_VAR) {
+            Err(_) => PARTNER_CENTER_PACE,
+            Ok(v) => match v.trim().parse::<usize>() {
+                Ok(n) if n > 0 => n,
+                _ => {
+                    return Err(format!(
+                        "{PACE_VAR} must be a whole number of requests a minute, above 0 (it is {}).",
+                        crate::domain::text::escaped(&v)
+                    ));
+                }
+            },
         };
-        RateLimiter::new(limit, Duration::from_secs(60))
+        Ok(RateLimiter::new(limit, Duration::from_secs(60)))
     }
 
     pub fn new(limit: usize, window: Duration) -> RateLimiter {

@@ -30,7 +30,7 @@ use crate::partner_center::auth::{self, PollClock, Polled, SignInError};
 use crate::partner_center::client::Client;
 use crate::partner_center::endpoints::{Endpoints, http_client};
 use crate::partner_center::error::Error as PcError;
-use crate::partner_center::retry::{RateLimiter, RetryPolicy};
+use crate::partner_center::retry::{PARTNER_CENTER_PACE, RateLimiter, RetryPolicy};
 use crate::partner_center::session::{self, Session};
 use crate::scripting::partner_center::{counts, endpoints, keystore};
 use crate::store::operators::OperatorError;
@@ -77,7 +77,10 @@ impl RemoteEdge {
             let client = Arc::new(Client::new(
                 session.clone(),
                 policy,
-                Arc::new(RateLimiter::partner_center()),
+                Arc::new(RateLimiter::partner_center().unwrap_or_else(|why| {
+                    tracing::warn!("{why} Keeping Partner Center's pace.");
+                    RateLimiter::new(PARTNER_CENTER_PACE, Duration::from_secs(60))
+                })),
             ));
             Some(Link {
                 endpoints,

@@ -198,7 +198,7 @@ pub fn connect(config: &Config) -> anyhow::Result<Option<Connected>> {
         policy.refresh_margin,
     ));
     Ok(Some(Connected {
-        client: Client::new(session, policy, Arc::new(RateLimiter::partner_center())),
+        client: Client::new(session, policy, Arc::new(rate_limiter()?)),
         tenant: escaped(&endpoints.tenant).into_owned(),
         http,
         runtime: runtime()?,
@@ -367,22 +367,8 @@ fn print_step(step: &Step) {
     }
 }
 
-/// `TWOTIER_PC_REQUESTS_PER_MINUTE` lowers or raises the client's pace: Partner Center allows
-/// about 500 a minute (the default stays under it); only a local test server (the bench's fake)
-/// takes more.
-const RATE_VAR: &str = "TWOTIER_PC_REQUESTS_PER_MINUTE";
-
 fn rate_limiter() -> anyhow::Result<RateLimiter> {
-    match std::env::var(RATE_VAR) {
-        Err(_) => Ok(RateLimiter::partner_center()),
-        Ok(v) => match v.trim().parse::<usize>() {
-            Ok(n) if n > 0 => Ok(RateLimiter::new(n, Duration::from_secs(60))),
-            _ => bail!(
-                "{RATE_VAR} must be a whole number of requests a minute, above 0 (it is {}).",
-                escaped(&v)
-            ),
-        },
-    }
+    RateLimiter::partner_center().map_err(|why| anyhow::anyhow!(why))
 }
 
 /// How many flagged rows `sync` lists.

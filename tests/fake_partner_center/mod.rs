@@ -6,6 +6,7 @@
 
 #![allow(dead_code)]
 
+pub mod client;
 pub mod sync_api;
 pub mod writes;
 
