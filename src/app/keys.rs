@@ -152,6 +152,7 @@ pub const LIST: Keys = keys(
 pub const GLOBAL: Keys = keys(
     "Everywhere",
     &[
+        bind(&[ch('0')], Command::Goto(Screen::Dashboard), "Dashboard", false),
         bind(&[ch('1')], Command::Goto(Screen::Resellers), "Indirect resellers", false),
         bind(&[ch('2')], Command::Goto(Screen::Customers), "Customers", false),
         bind(&[ch('3')], Command::Goto(Screen::CompanyProfile), "Company profile", false),

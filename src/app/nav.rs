@@ -5,6 +5,8 @@
 /// menu digit, parent) are declared by its model (`ScreenModel`); `app::screens` lists the models.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Screen {
+    /// The book at a glance: the screen the console opens on.
+    Dashboard,
     Resellers,
     Customers,
     CompanyProfile,

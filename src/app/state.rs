@@ -89,7 +89,7 @@ impl AppState {
             expiry_days: 30,
             catalog: Vec::new(),
             matrix: Matrix::default(),
-            screen: Screen::Resellers,
+            screen: Screen::Dashboard,
             screens: Screens::default(),
             modals: Vec::new(),
             toasts: Vec::new(),

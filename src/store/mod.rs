@@ -5,6 +5,7 @@ pub mod backup;
 pub mod catalog;
 pub mod customer_account;
 pub mod customers;
+pub mod dashboard;
 pub mod demo;
 pub mod export;
 pub mod follow_up;

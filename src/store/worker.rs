@@ -159,6 +159,8 @@ pub enum DbCmd {
     ActAs {
         upn: String,
     },
+    /// The Dashboard's figures at this moment.
+    LoadDashboard(DateTime<Utc>),
 }
 
 /// A page of one of the lists.
@@ -232,6 +234,7 @@ pub enum DbReply {
         path: std::path::PathBuf,
         admin_upn: String,
     },
+    Dashboard(Box<super::dashboard::Dashboard>),
 }
 
 /// The running worker. Dropping it closes the channel; the thread then ends. Each command goes
@@ -500,6 +503,7 @@ fn run(store: &mut Store, cmd: DbCmd) -> CommandResult<DbReply> {
             store.act_as(operator);
             done(said, &[])
         }
+        DbCmd::LoadDashboard(now) => DbReply::Dashboard(Box::new(store.dashboard(now)?)),
         DbCmd::LoadCustomerAccount { id } => {
             DbReply::CustomerAccount(Box::new(store.customer_account(id)?))
         }
@@ -586,5 +590,6 @@ fn describe(cmd: &DbCmd) -> String {
         DbCmd::LoadRemovedReseller { .. } => "Loading the follow-up worklist".into(),
         DbCmd::CreateBook { .. } => "Setting up your own book".into(),
         DbCmd::ActAs { .. } => "Acting as the signed-in account".into(),
+        DbCmd::LoadDashboard(_) => "Loading the dashboard".into(),
     }
 }

@@ -197,30 +197,59 @@ pub fn pad(text: &str, width: usize) -> String {
     format!("{text}{}", " ".repeat(width.saturating_sub(text.width())))
 }
 
-/// `1 Indirect resellers  2 Customers …`, the current one highlighted.
+/// How much of each menu item's label shows at a width.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MenuFit {
+    Full,
+    Short,
+    /// Digits only, but the current screen keeps its short label.
+    Digits,
+}
+
+/// The widest form of the menu that fits in `width` columns, whatever items it holds.
+pub fn menu_fit(current: Screen, width: u16) -> MenuFit {
+    let cost = |fit: MenuFit| -> usize {
+        1 + Screen::menu()
+            .map(|s| menu_label(s, s == current, fit).width() + 4)
+            .sum::<usize>()
+    };
+    [MenuFit::Full, MenuFit::Short]
+        .into_iter()
+        .find(|&fit| cost(fit) <= width as usize)
+        .unwrap_or(MenuFit::Digits)
+}
+
+fn menu_label(screen: Screen, current: bool, fit: MenuFit) -> &'static str {
+    match fit {
+        MenuFit::Full => screen.label(),
+        MenuFit::Digits if !current => "",
+        _ => screen.short_label(),
+    }
+}
+
+/// `0 Dashboard  1 Indirect resellers  2 Customers …`, the current one highlighted; built from
+/// the screens' own labels, short ones (then digits) where the full ones don't fit.
 pub fn menu(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let full: usize = Screen::menu().map(|s| s.label().width() + 4).sum::<usize>() + 1;
-    let short = full > area.width as usize;
+    let current = state.screen.menu_item();
+    let fit = menu_fit(current, area.width);
     let mut spans = vec![Span::raw(" ")];
     for screen in Screen::menu() {
         // A screen the role can't open stays in the menu, struck out; pressing its digit says why.
         let allowed =
             crate::app::gate::refusal(state, crate::app::action::Command::Goto(screen)).is_none();
-        let style = match (screen == state.screen.menu_item(), allowed) {
+        let style = match (screen == current, allowed) {
             (true, _) => theme.selected,
             (false, true) => theme.dim,
             (false, false) => theme.disabled,
         };
         spans.push(Span::styled(format!(" {} ", screen.digit()), theme.key));
         spans.push(Span::styled(
-            if short {
-                screen.short_label()
-            } else {
-                screen.label()
-            },
+            menu_label(screen, screen == current, fit),
             style,
         ));
-        spans.push(Span::raw(" "));
+        if fit != MenuFit::Digits || screen == current {
+            spans.push(Span::raw(" "));
+        }
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -15,6 +15,7 @@ macro_rules! with_rooms {
     ($then:ident) => {
         $then! {
             screens {
+                Dashboard: dashboard::DashboardScreen,
                 Resellers: resellers::ResellersScreen,
                 Customers: customers::CustomersScreen,
                 CompanyProfile: company_profile::CompanyProfileScreen,
