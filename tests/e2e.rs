@@ -21,7 +21,7 @@ fn first_run_menu_customers_search_help_and_quit() {
     s.start(&["--db", db.to_str().unwrap()]);
 
     // The first screen: the menu, the demo resellers, the provider in the header.
-    let screen = s.wait_for_text(FIRST_SCREEN);
+    let screen = s.open_resellers();
     assert!(
         screen
             .lines()
@@ -136,7 +136,7 @@ fn company_profile_separates_labels_from_values() {
     require!(TMUX);
     let s = Session::new();
     s.start(&["--db", s.path("t.db").to_str().unwrap()]);
-    s.wait_for_text(FIRST_SCREEN);
+    s.open_resellers();
     s.type_text("3");
     let screen = s.wait_for("the Company profile", |s| {
         s.contains("┌ Company profile") && s.contains("Tenant ID")
@@ -169,7 +169,7 @@ fn too_small_terminal_asks_for_more_room_and_recovers() {
     require!(TMUX);
     let s = Session::new();
     s.start(&["--db", s.path("t.db").to_str().unwrap()]);
-    s.wait_for_text(FIRST_SCREEN);
+    s.open_resellers();
 
     s.tmux_ok(&["resize-window", "-t", "e2e", "-x", "50", "-y", "12"]);
     let screen = s.wait_for_text(&["too small"]);
@@ -193,7 +193,7 @@ fn ctrl_c_quits_from_the_search_field() {
     require!(TMUX);
     let s = Session::new();
     s.start(&["--db", s.path("t.db").to_str().unwrap()]);
-    s.wait_for_text(FIRST_SCREEN);
+    s.open_resellers();
     s.type_text("/");
     s.wait_for_text(&["Search:"]);
     s.type_text("Ad");
@@ -217,7 +217,7 @@ fn sigterm_restores_the_terminal() {
     require!(TMUX);
     let s = Session::new();
     s.start(&["--db", s.path("t.db").to_str().unwrap()]);
-    s.wait_for_text(FIRST_SCREEN);
+    s.open_resellers();
     assert_eq!(
         s.format("#{alternate_on}"),
         "1",
@@ -469,7 +469,7 @@ fn request_copy_done_accept_by_cli_listed_remove_gone() {
     let s = Session::new();
     let db = s.path("t.db");
     s.start(&["--db", db.to_str().unwrap()]);
-    s.wait_for_text(FIRST_SCREEN);
+    s.open_resellers();
 
     // r: Request a partnership → the Draft email.
     let token = s.open_draft(CONTOSO_EMAIL);
@@ -633,7 +633,7 @@ fn esc_on_the_draft_records_nothing() {
     let before = sqlite3_count(&db, "SELECT count(*) FROM invitations;");
     let audit_before = sqlite3_count(&db, "SELECT count(*) FROM audit_log;");
     s.start(&["--db", db.to_str().unwrap()]);
-    s.wait_for_text(FIRST_SCREEN);
+    s.open_resellers();
 
     s.open_draft(CONTOSO_EMAIL);
     s.key("Escape");
@@ -687,7 +687,7 @@ fn done_is_refused_when_the_link_was_altered() {
     let db = default_demo_db(&s, "t.db");
     let before = sqlite3_count(&db, "SELECT count(*) FROM invitations;");
     s.start(&["--db", db.to_str().unwrap()]);
-    s.wait_for_text(FIRST_SCREEN);
+    s.open_resellers();
     let token = s.open_draft(CONTOSO_EMAIL);
 
     // e: edit. The link is the 9th line of the body; cut the last 3 characters of the token.
@@ -772,7 +772,7 @@ fn the_refusal_shows_the_whole_link_to_put_back() {
     let s = Session::new();
     let db = default_demo_db(&s, "t.db");
     s.start(&["--db", db.to_str().unwrap()]);
-    s.wait_for_text(FIRST_SCREEN);
+    s.open_resellers();
     let token = s.open_draft(CONTOSO_EMAIL);
     s.type_text("e");
     s.wait_for_text(&["Body (editing"]);
@@ -841,7 +841,7 @@ fn open_in_email_uses_the_configured_mail_command() {
     let record = recording_mail_command(&s);
     let db = s.path("t.db");
     s.start(&["--db", db.to_str().unwrap()]);
-    s.wait_for_text(FIRST_SCREEN);
+    s.open_resellers();
     let token = s.open_draft(CONTOSO_EMAIL);
 
     s.type_text("o");
@@ -905,7 +905,7 @@ fn draft_toasts_are_visible_over_the_draft() {
     let s = Session::new();
     recording_mail_command(&s);
     s.start(&["--db", s.path("t.db").to_str().unwrap()]);
-    s.wait_for_text(FIRST_SCREEN);
+    s.open_resellers();
     s.open_draft(CONTOSO_EMAIL);
 
     let mut problems = Vec::new();
@@ -956,6 +956,8 @@ fn hostile_text_in_the_database_and_in_a_paste_stays_inert() {
          UPDATE invitations SET recipient_email = 'x' || char(27) || ']0;pwned' || char(7) || '@evil.example' WHERE recipient_email = 'it@alpineridge.example';",
     );
     s.start(&["--db", db.to_str().unwrap()]);
+    s.wait_for_text(&["0 Dashboard"]);
+    s.type_text("1");
     s.wait_for_text(&["Indirect resellers (11)", "Adatum IT Services"]);
     let screen = s.wait_for("the hostile name listed", |sc| {
         sc.lines()
@@ -1034,7 +1036,7 @@ fn a_ten_kilobyte_body_is_pasted_and_recorded() {
     let s = Session::new();
     let db = default_demo_db(&s, "t.db");
     s.start(&["--db", db.to_str().unwrap()]);
-    s.wait_for_text(FIRST_SCREEN);
+    s.open_resellers();
     let token = s.open_draft(CONTOSO_EMAIL);
 
     s.type_text("e");
@@ -1095,7 +1097,7 @@ fn q_on_the_invitations_screen_does_what_the_footer_says() {
     require!(TMUX);
     let s = Session::new();
     s.start(&["--db", s.path("t.db").to_str().unwrap()]);
-    s.wait_for_text(FIRST_SCREEN);
+    s.open_resellers();
     s.type_text("i");
     let screen = s.wait_for("the Invitations ledger", |sc| {
         sc.contains("┌ Invitations") && sc.contains("it@alpineridge.example")

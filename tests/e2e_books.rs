@@ -76,7 +76,7 @@ fn a_customer_name_that_is_not_utf8_shows_with_replacement_characters_in_a_full_
     .unwrap();
     drop(conn);
     s.start(&["--db", db.to_str().unwrap()]);
-    s.wait_for_text(FIRST_SCREEN);
+    s.open_resellers();
     s.type_text("2");
     let screen = s.wait_for_text(&["Customers (60)", "AAAA\u{fffd} Broken"]);
     assert!(
@@ -98,7 +98,7 @@ fn a_fresh_home_opens_the_demo_book_in_the_data_folder_with_its_banner_on_every_
     let s = Session::new();
     // As `cargo run --release`: no arguments, nothing in HOME yet.
     s.start(&[]);
-    let screen = s.wait_for_text(FIRST_SCREEN);
+    let screen = s.open_resellers();
     let data = s.path("home/.local/share/twotier");
     assert!(data.join("demo.db").is_file(), "{screen}");
     assert!(

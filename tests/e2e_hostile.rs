@@ -329,6 +329,8 @@ fn resize(s: &Session, width: u16) {
 fn walk(s: &Session, db: &Path, file: &Path, texts: &Texts) -> Vec<u8> {
     s.start(&["--db", db.to_str().unwrap(), "--operator", OPERATOR]);
     capture(s, file);
+    s.wait_for_text(&["0 Dashboard"]);
+    s.type_text("1");
     s.wait_for_text(&["1 Indirect resellers", "┌ Indirect resellers (11)"]);
     resize(s, 119);
     resize(s, 120);
@@ -337,6 +339,7 @@ fn walk(s: &Session, db: &Path, file: &Path, texts: &Texts) -> Vec<u8> {
     go(s, "3", "┌ Company profile");
     go(s, "4", "┌ Activity log (");
     go(s, "5", "┌ Users (7)");
+    go(s, "0", "┌ Seats by offer");
     go(s, "1", "┌ Indirect resellers (11)");
     go(s, "i", "┌ Invitations · partnership requests (7)");
     close(s, "┌ Invitations");
@@ -536,6 +539,8 @@ fn draft_email_from_hostile_rows_copies_and_saves_only_clean_text() {
         config.to_str().unwrap(),
     ]);
     capture(&s, &file);
+    s.wait_for_text(&["0 Dashboard"]);
+    s.type_text("1");
     s.wait_for_text(&["┌ Indirect resellers (11)"]);
 
     go(&s, "r", "┌ Request a partnership");

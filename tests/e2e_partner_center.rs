@@ -182,6 +182,8 @@ fn an_account_that_is_not_an_operator_of_the_book_is_refused_in_words() {
             s.db().to_str().unwrap(),
         ],
     );
+    s.wait_for_text(&["0 Dashboard"]);
+    s.type_text("1");
     s.wait_for_text(&["Indirect resellers (11)", "Adatum IT Services"]);
     s.type_text("P");
     s.wait_for_text(&[
@@ -224,6 +226,8 @@ fn a_new_customer_goes_to_partner_center_and_the_confirmation_shows_its_password
             ACCOUNT,
         ],
     );
+    s.wait_for_text(&["0 Dashboard"]);
+    s.type_text("1");
     s.wait_for_text(&["Indirect resellers (0)"]);
     // Sign in and sync: Partner Center's resellers, with their tenant IDs, are in the book.
     s.type_text("Y");

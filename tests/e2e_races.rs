@@ -727,7 +727,7 @@ fn the_console_and_four_scripts_write_one_book_for_30_s_and_nothing_is_lost() {
 
     // The console, on Users, the cursor on Finn.
     s.start(&["--db", db.to_str().unwrap(), "--operator", TESTER]);
-    s.wait_for_text(FIRST_SCREEN);
+    s.open_resellers();
     s.type_text("5");
     s.wait_for_text(&["Users (7)", FINN]);
     cursor_to_finn(&s);
@@ -1036,7 +1036,7 @@ fn the_console_and_four_scripts_write_one_book_for_30_s_and_nothing_is_lost() {
 fn console_on_dev(s: &Session) {
     cli_write(s, TESTER, &["demo"]);
     s.start(&["--db", s.db().to_str().unwrap(), "--operator", TESTER]);
-    s.wait_for_text(FIRST_SCREEN);
+    s.open_resellers();
     s.type_text("5");
     s.wait_for_text(&["Users (7)", "dev.sales@"]);
     s.keys("Down", 3);

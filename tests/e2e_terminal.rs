@@ -198,7 +198,7 @@ fn a_lost_terminal_without_sighup_ends_the_console_with_129() {
         "40",
         &format!("sh {}", p("run-ignoring-hup.sh")),
     ]);
-    s.wait_for_text(FIRST_SCREEN);
+    s.open_resellers();
     let pid = s.app_pid();
     s.tmux_ok(&["kill-server"]);
     let took = assert_gone(pid, "its terminal went away");

@@ -34,9 +34,10 @@ pub const TOP_RESELLERS_SQL: &str = "SELECT r.name, r.state = 'removed', d.seats
 /// New customers per day after `?1` up to `?2` (both 'YYYY-MM-DD').
 pub const NEW_CUSTOMERS_SQL: &str =
     "SELECT day, customers FROM dashboard_new_customers WHERE day > ?1 AND day <= ?2";
-/// Active subscriptions whose commitment ends from `?1` to `?2`, by auto-renew.
-pub const RENEWALS_SQL: &str = "SELECT auto_renew, sum(subscriptions), sum(seats)
-     FROM dashboard_renewals WHERE day >= ?1 AND day <= ?2 GROUP BY auto_renew";
+/// Active subscriptions whose commitment ends from `?1` to `?2`, a row per day and auto-renew
+/// (summed here: a GROUP BY would sort them).
+pub const RENEWALS_SQL: &str = "SELECT auto_renew, subscriptions, seats
+     FROM dashboard_renewals WHERE day >= ?1 AND day <= ?2";
 /// Partnership requests still Sent: all, those sent since `?1` (a week ago), those before `?2`
 /// (30 days ago); along the partial index `invitations_pending`.
 pub const PENDING_SQL: &str =

@@ -11,10 +11,12 @@ pub mod wizard;
 use std::path::PathBuf;
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use twotier::app::action::Action;
+use twotier::app::action::{Action, Command};
 use twotier::app::effect::Effect;
+use twotier::app::nav::Screen;
 use twotier::app::state::AppState;
 use twotier::app::update::{init, update};
+use twotier::domain::permission::Permission;
 use twotier::store::demo::{self, DemoParams};
 use twotier::store::operators::Operator;
 use twotier::store::worker::{DbCmd, execute};
@@ -91,6 +93,31 @@ impl Harness {
         let mut h = Harness {
             db,
             state,
+            effects: Vec::new(),
+        };
+        let first = init(&mut h.state);
+        h.run_effects(first);
+        // Where the console opened before the Dashboard, so these tests keep testing that screen:
+        // Indirect resellers, or Customers for a role that can't see them.
+        let start = match h
+            .state
+            .matrix
+            .refusal(h.state.operator.role, Permission::ViewResellers)
+        {
+            None => Screen::Resellers,
+            Some(_) => Screen::Customers,
+        };
+        h.send(Action::Command(Command::Goto(start)));
+        h
+    }
+
+    /// The console as it opens (on the Dashboard), as the default operator.
+    pub fn opened(mut db: TestDb, width: u16, height: u16) -> Harness {
+        let operator = db.store.resolve_operator(OPERATOR).unwrap();
+        db.store.act_as(operator.clone());
+        let mut h = Harness {
+            db,
+            state: AppState::new(operator, now(), width, height),
             effects: Vec::new(),
         };
         let first = init(&mut h.state);

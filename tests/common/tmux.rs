@@ -29,7 +29,10 @@ pub const POLL: Duration = Duration::from_millis(50);
 pub const MARKER_BEFORE: &str = "marker-before-twotier";
 pub const TARGET: &str = "e2e:0.0";
 
-/// What the first screen of the default demo database shows.
+/// What the console opens on: the Dashboard, here of the default demo database.
+pub const DASHBOARD: &[&str] = &["0 Dashboard", "┌ Seats by offer", "DEMO DATA"];
+
+/// What Indirect resellers (key 1) of the default demo database shows.
 pub const FIRST_SCREEN: &[&str] = &[
     "1 Indirect resellers",
     "2 Customers",
@@ -101,7 +104,15 @@ impl Session {
     /// screen.
     pub fn start_demo(&self) {
         self.start(&["--db", self.db().to_str().unwrap()]);
-        self.wait_for_text(FIRST_SCREEN);
+        self.open_resellers();
+    }
+
+    /// Waits for the console to open (on the Dashboard), then goes to Indirect resellers and
+    /// waits for its list ([`FIRST_SCREEN`]).
+    pub fn open_resellers(&self) -> String {
+        self.wait_for_text(&["0 Dashboard"]);
+        self.type_text("1");
+        self.wait_for_text(FIRST_SCREEN)
     }
 
     /// Starts twotier with these arguments in a new 120×40 tmux window.

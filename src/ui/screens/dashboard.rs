@@ -38,7 +38,7 @@ pub fn view(
                 format!(" The figures could not be read: {why}. Ctrl-R tries again."),
                 theme.error,
             )),
-            None => Line::from(Span::styled(" Loading the book's figures…", theme.dim)),
+            None => Line::from(Span::styled(" Loading…", theme.dim)),
         };
         let block = Block::bordered().title(title);
         frame.render_widget(
