@@ -260,7 +260,59 @@ fn cases(store: &twotier::store::Store) -> Vec<Case> {
         case::<InvitationRow>("invitations: first page", first(Filter::default())),
         case::<ResellerRow>("reseller picker: first page", first(Filter::default())),
         case::<ResellerRow>("reseller picker: PartnerID \"8\"", first(search("8"))),
+        dashboard_case(),
     ]
+}
+
+/// The Dashboard's whole reply: every statement `store::dashboard::read` runs, the same SQL
+/// with its values inlined for the shell.
+fn dashboard_case() -> Case {
+    use twotier::store::dashboard as d;
+    let now = chrono::Utc::now();
+    let day = |days: i64| {
+        format!(
+            "'{}'",
+            (now + chrono::Duration::days(days)).format("%Y-%m-%d")
+        )
+    };
+    let time = |days: i64| {
+        format!(
+            "'{}'",
+            (now - chrono::Duration::days(days)).format("%Y-%m-%dT%H:%M:%SZ")
+        )
+    };
+    let top = d::TOP.to_string();
+    let named = d::BLOCKED_NAMED.to_string();
+    let weeks = 7 * d::WEEKS as i64;
+    let with = |sql: &str, values: &[&str]| {
+        values
+            .iter()
+            .enumerate()
+            .rev()
+            .fold(sql.to_owned(), |s, (i, v)| {
+                s.replace(&format!("?{}", i + 1), v)
+            })
+    };
+    let sql = vec![
+        d::BOOK_SQL.to_owned(),
+        d::RESELLERS_SQL.to_owned(),
+        with(d::OFFERS_SQL, &[&top]),
+        with(d::TOP_RESELLERS_SQL, &[&top]),
+        with(d::NEW_CUSTOMERS_SQL, &[&day(-weeks), &day(0)]),
+        with(d::RENEWALS_SQL, &[&day(0), &day(d::RENEWAL_DAYS)]),
+        with(d::PENDING_SQL, &[&time(7), &time(30)]),
+        d::BLOCKED_COUNT_SQL.to_owned(),
+        with(d::BLOCKED_NAMES_SQL, &[&named]),
+        d::UNCHECKED_SQL.to_owned(),
+    ];
+    Case {
+        name: "dashboard: every figure".to_owned(),
+        sql,
+        run: Box::new(move |conn| {
+            let figures = d::read(conn, now, true).unwrap_or_else(|e| panic!("dashboard: {e}"));
+            figures.offers.len() + figures.top_resellers.len()
+        }),
+    }
 }
 
 fn main() {

@@ -80,6 +80,7 @@ type Go = fn(&mut Harness);
 fn rooms() -> Vec<(&'static str, Go)> {
     vec![
         ("resellers", |_| {}),
+        ("dashboard", |h| h.type_str("0")),
         ("customers", |h| h.type_str("2")),
         ("company_profile", |h| h.type_str("3")),
         ("activity_log", |h| h.type_str("4")),

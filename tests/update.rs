@@ -18,15 +18,20 @@ fn ctrl(c: char) -> KeyEvent {
 }
 
 #[test]
-fn start_loads_the_provider_and_the_resellers() {
-    let h = Harness::new(TestDb::default_demo(), 80, 24);
+fn start_loads_the_provider_and_the_dashboard_then_1_the_resellers() {
+    let mut h = Harness::opened(TestDb::default_demo(), 80, 24);
     let cmds = h.db_commands();
     assert_eq!(cmds[0], &DbCmd::LoadProvider);
     assert_eq!(cmds[1], &DbCmd::LoadOffers);
+    assert!(matches!(cmds[2], DbCmd::LoadDashboard(_)));
+    assert_eq!(cmds.len(), 3, "only the screen shown is loaded");
+    assert_eq!(h.state.screen, Screen::Dashboard);
+    h.type_str("1");
+    let cmds = h.db_commands();
     assert!(
-        matches!(cmds[2], DbCmd::Page { list: ListId::Resellers, req, .. } if req.anchor == Anchor::First)
+        matches!(cmds[3], DbCmd::Page { list: ListId::Resellers, req, .. } if req.anchor == Anchor::First)
     );
-    assert_eq!(cmds.len(), 3, "only the list shown is loaded");
+    assert_eq!(cmds.len(), 4, "then the list shown");
     assert!(h.state.catalog.len() >= 12, "the offer catalog");
     assert_eq!(
         h.state.provider.as_ref().unwrap().company_name,

@@ -3,7 +3,7 @@
 //! whole reply costs the same at 150 subscriptions as at ten million.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{CommandResult, Store, db_time};
 use crate::domain::permission::Permission;
@@ -129,113 +129,120 @@ fn day(d: NaiveDate) -> String {
 }
 
 impl Store {
-    /// The Dashboard's figures at `now` (days are UTC).
+    /// The Dashboard's figures at `now` (days are UTC); the reseller panels only for a role
+    /// that may see Indirect resellers.
     pub fn dashboard(&self, now: DateTime<Utc>) -> CommandResult<Dashboard> {
-        let conn = self.conn();
-        let today = now.date_naive();
-        let (customers, subscriptions, seats) = conn
-            .query_row(BOOK_SQL, [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .optional()?
-            .unwrap_or((0, 0, 0));
-        let resellers = conn.query_row(RESELLERS_SQL, [], |r| r.get(0))?;
-        let seats_rows = |sql: &str, reseller: bool| -> rusqlite::Result<Vec<Seats>> {
-            conn.prepare_cached(sql)?
-                .query_map([TOP as i64], |r| {
-                    let at = usize::from(reseller);
-                    Ok(Seats {
-                        name: cleaned(super::text(r, 0)?),
-                        removed: reseller && r.get(1)?,
-                        seats: r.get(1 + at)?,
-                        subscriptions: r.get(2 + at)?,
-                    })
-                })?
-                .collect()
-        };
-        let offers = seats_rows(OFFERS_SQL, false)?;
-        let top_resellers = seats_rows(TOP_RESELLERS_SQL, true)?;
-        let first = today - Duration::days(7 * WEEKS as i64);
-        let mut new_customers = vec![0u64; WEEKS];
-        let mut stmt = conn.prepare_cached(NEW_CUSTOMERS_SQL)?;
-        let days = stmt.query_map(params![day(first), day(today)], |r| {
-            Ok((super::text(r, 0)?, r.get::<_, i64>(1)?))
-        })?;
-        for row in days {
-            let (on, count) = row?;
-            let Ok(on) = NaiveDate::parse_from_str(&on, "%Y-%m-%d") else {
-                continue;
-            };
-            let back = (today - on).num_days();
-            if (0..7 * WEEKS as i64).contains(&back) {
-                new_customers[WEEKS - 1 - (back / 7) as usize] += count.max(0) as u64;
-            }
-        }
-        let mut renewals = Renewals::default();
-        let mut stmt = conn.prepare_cached(RENEWALS_SQL)?;
-        let soon = today + Duration::days(RENEWAL_DAYS);
-        let rows = stmt.query_map(params![day(today), day(soon)], |r| {
-            Ok((
-                r.get::<_, bool>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, i64>(2)?,
-            ))
-        })?;
-        for row in rows {
-            let (auto_renew, subs, seats) = row?;
-            renewals.subscriptions += subs;
-            renewals.seats += seats;
-            if !auto_renew {
-                renewals.ending += subs;
-                renewals.ending_seats += seats;
-            }
-        }
         let sees_resellers = self.require(Permission::ViewResellers).is_ok();
-        let (pending, blocked) = if sees_resellers {
-            (Some(self.pending(now)?), Some(self.blocked()?))
-        } else {
-            (None, None)
+        Ok(read(self.conn(), now, sees_resellers)?)
+    }
+}
+
+/// Every figure, in one read (benches call it on a bare connection).
+pub fn read(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    sees_resellers: bool,
+) -> rusqlite::Result<Dashboard> {
+    let today = now.date_naive();
+    let (customers, subscriptions, seats) = conn
+        .query_row(BOOK_SQL, [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?
+        .unwrap_or((0, 0, 0));
+    let resellers = conn.query_row(RESELLERS_SQL, [], |r| r.get(0))?;
+    let seats_rows = |sql: &str, reseller: bool| -> rusqlite::Result<Vec<Seats>> {
+        conn.prepare_cached(sql)?
+            .query_map([TOP as i64], |r| {
+                let at = usize::from(reseller);
+                Ok(Seats {
+                    name: cleaned(super::text(r, 0)?),
+                    removed: reseller && r.get(1)?,
+                    seats: r.get(1 + at)?,
+                    subscriptions: r.get(2 + at)?,
+                })
+            })?
+            .collect()
+    };
+    let offers = seats_rows(OFFERS_SQL, false)?;
+    let top_resellers = seats_rows(TOP_RESELLERS_SQL, true)?;
+    let first = today - Duration::days(7 * WEEKS as i64);
+    let mut new_customers = vec![0u64; WEEKS];
+    let mut stmt = conn.prepare_cached(NEW_CUSTOMERS_SQL)?;
+    let days = stmt.query_map(params![day(first), day(today)], |r| {
+        Ok((super::text(r, 0)?, r.get::<_, i64>(1)?))
+    })?;
+    for row in days {
+        let (on, count) = row?;
+        let Ok(on) = NaiveDate::parse_from_str(&on, "%Y-%m-%d") else {
+            continue;
         };
-        Ok(Dashboard {
-            today,
-            customers,
-            subscriptions,
-            seats,
-            resellers,
-            offers,
-            new_customers,
-            renewals,
-            pending,
-            blocked,
-            top_resellers,
-        })
+        let back = (today - on).num_days();
+        if (0..7 * WEEKS as i64).contains(&back) {
+            new_customers[WEEKS - 1 - (back / 7) as usize] += count.max(0) as u64;
+        }
     }
+    let mut renewals = Renewals::default();
+    let mut stmt = conn.prepare_cached(RENEWALS_SQL)?;
+    let soon = today + Duration::days(RENEWAL_DAYS);
+    let rows = stmt.query_map(params![day(today), day(soon)], |r| {
+        Ok((
+            r.get::<_, bool>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, i64>(2)?,
+        ))
+    })?;
+    for row in rows {
+        let (auto_renew, subs, seats) = row?;
+        renewals.subscriptions += subs;
+        renewals.seats += seats;
+        if !auto_renew {
+            renewals.ending += subs;
+            renewals.ending_seats += seats;
+        }
+    }
+    let (pending, blocked) = if sees_resellers {
+        (Some(pending(conn, now)?), Some(blocked(conn)?))
+    } else {
+        (None, None)
+    };
+    Ok(Dashboard {
+        today,
+        customers,
+        subscriptions,
+        seats,
+        resellers,
+        offers,
+        new_customers,
+        renewals,
+        pending,
+        blocked,
+        top_resellers,
+    })
+}
 
-    fn pending(&self, now: DateTime<Utc>) -> rusqlite::Result<Pending> {
-        let week = db_time(now - Duration::days(7));
-        let month = db_time(now - Duration::days(30));
-        let (all, under_week, over_month): (i64, i64, i64) =
-            self.conn()
-                .query_row(PENDING_SQL, params![week, month], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                })?;
-        Ok(Pending {
-            under_week,
-            week_to_month: all - under_week - over_month,
-            over_month,
-        })
-    }
+fn pending(conn: &Connection, now: DateTime<Utc>) -> rusqlite::Result<Pending> {
+    let week = db_time(now - Duration::days(7));
+    let month = db_time(now - Duration::days(30));
+    let (all, under_week, over_month): (i64, i64, i64) =
+        conn.query_row(PENDING_SQL, params![week, month], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+    Ok(Pending {
+        under_week,
+        week_to_month: all - under_week - over_month,
+        over_month,
+    })
+}
 
-    fn blocked(&self) -> rusqlite::Result<Blocked> {
-        let conn = self.conn();
-        let count = conn.query_row(BLOCKED_COUNT_SQL, [], |r| r.get(0))?;
-        let names = conn
-            .prepare_cached(BLOCKED_NAMES_SQL)?
-            .query_map([BLOCKED_NAMED as i64], |r| Ok(cleaned(super::text(r, 0)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        let unchecked = conn.query_row(UNCHECKED_SQL, [], |r| r.get(0))?;
-        Ok(Blocked {
-            count,
-            names,
-            unchecked,
-        })
-    }
+fn blocked(conn: &Connection) -> rusqlite::Result<Blocked> {
+    let count = conn.query_row(BLOCKED_COUNT_SQL, [], |r| r.get(0))?;
+    let names = conn
+        .prepare_cached(BLOCKED_NAMES_SQL)?
+        .query_map([BLOCKED_NAMED as i64], |r| Ok(cleaned(super::text(r, 0)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let unchecked = conn.query_row(UNCHECKED_SQL, [], |r| r.get(0))?;
+    Ok(Blocked {
+        count,
+        names,
+        unchecked,
+    })
 }

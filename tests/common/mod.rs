@@ -112,8 +112,13 @@ impl Harness {
     }
 
     /// The console as it opens (on the Dashboard), as the default operator.
-    pub fn opened(mut db: TestDb, width: u16, height: u16) -> Harness {
-        let operator = db.store.resolve_operator(OPERATOR).unwrap();
+    pub fn opened(db: TestDb, width: u16, height: u16) -> Harness {
+        Harness::opened_as(db, OPERATOR, width, height)
+    }
+
+    /// The console as it opens (on the Dashboard), as the operator with this UPN.
+    pub fn opened_as(mut db: TestDb, upn: &str, width: u16, height: u16) -> Harness {
+        let operator = db.store.resolve_operator(upn).unwrap();
         db.store.act_as(operator.clone());
         let mut h = Harness {
             db,
