@@ -158,6 +158,8 @@ fn your_own_book_at_the_default_path_opens_instead_of_the_demo_without_the_banne
     let demo = s.path("home/.local/share/twotier/demo.db");
     let demo_before = std::fs::read(&demo).unwrap();
     s.start(&["--operator", admin]);
+    s.wait_for_text(&["Contoso Distribution", "Your book is empty"]);
+    s.type_text("1");
     let screen = s.wait_for_text(&[
         "Contoso Distribution",
         "PartnerID 1234567",

@@ -30,5 +30,8 @@ fn the_console_opens_on_the_dashboard_of_the_demo_book() {
     s.wait_for_text(&["┌ Indirect resellers (11)"]);
     s.type_text("0");
     s.wait_for_text(&["┌ Seats by offer"]);
+    // Back to the size the terminal started at, so the shell's screen is checked as elsewhere.
+    s.tmux_ok(&["resize-window", "-t", "e2e", "-x", "120", "-y", "40"]);
+    s.wait_for_text(&["0 Dashboard  1 Indirect resellers"]);
     s.quit();
 }
