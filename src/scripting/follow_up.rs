@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::printed::Printed;
 use super::refusal::refused;
 use crate::store::Store;
 use crate::store::customers::status_label;
@@ -22,11 +23,6 @@ struct FollowUpJson<'a> {
     status: &'a str,
 }
 
-/// What the command prints: the parent prints it (a child never imports its parent).
-pub enum Printed {
-    Line(String),
-    Table(&'static [&'static str], Vec<Vec<String>>),
-}
 
 pub const HEADERS: &[&str] = &[
     "Customer",
