@@ -23,21 +23,32 @@ use crate::ui::widgets::window_table::{self, column};
 /// From this width the days left have their own column, and "Auto-renew" its whole words.
 const DAYS_SHOWN: u16 = 100;
 
+/// Below this width offer names drop their leading "Microsoft " ("365 Business Premium"):
+/// the words that tell offers apart stay in view.
+const FULL_OFFER: u16 = 140;
+
 pub fn view(screen: &RenewalsScreen, _: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let wide = area.width >= DAYS_SHOWN;
+    let full_offer = area.width >= FULL_OFFER;
+    // Narrowed to one reseller, the title names it: its column gives its room to the others.
+    let reseller_shown = if screen.reseller_filter.is_some() {
+        u16::MAX
+    } else {
+        0
+    };
     let columns = [
         column("Group", Constraint::Length(7), 0),
         column("Ends", Constraint::Length(10), 0),
         column("Days", Constraint::Length(12), DAYS_SHOWN),
         column(
             if wide { "Auto-renew" } else { "Auto" },
-            Constraint::Length(if wide { 10 } else { 5 }),
+            Constraint::Length(if wide { 10 } else { 4 }),
             0,
         ),
         column("Seats", Constraint::Length(5), 0),
-        column("Offer", Constraint::Fill(3), 0),
+        column("Offer", Constraint::Fill(4), 0),
         column("Customer", Constraint::Fill(3), 0),
-        column("Reseller", Constraint::Fill(2), 0),
+        column("Reseller", Constraint::Fill(2), reseller_shown),
     ];
     let window = format!("overdue and the next {HORIZON_DAYS} days");
     let (title, empty) = match &screen.reseller_filter {
@@ -78,7 +89,7 @@ pub fn view(screen: &RenewalsScreen, _: &AppState, theme: &Theme, frame: &mut Fr
                 )),
                 Cell::from(auto_renew(s, wide, theme)),
                 Cell::from(Line::from(s.quantity.to_string()).right_aligned()),
-                Cell::from(s.offer.clone()),
+                Cell::from(offer_name(&s.offer, full_offer)),
                 Cell::from(s.customer.clone()),
                 Cell::from(reseller(s, theme)),
             ]
@@ -124,7 +135,7 @@ fn group_style(group: RenewalGroup, theme: &Theme) -> Style {
 fn auto_renew(s: &RenewalRow, wide: bool, theme: &Theme) -> Line<'static> {
     match (s.auto_renew, s.status.as_str()) {
         (_, "suspended") => {
-            Line::from(Span::styled(if wide { "Suspended" } else { "Susp." }, theme.warning))
+            Line::from(Span::styled(if wide { "Suspended" } else { "Susp" }, theme.warning))
         }
         (true, _) => Line::from("On"),
         (false, _) => Line::from(Span::styled("Off", theme.dim)),
@@ -140,6 +151,13 @@ fn reseller(s: &RenewalRow, theme: &Theme) -> Line<'static> {
             Span::styled(REMOVED_MARK, theme.warning),
             Span::raw(format!(" {name}")),
         ]),
+    }
+}
+
+fn offer_name(name: &str, full: bool) -> String {
+    match name.strip_prefix("Microsoft ") {
+        Some(rest) if !full && !rest.is_empty() => rest.to_owned(),
+        _ => name.to_owned(),
     }
 }
 
