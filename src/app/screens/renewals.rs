@@ -148,16 +148,15 @@ impl ScreenModel for RenewalsScreen {
         vec![self.load(cx)]
     }
 
-    /// Its rows are subscriptions that name customers and resellers: a change to any of them
-    /// (Subscription details, an order, a sync) reloads it.
+    /// Its rows are subscriptions that name customers and resellers. Every change to any of
+    /// them (Subscription details, an order, a removal, a sync's pages) reloads Customers, whose
+    /// rows count subscriptions: answering that one alone reloads this list once per change
+    /// (`update` calls this once per list a change names).
     fn reload(&mut self, lists: &[ListId], shown: bool, cx: &mut Cx) -> Vec<Effect> {
-        let touched = [
-            ListId::Renewals,
-            ListId::Subscriptions,
-            ListId::Customers,
-            ListId::Resellers,
-        ];
-        if !lists.iter().any(|l| touched.contains(l)) {
+        if !lists
+            .iter()
+            .any(|l| matches!(l, ListId::Customers | ListId::Renewals))
+        {
             return Vec::new();
         }
         if shown {
