@@ -220,7 +220,10 @@ fn cases(store: &twotier::store::Store) -> Vec<Case> {
     };
     // Renewals: the 90 days from the day the database was laid out (its newest subscription's
     // start), a key halfway through the window, and the reseller crediting the most.
-    let today = common::query_text(store, "SELECT substr(max(created_at), 1, 10) FROM subscriptions");
+    let today = common::query_text(
+        store,
+        "SELECT substr(max(created_at), 1, 10) FROM subscriptions",
+    );
     let today = chrono::NaiveDate::parse_from_str(&today, "%Y-%m-%d").expect("a date");
     let window = || renewals::filter(twotier::domain::renewal::ends_by(today, 90), None);
     let busiest_por = common::query_i64(

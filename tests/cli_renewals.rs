@@ -85,7 +85,16 @@ fn json_lists_the_window_by_end_date_with_named_fields_and_groups() {
     assert_eq!(rows[1]["days_left"], -1);
     let groups: Vec<&str> = rows.iter().map(|r| str_field(r, "group")).collect();
     let mut sorted = groups.clone();
-    sorted.sort_by_key(|g| ["overdue", "within_30_days", "within_60_days", "within_90_days"].iter().position(|x| x == g));
+    sorted.sort_by_key(|g| {
+        [
+            "overdue",
+            "within_30_days",
+            "within_60_days",
+            "within_90_days",
+        ]
+        .iter()
+        .position(|x| x == g)
+    });
     assert_eq!(groups, sorted);
     for g in ["within_30_days", "within_60_days", "within_90_days"] {
         assert!(groups.contains(&g), "{g}: {groups:?}");
@@ -103,7 +112,10 @@ fn json_lists_the_window_by_end_date_with_named_fields_and_groups() {
         assert!(days <= 90);
     }
     // The cancelled one is not there.
-    let cancelled = sqlite3(&db, "SELECT subscription_id FROM subscriptions WHERE id = 3;");
+    let cancelled = sqlite3(
+        &db,
+        "SELECT subscription_id FROM subscriptions WHERE id = 3;",
+    );
     assert!(!ids.contains(&cancelled.trim().to_owned()));
 }
 
@@ -129,14 +141,21 @@ fn reseller_narrows_to_the_subscriptions_crediting_it() {
     let db = demo(&sandbox);
     let rows = renewals(&sandbox, &db, &["--reseller", ADATUM]);
     assert!(!rows.is_empty());
-    assert!(rows.iter().all(|r| str_field(r, "reseller_partner_id") == ADATUM));
+    assert!(
+        rows.iter()
+            .all(|r| str_field(r, "reseller_partner_id") == ADATUM)
+    );
     let ids: Vec<String> = rows
         .iter()
         .map(|r| str_field(r, "subscription_id").to_owned())
         .collect();
     assert_eq!(ids, expected(&db, "2027-01-30", Some(ADATUM)));
 
-    let unknown = run_on(&sandbox, &db, &["subscriptions", "renewals", "--reseller", "99999"]);
+    let unknown = run_on(
+        &sandbox,
+        &db,
+        &["subscriptions", "renewals", "--reseller", "99999"],
+    );
     assert_refused(&unknown);
     assert!(
         stderr(&unknown).contains("No indirect reseller (active or removed) has PartnerID 99999"),
@@ -150,18 +169,33 @@ fn reseller_narrows_to_the_subscriptions_crediting_it() {
 fn the_table_names_the_group_of_every_row() {
     let sandbox = Sandbox::new();
     let db = demo(&sandbox);
-    let out = run_on(&sandbox, &db, &["subscriptions", "renewals", "--as-of", AS_OF]);
+    let out = run_on(
+        &sandbox,
+        &db,
+        &["subscriptions", "renewals", "--as-of", AS_OF],
+    );
     assert_success(&out);
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with("Group"), "{text}");
-    for header in ["Commitment ends", "Days", "Auto-renew", "Seats", "Subscription", "Customer", "Reseller"] {
+    for header in [
+        "Commitment ends",
+        "Days",
+        "Auto-renew",
+        "Seats",
+        "Subscription",
+        "Customer",
+        "Reseller",
+    ] {
         assert!(lines[0].contains(header), "{header}: {}", lines[0]);
     }
     assert!(lines[1].starts_with("Overdue"), "{text}");
     assert!(lines[1].contains("40 days overdue"), "{}", lines[1]);
     assert!(lines[2].contains("1 day overdue"), "{}", lines[2]);
-    assert!(text.contains("0–30 days") && text.contains("61–90 days"), "{text}");
+    assert!(
+        text.contains("0–30 days") && text.contains("61–90 days"),
+        "{text}"
+    );
     assert_eq!(lines.len() - 1, expected(&db, "2027-01-30", None).len());
 }
 
@@ -173,7 +207,11 @@ fn a_bad_within_is_a_usage_error_and_help_says_overdue_is_always_in() {
         let within = format!("--within={bad}");
         let out = run_on(&sandbox, &db, &["subscriptions", "renewals", &within]);
         assert_eq!(out.status.code(), Some(2), "{bad}\n{}", describe(&out));
-        assert!(stderr(&out).contains("write it as 30d"), "{}", describe(&out));
+        assert!(
+            stderr(&out).contains("write it as 30d"),
+            "{}",
+            describe(&out)
+        );
         assert!(stdout(&out).is_empty());
     }
     let help = sandbox.run(&["subscriptions", "renewals", "--help"]);
@@ -189,8 +227,14 @@ fn an_empty_window_says_so() {
     let sandbox = Sandbox::new();
     let db = demo(&sandbox);
     sqlite3(&db, "UPDATE subscriptions SET status = 'expired';");
-    let out = run_on(&sandbox, &db, &["subscriptions", "renewals", "--as-of", AS_OF]);
+    let out = run_on(
+        &sandbox,
+        &db,
+        &["subscriptions", "renewals", "--as-of", AS_OF],
+    );
     assert_success(&out);
-    assert!(stdout(&out).contains("No subscription renews or expires within 90 days of 2026-11-01"));
+    assert!(
+        stdout(&out).contains("No subscription renews or expires within 90 days of 2026-11-01")
+    );
     assert_eq!(renewals(&sandbox, &db, &[]).len(), 0);
 }

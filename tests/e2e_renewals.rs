@@ -39,7 +39,13 @@ fn six_renewals_enter_subscription_details_esc_back() {
         "first row is not {customer} ending {end}:\n{screen}"
     );
     let db = s.db();
-    let cli = s.cli(&["--db", db.to_str().unwrap(), "subscriptions", "renewals", "--json"]);
+    let cli = s.cli(&[
+        "--db",
+        db.to_str().unwrap(),
+        "subscriptions",
+        "renewals",
+        "--json",
+    ]);
     assert!(cli.status.success());
     let listed: serde_json::Value = serde_json::from_slice(&cli.stdout).unwrap();
     assert_eq!(listed[0]["subscription_id"], subscription_id);

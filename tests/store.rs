@@ -551,11 +551,19 @@ fn renewals_queries_walk_their_partial_indexes() {
                 limit: 100,
             };
             let sql = page_sql(&spec, &req);
-            assert!(plan_of(conn, &sql).contains(index), "{}", plan_of(conn, &sql));
+            assert!(
+                plan_of(conn, &sql).contains(index),
+                "{}",
+                plan_of(conn, &sql)
+            );
             checked += check_plan(conn, sql, &filter);
         }
         let count = count_sql(&spec, &filter);
-        assert!(plan_of(conn, &count).contains(index), "{}", plan_of(conn, &count));
+        assert!(
+            plan_of(conn, &count).contains(index),
+            "{}",
+            plan_of(conn, &count)
+        );
         checked += check_plan(conn, count, &filter);
     }
     assert_eq!(checked, 12);

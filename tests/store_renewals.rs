@@ -129,14 +129,24 @@ fn groups_meet_exactly_at_day_0_30_31_60_61_90_and_91_is_out() {
         "day 91 is beyond the window; overdue ones are always in"
     );
     // A window of 30 days stops at day 30; a wider one takes day 91 in, as "Over 90 days".
-    let thirty = page(conn, &renewals::filter(ends_by(today, 30), None), Anchor::First, 100);
+    let thirty = page(
+        conn,
+        &renewals::filter(ends_by(today, 30), None),
+        Anchor::First,
+        100,
+    );
     assert_eq!(
         thirty.last().unwrap().commitment_end_date,
         day(30),
         "{thirty:?}"
     );
     assert_eq!(thirty.len(), 4);
-    let wide = page(conn, &renewals::filter(ends_by(today, 91), None), Anchor::First, 100);
+    let wide = page(
+        conn,
+        &renewals::filter(ends_by(today, 91), None),
+        Anchor::First,
+        100,
+    );
     assert_eq!(wide.last().unwrap().group(today), Later);
     // Seen from the next day, the boundaries move with it.
     let tomorrow = today + Duration::days(1);
@@ -160,7 +170,11 @@ fn only_present_subscriptions_that_still_renew_or_expire_are_listed() {
     let listed: Vec<(i64, &str)> = rows.iter().map(|r| (r.id, r.status.as_str())).collect();
     assert_eq!(
         listed,
-        vec![(ids[0], "active"), (ids[1], "pending"), (ids[2], "suspended")],
+        vec![
+            (ids[0], "active"),
+            (ids[1], "pending"),
+            (ids[2], "suspended")
+        ],
         "expired, disabled, cancelled and removed ones have nothing to renew"
     );
     let row = &rows[0];
@@ -198,7 +212,11 @@ fn pages_walk_the_window_once_in_order_both_ways_with_and_without_a_reseller() {
         let want = expected(conn, &last_day, reseller);
         assert!(want.len() > 60, "{}", want.len());
         assert_eq!(walk(conn, &filter, 7, true), want, "forward, {reseller:?}");
-        assert_eq!(walk(conn, &filter, 7, false), want, "backward, {reseller:?}");
+        assert_eq!(
+            walk(conn, &filter, 7, false),
+            want,
+            "backward, {reseller:?}"
+        );
         let first = fetch_page::<RenewalRow>(
             conn,
             &PageRequest {
@@ -211,9 +229,11 @@ fn pages_walk_the_window_once_in_order_both_ways_with_and_without_a_reseller() {
         assert_eq!(first.total, Some(want.len() as u64));
         if let Some(id) = reseller {
             let partner_id: String = conn
-                .query_row("SELECT partner_id FROM resellers WHERE id = ?1", [id], |r| {
-                    r.get(0)
-                })
+                .query_row(
+                    "SELECT partner_id FROM resellers WHERE id = ?1",
+                    [id],
+                    |r| r.get(0),
+                )
                 .unwrap();
             assert!(
                 first

@@ -43,7 +43,9 @@ fn renewals_80x24_groups_and_nothing_important_cut() {
     let screen = render(&h.state);
     insta::assert_snapshot!("renewals_80x24", screen);
     // The groups head their rows; the end date, auto-renew and seats are whole.
-    for text in ["Overdue", "0–30 d", "Ends", "Auto", "Seats", "Offer", "Customer", "Reseller"] {
+    for text in [
+        "Overdue", "0–30 d", "Ends", "Auto", "Seats", "Offer", "Customer", "Reseller",
+    ] {
         assert!(screen.contains(text), "{text} missing:\n{screen}");
     }
     assert!(screen.contains("2026-10-20"), "{screen}");

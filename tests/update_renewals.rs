@@ -62,12 +62,18 @@ fn f_picks_a_reseller_and_esc_shows_every_reseller_again() {
     h.type_str("6");
     let all = renewals(&h).list.total.unwrap();
     h.type_str("f");
-    assert!(matches!(h.state.top_modal(), Some(Modal::ResellerPicker(_))));
+    assert!(matches!(
+        h.state.top_modal(),
+        Some(Modal::ResellerPicker(_))
+    ));
     h.type_str("Lit");
     h.press(KeyCode::Enter);
     assert!(h.state.modals.is_empty(), "{:?}", h.state.modals);
     let screen = renewals(&h);
-    assert_eq!(screen.reseller_filter.as_deref(), Some("Litware Consulting"));
+    assert_eq!(
+        screen.reseller_filter.as_deref(),
+        Some("Litware Consulting")
+    );
     assert!(!screen.list.rows.is_empty());
     assert!(
         screen
@@ -125,7 +131,10 @@ fn enter_opens_subscription_details_and_a_saved_change_reloads_the_list() {
         })
         .count();
     // (Its earlier rows then come by prefetch, as on every list reloaded in place.)
-    assert_eq!(pages_after_save, 1, "the list reloads in place once after the save");
+    assert_eq!(
+        pages_after_save, 1,
+        "the list reloads in place once after the save"
+    );
     // The row shows the change, and stays selected.
     assert_eq!(selected_id(&h), id);
     assert_eq!(
@@ -152,18 +161,17 @@ fn end_and_home_page_along_the_whole_window() {
     let screen = renewals(&h);
     assert!(!screen.list.more_after);
     let last = screen.list.selected_row().unwrap();
-    let want_last: i64 = h
-        .db
-        .store
-        .conn()
-        .query_row(
-            "SELECT id FROM subscriptions WHERE removed_at IS NULL
+    let want_last: i64 =
+        h.db.store
+            .conn()
+            .query_row(
+                "SELECT id FROM subscriptions WHERE removed_at IS NULL
                AND status IN ('active', 'pending', 'suspended') AND commitment_end_date <= ?1
              ORDER BY commitment_end_date DESC, id DESC LIMIT 1",
-            [ends_by(as_of(), 90)],
-            |r| r.get(0),
-        )
-        .unwrap();
+                [ends_by(as_of(), 90)],
+                |r| r.get(0),
+            )
+            .unwrap();
     assert_eq!(last.id, want_last);
     h.type_str("g");
     assert_eq!(renewals(&h).list.selected, 0);

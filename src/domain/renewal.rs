@@ -144,7 +144,16 @@ mod tests {
         assert_eq!(parse_within("30d"), Ok(30));
         assert_eq!(parse_within("0d"), Ok(0));
         assert_eq!(parse_within("365D"), Ok(365));
-        for bad in ["30", "d", "-5d", "3.5d", "30 days", "", "99999999999d", "36501d"] {
+        for bad in [
+            "30",
+            "d",
+            "-5d",
+            "3.5d",
+            "30 days",
+            "",
+            "99999999999d",
+            "36501d",
+        ] {
             assert!(parse_within(bad).is_err(), "{bad}");
         }
         assert_eq!(ends_by(day("2026-11-01"), 90), "2027-01-30");

@@ -23,7 +23,6 @@ struct FollowUpJson<'a> {
     status: &'a str,
 }
 
-
 pub const HEADERS: &[&str] = &[
     "Customer",
     "Subscription",
