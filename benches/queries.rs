@@ -34,6 +34,7 @@ use twotier::store::list::{
     count_sql, fetch_page, page_sql,
 };
 use twotier::store::operators::Operator;
+use twotier::store::renewals::{self, RenewalRow};
 use twotier::store::subscriptions::SubscriptionRow;
 
 const SQLITE3: &str = "/usr/bin/sqlite3";
@@ -217,7 +218,55 @@ fn cases(store: &twotier::store::Store) -> Vec<Case> {
         anchor,
         limit: PAGE_SIZE,
     };
+    // Renewals: the 90 days from the day the database was laid out (its newest subscription's
+    // start), a key halfway through the window, and the reseller crediting the most.
+    let today = common::query_text(
+        store,
+        "SELECT substr(max(created_at), 1, 10) FROM subscriptions",
+    );
+    let today = chrono::NaiveDate::parse_from_str(&today, "%Y-%m-%d").expect("a date");
+    let window = || renewals::filter(twotier::domain::renewal::ends_by(today, 90), None);
+    let busiest_por = common::query_i64(
+        store,
+        "SELECT reseller_id FROM subscriptions WHERE reseller_id IS NOT NULL
+         GROUP BY reseller_id ORDER BY count(*) DESC LIMIT 1",
+    );
+    let halfway: Key = {
+        let (end, id): (String, i64) = store
+            .conn()
+            .query_row(
+                &format!(
+                    "SELECT commitment_end_date, id FROM subscriptions s WHERE {} AND commitment_end_date <= ?1
+                     ORDER BY commitment_end_date, id LIMIT 1 OFFSET 100000",
+                    renewals::SCOPE
+                ),
+                [window().ends_by.unwrap()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .expect("a renewal 100 000 rows into the window");
+        Key {
+            sort: SortValue::Text(end),
+            id,
+        }
+    };
     vec![
+        case::<RenewalRow>("renewals: first page", first(window())),
+        case::<RenewalRow>("renewals: last page (End)", page(window(), Anchor::Last)),
+        case::<RenewalRow>(
+            "renewals: page after row 100000 (keyset)",
+            page(window(), Anchor::After(halfway.clone())),
+        ),
+        case::<RenewalRow>(
+            "renewals: page before row 100000 (keyset)",
+            page(window(), Anchor::Before(halfway)),
+        ),
+        case::<RenewalRow>(
+            &format!("renewals: reseller {busiest_por} (most credited)"),
+            first(Filter {
+                reseller_id: Some(busiest_por),
+                ..window()
+            }),
+        ),
         case::<ResellerRow>("resellers: first page", first(Filter::default())),
         case::<ResellerRow>(
             "resellers: last page (End)",

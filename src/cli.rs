@@ -9,6 +9,9 @@ use crate::config::Paths;
 use crate::domain::role::Role;
 use crate::domain::text::{escaped, shown_path};
 
+mod renewals;
+pub use renewals::RenewalsArgs;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "twotier",
@@ -369,6 +372,9 @@ pub enum SubscriptionsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// What renews or expires soon: subscriptions by commitment end date, grouped overdue,
+    /// 0–30, 31–60 and 61–90 days (the console's Renewals screen, 6)
+    Renewals(RenewalsArgs),
 }
 
 #[derive(Debug, Args)]

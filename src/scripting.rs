@@ -7,7 +7,9 @@ mod customers_add_through;
 mod follow_up;
 pub mod import;
 pub mod partner_center;
+mod printed;
 mod refusal;
+mod renewals;
 
 use anyhow::{Context, bail};
 use chrono::Utc;
@@ -19,6 +21,7 @@ use crate::domain::invitation::InvitationStatus;
 use crate::domain::text::{escaped, shown_path};
 use crate::store::Store;
 use crate::store::invitations::Acceptance;
+use printed::{emit, print, print_table};
 use refusal::refused;
 
 pub fn resellers(store: &mut Store, command: ResellersCommand) -> anyhow::Result<()> {
@@ -90,11 +93,7 @@ pub fn resellers(store: &mut Store, command: ResellersCommand) -> anyhow::Result
             Ok(())
         }
         ResellersCommand::FollowUp { partner_id, json } => {
-            match follow_up::run(store, partner_id.trim(), json)? {
-                follow_up::Printed::Line(line) => emit(&line),
-                follow_up::Printed::Table(headers, rows) => print_table(headers, &rows),
-            }
-            Ok(())
+            follow_up::run(store, partner_id.trim(), json).map(print)
         }
     }
 }
@@ -203,32 +202,6 @@ pub fn invitations(store: &mut Store, command: InvitationsCommand) -> anyhow::Re
     }
 }
 
-/// A plain table: columns padded to their widest cell, two spaces apart.
-fn print_table(headers: &[&str], rows: &[Vec<String>]) {
-    use unicode_width::UnicodeWidthStr;
-    let widths: Vec<usize> = (0..headers.len())
-        .map(|c| {
-            rows.iter()
-                .map(|r| r[c].width())
-                .chain([headers[c].width()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let line = |cells: Vec<&str>| {
-        let padded: Vec<String> = cells
-            .iter()
-            .zip(&widths)
-            .map(|(cell, w)| format!("{cell}{}", " ".repeat(w.saturating_sub(cell.width()))))
-            .collect();
-        emit(padded.join("  ").trim_end());
-    };
-    line(headers.to_vec());
-    for row in rows {
-        line(row.iter().map(String::as_str).collect());
-    }
-}
-
 pub fn customers(
     store: &mut Store,
     command: crate::cli::CustomersCommand,
@@ -281,11 +254,16 @@ pub fn subscriptions(
     store: &mut Store,
     command: crate::cli::SubscriptionsCommand,
 ) -> anyhow::Result<()> {
-    let crate::cli::SubscriptionsCommand::List {
-        customer,
-        reseller,
-        json,
-    } = command;
+    let (customer, reseller, json) = match command {
+        crate::cli::SubscriptionsCommand::List {
+            customer,
+            reseller,
+            json,
+        } => (customer, reseller, json),
+        crate::cli::SubscriptionsCommand::Renewals(args) => {
+            return renewals::run(store, &args).map(print);
+        }
+    };
     let filter = crate::store::export::SubscriptionFilter {
         customer_id: customer
             .map(|key| store.customer_id_by_key(&key).map_err(refused))
@@ -576,18 +554,4 @@ pub fn activity(store: &mut Store, command: crate::cli::ActivityCommand) -> anyh
         &table,
     );
     Ok(())
-}
-
-/// One line to stdout. A reader that stopped early (`| head`) ends the command quietly, as
-/// other Unix tools do, instead of a panic.
-fn emit(line: &str) {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    if let Err(e) = writeln!(out, "{line}") {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(0);
-        }
-        eprintln!("twotier: cannot write the output: {e}");
-        std::process::exit(1);
-    }
 }

@@ -11,6 +11,7 @@ use twotier::store::list::{
     SortValue, count_sql, fetch_page, page_sql,
 };
 use twotier::store::operators::Operator;
+use twotier::store::renewals::RenewalRow;
 use twotier::store::subscriptions::SubscriptionRow;
 use twotier::store::{APPLICATION_ID, OpenError, Opened, SCHEMA_VERSION, Store};
 
@@ -514,6 +515,69 @@ fn every_list_query_uses_an_index() {
         }
     }
     assert!(checked >= 250, "{checked}");
+}
+
+/// Renewals walks its partial indexes (migration 0009) for every anchor, with and without the
+/// reseller filter, and counts along them: no scan, no sort of the window.
+#[test]
+fn renewals_queries_walk_their_partial_indexes() {
+    let db = TestDb::default_demo();
+    let conn = db.store.conn();
+    let last_day = twotier::domain::renewal::ends_by(as_of(), 90);
+    let key = Key {
+        sort: "2026-11-20".into(),
+        id: 5,
+    };
+    let mut checked = 0;
+    for reseller in [None, Some(3)] {
+        let filter = twotier::store::renewals::filter(last_day.clone(), reseller);
+        let spec = RenewalRow::spec(&filter);
+        let index = if reseller.is_some() {
+            "subscriptions_renewing_by_reseller"
+        } else {
+            "subscriptions_renewing "
+        };
+        let anchors = [
+            Anchor::First,
+            Anchor::Last,
+            Anchor::After(key.clone()),
+            Anchor::Before(key.clone()),
+            Anchor::From(key.clone()),
+        ];
+        for anchor in anchors {
+            let req = PageRequest {
+                filter: filter.clone(),
+                anchor,
+                limit: 100,
+            };
+            let sql = page_sql(&spec, &req);
+            assert!(
+                plan_of(conn, &sql).contains(index),
+                "{}",
+                plan_of(conn, &sql)
+            );
+            checked += check_plan(conn, sql, &filter);
+        }
+        let count = count_sql(&spec, &filter);
+        assert!(
+            plan_of(conn, &count).contains(index),
+            "{}",
+            plan_of(conn, &count)
+        );
+        checked += check_plan(conn, count, &filter);
+    }
+    assert_eq!(checked, 12);
+}
+
+fn plan_of(conn: &Connection, (sql, params): &(String, Vec<Box<dyn ToSql>>)) -> String {
+    let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
+    let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+    let lines: Vec<String> = stmt
+        .query_map(refs.as_slice(), |r| r.get::<_, String>(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    lines.join("\n") + "\n"
 }
 
 fn check_plan(

@@ -85,6 +85,11 @@ fn rooms() -> Vec<(&'static str, Go)> {
         ("company_profile", |h| h.type_str("3")),
         ("activity_log", |h| h.type_str("4")),
         ("users", |h| h.type_str("5")),
+        ("renewals", |h| h.type_str("6")),
+        ("renewals_subscription_details", |h| {
+            h.type_str("6");
+            h.press(KeyCode::Enter);
+        }),
         ("invitations", |h| h.type_str("i")),
         ("help", |h| h.type_str("?")),
         ("help_on_invitations", |h| h.type_str("i?")),

@@ -158,6 +158,7 @@ pub const GLOBAL: Keys = keys(
         bind(&[ch('3')], Command::Goto(Screen::CompanyProfile), "Company profile", false),
         bind(&[ch('4')], Command::Goto(Screen::ActivityLog), "Activity log", false),
         bind(&[ch('5')], Command::Goto(Screen::Users), "Users", false),
+        bind(&[ch('6')], Command::Goto(Screen::Renewals), "Renewals", false),
         bind(&[ctrl('r'), key(KeyCode::F(5))], Command::Refresh, "refresh", false),
         bind(&[ch('?')], Command::Help, "help", true),
         bind(&[ch('q')], Command::Quit, "quit", true),

@@ -12,6 +12,8 @@ pub enum Screen {
     CompanyProfile,
     ActivityLog,
     Users,
+    /// What renews or expires soon: subscriptions by commitment end date.
+    Renewals,
     /// The ledger of partnership requests, reached from Indirect resellers.
     Invitations,
     /// Follow-up after Remove partnership: the subscriptions still naming a removed reseller.

@@ -229,6 +229,8 @@ pub enum Answer {
 pub enum PickerPurpose {
     /// Customers, `f`: narrow the list to one reseller's customers.
     CustomersFilter,
+    /// Renewals, `f`: narrow the list to the subscriptions crediting one reseller.
+    RenewalsFilter,
     /// Add new customer: the reseller the customer is associated with.
     CustomerReseller,
     /// New subscription: the reseller credited as partner of record.
@@ -242,7 +244,9 @@ pub enum PickerPurpose {
 impl PickerPurpose {
     pub fn title(self) -> &'static str {
         match self {
-            PickerPurpose::CustomersFilter => "Filter by indirect reseller",
+            PickerPurpose::CustomersFilter | PickerPurpose::RenewalsFilter => {
+                "Filter by indirect reseller"
+            }
             PickerPurpose::CustomerReseller => "Indirect reseller",
             PickerPurpose::PartnerOfRecord => "Partner of record (for incentives)",
             PickerPurpose::SubscriptionReseller => "Reseller (MPN ID)",
@@ -253,7 +257,7 @@ impl PickerPurpose {
     /// The first row: choosing no reseller.
     pub fn none_label(self) -> &'static str {
         match self {
-            PickerPurpose::CustomersFilter => "All (no filter)",
+            PickerPurpose::CustomersFilter | PickerPurpose::RenewalsFilter => "All (no filter)",
             PickerPurpose::CustomerReseller => "None (a direct customer)",
             PickerPurpose::PartnerOfRecord | PickerPurpose::SubscriptionReseller => {
                 "None (no partner of record)"

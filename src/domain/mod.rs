@@ -7,5 +7,6 @@ pub mod ids;
 pub mod invitation;
 pub mod operator;
 pub mod permission;
+pub mod renewal;
 pub mod role;
 pub mod text;

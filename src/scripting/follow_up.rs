@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::printed::Printed;
 use super::refusal::refused;
 use crate::store::Store;
 use crate::store::customers::status_label;
@@ -20,12 +21,6 @@ struct FollowUpJson<'a> {
     support_contact: bool,
     /// `pending`, `active`, `suspended`, `expired`, `disabled` or `deleted`.
     status: &'a str,
-}
-
-/// What the command prints: the parent prints it (a child never imports its parent).
-pub enum Printed {
-    Line(String),
-    Table(&'static [&'static str], Vec<Vec<String>>),
 }
 
 pub const HEADERS: &[&str] = &[

@@ -73,6 +73,7 @@ impl Listed for FollowUpRow {
             reseller: Some("s.reseller_id"),
             customer: None,
             descending: false,
+            ends_by: None,
         }
     }
 

@@ -466,6 +466,7 @@ impl Listed for InvitationRow {
             reseller: None,
             customer: None,
             descending: true,
+            ends_by: None,
         }
     }
 

@@ -16,6 +16,7 @@ pub mod key;
 pub mod list;
 pub mod operators;
 pub mod provider;
+pub mod renewals;
 pub mod resellers;
 mod schema;
 pub mod subscriptions;

@@ -46,6 +46,7 @@ impl Listed for SubscriptionRow {
             reseller: Some("s.reseller_id"),
             customer: Some("s.customer_id"),
             descending: false,
+            ends_by: None,
         }
     }
 

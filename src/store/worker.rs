@@ -35,6 +35,7 @@ pub enum ListId {
     ResellerPicker,
     /// Follow-up: the subscriptions still naming a removed reseller.
     FollowUp,
+    Renewals,
 }
 
 /// A request to the store. Mutations carry the time they happen at (the UI's clock).
@@ -173,6 +174,7 @@ pub enum AnyPage {
     Invitations(Page<InvitationRow>),
     Subscriptions(Page<SubscriptionRow>),
     FollowUp(Page<FollowUpRow>),
+    Renewals(Page<super::renewals::RenewalRow>),
 }
 
 /// The store's answer to a [`DbCmd`].
@@ -545,6 +547,7 @@ fn page(store: &Store, list: ListId, req: &PageRequest) -> CommandResult<AnyPage
         ListId::Subscriptions => AnyPage::Subscriptions(get(store, req)?),
         ListId::ResellerPicker => AnyPage::Resellers(get(store, req)?),
         ListId::FollowUp => AnyPage::FollowUp(store.follow_up_page(req)?),
+        ListId::Renewals => AnyPage::Renewals(get(store, req)?),
     })
 }
 
@@ -563,6 +566,7 @@ fn describe(cmd: &DbCmd) -> String {
                 ListId::Subscriptions => "subscriptions",
                 ListId::ResellerPicker => "indirect resellers",
                 ListId::FollowUp => "follow-up worklist",
+                ListId::Renewals => "renewals",
             }
         ),
         DbCmd::PrepareInvitation { .. } | DbCmd::LoadInvitationDraft { .. } => {

@@ -21,6 +21,7 @@ macro_rules! with_rooms {
                 CompanyProfile: company_profile::CompanyProfileScreen,
                 ActivityLog: activity_log::ActivityLogScreen,
                 Users: users::UsersScreen,
+                Renewals: renewals::RenewalsScreen,
                 Invitations: invitations::InvitationsScreen,
                 FollowUp: follow_up::FollowUpScreen,
             }

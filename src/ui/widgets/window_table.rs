@@ -137,6 +137,11 @@ pub fn render<R: Listed + Clone>(
 /// "(11)" or "(3 matching)" after the title.
 fn count_label<R>(list: &ListModel<R>) -> String {
     match list.total {
+        Some(total)
+            if list.filter.ends_by.is_some() && total > crate::store::list::WINDOW_COUNT_CAP =>
+        {
+            format!("({}+) ", crate::store::list::WINDOW_COUNT_CAP)
+        }
         Some(total) if list.filter.search.is_empty() && list.filter.column_prefixes.is_empty() => {
             format!("({total}) ")
         }
