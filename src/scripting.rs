@@ -23,8 +23,10 @@ use refusal::refused;
 
 pub fn resellers(store: &mut Store, command: ResellersCommand) -> anyhow::Result<()> {
     match command {
-        ResellersCommand::List { json, all } => {
-            let rows = store.all_resellers(all).map_err(refused)?;
+        ResellersCommand::List { json, all, search } => {
+            let rows = store
+                .resellers_matching(all, search.as_deref().unwrap_or(""))
+                .map_err(refused)?;
             if json {
                 emit(&serde_json::to_string_pretty(&rows)?);
                 return Ok(());
@@ -284,6 +286,7 @@ pub fn subscriptions(
     let crate::cli::SubscriptionsCommand::List {
         customer,
         reseller,
+        search,
         json,
     } = command;
     let filter = crate::store::export::SubscriptionFilter {
@@ -291,6 +294,7 @@ pub fn subscriptions(
             .map(|key| store.customer_id_by_key(&key).map_err(refused))
             .transpose()?,
         reseller_partner_id: reseller,
+        search,
     };
     to_stdout(|out| {
         if json {

@@ -41,6 +41,8 @@ pub struct ListModel<R> {
     pub more_after: bool,
     /// Rows matching the filter, as last counted.
     pub total: Option<u64>,
+    /// A one- or two-letter search tested only the list's first this many rows.
+    pub window: Option<u64>,
     pub filter: Filter,
     pub search: Option<SearchField>,
     /// The request in flight: replies for any other sequence number are stale and dropped.
@@ -64,6 +66,7 @@ impl<R: Listed + Clone> ListModel<R> {
             more_before: false,
             more_after: false,
             total: None,
+            window: None,
             filter: Filter::default(),
             search: None,
             pending: None,
@@ -79,6 +82,14 @@ impl<R: Listed + Clone> ListModel<R> {
 
     pub fn is_loading(&self) -> bool {
         self.pending.is_some()
+    }
+
+    /// The words a list's title adds when a short search tested only its first rows.
+    pub fn window_note(&self) -> Option<String> {
+        let window = self
+            .window
+            .filter(|_| !self.filter.search.trim().is_empty())?;
+        Some(format!("showing first {window} · 3 letters search all"))
     }
 
     pub fn search_focused(&self) -> bool {
@@ -114,6 +125,9 @@ impl<R: Listed + Clone> ListModel<R> {
         self.loaded = true;
         if let Some(total) = page.total {
             self.total = Some(total);
+        }
+        if let Some(window) = page.window {
+            self.window = window;
         }
         let n = page.rows.len();
         match anchor {

@@ -200,6 +200,7 @@ impl Store {
                 more_before: Some(false),
                 more_after: Some(false),
                 total: Some(0),
+                window: Some(None),
             });
         };
         let backward = matches!(req.anchor, Anchor::Last | Anchor::Before(_));
@@ -240,6 +241,7 @@ impl Store {
             more_before,
             more_after,
             total,
+            window: None,
         })
     }
 
