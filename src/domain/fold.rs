@@ -162,7 +162,9 @@ mod tests {
         assert_eq!(lit("Zu\u{308}rich", "zu"), ["Zu\u{308}"]);
         assert_eq!(lit("Straße", "ss"), ["ß"]);
         assert_eq!(lit("Straße", "as"), ["aß"]);
-        assert_eq!(lit("banana", "an"), ["an", "an"]);
+        // Touching matches are lit as one.
+        assert_eq!(lit("banana", "an"), ["anan"]);
+        assert_eq!(lit("an anvil", "an"), ["an", "an"]);
         assert_eq!(lit("aaaa", "aa"), ["aaaa"]);
         assert!(lit("Contoso", "xyz").is_empty());
         assert!(lit("Contoso", "  ").is_empty());
