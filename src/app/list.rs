@@ -89,7 +89,9 @@ impl<R: Listed + Clone> ListModel<R> {
         let window = self
             .window
             .filter(|_| !self.filter.search.trim().is_empty())?;
-        Some(format!("showing first {window} · 3 letters search all"))
+        Some(format!(
+            "showing first {window} · 3+ letters search anywhere"
+        ))
     }
 
     pub fn search_focused(&self) -> bool {

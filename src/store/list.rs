@@ -191,43 +191,57 @@ fn source(
             );
             (table, clauses)
         }
-        (Some(index), SearchPath::Dense(query) | SearchPath::Short(query)) => {
+        (Some(_), SearchPath::Short(query)) => {
+            // No trigram in one or two letters: the list's first rows whose searched columns
+            // start with them, along the indexes.
+            if let Some(prefix) = prefix_clause(spec, query, sql) {
+                clauses.push(prefix);
+            }
+            let dir = if spec.descending { "DESC" } else { "ASC" };
+            let alias = table.rsplit(' ').next().unwrap_or(table);
+            let window = format!(
+                "(SELECT * FROM {table} WHERE {base} ORDER BY {sort} {dir}, {id} {dir} LIMIT {w}) {alias}",
+                base = clauses.join(" AND "),
+                sort = spec.sort,
+                id = spec.id,
+                w = search::SHORT_WINDOW
+            );
+            (window, vec![spec.scope.to_owned()])
+        }
+        (Some(index), SearchPath::Dense(query)) => {
             let q = sql.push(query.clone());
-            let table = if matches!(path, SearchPath::Short(_)) {
-                let dir = if spec.descending { "DESC" } else { "ASC" };
-                let alias = table.rsplit(' ').next().unwrap_or(table);
-                format!(
-                    "(SELECT * FROM {table} WHERE {base} ORDER BY {sort} {dir}, {id} {dir} LIMIT {w}) {alias}",
-                    base = clauses.join(" AND "),
-                    sort = spec.sort,
-                    id = spec.id,
-                    w = search::SHORT_WINDOW
-                )
-            } else {
-                table.to_owned()
-            };
             clauses.push(format!(
                 "instr((SELECT f.folded FROM {f} f WHERE f.id = {id}), {q}) > 0",
                 f = index.folded,
                 id = spec.id
             ));
-            (table, clauses)
+            (table.to_owned(), clauses)
         }
         (None, _) | (_, SearchPath::None) => {
-            let search = filter.search.trim();
-            if !search.is_empty() && !spec.search.is_empty() && index.is_none() {
-                let lo = sql.push(search.to_owned());
-                let hi = sql.push(prefix_upper_bound(search));
-                let any: Vec<String> = spec
-                    .search
-                    .iter()
-                    .map(|c| format!("({c} >= {lo} AND {c} < {hi})"))
-                    .collect();
-                clauses.push(format!("({})", any.join(" OR ")));
+            if index.is_none()
+                && let Some(prefix) = prefix_clause(spec, &filter.search, sql)
+            {
+                clauses.push(prefix);
             }
             (table.to_owned(), clauses)
         }
     }
+}
+
+/// "Starts with" (any case) on any of the list's searched columns: ranges, along the indexes.
+fn prefix_clause(spec: &ListSpec, search: &str, sql: &mut Sql) -> Option<String> {
+    let search = search.trim();
+    if search.is_empty() || spec.search.is_empty() {
+        return None;
+    }
+    let lo = sql.push(search.to_owned());
+    let hi = sql.push(prefix_upper_bound(search));
+    let any: Vec<String> = spec
+        .search
+        .iter()
+        .map(|c| format!("({c} >= {lo} AND {c} < {hi})"))
+        .collect();
+    Some(format!("({})", any.join(" OR ")))
 }
 
 /// The path a request takes without counting matches (3+ letters: the walk).
@@ -350,14 +364,17 @@ pub fn count_sql_on(
     (sql.text, sql.params)
 }
 
-/// For a one- or two-letter search: whether the list has more rows than the window tested
+/// For a one- or two-letter search: whether more rows start with it than the window holds
 /// (then the list says it showed the first ones).
 pub fn window_sql(spec: &ListSpec, filter: &Filter) -> (String, Vec<Box<dyn ToSql>>) {
     let mut sql = Sql {
         text: String::new(),
         params: Vec::new(),
     };
-    let clauses = base_conditions(spec, filter, &mut sql);
+    let mut clauses = base_conditions(spec, filter, &mut sql);
+    if let Some(prefix) = prefix_clause(spec, &filter.search, &mut sql) {
+        clauses.push(prefix);
+    }
     sql.text = format!(
         "SELECT count(*) > {w} FROM (SELECT 1 FROM {table} WHERE {} LIMIT {w} + 1)",
         clauses.join(" AND "),

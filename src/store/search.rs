@@ -5,7 +5,8 @@
 //! [`SPARSE_MATCHES`]), the page is taken from them and sorted; when it has many, the list's own
 //! index is walked in display order and each row's folded text tested, which fills a page after
 //! a few rows because matches are dense. One or two letters (no trigram): the first
-//! [`SHORT_WINDOW`] rows of the list are tested, and the list says it showed only those.
+//! [`SHORT_WINDOW`] rows whose name (or other searched column) starts with them, along the
+//! list's indexes, and the list says when it showed only those.
 //! Queries are folded here, in Rust, and bound as values, so the SQL runs in any SQLite.
 
 use rusqlite::functions::FunctionFlags;
@@ -23,8 +24,8 @@ pub struct SearchIndex {
 /// At most this many trigram matches are sorted; more, and the list's index is walked.
 pub const SPARSE_MATCHES: usize = 5_000;
 
-/// One- and two-letter queries test this many rows of the list, from its start.
-pub const SHORT_WINDOW: usize = 2_000;
+/// One- and two-letter queries show at most this many rows: the first that start with them.
+pub const SHORT_WINDOW: usize = 1_000;
 
 /// How one search runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,7 +36,7 @@ pub enum SearchPath {
     Sparse(String),
     /// Many trigram matches: the list's index walked, folded text tested.
     Dense(String),
-    /// One or two letters: the first [`SHORT_WINDOW`] rows of the list tested.
+    /// One or two letters: the first [`SHORT_WINDOW`] rows that start with them.
     Short(String),
 }
 
