@@ -31,7 +31,7 @@ use twotier::app::list::PAGE_SIZE;
 use twotier::store::invitations::InvitationRow;
 use twotier::store::list::{
     ActivityRow, Anchor, CustomerRow, Filter, Key, Listed, PageRequest, ResellerRow, SortValue,
-    count_sql, count_sql_on, fetch_page, page_sql, page_sql_on, search_index, window_sql,
+    count_sql, count_sql_on, fetch_page, page_sql, page_sql_on, search_index,
 };
 use twotier::store::operators::Operator;
 use twotier::store::search::{self, SearchPath};
@@ -70,7 +70,7 @@ fn case<R: Listed + 'static>(name: &str, req: PageRequest) -> Case {
 }
 
 /// A search case: the statements `fetch_page` runs for it, the trigram count that picks the path
-/// first (three letters or more) and, for one or two letters, the check of the window.
+/// first (three letters or more).
 fn searched<R: Listed + 'static>(conn: &Connection, name: &str, req: PageRequest) -> Case {
     let spec = R::spec(&req.filter);
     let index = search_index(&spec);
@@ -84,14 +84,10 @@ fn searched<R: Listed + 'static>(conn: &Connection, name: &str, req: PageRequest
     sql.push(inline(&text, &params));
     let (text, params) = count_sql_on(&spec, &req.filter, &path);
     sql.push(inline(&text, &params));
-    if matches!(path, SearchPath::Short(_)) {
-        let (text, params) = window_sql(&spec, &req.filter);
-        sql.push(inline(&text, &params));
-    }
     let kind = match path {
         SearchPath::Sparse(_) => "sorted matches",
         SearchPath::Dense(_) => "walk",
-        SearchPath::Short(_) => "first rows",
+        SearchPath::Short(_) => "starts with",
         SearchPath::None => "none",
     };
     Case {

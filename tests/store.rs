@@ -9,7 +9,6 @@ use twotier::store::invitations::InvitationRow;
 use twotier::store::list::{
     ActivityRow, Anchor, CustomerRow, Filter, Key, Listed, PageRequest, ResellerRow, Sort,
     SortValue, count_sql, count_sql_on, fetch_page, page_sql, page_sql_on, search_index,
-    window_sql,
 };
 use twotier::store::operators::Operator;
 use twotier::store::search::{self, SearchPath};
@@ -542,7 +541,6 @@ fn every_list_query_uses_an_index() {
             InvitationRow::spec(filter),
         ] {
             checked += check_plan(conn, count_sql(&spec, filter), filter);
-            checked += check_plan(conn, window_sql(&spec, filter), filter);
             if let Some(index) = search_index(&spec) {
                 let sql = search::match_count_sql(index);
                 let phrase: Vec<Box<dyn ToSql>> = vec![Box::new(search::phrase("toso"))];

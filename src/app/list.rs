@@ -41,8 +41,6 @@ pub struct ListModel<R> {
     pub more_after: bool,
     /// Rows matching the filter, as last counted.
     pub total: Option<u64>,
-    /// A one- or two-letter search tested only the list's first this many rows.
-    pub window: Option<u64>,
     pub filter: Filter,
     pub search: Option<SearchField>,
     /// The request in flight: replies for any other sequence number are stale and dropped.
@@ -66,7 +64,6 @@ impl<R: Listed + Clone> ListModel<R> {
             more_before: false,
             more_after: false,
             total: None,
-            window: None,
             filter: Filter::default(),
             search: None,
             pending: None,
@@ -84,14 +81,12 @@ impl<R: Listed + Clone> ListModel<R> {
         self.pending.is_some()
     }
 
-    /// The words a list's title adds when a short search tested only its first rows.
-    pub fn window_note(&self) -> Option<String> {
-        let window = self
-            .window
-            .filter(|_| !self.filter.search.trim().is_empty())?;
-        Some(format!(
-            "showing first {window} · 3+ letters search anywhere"
-        ))
+    /// The words a list's title adds for a one- or two-letter search: it can't use the trigram
+    /// index, so it matches the start of the searched columns only.
+    pub fn search_note(&self) -> Option<&'static str> {
+        let query = crate::domain::fold::fold_query(&self.filter.search);
+        let short = (1..crate::store::search::TRIGRAM).contains(&query.chars().count());
+        short.then_some("starts with · 3+ letters search anywhere")
     }
 
     pub fn search_focused(&self) -> bool {
@@ -127,9 +122,6 @@ impl<R: Listed + Clone> ListModel<R> {
         self.loaded = true;
         if let Some(total) = page.total {
             self.total = Some(total);
-        }
-        if let Some(window) = page.window {
-            self.window = window;
         }
         let n = page.rows.len();
         match anchor {

@@ -200,7 +200,6 @@ impl Store {
                 more_before: Some(false),
                 more_after: Some(false),
                 total: Some(0),
-                window: Some(None),
             });
         };
         let backward = matches!(req.anchor, Anchor::Last | Anchor::Before(_));
@@ -241,7 +240,6 @@ impl Store {
             more_before,
             more_after,
             total,
-            window: None,
         })
     }
 

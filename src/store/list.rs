@@ -79,9 +79,6 @@ pub struct Page<R> {
     pub more_after: Option<bool>,
     /// The number of rows matching the filter, counted on the first and last page only.
     pub total: Option<u64>,
-    /// Counted with `total`: `Some(Some(n))` when a one- or two-letter search tested only the
-    /// list's first `n` rows ("showing first n"), `Some(None)` when it covered the whole list.
-    pub window: Option<Option<u64>>,
 }
 
 /// A row type that can be listed.
@@ -191,22 +188,13 @@ fn source(
             );
             (table, clauses)
         }
-        (Some(_), SearchPath::Short(query)) => {
-            // No trigram in one or two letters: the list's first rows whose searched columns
-            // start with them, along the indexes.
-            if let Some(prefix) = prefix_clause(spec, query, sql) {
+        (Some(_), SearchPath::Short(_)) => {
+            // No trigram in one or two letters: "starts with" (any case) on the searched
+            // columns, along the indexes, as before there was an index.
+            if let Some(prefix) = prefix_clause(spec, &filter.search, sql) {
                 clauses.push(prefix);
             }
-            let dir = if spec.descending { "DESC" } else { "ASC" };
-            let alias = table.rsplit(' ').next().unwrap_or(table);
-            let window = format!(
-                "(SELECT * FROM {table} WHERE {base} ORDER BY {sort} {dir}, {id} {dir} LIMIT {w}) {alias}",
-                base = clauses.join(" AND "),
-                sort = spec.sort,
-                id = spec.id,
-                w = search::SHORT_WINDOW
-            );
-            (window, vec![spec.scope.to_owned()])
+            (table.to_owned(), clauses)
         }
         (Some(index), SearchPath::Dense(query)) => {
             let q = sql.push(query.clone());
@@ -364,26 +352,6 @@ pub fn count_sql_on(
     (sql.text, sql.params)
 }
 
-/// For a one- or two-letter search: whether more rows start with it than the window holds
-/// (then the list says it showed the first ones).
-pub fn window_sql(spec: &ListSpec, filter: &Filter) -> (String, Vec<Box<dyn ToSql>>) {
-    let mut sql = Sql {
-        text: String::new(),
-        params: Vec::new(),
-    };
-    let mut clauses = base_conditions(spec, filter, &mut sql);
-    if let Some(prefix) = prefix_clause(spec, &filter.search, &mut sql) {
-        clauses.push(prefix);
-    }
-    sql.text = format!(
-        "SELECT count(*) > {w} FROM (SELECT 1 FROM {table} WHERE {} LIMIT {w} + 1)",
-        clauses.join(" AND "),
-        table = first_table(spec),
-        w = search::SHORT_WINDOW
-    );
-    (sql.text, sql.params)
-}
-
 pub fn fetch_page<R: Listed>(conn: &Connection, req: &PageRequest) -> rusqlite::Result<Page<R>> {
     let spec = &R::spec(&req.filter);
     let path = search::choose(conn, search_index(spec), &req.filter.search)?;
@@ -416,24 +384,11 @@ pub fn fetch_page<R: Listed>(conn: &Connection, req: &PageRequest) -> rusqlite::
         true => Some(count_on(conn, spec, &req.filter, &path)?),
         false => None,
     };
-    let window = match (&path, counted) {
-        (SearchPath::Short(_), true) => {
-            let (text, params) = window_sql(spec, &req.filter);
-            let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
-            let more: bool = conn
-                .prepare_cached(&text)?
-                .query_row(refs.as_slice(), |r| r.get(0))?;
-            Some(more.then_some(search::SHORT_WINDOW as u64))
-        }
-        (_, true) => Some(None),
-        (_, false) => None,
-    };
     Ok(Page {
         rows,
         more_before,
         more_after,
         total,
-        window,
     })
 }
 

@@ -4,9 +4,9 @@
 //! Three letters or more: the FTS5 trigram index. When it has few matches (at most
 //! [`SPARSE_MATCHES`]), the page is taken from them and sorted; when it has many, the list's own
 //! index is walked in display order and each row's folded text tested, which fills a page after
-//! a few rows because matches are dense. One or two letters (no trigram): the first
-//! [`SHORT_WINDOW`] rows whose name (or other searched column) starts with them, along the
-//! list's indexes, and the list says when it showed only those.
+//! a few rows because matches are dense. One or two letters (no trigram): the rows whose
+//! name (or other searched column) starts with them, along the list's indexes, counted up to
+//! the cap ("1000+ matching"), and the list says so ("starts with").
 //! Queries are folded here, in Rust, and bound as values, so the SQL runs in any SQLite.
 
 use rusqlite::functions::FunctionFlags;
@@ -24,9 +24,6 @@ pub struct SearchIndex {
 /// At most this many trigram matches are sorted; more, and the list's index is walked.
 pub const SPARSE_MATCHES: usize = 5_000;
 
-/// One- and two-letter queries show at most this many rows: the first that start with them.
-pub const SHORT_WINDOW: usize = 1_000;
-
 /// How one search runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SearchPath {
@@ -36,7 +33,7 @@ pub enum SearchPath {
     Sparse(String),
     /// Many trigram matches: the list's index walked, folded text tested.
     Dense(String),
-    /// One or two letters: the first [`SHORT_WINDOW`] rows that start with them.
+    /// One or two letters: the rows that start with them.
     Short(String),
 }
 

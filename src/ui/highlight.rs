@@ -24,12 +24,12 @@ pub fn lit(text: &str, query: &str, theme: &Theme) -> Line<'static> {
     )
 }
 
-/// A list's title with the words of a bounded search ("showing first 2000") when there are any.
+/// A list's title with the words of a one- or two-letter search ("starts with…").
 pub fn titled<R: crate::store::list::Listed + Clone>(
     title: String,
     list: &crate::app::list::ListModel<R>,
 ) -> String {
-    match list.window_note() {
+    match list.search_note() {
         Some(note) => format!("{title} · {note}"),
         None => title,
     }
