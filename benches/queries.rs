@@ -31,10 +31,11 @@ use twotier::app::list::PAGE_SIZE;
 use twotier::store::invitations::InvitationRow;
 use twotier::store::list::{
     ActivityRow, Anchor, CustomerRow, Filter, Key, Listed, PageRequest, ResellerRow, SortValue,
-    count_sql, fetch_page, page_sql,
+    count_sql, count_sql_on, fetch_page, page_sql, page_sql_on, search_index,
 };
 use twotier::store::operators::Operator;
 use twotier::store::renewals::{self, RenewalRow};
+use twotier::store::search::{self, SearchPath};
 use twotier::store::subscriptions::SubscriptionRow;
 
 const SQLITE3: &str = "/usr/bin/sqlite3";
@@ -59,6 +60,39 @@ fn case<R: Listed + 'static>(name: &str, req: PageRequest) -> Case {
     }
     Case {
         name: name.to_owned(),
+        sql,
+        run: Box::new(move |conn| {
+            fetch_page::<R>(conn, &req)
+                .unwrap_or_else(|e| panic!("fetch_page: {e}"))
+                .rows
+                .len()
+        }),
+    }
+}
+
+/// A search case: the statements `fetch_page` runs for it, the trigram count that picks the path
+/// first (three letters or more).
+fn searched<R: Listed + 'static>(conn: &Connection, name: &str, req: PageRequest) -> Case {
+    let spec = R::spec(&req.filter);
+    let index = search_index(&spec);
+    let path = search::choose(conn, index, &req.filter.search).expect("search path");
+    let mut sql = Vec::new();
+    if let (Some(index), SearchPath::Sparse(q) | SearchPath::Dense(q)) = (index, &path) {
+        let params: Vec<Box<dyn rusqlite::ToSql>> = vec![Box::new(search::phrase(q))];
+        sql.push(inline(&search::match_count_sql(index), &params));
+    }
+    let (text, params) = page_sql_on(&spec, &req, &path);
+    sql.push(inline(&text, &params));
+    let (text, params) = count_sql_on(&spec, &req.filter, &path);
+    sql.push(inline(&text, &params));
+    let kind = match path {
+        SearchPath::Sparse(_) => "sorted matches",
+        SearchPath::Dense(_) => "walk",
+        SearchPath::Short(_) => "starts with",
+        SearchPath::None => "none",
+    };
+    Case {
+        name: format!("{name} ({kind})"),
         sql,
         run: Box::new(move |conn| {
             fetch_page::<R>(conn, &req)
@@ -198,6 +232,7 @@ fn time_sqlite3(case: &Case, db: &Path, dir: &Path, ours_us: f64) -> f64 {
 }
 
 fn cases(store: &twotier::store::Store) -> Vec<Case> {
+    let conn = store.conn();
     let biggest_reseller = common::biggest_reseller(store);
     let biggest_customer = common::biggest_customer(store);
     let middle = common::query_i64(store, "SELECT count(*) / 2 FROM customers");
@@ -272,16 +307,42 @@ fn cases(store: &twotier::store::Store) -> Vec<Case> {
             "resellers: last page (End)",
             page(Filter::default(), Anchor::Last),
         ),
-        case::<ResellerRow>("resellers: search \"a\"", first(search("a"))),
-        case::<ResellerRow>("resellers: search \"zzzq\" (none)", first(search("zzzq"))),
+        searched::<ResellerRow>(conn, "resellers: search \"a\"", first(search("a"))),
+        searched::<ResellerRow>(conn, "resellers: search \"ne\"", first(search("ne"))),
+        searched::<ResellerRow>(conn, "resellers: search \"con\"", first(search("con"))),
+        searched::<ResellerRow>(
+            conn,
+            "resellers: search \"zzzq\" (none)",
+            first(search("zzzq")),
+        ),
         case::<CustomerRow>("customers: first page", first(Filter::default())),
         case::<CustomerRow>(
             "customers: last page (End)",
             page(Filter::default(), Anchor::Last),
         ),
-        case::<CustomerRow>("customers: search \"a\"", first(search("a"))),
-        case::<CustomerRow>("customers: search \"bi\"", first(search("bi"))),
-        case::<CustomerRow>("customers: search \"zzzq\" (none)", first(search("zzzq"))),
+        searched::<CustomerRow>(conn, "customers: search \"a\"", first(search("a"))),
+        searched::<CustomerRow>(conn, "customers: search \"bi\"", first(search("bi"))),
+        searched::<CustomerRow>(conn, "customers: search \"con\"", first(search("con"))),
+        searched::<CustomerRow>(conn, "customers: search \"aker\"", first(search("aker"))),
+        searched::<CustomerRow>(
+            conn,
+            "customers: search \"zurich\"",
+            first(search("zurich")),
+        ),
+        searched::<CustomerRow>(
+            conn,
+            "customers: search \"zzzq\" (none)",
+            first(search("zzzq")),
+        ),
+        searched::<CustomerRow>(
+            conn,
+            &format!("customers: reseller {biggest_reseller}, search \"con\""),
+            first(Filter {
+                reseller_id: Some(biggest_reseller),
+                search: "con".into(),
+                ..Filter::default()
+            }),
+        ),
         case::<CustomerRow>(
             &format!("customers: reseller {biggest_reseller} (most customers)"),
             first(Filter {
@@ -308,7 +369,12 @@ fn cases(store: &twotier::store::Store) -> Vec<Case> {
         case::<Operator>("users: first page", first(Filter::default())),
         case::<InvitationRow>("invitations: first page", first(Filter::default())),
         case::<ResellerRow>("reseller picker: first page", first(Filter::default())),
-        case::<ResellerRow>("reseller picker: PartnerID \"8\"", first(search("8"))),
+        searched::<ResellerRow>(conn, "reseller picker: PartnerID \"8\"", first(search("8"))),
+        searched::<ResellerRow>(
+            conn,
+            "reseller picker: PartnerID \"4738\"",
+            first(search("4738")),
+        ),
         dashboard_case(),
     ]
 }

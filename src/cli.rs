@@ -128,6 +128,10 @@ pub enum ResellersCommand {
         /// Include removed partnerships
         #[arg(long)]
         all: bool,
+        /// Only resellers whose name, PartnerID, Microsoft ID or email contains TEXT (any case,
+        /// any accent)
+        #[arg(long, value_name = "TEXT")]
+        search: Option<String>,
     },
     /// Remove the partnership with the reseller that has this PartnerID
     Remove {
@@ -283,8 +287,8 @@ pub enum CustomersCommand {
         /// Only the customers of the indirect reseller (active or removed) with this PartnerID
         #[arg(long, value_name = "PARTNER_ID")]
         reseller: Option<String>,
-        /// Only customers whose company name, primary domain or Microsoft ID starts with TEXT
-        /// (any case)
+        /// Only customers whose company name, primary domain or Microsoft ID contains TEXT (any
+        /// case, any accent: "toso" finds Contoso, "zurich" Zürich)
         #[arg(long, value_name = "TEXT")]
         search: Option<String>,
         /// Only the customers a sync marked removed: Partner Center no longer lists them (kept in
@@ -368,6 +372,10 @@ pub enum SubscriptionsCommand {
         /// partner of record
         #[arg(long, value_name = "PARTNER_ID")]
         reseller: Option<String>,
+        /// Only subscriptions whose customer (company name, domain, Microsoft ID), partner of
+        /// record (name, PartnerID), offer or subscription ID contains TEXT (any case, any accent)
+        #[arg(long, value_name = "TEXT")]
+        search: Option<String>,
         /// JSON (one array) instead of a table
         #[arg(long)]
         json: bool,

@@ -26,8 +26,10 @@ use refusal::refused;
 
 pub fn resellers(store: &mut Store, command: ResellersCommand) -> anyhow::Result<()> {
     match command {
-        ResellersCommand::List { json, all } => {
-            let rows = store.all_resellers(all).map_err(refused)?;
+        ResellersCommand::List { json, all, search } => {
+            let rows = store
+                .resellers_matching(all, search.as_deref().unwrap_or(""))
+                .map_err(refused)?;
             if json {
                 emit(&serde_json::to_string_pretty(&rows)?);
                 return Ok(());
@@ -254,12 +256,13 @@ pub fn subscriptions(
     store: &mut Store,
     command: crate::cli::SubscriptionsCommand,
 ) -> anyhow::Result<()> {
-    let (customer, reseller, json) = match command {
+    let (customer, reseller, search, json) = match command {
         crate::cli::SubscriptionsCommand::List {
             customer,
             reseller,
+            search,
             json,
-        } => (customer, reseller, json),
+        } => (customer, reseller, search, json),
         crate::cli::SubscriptionsCommand::Renewals(args) => {
             return renewals::run(store, &args).map(print);
         }
@@ -269,6 +272,7 @@ pub fn subscriptions(
             .map(|key| store.customer_id_by_key(&key).map_err(refused))
             .transpose()?,
         reseller_partner_id: reseller,
+        search,
     };
     to_stdout(|out| {
         if json {

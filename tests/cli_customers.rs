@@ -415,50 +415,42 @@ fn customers_unknown_reseller_is_refused() {
 }
 
 #[test]
-fn customers_search_is_a_case_insensitive_prefix_of_name_domain_or_id() {
+fn customers_search_matches_anywhere_in_name_domain_or_id_any_case_any_accent() {
     let sb = Sandbox::demo();
+    sb.sql("UPDATE customers SET company_name = 'Contoso Zürich AG' WHERE id = 1;");
     let search = |term: &str| -> Vec<String> {
         sb.json(&["customers", "list", "--search", term, "--json"])
             .iter()
-            .map(|r| text(r, "microsoft_id").to_owned())
+            .map(|r| text(r, "company_name").to_owned())
             .collect()
     };
+    for term in ["toso", "ZURICH", "zür", "ÜR", "o"] {
+        assert!(
+            search(term).contains(&"Contoso Zürich AG".to_owned()),
+            "{term}"
+        );
+    }
+    // Every match, in the list's order: the same as a substring test on what SQL holds.
     let expected = |like: &str| -> Vec<String> {
         sb.sql_lines(&format!(
-            "SELECT tenant_id FROM customers
-             WHERE company_name LIKE '{like}%' OR domain LIKE '{like}%' OR tenant_id LIKE '{like}%'
+            "SELECT company_name FROM customers
+             WHERE (company_name LIKE '%{like}%' OR domain LIKE '%{like}%' OR tenant_id LIKE '%{like}%')
+               AND removed_at IS NULL
              ORDER BY company_name COLLATE NOCASE, id;"
         ))
     };
-    // By company name, any case.
-    let name = sb.sql("SELECT company_name FROM customers ORDER BY id LIMIT 1;");
-    let prefix: String = name.trim().chars().take(3).collect();
-    let got = search(&prefix.to_uppercase());
-    assert!(!got.is_empty());
-    assert_eq!(got, expected(&prefix));
-    assert_eq!(search(&prefix.to_lowercase()), got);
-
-    // By primary domain: the whole domain finds exactly that customer.
-    let (tenant, domain) = {
-        let line =
-            sb.sql("SELECT tenant_id || '|' || domain FROM customers ORDER BY id DESC LIMIT 1;");
-        let (t, d) = line.trim().split_once('|').unwrap();
-        (t.to_owned(), d.to_owned())
-    };
-    assert_eq!(
-        search(&domain.to_uppercase()),
-        std::slice::from_ref(&tenant)
-    );
-
-    // By Microsoft ID: its first 8 characters, upper-cased.
-    let got = search(&tenant[..8].to_uppercase());
-    assert!(got.contains(&tenant));
-    assert_eq!(got, expected(&tenant[..8]));
-
-    // A word from the middle of a name does not match ("starts with", not "contains").
-    let middle = name.trim().split(' ').nth(1).unwrap().to_owned();
-    let got = search(&format!("x{middle}"));
-    assert!(got.is_empty(), "{got:?}");
+    for term in ["ba", "ALY", "onmicro", "7d"] {
+        assert_eq!(search(term), expected(term), "{term}");
+    }
+    // A piece from the middle of a Microsoft ID, upper-cased, finds its customer.
+    let line =
+        sb.sql("SELECT tenant_id || '|' || company_name FROM customers ORDER BY id DESC LIMIT 1;");
+    let (tenant, name) = line.trim().split_once('|').unwrap();
+    assert!(search(&tenant[9..18].to_uppercase()).contains(&name.to_owned()));
+    // The table shows the same rows as the JSON.
+    let rows = table(&sb.ok(&["customers", "list", "--search", "toso"]));
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[1][0], "Contoso Zürich AG");
 
     // Nothing matches: an empty array, and a table with only its header.
     assert_eq!(
@@ -468,6 +460,43 @@ fn customers_search_is_a_case_insensitive_prefix_of_name_domain_or_id() {
     assert_eq!(
         table(&sb.ok(&["customers", "list", "--search", "zzzz-none"])).len(),
         1
+    );
+}
+
+#[test]
+fn resellers_and_subscriptions_search_by_the_same_rule() {
+    let sb = Sandbox::demo();
+    let resellers = sb.json(&["resellers", "list", "--search", "YONDER sol", "--json"]);
+    assert_eq!(resellers.len(), 1);
+    assert_eq!(text(&resellers[0], "name"), "Blue Yonder Solutions");
+    let by_partner_id = sb.json(&["resellers", "list", "--search", "47383", "--json"]);
+    assert_eq!(by_partner_id.len(), 1);
+    // The same JSON fields with and without a search.
+    let all = sb.json(&["resellers", "list", "--json"]);
+    assert_eq!(keys(&all[0]), keys(&resellers[0]));
+
+    sb.sql("UPDATE customers SET company_name = 'Contoso Zürich AG' WHERE id = 1;");
+    let subscriptions = sb.json(&["subscriptions", "list", "--search", "zurich", "--json"]);
+    let expected = sb.sql_value(
+        "SELECT count(*) FROM subscriptions WHERE customer_id = 1 AND removed_at IS NULL;",
+    );
+    assert!(expected > 0);
+    assert_eq!(subscriptions.len() as i64, expected);
+    for s in &subscriptions {
+        assert_eq!(text(s, "customer"), "Contoso Zürich AG");
+    }
+    // By offer name, any case.
+    let offer = sb.sql(
+        "SELECT o.name FROM subscriptions s JOIN offers o ON o.id = s.offer_id ORDER BY s.id LIMIT 1;",
+    );
+    let piece = offer.trim()[2..8].to_uppercase();
+    let found = sb.json(&["subscriptions", "list", "--search", &piece, "--json"]);
+    assert!(!found.is_empty(), "{piece}");
+    let first = sb.sql("SELECT subscription_id FROM subscriptions ORDER BY id LIMIT 1;");
+    assert!(
+        found
+            .iter()
+            .any(|s| text(s, "subscription_id") == first.trim())
     );
 }
 

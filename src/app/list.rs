@@ -81,6 +81,14 @@ impl<R: Listed + Clone> ListModel<R> {
         self.pending.is_some()
     }
 
+    /// The words a list's title adds for a one- or two-letter search: it can't use the trigram
+    /// index, so it matches the start of the searched columns only.
+    pub fn search_note(&self) -> Option<&'static str> {
+        let query = crate::domain::fold::fold_query(&self.filter.search);
+        let short = (1..crate::store::search::TRIGRAM).contains(&query.chars().count());
+        short.then_some("starts with · 3+ letters search anywhere")
+    }
+
     pub fn search_focused(&self) -> bool {
         self.search.as_ref().is_some_and(|s| s.focused)
     }

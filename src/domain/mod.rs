@@ -3,6 +3,7 @@
 pub mod compliance;
 pub mod credentials;
 pub mod customer;
+pub mod fold;
 pub mod ids;
 pub mod invitation;
 pub mod operator;

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, ToSql};
 use serde::Serialize;
 
-use super::{CommandResult, Store, parse_db_time, refuse};
+use super::{CommandResult, Store, parse_db_time, refuse, search};
 use crate::domain::text::cleaned;
 
 /// One customer as `customers list --json` and `export customers --format json` write it. The
@@ -98,7 +98,7 @@ pub struct SubscriptionDetails {
 pub struct CustomerFilter {
     /// Only customers of the reseller (active or removed) with this PartnerID.
     pub reseller_partner_id: Option<String>,
-    /// Company name, primary domain or Microsoft ID starts with this (case-insensitive).
+    /// Company name, primary domain or Microsoft ID contains this (any case, any accent).
     pub search: Option<String>,
     /// Only the customers a sync marked removed (Partner Center no longer lists them); without
     /// it they are left out, as the lists leave them out.
@@ -113,6 +113,9 @@ pub struct SubscriptionFilter {
     /// Only subscriptions whose partner of record is the reseller (active or removed) with this
     /// PartnerID.
     pub reseller_partner_id: Option<String>,
+    /// Only subscriptions whose customer (company name, domain, Microsoft ID), partner of record
+    /// (name, PartnerID), offer or subscription ID contains this (any case, any accent).
+    pub search: Option<String>,
 }
 
 /// The SQL conditions and their parameters, built from constants of this module only.
@@ -128,16 +131,15 @@ impl Conditions {
         format!("?{}", self.params.len())
     }
 
-    /// A case-insensitive "starts with" on any of `columns` (each with a NOCASE index): a range,
-    /// so the indexes are used, and no LIKE escaping is needed.
-    fn starts_with(&mut self, columns: &[&str], prefix: &str) {
-        let lo = self.param(prefix.to_owned());
-        let hi = self.param(format!("{prefix}\u{10FFFF}"));
-        let any: Vec<String> = columns
-            .iter()
-            .map(|c| format!("({c} >= {lo} AND {c} < {hi})"))
-            .collect();
-        self.clauses.push(format!("({})", any.join(" OR ")));
+    /// The lists' search rule (anywhere, any case, any accent) on the row `id` of `index`.
+    fn contains(&mut self, index: search::SearchIndex, id: &str, search: &str) {
+        let query = crate::domain::fold::fold_query(search);
+        if query.is_empty() {
+            return;
+        }
+        let p = self.param(search::contains_value(&query));
+        self.clauses
+            .push(search::contains_clause(index, id, &query, &p));
     }
 
     fn sql(&self) -> String {
@@ -209,7 +211,7 @@ fn customers_sql_from(select: &str, filter: &CustomerFilter) -> (String, Vec<Box
     if let Some(search) = filter.search.as_deref().map(str::trim)
         && !search.is_empty()
     {
-        w.starts_with(&["c.company_name", "c.domain", "c.tenant_id"], search);
+        w.contains(search::CUSTOMERS, "c.id", search);
     }
     let sql = format!("{select} WHERE {} ORDER BY c.company_name, c.id", w.sql());
     (sql, w.params)
@@ -238,6 +240,19 @@ fn subscriptions_sql_from(
         let p = w.param(partner_id.trim().to_owned());
         w.clauses.push(format!(
             "s.reseller_id IN (SELECT id FROM resellers WHERE partner_id = {p})"
+        ));
+    }
+    let query = crate::domain::fold::fold_query(filter.search.as_deref().unwrap_or(""));
+    if !query.is_empty() {
+        // Offer names and subscription IDs are ASCII (Microsoft's catalog, GUIDs): `lower`
+        // folds them; the customer and the reseller are matched through their indexes.
+        let p = w.param(search::contains_value(&query));
+        let q = w.param(query.clone());
+        let customer = search::contains_clause(search::CUSTOMERS, "s.customer_id", &query, &p);
+        let reseller = search::contains_clause(search::RESELLERS, "s.reseller_id", &query, &p);
+        w.clauses.push(format!(
+            "({customer} OR {reseller} OR instr(lower(o.name), {q}) > 0 \
+              OR instr(lower(s.subscription_id), {q}) > 0)"
         ));
     }
     let sql = format!(

@@ -1,14 +1,12 @@
 //! Keyset-paged lists. No list ever loads all rows: a page is fetched after or before a key
 //! `(sort value, id)` along an index, so page 5 000 costs what page 1 does.
 
-use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Row, ToSql};
 
-use super::{operators, parse_db_time};
-use crate::domain::compliance::Compliance;
-use crate::domain::text::cleaned;
+use super::search::{self, SearchIndex, SearchPath};
 
 pub use super::key::{Key, SortValue};
+pub use super::list_rows::{ActivityRow, CustomerRow, RESELLER_COLUMNS, ResellerRow};
 
 /// Which page to fetch.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,8 +20,9 @@ pub enum Anchor {
     From(Key),
 }
 
-/// What narrows and orders a list: a "starts with" search (case-insensitive); for customers, a
-/// reseller; for resellers, whether removed partnerships show and the sort column.
+/// What narrows and orders a list: a search (anywhere in the text, case- and accent-insensitive,
+/// on the lists with a search index; "starts with" on the others); for customers, a reseller;
+/// for resellers, whether removed partnerships show and the sort column.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {
     pub search: String,
@@ -104,7 +103,8 @@ pub struct ListSpec {
     pub scope: &'static str,
     pub sort: &'static str,
     pub id: &'static str,
-    /// Columns that `Filter::search` matches by prefix.
+    /// The searched columns: matched by prefix on a list without a search index, and by
+    /// `Filter::column_prefixes`.
     pub search: &'static [&'static str],
     /// The column `Filter::reseller_id` restricts, if the list supports it.
     pub reseller: Option<&'static str>,
@@ -134,7 +134,28 @@ impl Sql {
     }
 }
 
-fn conditions(spec: &ListSpec, filter: &Filter, sql: &mut Sql) -> Vec<String> {
+/// The list's search index, by its first table (the lists with one; others search by prefix).
+pub fn search_index(spec: &ListSpec) -> Option<SearchIndex> {
+    let (folded, trigrams) = match first_table(spec) {
+        "customers c" => ("customer_search", "customer_trigrams"),
+        "resellers r" => ("reseller_search", "reseller_trigrams"),
+        "operators o" => ("operator_search", "operator_trigrams"),
+        "invitations i" => ("invitation_search", "invitation_trigrams"),
+        _ => return None,
+    };
+    Some(SearchIndex { folded, trigrams })
+}
+
+/// The list's own restrictions: scope, reseller, customer, column prefixes.
+/// The last day of a date window (`Filter::ends_by`), where the list has one.
+fn window(spec: &ListSpec, filter: &Filter, sql: &mut Sql, clauses: &mut Vec<String>) {
+    if let (Some(column), Some(day)) = (spec.ends_by, &filter.ends_by) {
+        let p = sql.push(day.clone());
+        clauses.push(format!("{column} <= {p}"));
+    }
+}
+
+fn base_conditions(spec: &ListSpec, filter: &Filter, sql: &mut Sql) -> Vec<String> {
     let mut clauses = vec![spec.scope.to_owned()];
     if let (Some(column), Some(id)) = (spec.reseller, filter.reseller_id) {
         let p = sql.push(id);
@@ -155,35 +176,96 @@ fn conditions(spec: &ListSpec, filter: &Filter, sql: &mut Sql) -> Vec<String> {
         let hi = sql.push(prefix_upper_bound(prefix));
         clauses.push(format!("({column} >= {lo} AND {column} < {hi})"));
     }
-    let search = filter.search.trim();
-    if !search.is_empty() && !spec.search.is_empty() {
-        let lo = sql.push(search.to_owned());
-        let hi = sql.push(prefix_upper_bound(search));
-        let any: Vec<String> = spec
-            .search
-            .iter()
-            .map(|c| format!("({c} >= {lo} AND {c} < {hi})"))
-            .collect();
-        clauses.push(format!("({})", any.join(" OR ")));
-    }
     clauses
 }
 
-/// The last day of a date window (`Filter::ends_by`), where the list has one.
-fn window(spec: &ListSpec, filter: &Filter, sql: &mut Sql, clauses: &mut Vec<String>) {
-    if let (Some(column), Some(day)) = (spec.ends_by, &filter.ends_by) {
-        let p = sql.push(day.clone());
-        clauses.push(format!("{column} <= {p}"));
+/// The rows a query picks from, and the conditions on them: the list's first table (searched
+/// by prefix when it has no index), its trigram matches, or its first rows.
+fn source(
+    spec: &ListSpec,
+    filter: &Filter,
+    path: &SearchPath,
+    sql: &mut Sql,
+) -> (String, Vec<String>) {
+    let table = first_table(spec);
+    let mut clauses = base_conditions(spec, filter, sql);
+    let index = search_index(spec);
+    match (index, path) {
+        (Some(index), SearchPath::Sparse(query)) => {
+            // The matches drive: each is looked up by id, then the few are sorted.
+            let p = sql.push(search::phrase(query));
+            let table = format!(
+                "{t}({p}) m CROSS JOIN {table} ON {id} = m.rowid",
+                t = index.trigrams,
+                id = spec.id
+            );
+            (table, clauses)
+        }
+        (Some(_), SearchPath::Short(_)) => {
+            // No trigram in one or two letters: "starts with" (any case) on the searched
+            // columns, along the indexes, as before there was an index.
+            if let Some(prefix) = prefix_clause(spec, &filter.search, sql) {
+                clauses.push(prefix);
+            }
+            (table.to_owned(), clauses)
+        }
+        (Some(index), SearchPath::Dense(query)) => {
+            let q = sql.push(query.clone());
+            clauses.push(format!(
+                "instr((SELECT f.folded FROM {f} f WHERE f.id = {id}), {q}) > 0",
+                f = index.folded,
+                id = spec.id
+            ));
+            (table.to_owned(), clauses)
+        }
+        (None, _) | (_, SearchPath::None) => {
+            if index.is_none()
+                && let Some(prefix) = prefix_clause(spec, &filter.search, sql)
+            {
+                clauses.push(prefix);
+            }
+            (table.to_owned(), clauses)
+        }
     }
+}
+
+/// "Starts with" (any case) on any of the list's searched columns: ranges, along the indexes.
+fn prefix_clause(spec: &ListSpec, search: &str, sql: &mut Sql) -> Option<String> {
+    let search = search.trim();
+    if search.is_empty() || spec.search.is_empty() {
+        return None;
+    }
+    let lo = sql.push(search.to_owned());
+    let hi = sql.push(prefix_upper_bound(search));
+    let any: Vec<String> = spec
+        .search
+        .iter()
+        .map(|c| format!("({c} >= {lo} AND {c} < {hi})"))
+        .collect();
+    Some(format!("({})", any.join(" OR ")))
+}
+
+/// The path a request takes without counting matches (3+ letters: the walk).
+fn default_path(spec: &ListSpec, filter: &Filter) -> SearchPath {
+    search::path_for(search_index(spec), &filter.search)
 }
 
 /// The page query for a request, with its parameters (exposed for query-plan tests).
 pub fn page_sql(spec: &ListSpec, req: &PageRequest) -> (String, Vec<Box<dyn ToSql>>) {
+    page_sql_on(spec, req, &default_path(spec, &req.filter))
+}
+
+/// The page query along a chosen search path.
+pub fn page_sql_on(
+    spec: &ListSpec,
+    req: &PageRequest,
+    path: &SearchPath,
+) -> (String, Vec<Box<dyn ToSql>>) {
     let mut sql = Sql {
         text: String::new(),
         params: Vec::new(),
     };
-    let mut clauses = conditions(spec, &req.filter, &mut sql);
+    let (table, mut clauses) = source(spec, &req.filter, path, &mut sql);
     // Before a key the key itself bounds the window: given the date bound too, SQLite seeks
     // by the date alone and reads every row between it and the key (100 ms at 1M rows).
     if !matches!(req.anchor, Anchor::Before(_)) {
@@ -231,7 +313,6 @@ pub fn page_sql(spec: &ListSpec, req: &PageRequest) -> (String, Vec<Box<dyn ToSq
          ) ORDER BY {sort} {dir}, {id} {dir}",
         columns = spec.columns,
         from = spec.from,
-        table = first_table(spec),
         conditions = clauses.join(" AND "),
         sort = spec.sort,
         id = spec.id
@@ -258,13 +339,26 @@ pub const WINDOW_COUNT_CAP: u64 = 10_000;
 
 /// The count query for a filter.
 pub fn count_sql(spec: &ListSpec, filter: &Filter) -> (String, Vec<Box<dyn ToSql>>) {
+    count_sql_on(spec, filter, &default_path(spec, filter))
+}
+
+/// The count query along a chosen search path. Three letters or more are counted from the
+/// trigram matches (they stream in id order, so the cap stops the count early).
+pub fn count_sql_on(
+    spec: &ListSpec,
+    filter: &Filter,
+    path: &SearchPath,
+) -> (String, Vec<Box<dyn ToSql>>) {
     let mut sql = Sql {
         text: String::new(),
         params: Vec::new(),
     };
-    let mut clauses = conditions(spec, filter, &mut sql);
+    let path = match path {
+        SearchPath::Dense(q) => SearchPath::Sparse(q.clone()),
+        other => other.clone(),
+    };
+    let (table, mut clauses) = source(spec, filter, &path, &mut sql);
     window(spec, filter, &mut sql, &mut clauses);
-    let table = first_table(spec);
     let searching = !filter.search.trim().is_empty() || !filter.column_prefixes.is_empty();
     let cap = match (searching, &filter.ends_by) {
         (true, _) => Some(SEARCH_COUNT_CAP),
@@ -288,7 +382,8 @@ pub fn count_sql(spec: &ListSpec, filter: &Filter) -> (String, Vec<Box<dyn ToSql
 
 pub fn fetch_page<R: Listed>(conn: &Connection, req: &PageRequest) -> rusqlite::Result<Page<R>> {
     let spec = &R::spec(&req.filter);
-    let (text, params) = page_sql(spec, req);
+    let path = search::choose(conn, search_index(spec), &req.filter.search)?;
+    let (text, params) = page_sql_on(spec, req, &path);
     let mut stmt = conn.prepare_cached(&text)?;
     let n = stmt.column_count();
     let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
@@ -312,9 +407,10 @@ pub fn fetch_page<R: Listed>(conn: &Connection, req: &PageRequest) -> rusqlite::
     if matches!(req.anchor, Anchor::Last | Anchor::Before(_)) {
         rows.reverse();
     }
-    let total = match req.anchor {
-        Anchor::First | Anchor::Last | Anchor::From(_) => Some(count(conn, spec, &req.filter)?),
-        _ => None,
+    let counted = matches!(req.anchor, Anchor::First | Anchor::Last | Anchor::From(_));
+    let total = match counted {
+        true => Some(count_on(conn, spec, &req.filter, &path)?),
+        false => None,
     };
     Ok(Page {
         rows,
@@ -325,226 +421,19 @@ pub fn fetch_page<R: Listed>(conn: &Connection, req: &PageRequest) -> rusqlite::
 }
 
 pub fn count(conn: &Connection, spec: &ListSpec, filter: &Filter) -> rusqlite::Result<u64> {
-    let (text, params) = count_sql(spec, filter);
+    let path = search::choose(conn, search_index(spec), &filter.search)?;
+    count_on(conn, spec, filter, &path)
+}
+
+fn count_on(
+    conn: &Connection,
+    spec: &ListSpec,
+    filter: &Filter,
+    path: &SearchPath,
+) -> rusqlite::Result<u64> {
+    let (text, params) = count_sql_on(spec, filter, path);
     let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
     conn.prepare_cached(&text)?
         .query_row(refs.as_slice(), |r| r.get::<_, i64>(0))
         .map(|n| n as u64)
-}
-
-/// A row of the Indirect resellers list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ResellerRow {
-    pub id: i64,
-    pub name: String,
-    pub partner_id: String,
-    pub location: String,
-    /// MPA and POR checks: either may be Unknown (a partnership nobody has checked yet).
-    pub compliance: Compliance,
-    pub customers: i64,
-    pub since: DateTime<Utc>,
-    /// When the partnership was removed (only listed with `Filter::include_removed`).
-    pub removed_at: Option<DateTime<Utc>>,
-    /// Position in the list, from the stored (not the cleaned) values so paging never skips rows.
-    pub key: Key,
-}
-
-impl ResellerRow {
-    /// Active resellers that fail a compliance check can't be credited on orders (an unknown
-    /// check is no failure: `compliance.unknown()` says it).
-    pub fn compliance_warning(&self) -> Option<&'static str> {
-        self.compliance.failure()
-    }
-
-    pub fn is_active(&self) -> bool {
-        self.removed_at.is_none()
-    }
-}
-
-pub const RESELLER_COLUMNS: &str =
-    "r.id, r.name, r.partner_id, r.location, r.mpa_signed, r.por_valid,
-    (SELECT count(*) FROM customers c WHERE c.reseller_id = r.id AND c.removed_at IS NULL), r.established_at, r.removed_at";
-
-impl Listed for ResellerRow {
-    fn spec(filter: &Filter) -> ListSpec {
-        let (sort, descending) = match filter.sort {
-            Sort::Name => ("r.name", false),
-            // Numerically: 517285 before 4847383.
-            Sort::PartnerId => ("CAST(r.partner_id AS INTEGER)", false),
-            Sort::Since => ("r.established_at", true),
-        };
-        ListSpec {
-            columns: RESELLER_COLUMNS,
-            from: "resellers r",
-            scope: if filter.include_removed {
-                "1"
-            } else {
-                "r.state = 'active'"
-            },
-            sort,
-            id: "r.id",
-            search: &["r.name", "r.partner_id"],
-            reseller: None,
-            customer: None,
-            descending,
-            ends_by: None,
-        }
-    }
-
-    fn from_row(r: &Row<'_>, key: Key) -> rusqlite::Result<Self> {
-        Ok(ResellerRow {
-            id: r.get(0)?,
-            name: cleaned(crate::store::text(r, 1)?),
-            partner_id: cleaned(crate::store::text(r, 2)?),
-            location: cleaned(crate::store::text(r, 3)?),
-            compliance: Compliance::new(r.get(4)?, r.get(5)?),
-            customers: r.get(6)?,
-            since: parse_db_time(&crate::store::text(r, 7)?)?,
-            removed_at: r
-                .get::<_, Option<String>>(8)?
-                .map(|t| parse_db_time(&t))
-                .transpose()?,
-            key,
-        })
-    }
-
-    fn key(&self) -> Key {
-        self.key.clone()
-    }
-}
-
-/// A row of the Customers list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CustomerRow {
-    pub id: i64,
-    pub company_name: String,
-    pub domain: String,
-    pub tenant_id: String,
-    pub reseller: Option<String>,
-    pub subscriptions: i64,
-    /// The active reseller the customer is associated with: id, PartnerID, compliance.
-    pub active_reseller: Option<(i64, String, Compliance)>,
-    pub key: Key,
-}
-
-impl Listed for CustomerRow {
-    fn spec(_: &Filter) -> ListSpec {
-        ListSpec {
-            columns: "c.id, c.company_name, c.domain, c.tenant_id, r.name,
-                      (SELECT count(*) FROM subscriptions s WHERE s.customer_id = c.id AND s.removed_at IS NULL),
-                      r.id, r.partner_id, r.state, r.mpa_signed, r.por_valid",
-            from: "customers c LEFT JOIN resellers r ON r.id = c.reseller_id",
-            // A customer a sync marked removed (Partner Center no longer lists it) is kept in
-            // the book, out of the list.
-            scope: "c.removed_at IS NULL",
-            sort: "c.company_name",
-            id: "c.id",
-            search: &["c.company_name", "c.domain", "c.tenant_id"],
-            reseller: Some("c.reseller_id"),
-            customer: None,
-            descending: false,
-            ends_by: None,
-        }
-    }
-
-    fn from_row(r: &Row<'_>, key: Key) -> rusqlite::Result<Self> {
-        Ok(CustomerRow {
-            id: r.get(0)?,
-            company_name: cleaned(crate::store::text(r, 1)?),
-            domain: cleaned(crate::store::text(r, 2)?),
-            tenant_id: cleaned(crate::store::text(r, 3)?),
-            reseller: crate::store::opt_text(r, 4)?.map(cleaned),
-            subscriptions: r.get(5)?,
-            active_reseller: match (
-                r.get::<_, Option<i64>>(6)?,
-                crate::store::opt_text(r, 8)?.as_deref(),
-            ) {
-                (Some(id), Some("active")) => {
-                    let compliance = Compliance::new(r.get(9)?, r.get(10)?);
-                    Some((id, cleaned(crate::store::text(r, 7)?), compliance))
-                }
-                _ => None,
-            },
-            key,
-        })
-    }
-
-    fn key(&self) -> Key {
-        self.key.clone()
-    }
-}
-
-/// A row of the Activity log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ActivityRow {
-    pub id: i64,
-    pub at: DateTime<Utc>,
-    pub operator: String,
-    pub action: String,
-    pub target: String,
-    pub before: Option<String>,
-    pub after: Option<String>,
-    pub key: Key,
-}
-
-impl Listed for ActivityRow {
-    fn spec(_: &Filter) -> ListSpec {
-        ListSpec {
-            columns: "a.id, a.at, a.operator, a.action, a.target, a.before, a.after",
-            from: "audit_log a",
-            scope: "1",
-            sort: "a.at",
-            id: "a.id",
-            search: &["a.operator", "a.action", "a.target"],
-            reseller: None,
-            customer: None,
-            descending: true,
-            ends_by: None,
-        }
-    }
-
-    fn from_row(r: &Row<'_>, key: Key) -> rusqlite::Result<Self> {
-        Ok(ActivityRow {
-            id: r.get(0)?,
-            at: parse_db_time(&crate::store::text(r, 1)?)?,
-            operator: cleaned(crate::store::text(r, 2)?),
-            action: cleaned(crate::store::text(r, 3)?),
-            target: cleaned(crate::store::text(r, 4)?),
-            before: crate::store::opt_text(r, 5)?.map(cleaned),
-            after: crate::store::opt_text(r, 6)?.map(cleaned),
-            key,
-        })
-    }
-
-    fn key(&self) -> Key {
-        self.key.clone()
-    }
-}
-
-impl Listed for operators::Operator {
-    fn spec(_: &Filter) -> ListSpec {
-        ListSpec {
-            columns: operators::COLUMNS,
-            from: "operators o",
-            scope: "1",
-            sort: "o.upn",
-            id: "o.id",
-            search: &["o.upn"],
-            reseller: None,
-            customer: None,
-            descending: false,
-            ends_by: None,
-        }
-    }
-
-    fn from_row(r: &Row<'_>, _: Key) -> rusqlite::Result<Self> {
-        operators::from_row(r)
-    }
-
-    fn key(&self) -> Key {
-        Key {
-            sort: self.upn.clone().into(),
-            id: self.id,
-        }
-    }
 }

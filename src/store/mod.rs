@@ -14,11 +14,13 @@ pub mod init;
 pub mod invitations;
 pub mod key;
 pub mod list;
+mod list_rows;
 pub mod operators;
 pub mod provider;
 pub mod renewals;
 pub mod resellers;
 mod schema;
+pub mod search;
 pub mod subscriptions;
 pub mod sync;
 mod sync_rows;
@@ -206,6 +208,8 @@ impl Store {
             }
         }
         conn.busy_timeout(BUSY_TIMEOUT).map_err(sqlite)?;
+        // Migration 0008's triggers fold the searched text through this function.
+        search::register(&conn).map_err(sqlite)?;
         // A new file switched to WAL by several processes at once: SQLite may answer busy
         // without waiting, so wait here.
         let deadline = std::time::Instant::now() + BUSY_TIMEOUT;

@@ -255,14 +255,34 @@ impl Store {
 
     /// Every reseller by name, for the CLI; removed ones only with `all`.
     pub fn all_resellers(&self, all: bool) -> CommandResult<Vec<ResellerRecord>> {
+        self.resellers_matching(all, "")
+    }
+
+    /// Like [`Store::all_resellers`], only those whose name, PartnerID, Microsoft ID or email
+    /// contains `search` (the lists' rule; empty: all).
+    pub fn resellers_matching(
+        &self,
+        all: bool,
+        search: &str,
+    ) -> CommandResult<Vec<ResellerRecord>> {
         self.require(Permission::ViewResellers)?;
-        let mut stmt = self.conn.prepare(
+        let query = crate::domain::fold::fold_query(search);
+        let matching = if query.is_empty() {
+            "?2 = ''".to_owned()
+        } else {
+            super::search::contains_clause(super::search::RESELLERS, "r.id", &query, "?2")
+        };
+        let mut stmt = self.conn.prepare(&format!(
             "SELECT r.name, r.partner_id, r.location, r.tenant_id, r.state, r.mpa_signed, r.por_valid,
                     (SELECT count(*) FROM customers c WHERE c.reseller_id = r.id AND c.removed_at IS NULL), r.established_at, r.removed_at
-             FROM resellers r WHERE ?1 OR r.state = 'active' ORDER BY r.name, r.id",
-        )?;
+             FROM resellers r WHERE (?1 OR r.state = 'active') AND {matching} ORDER BY r.name, r.id",
+        ))?;
+        let value = match query.is_empty() {
+            true => String::new(),
+            false => super::search::contains_value(&query),
+        };
         let rows = stmt
-            .query_map([all], |r| {
+            .query_map(rusqlite::params![all, value], |r| {
                 Ok(ResellerRecord {
                     name: cleaned(crate::store::text(r, 0)?),
                     partner_id: cleaned(crate::store::text(r, 1)?),

@@ -8,6 +8,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_sync.sql"),
     include_str!("migrations/0006_sync_subscriptions.sql"),
     include_str!("migrations/0007_present_customers.sql"),
+    include_str!("migrations/0008_search_index.sql"),
     include_str!("migrations/0009_renewals.sql"),
     include_str!("migrations/0010_dashboard.sql"),
 ];

@@ -1,6 +1,7 @@
 //! The view: `view(&AppState, &Theme, &mut Frame)` draws the state and changes nothing.
 
 pub mod chrome;
+pub mod highlight;
 pub mod screens;
 pub mod theme;
 pub mod widgets;

@@ -15,6 +15,8 @@ pub struct Theme {
     pub toast: Style,
     /// An action the operator's role can't take.
     pub disabled: Style,
+    /// The characters of a row that match the list's search.
+    pub matched: Style,
 }
 
 impl Theme {
@@ -30,6 +32,9 @@ impl Theme {
             key: Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
             toast: Style::new().fg(Color::Black).bg(Color::Green),
             disabled: Style::new().add_modifier(Modifier::DIM | Modifier::CROSSED_OUT),
+            matched: Style::new()
+                .fg(Color::Yellow)
+                .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
         }
     }
 
@@ -41,6 +46,7 @@ impl Theme {
             error: Style::new().add_modifier(Modifier::BOLD),
             key: Style::new().add_modifier(Modifier::BOLD),
             toast: Style::new().add_modifier(Modifier::REVERSED),
+            matched: Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
             ..Theme::colored()
         }
     }

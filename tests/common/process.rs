@@ -55,6 +55,9 @@ pub fn assert_refused(out: &Output) {
 /// has the database open: WAL.
 pub fn sqlite3_result(db: &Path, sql: &str) -> Result<String, String> {
     let conn = Connection::open(db).map_err(|e| format!("Error: {e}"))?;
+    // The search index's triggers fold text through twotier's function (a plain shell can
+    // read a book, but writing a searched column needs it).
+    twotier::store::search::register(&conn).map_err(|e| format!("Error: {e}"))?;
     conn.pragma_update(None, "foreign_keys", false)
         .map_err(|e| format!("Error: {e}"))?;
     if let Some(tables) = sql.trim().strip_prefix(".dump") {

@@ -13,6 +13,7 @@ use crate::app::state::AppState;
 use crate::store::customers::status_label;
 use crate::app::screens::customers::{CustomersScreen, KEYS};
 use crate::ui::chrome::ellipsize;
+use crate::ui::highlight;
 use crate::store::subscriptions::SubscriptionRow;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::window_table::{self, Column, column};
@@ -125,12 +126,14 @@ fn customer_list(screen: &CustomersScreen, theme: &Theme, frame: &mut Frame, are
     } else if screen.list.filter.search.is_empty() {
         "No customers yet: n adds one, or twotier import customers FILE."
     } else {
-        "No company name, domain or Microsoft ID starts with that."
+        "No company name, domain or Microsoft ID contains that."
     };
     let title = match &screen.reseller_filter {
         Some(name) => format!("Customers · Indirect reseller: {name}"),
         None => "Customers".to_owned(),
     };
+    let title = highlight::titled(title, &screen.list);
+    let query = screen.list.filter.search.as_str();
     window_table::render(
         frame,
         area,
@@ -150,9 +153,9 @@ fn customer_list(screen: &CustomersScreen, theme: &Theme, frame: &mut Frame, are
                 format!("{}…", c.tenant_id.chars().take(8).collect::<String>())
             };
             vec![
-                Cell::from(c.company_name.clone()),
-                Cell::from(c.domain.clone()),
-                Cell::from(id),
+                Cell::from(highlight::lit(&c.company_name, query, theme)),
+                Cell::from(highlight::lit(&c.domain, query, theme)),
+                Cell::from(highlight::lit(&id, query, theme)),
                 Cell::from(Line::from(reseller)),
                 Cell::from(Line::from(c.subscriptions.to_string()).right_aligned()),
             ]

@@ -8,6 +8,7 @@ use ratatui::widgets::Cell;
 use crate::app::state::AppState;
 use crate::domain::invitation::InvitationStatus;
 use crate::app::screens::invitations::InvitationsScreen;
+use crate::ui::highlight;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::window_table::{self, column};
 
@@ -21,17 +22,18 @@ pub fn view(screen: &InvitationsScreen, state: &AppState, theme: &Theme, frame: 
         column("Delivery", Constraint::Length(19), 110),
         column("Reseller", Constraint::Fill(2), 100),
     ];
-    let title = "Invitations · partnership requests";
+    let title = highlight::titled("Invitations · partnership requests".to_owned(), &screen.list);
+    let query = screen.list.filter.search.as_str();
     let empty = if screen.list.filter.search.is_empty() {
         "No partnership requests yet: r requests a partnership (its Draft email carries the link)."
     } else {
-        "No recipient starts with that."
+        "No recipient's email, PartnerID or tenant ID contains that."
     };
     window_table::render(
         frame,
         area,
         theme,
-        title,
+        &title,
         &screen.list,
         &columns,
         empty,
@@ -45,7 +47,7 @@ pub fn view(screen: &InvitationsScreen, state: &AppState, theme: &Theme, frame: 
             };
             let age = (state.now - i.sent_at).num_days().max(0);
             vec![
-                Cell::from(i.recipient.clone()),
+                Cell::from(highlight::lit(&i.recipient, query, theme)),
                 Cell::from(i.sent_by.clone()),
                 Cell::from(state.local(i.sent_at).format("%Y-%m-%d %H:%M").to_string()),
                 Cell::from(format!("{age}d")),

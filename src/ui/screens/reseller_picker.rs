@@ -9,6 +9,7 @@ use crate::app::screens::reseller_picker::ResellerPicker;
 use crate::domain::text::clean;
 use crate::app::state::AppState;
 use crate::ui::chrome::ellipsize;
+use crate::ui::highlight;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::modal::{centered, frame_box};
 use crate::ui::widgets::window_table::{self, column};
@@ -66,17 +67,19 @@ pub fn view(picker: &ResellerPicker, _state: &AppState, theme: &Theme, frame: &m
         column("PartnerID (MPN ID)", Constraint::Length(18), 0),
         column("Status", Constraint::Length(18), 60),
     ];
+    let query = picker.list.filter.search.as_str();
+    let title = highlight::titled("Active indirect resellers".to_owned(), &picker.list);
     window_table::render(
         frame,
         list,
         theme,
-        "Active indirect resellers",
+        &title,
         &picker.list,
         &columns,
         if picker.search.value().is_empty() {
             "No active indirect resellers yet: on Indirect resellers, r requests a partnership."
         } else {
-            "No active reseller's name or PartnerID starts with that."
+            "No active reseller's name, PartnerID, Microsoft ID or email contains that."
         },
         |r| {
             let status = match (r.compliance.failure(), r.compliance.unknown()) {
@@ -85,8 +88,8 @@ pub fn view(picker: &ResellerPicker, _state: &AppState, theme: &Theme, frame: &m
                 (None, None) => Span::raw("Active"),
             };
             vec![
-                Cell::from(r.name.clone()),
-                Cell::from(r.partner_id.clone()),
+                Cell::from(highlight::lit(&r.name, query, theme)),
+                Cell::from(highlight::lit(&r.partner_id, query, theme)),
                 Cell::from(status),
             ]
         },

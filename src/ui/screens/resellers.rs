@@ -8,6 +8,7 @@ use ratatui::widgets::Cell;
 use crate::app::state::AppState;
 use crate::store::list::Sort;
 use crate::app::screens::resellers::ResellersScreen;
+use crate::ui::highlight;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::window_table::{self, Column, column};
 
@@ -33,7 +34,7 @@ pub fn view(screen: &ResellersScreen, state: &AppState, theme: &Theme, frame: &m
     let empty = if filter.search.is_empty() {
         "No indirect resellers yet: r requests a partnership, or twotier import resellers FILE."
     } else {
-        "No indirect reseller's name or PartnerID starts with that."
+        "No indirect reseller's name, PartnerID, Microsoft ID or email contains that."
     };
     let mut title = "Indirect resellers".to_owned();
     if filter.sort != Sort::Name {
@@ -43,6 +44,8 @@ pub fn view(screen: &ResellersScreen, state: &AppState, theme: &Theme, frame: &m
         title.push_str(" · with removed");
     }
     let list = &screen.list;
+    let title = highlight::titled(title, list);
+    let query = filter.search.as_str();
     window_table::render(frame, area, theme, &title, list, &columns, empty, |r| {
         // A known failure first, then what nobody has checked yet (Unknown is a state of its own).
         let status = match (r.removed_at, r.compliance.status()) {
@@ -77,8 +80,8 @@ pub fn view(screen: &ResellersScreen, state: &AppState, theme: &Theme, frame: &m
             }
         };
         vec![
-            Cell::from(r.name.clone()),
-            Cell::from(r.partner_id.clone()),
+            Cell::from(highlight::lit(&r.name, query, theme)),
+            Cell::from(highlight::lit(&r.partner_id, query, theme)),
             Cell::from(r.location.clone()),
             Cell::from(status),
             Cell::from(Line::from(r.customers.to_string()).right_aligned()),

@@ -7,6 +7,7 @@ use ratatui::widgets::Cell;
 
 use crate::app::state::AppState;
 use crate::app::screens::users::UsersScreen;
+use crate::ui::highlight;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::window_table::{self, column};
 
@@ -18,17 +19,19 @@ pub fn view(screen: &UsersScreen, state: &AppState, theme: &Theme, frame: &mut F
         column("Status", Constraint::Length(8), 0),
         column("Added", Constraint::Length(10), 80),
     ];
+    let query = screen.list.filter.search.as_str();
+    let title = highlight::titled("Users".to_owned(), &screen.list);
     window_table::render(
         frame,
         area,
         theme,
-        "Users",
+        &title,
         &screen.list,
         &columns,
         if screen.list.filter.search.is_empty() {
             "No users yet: a adds one."
         } else {
-            "No user's UPN starts with that: Esc clears the search."
+            "No user's UPN or name contains that: Esc clears the search."
         },
         |o| {
             let status = if o.disabled {
@@ -42,8 +45,8 @@ pub fn view(screen: &UsersScreen, state: &AppState, theme: &Theme, frame: &mut F
                 o.display_name.clone()
             };
             vec![
-                Cell::from(o.upn.clone()),
-                Cell::from(name),
+                Cell::from(highlight::lit(&o.upn, query, theme)),
+                Cell::from(highlight::lit(&name, query, theme)),
                 Cell::from(o.role.label()),
                 Cell::from(status),
                 Cell::from(state.local(o.created_at).format("%Y-%m-%d").to_string()),

@@ -1,5 +1,6 @@
 //! New subscription: the offer catalog, the licenses, term and billing cycle of each line.
 
+use crate::domain::fold::matches;
 use tui_input::{Input, InputRequest};
 
 use crate::app::list::SearchField;
@@ -89,17 +90,12 @@ impl OrderForm {
 
     /// The lines the search shows, as indexes into `lines`.
     pub fn visible(&self) -> Vec<usize> {
-        let needle = self
-            .search
-            .as_ref()
-            .map(|s| s.input.value().to_lowercase())
-            .unwrap_or_default();
+        let needle = self.search.as_ref().map_or("", |s| s.input.value());
+        // The lists' search rule: anywhere, any case, any accent.
         (0..self.lines.len())
             .filter(|i| {
                 let o = &self.lines[*i].offer;
-                needle.is_empty()
-                    || o.name.to_lowercase().contains(&needle)
-                    || o.family.to_lowercase().contains(&needle)
+                matches(&o.name, needle) || matches(&o.family, needle)
             })
             .collect()
     }
