@@ -118,7 +118,7 @@ fn short_label(group: RenewalGroup) -> &'static str {
         RenewalGroup::Within30 => "0–30 d",
         RenewalGroup::Within60 => "31–60 d",
         RenewalGroup::Within90 => "61–90 d",
-        RenewalGroup::Later => "90+ d",
+        RenewalGroup::Later => "> 90 d",
     }
 }
 
