@@ -17,6 +17,8 @@ fn bytes(path: &Path) -> Vec<u8> {
 
 fn count(db: &Path, sql: &str) -> i64 {
     let conn = rusqlite::Connection::open(db).unwrap();
+    // The search index's triggers call twotier's fold function.
+    twotier::store::search::register(&conn).unwrap();
     conn.query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
@@ -190,6 +192,8 @@ fn a_row_with_invalid_utf8_is_shown_with_replacement_characters_and_the_list_sta
     assert_success(&demo(&sandbox, &db));
     {
         let conn = rusqlite::Connection::open(&db).unwrap();
+        // The search index's triggers call twotier's fold function.
+        twotier::store::search::register(&conn).unwrap();
         // As another tool or a sync could write it: bytes that are not UTF-8, in several lists.
         conn.execute_batch(
             "UPDATE customers SET company_name = CAST(X'4272616B656EFF20436F' AS TEXT)
@@ -601,6 +605,8 @@ fn demo_reads_a_real_book_left_in_its_write_ahead_log_and_refuses_it() {
     let db = sandbox.file("book.db");
     assert_success(&demo(&sandbox, &db));
     let writer = rusqlite::Connection::open(&db).unwrap();
+    // The search index's triggers call twotier's fold function.
+    twotier::store::search::register(&writer).unwrap();
     writer
         .execute_batch(
             "PRAGMA wal_autocheckpoint = 0;

@@ -33,6 +33,8 @@ fn connected(sandbox: &Sandbox, fake: &FakePartnerCenter) -> (PathBuf, PathBuf) 
         &["--operator", ME, "demo", "--as-of", "2026-11-01"],
     ));
     let conn = Connection::open(&db).unwrap();
+    // The search index's triggers call twotier's fold function.
+    twotier::store::search::register(&conn).unwrap();
     conn.execute(
         "UPDATE resellers SET tenant_id = ?1 WHERE partner_id = ?2",
         [ADATUM_TENANT, ADATUM],
@@ -162,6 +164,8 @@ fn customers_add_on_a_connected_book_makes_it_in_partner_center_and_prints_its_p
     });
     // …and in the book from its answer.
     let conn = Connection::open(&db).unwrap();
+    // The search index's triggers call twotier's fold function.
+    twotier::store::search::register(&conn).unwrap();
     let (book_tenant, admin): (String, String) = conn
         .query_row(
             "SELECT tenant_id, admin_user_name FROM customers WHERE domain = ?1",

@@ -39,6 +39,8 @@ fn demo_refuses_to_replace_the_book_a_console_has_open() {
     s.wait_for_text(&["Users (8)"]);
     s.quit();
     let conn = rusqlite::Connection::open(&db).unwrap();
+    // The search index's triggers call twotier's fold function.
+    twotier::store::search::register(&conn).unwrap();
     let added: i64 = conn
         .query_row(
             "SELECT count(*) FROM operators WHERE upn = 'late.agent@northwind-distribution.example'",
@@ -69,6 +71,8 @@ fn a_customer_name_that_is_not_utf8_shows_with_replacement_characters_in_a_full_
     ]);
     assert!(out.status.success(), "{}", describe(&out));
     let conn = rusqlite::Connection::open(&db).unwrap();
+    // The search index's triggers call twotier's fold function.
+    twotier::store::search::register(&conn).unwrap();
     conn.execute_batch(
         "UPDATE customers SET company_name = CAST(X'41414141FF2042726F6B656E' AS TEXT)
            WHERE id = (SELECT min(id) FROM customers);",
@@ -123,6 +127,8 @@ fn a_fresh_home_opens_the_demo_book_in_the_data_folder_with_its_banner_on_every_
     }
     s.quit();
     let conn = rusqlite::Connection::open(data.join("demo.db")).unwrap();
+    // The search index's triggers call twotier's fold function.
+    twotier::store::search::register(&conn).unwrap();
     let demo: bool = conn
         .query_row("SELECT is_demo FROM provider", [], |r| r.get(0))
         .unwrap();

@@ -556,6 +556,8 @@ fn ctrl_r(s: &Session) -> Capture {
 
 fn query_rows(db: &Path, sql: &str) -> Vec<Vec<String>> {
     let conn = rusqlite::Connection::open(db).unwrap();
+    // The search index's triggers call twotier's fold function.
+    twotier::store::search::register(&conn).unwrap();
     let mut stmt = conn.prepare(sql).unwrap();
     let n = stmt.column_count();
     stmt.query_map([], |r| {
@@ -599,6 +601,8 @@ fn read_book(db: &Path) -> Book {
 /// Partnership requests, Sent now, for the partnerships script: recipient and token.
 fn seed_requests(db: &Path, n: usize) {
     let mut conn = rusqlite::Connection::open(db).unwrap();
+    // The search index's triggers call twotier's fold function.
+    twotier::store::search::register(&conn).unwrap();
     let tx = conn.transaction().unwrap();
     let (subject, body, link, by): (String, String, String, i64) = tx
         .query_row(

@@ -352,6 +352,8 @@ pub fn crashed(out: &Output) -> bool {
 /// The rows of every table of a book, by table name.
 pub fn table_counts(db: &Path) -> BTreeMap<String, i64> {
     let conn = Connection::open(db).unwrap();
+    // The search index's triggers call twotier's fold function.
+    twotier::store::search::register(&conn).unwrap();
     let tables: Vec<String> = conn
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         .unwrap()
@@ -411,6 +413,8 @@ pub fn poison_book(db: &Path) {
     let corpus = corpus();
     let n = corpus.len();
     let mut conn = Connection::open(db).unwrap();
+    // The search index's triggers call twotier's fold function.
+    twotier::store::search::register(&conn).unwrap();
     let tx = conn.transaction().unwrap();
     let pick = |k: usize| &corpus[k % n].bytes;
     let short = |k: usize| SHORT[k % SHORT.len()];
@@ -836,6 +840,8 @@ fn hostile_rows_reach_every_list_and_export_only_sanitised() {
 /// entry): what a sync that writes its own dates, or a damaged one, would leave.
 pub fn poison_times(db: &Path) {
     let conn = Connection::open(db).unwrap();
+    // The search index's triggers call twotier's fold function.
+    twotier::store::search::register(&conn).unwrap();
     let h = "2026-11-01\u{1b}]0;pwned\u{7}\u{202e}".as_bytes();
     for (table, column) in [
         ("customers", "created_at"),

@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 use rusqlite::Row;
 
-use super::list::{Filter, Key, ListSpec, Listed, Sort};
+use super::key::Key;
+use super::list_types::{Filter, ListSpec, Listed, Sort};
 use super::{operators, parse_db_time};
 use crate::domain::compliance::Compliance;
 use crate::domain::text::cleaned;

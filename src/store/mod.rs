@@ -15,6 +15,7 @@ pub mod invitations;
 pub mod key;
 pub mod list;
 mod list_rows;
+mod list_types;
 pub mod operators;
 pub mod provider;
 pub mod renewals;

@@ -10,6 +10,7 @@
 //! Queries are folded here, in Rust, and bound as values, so the SQL runs in any SQLite.
 
 use rusqlite::functions::FunctionFlags;
+use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension};
 
 use crate::domain::fold::{fold, fold_query};
@@ -59,8 +60,13 @@ pub fn register(conn: &Connection) -> rusqlite::Result<()> {
                 if i > 0 {
                     out.push('\n');
                 }
-                if let Some(text) = ctx.get::<Option<String>>(i)? {
-                    out.push_str(&fold(&text));
+                // Bytes that are not UTF-8 (a damaged row) fold as U+FFFD, as they are shown.
+                match ctx.get_raw(i) {
+                    ValueRef::Text(bytes) | ValueRef::Blob(bytes) => {
+                        out.push_str(&fold(&String::from_utf8_lossy(bytes)));
+                    }
+                    ValueRef::Integer(n) => out.push_str(&n.to_string()),
+                    ValueRef::Real(_) | ValueRef::Null => {}
                 }
             }
             Ok(out)
