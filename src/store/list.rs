@@ -297,6 +297,12 @@ pub fn fetch_page<R: Listed>(conn: &Connection, req: &PageRequest) -> rusqlite::
 }
 
 pub fn count(conn: &Connection, spec: &ListSpec, filter: &Filter) -> rusqlite::Result<u64> {
+    // A whole list's count is kept by the writes (store::counters), not counted on each load.
+    if let Some(name) = super::counters::kept_count_name(first_table(spec), spec, filter)
+        && let Some(n) = super::counters::kept_count(conn, name)?
+    {
+        return Ok(n);
+    }
     let (text, params) = count_sql(spec, filter);
     let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
     conn.prepare_cached(&text)?

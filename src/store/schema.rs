@@ -8,6 +8,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_sync.sql"),
     include_str!("migrations/0006_sync_subscriptions.sql"),
     include_str!("migrations/0007_present_customers.sql"),
+    include_str!("migrations/0011_row_counts.sql"),
 ];
 
 /// The schema version this build writes and understands.

@@ -1,0 +1,60 @@
+//! The row counts of whole lists, kept in `row_counts` by triggers in each write's own
+//! transaction (migration 0011): a list's title count is one row read, not a walk of a million
+//! index entries on every load. A narrowed list (a search, a reseller, a customer) is still
+//! counted along its index: those counts are small or capped.
+
+use rusqlite::{Connection, OptionalExtension};
+
+use super::list::{Filter, ListSpec};
+
+/// Which kept count answers a list with no narrowing: (first table of its FROM, its scope) →
+/// the `row_counts` row. The scope must be the exact condition the triggers count by; a list
+/// not named here is counted by SQL.
+const KEPT: &[(&str, &str, &str)] = &[
+    ("customers c", "c.removed_at IS NULL", "customers"),
+    ("resellers r", "r.state = 'active'", "resellers"),
+    // The Indirect resellers list with removed partnerships shown.
+    ("resellers r", "1", "resellers_all"),
+    ("audit_log a", "1", "audit_log"),
+];
+
+/// The name of the kept count for this list and filter, if there is one.
+pub fn kept_count_name(table: &str, spec: &ListSpec, filter: &Filter) -> Option<&'static str> {
+    // Only the whole list: every narrowing field at its default (a field added later counts as
+    // narrowing until it is named here). Sort and removed partnerships choose the list.
+    let whole = Filter {
+        search: filter.search.clone(),
+        sort: filter.sort,
+        include_removed: filter.include_removed,
+        ..Filter::default()
+    };
+    if *filter != whole || !filter.search.trim().is_empty() {
+        return None;
+    }
+    KEPT.iter()
+        .find(|(t, scope, _)| *t == table && *scope == spec.scope)
+        .map(|(.., name)| *name)
+}
+
+/// The kept count of this name; `None` in a book without it (never, once migrated).
+pub fn kept_count(conn: &Connection, name: &str) -> rusqlite::Result<Option<u64>> {
+    conn.prepare_cached("SELECT value FROM row_counts WHERE name = ?1")?
+        .query_row([name], |r| r.get::<_, i64>(0))
+        .optional()
+        .map(|n| n.map(|n| n.max(0) as u64))
+}
+
+/// The SQL the kept counts stand for, by name: what the triggers must agree with (tests compare
+/// them, and `twotier` never runs these on a list load).
+pub fn counting_sql(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "customers" => "SELECT count(*) FROM customers WHERE removed_at IS NULL",
+        "resellers" => "SELECT count(*) FROM resellers WHERE state = 'active'",
+        "resellers_all" => "SELECT count(*) FROM resellers",
+        "audit_log" => "SELECT count(*) FROM audit_log",
+        _ => return None,
+    })
+}
+
+/// Every kept count's name.
+pub const NAMES: &[&str] = &["customers", "resellers", "resellers_all", "audit_log"];
