@@ -99,11 +99,11 @@ TMUX = "/usr/bin/tmux"
 # Screens of the menu: (menu key, name, what its drawn frame shows). A screen the console opens
 # at launch is timed from the launch; the others from their menu key.
 SCREENS = [
-    ("1", "Indirect resellers", r"Indirect resellers \([\d,]+\)"),
-    ("2", "Customers", r"Customers \([\d,]+\)"),
-    ("3", "Company profile", r"Company profile"),
-    ("4", "Activity log", r"Activity log \([\d,]+\)"),
-    ("5", "Users", r"Users \([\d,]+\)"),
+    ("1", "Indirect resellers", r"┌ Indirect resellers \([\d,]+\)"),
+    ("2", "Customers", r"┌ Customers \([\d,]+\)"),
+    ("3", "Company profile", r"┌ Company profile ─"),
+    ("4", "Activity log", r"┌ Activity log \([\d,]+\)"),
+    ("5", "Users", r"┌ Users \([\d,]+\)"),
 ]
 # Keys: (label, keys that lead to the frame before, the key timed, keys back to the frame before).
 # Each starts from a fresh console on its launch screen.

@@ -801,7 +801,10 @@ fn kept_counts_are_read_by_primary_key() {
         );
     }
     let plan: Vec<String> = conn
-        .prepare("EXPLAIN QUERY PLAN SELECT value FROM row_counts WHERE name = ?1")
+        .prepare(&format!(
+            "EXPLAIN QUERY PLAN {}",
+            twotier::store::counters::KEPT_COUNT_SQL
+        ))
         .unwrap()
         .query_map(["customers"], |r| r.get::<_, String>(3))
         .unwrap()

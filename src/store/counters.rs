@@ -36,9 +36,12 @@ pub fn kept_count_name(table: &str, spec: &ListSpec, filter: &Filter) -> Option<
         .map(|(.., name)| *name)
 }
 
+/// Reads one kept count (exposed for the query-plan test).
+pub const KEPT_COUNT_SQL: &str = "SELECT value FROM row_counts WHERE name = ?1";
+
 /// The kept count of this name; `None` in a book without it (never, once migrated).
 pub fn kept_count(conn: &Connection, name: &str) -> rusqlite::Result<Option<u64>> {
-    conn.prepare_cached("SELECT value FROM row_counts WHERE name = ?1")?
+    conn.prepare_cached(KEPT_COUNT_SQL)?
         .query_row([name], |r| r.get::<_, i64>(0))
         .optional()
         .map(|n| n.map(|n| n.max(0) as u64))
