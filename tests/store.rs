@@ -811,7 +811,8 @@ fn kept_counts_are_read_by_primary_key() {
         .collect::<Result<_, _>>()
         .unwrap();
     assert!(
-        plan.iter().all(|l| l.starts_with("SEARCH row_counts USING PRIMARY KEY")),
+        plan.iter()
+            .all(|l| l.starts_with("SEARCH row_counts USING PRIMARY KEY")),
         "{plan:#?}"
     );
 }

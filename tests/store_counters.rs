@@ -17,7 +17,7 @@ use twotier::store::counters::{self, NAMES};
 use twotier::store::import::{List, Options};
 use twotier::store::invitations::Acceptance;
 use twotier::store::list::{Anchor, CustomerRow, Filter, PageRequest, ResellerRow, fetch_page};
-use twotier::store::{Store, SCHEMA_VERSION};
+use twotier::store::{SCHEMA_VERSION, Store};
 
 /// Every kept count beside a real count of what it stands for.
 fn assert_counts_right(conn: &Connection, when: &str) {
