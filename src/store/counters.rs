@@ -5,8 +5,6 @@
 
 use rusqlite::{Connection, OptionalExtension};
 
-use super::list::{Filter, ListSpec};
-
 /// Which kept count answers a list with no narrowing: (first table of its FROM, its scope) →
 /// the `row_counts` row. The scope must be the exact condition the triggers count by; a list
 /// not named here is counted by SQL.
@@ -18,21 +16,11 @@ const KEPT: &[(&str, &str, &str)] = &[
     ("audit_log a", "1", "audit_log"),
 ];
 
-/// The name of the kept count for this list and filter, if there is one.
-pub fn kept_count_name(table: &str, spec: &ListSpec, filter: &Filter) -> Option<&'static str> {
-    // Only the whole list: every narrowing field at its default (a field added later counts as
-    // narrowing until it is named here). Sort and removed partnerships choose the list.
-    let whole = Filter {
-        search: filter.search.clone(),
-        sort: filter.sort,
-        include_removed: filter.include_removed,
-        ..Filter::default()
-    };
-    if *filter != whole || !filter.search.trim().is_empty() {
-        return None;
-    }
+/// The name of the kept count of a whole list (no search, reseller or customer narrowing it),
+/// by the first table of its FROM and its scope, if there is one.
+pub fn kept_count_name(table: &str, scope: &str) -> Option<&'static str> {
     KEPT.iter()
-        .find(|(t, scope, _)| *t == table && *scope == spec.scope)
+        .find(|(t, s, _)| *t == table && *s == scope)
         .map(|(.., name)| *name)
 }
 

@@ -37,6 +37,20 @@ pub struct Filter {
     pub sort: Sort,
 }
 
+impl Filter {
+    /// Nothing narrows the list (sort and removed partnerships only choose it): a field added
+    /// later counts as narrowing until it is named here.
+    pub fn is_whole_list(&self) -> bool {
+        let whole = Filter {
+            search: self.search.clone(),
+            sort: self.sort,
+            include_removed: self.include_removed,
+            ..Filter::default()
+        };
+        *self == whole && self.search.trim().is_empty()
+    }
+}
+
 /// The sort column of the Indirect resellers list (other lists have one order).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum Sort {
@@ -298,7 +312,10 @@ pub fn fetch_page<R: Listed>(conn: &Connection, req: &PageRequest) -> rusqlite::
 
 pub fn count(conn: &Connection, spec: &ListSpec, filter: &Filter) -> rusqlite::Result<u64> {
     // A whole list's count is kept by the writes (store::counters), not counted on each load.
-    if let Some(name) = super::counters::kept_count_name(first_table(spec), spec, filter)
+    if let Some(name) = filter
+        .is_whole_list()
+        .then(|| super::counters::kept_count_name(first_table(spec), spec.scope))
+        .flatten()
         && let Some(n) = super::counters::kept_count(conn, name)?
     {
         return Ok(n);
