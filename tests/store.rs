@@ -898,3 +898,33 @@ fn counting_present_customers_walks_their_partial_index() {
         "{sql}\n{plan:#?}"
     );
 }
+
+/// The whole lists' title counts are one row of `row_counts` (kept by triggers, migration
+/// 0011), found by its primary key: no count walks an index on a list load.
+#[test]
+fn kept_counts_are_read_by_primary_key() {
+    let db = TestDb::default_demo();
+    let conn = db.store.conn();
+    for name in twotier::store::counters::NAMES {
+        assert!(
+            twotier::store::counters::kept_count(conn, name)
+                .unwrap()
+                .is_some()
+        );
+    }
+    let plan: Vec<String> = conn
+        .prepare(&format!(
+            "EXPLAIN QUERY PLAN {}",
+            twotier::store::counters::KEPT_COUNT_SQL
+        ))
+        .unwrap()
+        .query_map(["customers"], |r| r.get::<_, String>(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(
+        plan.iter()
+            .all(|l| l.starts_with("SEARCH row_counts USING PRIMARY KEY")),
+        "{plan:#?}"
+    );
+}

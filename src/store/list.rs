@@ -314,6 +314,15 @@ pub fn fetch_page<R: Listed>(conn: &Connection, req: &PageRequest) -> rusqlite::
 }
 
 pub fn count(conn: &Connection, spec: &ListSpec, filter: &Filter) -> rusqlite::Result<u64> {
+    // A whole list's count is kept by the writes (store::counters), not counted on each load.
+    if let Some(name) = filter
+        .is_whole_list()
+        .then(|| super::counters::kept_count_name(first_table(spec), spec.scope))
+        .flatten()
+        && let Some(n) = super::counters::kept_count(conn, name)?
+    {
+        return Ok(n);
+    }
     let path = search::choose(conn, search_index(spec), &filter.search)?;
     count_on(conn, spec, filter, &path)
 }

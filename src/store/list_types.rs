@@ -36,6 +36,20 @@ pub struct Filter {
     pub ends_by: Option<String>,
 }
 
+impl Filter {
+    /// Nothing narrows the list (sort and removed partnerships only choose it): a field added
+    /// later counts as narrowing until it is named here.
+    pub fn is_whole_list(&self) -> bool {
+        let whole = Filter {
+            search: self.search.clone(),
+            sort: self.sort,
+            include_removed: self.include_removed,
+            ..Filter::default()
+        };
+        *self == whole && self.search.trim().is_empty()
+    }
+}
+
 /// The sort column of the Indirect resellers list (other lists have one order).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum Sort {

@@ -3,6 +3,7 @@
 
 pub mod backup;
 pub mod catalog;
+pub mod counters;
 pub mod customer_account;
 pub mod customers;
 pub mod dashboard;

@@ -11,6 +11,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_search_index.sql"),
     include_str!("migrations/0009_renewals.sql"),
     include_str!("migrations/0010_dashboard.sql"),
+    include_str!("migrations/0011_row_counts.sql"),
 ];
 
 /// The schema version this build writes and understands.
