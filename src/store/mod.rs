@@ -15,6 +15,7 @@ pub mod key;
 pub mod list;
 pub mod operators;
 pub mod provider;
+pub mod record;
 pub mod resellers;
 mod schema;
 pub mod subscriptions;

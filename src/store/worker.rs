@@ -109,6 +109,8 @@ pub enum DbCmd {
     LoadSubscription {
         id: i64,
     },
+    /// A detail pane's record, for the request numbered `seq` (a newer one's reply wins).
+    LoadRecord(u64, super::record::RecordId),
     UpdateSubscription {
         id: i64,
         changes: SubscriptionChanges,
@@ -221,6 +223,7 @@ pub enum DbReply {
     CustomerCreated(Box<CreatedCustomer>),
     Subscription(Box<SubscriptionDetail>),
     CustomerAccount(Box<CustomerAccount>),
+    Record(u64, super::record::Record),
     /// The answer to [`DbCmd::VerifyPartnerId`]: the active reseller, or the reason in words.
     PartnerIdVerified {
         partner_id: String,
@@ -503,6 +506,7 @@ fn run(store: &mut Store, cmd: DbCmd) -> CommandResult<DbReply> {
         DbCmd::LoadCustomerAccount { id } => {
             DbReply::CustomerAccount(Box::new(store.customer_account(id)?))
         }
+        DbCmd::LoadRecord(seq, id) => DbReply::Record(seq, store.record(id)?),
         DbCmd::VerifyPartnerId { partner_id } => DbReply::PartnerIdVerified {
             result: store.verify_partner_id(&partner_id)?.map(Box::new),
             partner_id,
@@ -581,6 +585,7 @@ fn describe(cmd: &DbCmd) -> String {
         DbCmd::LoadSubscription { .. } => "Loading the subscription".into(),
         DbCmd::UpdateSubscription { .. } => "Saving the subscription".into(),
         DbCmd::LoadCustomerAccount { .. } => "Loading the customer's account".into(),
+        DbCmd::LoadRecord(..) => "Loading the record".into(),
         DbCmd::VerifyPartnerId { .. } => "Verifying the PartnerID".into(),
         DbCmd::DiscardInvitation { .. } => "Recording the discarded request".into(),
         DbCmd::LoadRemovedReseller { .. } => "Loading the follow-up worklist".into(),

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::screens::reseller_picker::ResellerPicker;
 use crate::domain::text::clean;
@@ -85,9 +85,9 @@ pub fn view(picker: &ResellerPicker, _state: &AppState, theme: &Theme, frame: &m
                 (None, None) => Span::raw("Active"),
             };
             vec![
-                Cell::from(r.name.clone()),
-                Cell::from(r.partner_id.clone()),
-                Cell::from(status),
+                Line::from(r.name.clone()),
+                Line::from(r.partner_id.clone()),
+                status.into(),
             ]
         },
     );

@@ -3,13 +3,13 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Cell;
 
 use crate::app::state::AppState;
 use crate::store::list::Sort;
 use crate::app::screens::resellers::ResellersScreen;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::window_table::{self, Column, column};
+use crate::ui::widgets::{detail_pane, detail_records};
 
 /// Where the table is wide enough for the status's full reason.
 const WIDE: u16 = 100;
@@ -43,6 +43,14 @@ pub fn view(screen: &ResellersScreen, state: &AppState, theme: &Theme, frame: &m
         title.push_str(" · with removed");
     }
     let list = &screen.list;
+    let (area, pane) = detail_pane::split(area, state.width);
+    if let Some(pane) = pane {
+        let entries = match list.selected_row() {
+            Some(row) => detail_records::reseller(row, state, theme),
+            None => vec![detail_pane::none_selected(theme)],
+        };
+        detail_pane::render(frame, pane, theme, "Indirect reseller", &entries);
+    }
     window_table::render(frame, area, theme, &title, list, &columns, empty, |r| {
         // A known failure first, then what nobody has checked yet (Unknown is a state of its own).
         let status = match (r.removed_at, r.compliance.status()) {
@@ -77,12 +85,12 @@ pub fn view(screen: &ResellersScreen, state: &AppState, theme: &Theme, frame: &m
             }
         };
         vec![
-            Cell::from(r.name.clone()),
-            Cell::from(r.partner_id.clone()),
-            Cell::from(r.location.clone()),
-            Cell::from(status),
-            Cell::from(Line::from(r.customers.to_string()).right_aligned()),
-            Cell::from(state.local(r.since).format("%Y-%m-%d").to_string()),
+            Line::from(r.name.clone()),
+            Line::from(r.partner_id.clone()),
+            Line::from(r.location.clone()),
+            status.into(),
+            Line::from(r.customers.to_string()).right_aligned(),
+            Line::from(state.local(r.since).format("%Y-%m-%d").to_string()),
         ]
     });
 }

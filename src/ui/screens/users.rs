@@ -2,8 +2,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::text::Span;
-use ratatui::widgets::Cell;
+use ratatui::text::{Line, Span};
 
 use crate::app::state::AppState;
 use crate::app::screens::users::UsersScreen;
@@ -42,11 +41,11 @@ pub fn view(screen: &UsersScreen, state: &AppState, theme: &Theme, frame: &mut F
                 o.display_name.clone()
             };
             vec![
-                Cell::from(o.upn.clone()),
-                Cell::from(name),
-                Cell::from(o.role.label()),
-                Cell::from(status),
-                Cell::from(state.local(o.created_at).format("%Y-%m-%d").to_string()),
+                Line::from(o.upn.clone()),
+                Line::from(name),
+                Line::from(o.role.label()),
+                Line::from(status),
+                Line::from(state.local(o.created_at).format("%Y-%m-%d").to_string()),
             ]
         },
     );
