@@ -24,7 +24,7 @@ const FULL_ID: u16 = 140;
 
 const COLUMNS: [Column; 5] = [
     column("Company name", Constraint::Fill(3), 0),
-    column("Primary domain", Constraint::Fill(3), 70),
+    column("Primary domain", Constraint::Fill(2), 70),
     column("Microsoft ID", Constraint::Length(12), 80),
     column("Reseller", Constraint::Fill(2), 0),
     column("Subscriptions", Constraint::Length(13), 80),

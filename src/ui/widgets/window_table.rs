@@ -17,7 +17,8 @@ use unicode_width::UnicodeWidthStr;
 /// Blank columns between two columns.
 pub const SPACING: u16 = 2;
 
-/// A column, shown only when the table is at least `from_width` wide: narrow terminals keep
+/// A column, shown only when the table is at least `from_width` wide (with its borders: the
+/// terminal's width for a full-width list): narrow terminals keep
 /// the columns that identify a row and drop the rest, rather than squeezing every one.
 /// `Constraint::Length(n)` is a column of known content (a date, an id): as wide as its
 /// content, at most `n`. `Fill(k)` / `Min(n)` is a flexible one (names): as wide as its
@@ -81,15 +82,19 @@ impl Column {
 
 /// The width of each column in a table `available` columns wide (`SPACING` between two), from
 /// the widest content of each (`natural`: header and visible cells); `None`: not shown.
-/// - A column wider than the table (`from_width`) is dropped; then, while even the minimums do
+/// - A column that comes only on a wider table (`from_width`, borders included) is dropped; then, while even the minimums do
 ///   not fit, the last column still shown that came latest (highest `from_width`) goes.
 /// - Each column wants its content's width, capped for a fixed one (`Length`).
-/// - Too wide: the widest flexible column gives a column at a time (long names are cut first,
-///   short ones keep their end), down to its minimum; then the widest of any kind.
+/// - Too wide: the widest flexible column for its share gives a column at a time (long names
+///   are cut first, short ones keep their end), down to its minimum; then the widest of any kind.
 /// - Room to spare: shared out by `share` over every column, so a wide terminal spreads the
 ///   table over its width (no band of blanks on the right).
 pub fn widths(columns: &[Column], natural: &[u16], available: u16) -> Vec<Option<u16>> {
-    let mut shown: Vec<bool> = columns.iter().map(|c| available >= c.from_width).collect();
+    let with_borders = available.saturating_add(2);
+    let mut shown: Vec<bool> = columns
+        .iter()
+        .map(|c| with_borders >= c.from_width)
+        .collect();
     let cost = |shown: &[bool], w: &dyn Fn(usize) -> u16| -> u32 {
         let n = shown.iter().filter(|s| **s).count() as u32;
         let gaps = n.saturating_sub(1) * u32::from(SPACING);
@@ -126,10 +131,15 @@ pub fn widths(columns: &[Column], natural: &[u16], available: u16) -> Vec<Option
     // Too wide: flexible columns give way first, then any.
     for flexible_only in [true, false] {
         while total(&width) > u32::from(available) {
+            // The widest for its share (a Fill(3) name keeps more than a Fill(2) one).
             let widest = (0..columns.len())
                 .filter(|i| shown[*i] && (!flexible_only || columns[*i].flexible()))
                 .filter(|i| width[*i] > floor(*i))
-                .max_by_key(|i| (width[*i], std::cmp::Reverse(*i)));
+                .max_by(|a, b| {
+                    let (wa, wb) = (u32::from(width[*a]), u32::from(width[*b]));
+                    let (sa, sb) = (u32::from(columns[*a].share()), u32::from(columns[*b].share()));
+                    (wa * sb).cmp(&(wb * sa)).then(b.cmp(a))
+                });
             match widest {
                 Some(i) => width[i] -= 1,
                 None => break,
