@@ -68,7 +68,7 @@ impl Default for CustomersScreen {
 pub const KEYS: Keys = keys(
     "Customers",
     &[
-        bind(&[ch('n')], Command::AddCustomer, "Add new customer", true),
+        bind(&[ch('n')], Command::AddCustomer, "Add new customer", true).important(),
         // Partner Center's actions on a customer, together: Add subscription, Subscriptions, Account.
         bind(&[ch('s')], Command::AddSubscription, "Add subscription", true),
         bind(&[key(KeyCode::Enter)], Command::Enter, "Subscriptions", true),
