@@ -69,8 +69,10 @@ pub fn text_field(
 /// tui-input keeps it: between graphemes), and the cursor's column in it. Columns are display
 /// columns (a CJK character or an emoji takes two, a combining mark none), counted by grapheme
 /// as tui-input's `visual_cursor` counts them. The view scrolls just enough that the cursor and
-/// the whole grapheme under it are in view, with the last column kept for "…" when text goes on
-/// past the edge: a wide character is never split and the cursor never lands in its second half.
+/// the whole grapheme under it are in view, left of the "…" that says text goes on past the
+/// edge: a wide character is never split and the cursor never lands in its second half. Like
+/// tui-input's `visual_scroll`, the window follows from the cursor alone (the view keeps no
+/// state): as much as fits before the cursor is shown.
 pub fn field_window(value: &str, cursor: usize, room: usize) -> (String, usize) {
     let split = value.char_indices().nth(cursor).map_or(value.len(), |(i, _)| i);
     let (before, after) = (clean(&value[..split]), clean(&value[split..]));
@@ -78,9 +80,12 @@ pub fn field_window(value: &str, cursor: usize, room: usize) -> (String, usize) 
     if at + after.width() < room {
         return (format!("{before}{after}"), at);
     }
-    // The grapheme under the cursor (a blank after the end) must show whole, left of the "…".
-    let under = after.graphemes(true).next().map_or(1, |g| g.width().max(1));
-    let keep = room.saturating_sub(1 + under);
+    // The grapheme under the cursor (a blank after the end) must show whole, left of the "…"
+    // when more text follows it.
+    let mut rest = after.graphemes(true);
+    let under = rest.next().map_or(1, |g| g.width().max(1));
+    let more = usize::from(rest.next().is_some());
+    let keep = room.saturating_sub(under + more);
     let mut scroll = 0;
     let mut text = String::new();
     for g in before.graphemes(true) {
