@@ -33,13 +33,24 @@ fn the_detail_pane_at_200x50_follows_the_selection() {
     s.wait_for_text(&["Indirect resellers (11)"]);
     resize(&s, 200, 50);
     let screen = s.wait_for_text(&["┌ Indirect reseller ", "Compliance", "PartnerID (MPN ID)"]);
-    assert!(line_with(&screen, &["Name", "Adatum IT Services"]).is_some(), "{screen}");
+    assert!(
+        line_with(&screen, &["Name", "Adatum IT Services"]).is_some(),
+        "{screen}"
+    );
     s.type_text("2");
     let screen = s.wait_for_text(&["┌ Customer ", "Primary contact", "Address"]);
     let first = table_rows(&screen, "Company name")[0].clone();
-    let first_name = first.split("  ").next().unwrap().trim_start_matches('│').to_owned();
+    let first_name = first
+        .split("  ")
+        .next()
+        .unwrap()
+        .trim_start_matches('│')
+        .to_owned();
     assert!(
-        line_with(&screen, &["Company name", &first_name]).iter().count() >= 1,
+        line_with(&screen, &["Company name", &first_name])
+            .iter()
+            .count()
+            >= 1,
         "{screen}"
     );
     s.type_text("j");
@@ -50,7 +61,9 @@ fn the_detail_pane_at_200x50_follows_the_selection() {
     assert!(screen.contains("Microsoft ID"), "{screen}");
     // Below 160 columns: no pane.
     resize(&s, 120, 40);
-    s.wait_for("the pane gone at 120 columns", |sc| !sc.contains("Primary contact"));
+    s.wait_for("the pane gone at 120 columns", |sc| {
+        !sc.contains("Primary contact")
+    });
     s.quit();
 }
 
@@ -72,11 +85,16 @@ fn a_cjk_name_typed_into_add_new_customer_at_80x24_scrolls_by_display_width() {
         line_with(sc, &["›Company name", "東京本社大阪"]).is_some()
     });
     let line = line_with(&screen, &["›Company name"]).unwrap().to_owned();
-    assert!(!line.contains("株式会社テスト販売株式会社テスト販売株式会社"), "scrolled: {line}");
+    assert!(
+        !line.contains("株式会社テスト販売株式会社テスト販売株式会社"),
+        "scrolled: {line}"
+    );
     let (end_x, y) = cursor(&s);
     // ← on the last character: the cursor one character (two columns) left, on it.
     s.key("Left");
-    s.wait_for("the cursor one character left", |_| cursor(&s) == (end_x - 2, y));
+    s.wait_for("the cursor one character left", |_| {
+        cursor(&s) == (end_x - 2, y)
+    });
     s.key("Home");
     let screen = s.wait_for("the start of the name in view", |sc| {
         line_with(sc, &["›Company name", "株式会社テスト販売株式会社"]).is_some()

@@ -40,11 +40,18 @@ fn ellipsize_counts_display_columns_and_never_splits_a_grapheme() {
     assert_eq!(ellipsize(CJK, 18), CJK);
     // 9 wide chars (18 columns) in 7: three whole (6) + "…"; never half a character.
     assert_eq!(ellipsize(CJK, 7), "株式会…");
-    assert_eq!(ellipsize(CJK, 8), "株式会…", "a wide char straddling the edge is dropped");
+    assert_eq!(
+        ellipsize(CJK, 8),
+        "株式会…",
+        "a wide char straddling the edge is dropped"
+    );
     let zwj = format!("{ZWJ}{ZWJ}{ZWJ}");
     assert_eq!(zwj.width(), 6);
     assert_eq!(ellipsize(&zwj, 5), format!("{ZWJ}{ZWJ}…"));
-    assert_eq!(ellipsize(&format!("{FLAG}{FLAG}{FLAG}"), 4), format!("{FLAG}…"));
+    assert_eq!(
+        ellipsize(&format!("{FLAG}{FLAG}{FLAG}"), 4),
+        format!("{FLAG}…")
+    );
     // A combining mark stays with its letter.
     assert_eq!(COMBINING.width(), 11);
     assert_eq!(ellipsize(COMBINING, 4), "Zu\u{0308}r…");
@@ -71,7 +78,11 @@ fn fit_line_keeps_each_spans_style_and_ends_in_an_ellipsis() {
     ]);
     let cut = fit_line(line.clone(), 7);
     assert_eq!(cut.width(), 7);
-    let spans: Vec<(&str, Style)> = cut.spans.iter().map(|s| (s.content.as_ref(), s.style)).collect();
+    let spans: Vec<(&str, Style)> = cut
+        .spans
+        .iter()
+        .map(|s| (s.content.as_ref(), s.style))
+        .collect();
     assert_eq!(spans, vec![("株式", Style::new()), ("会…", bold)]);
     // Fits: every span as it was.
     assert_eq!(fit_line(line.clone(), 14), line);
@@ -167,10 +178,20 @@ fn the_footer_keeps_the_important_keys_in_declared_order_and_ends_with_more() {
     // 75 columns: the important ones, the first normal one that fits, `? more` last.
     assert_eq!(
         shown(75),
-        ["r Request a partnership", "P sign in", "Y sync", "/ search", "q quit", "? more"]
+        [
+            "r Request a partnership",
+            "P sign in",
+            "Y sync",
+            "/ search",
+            "q quit",
+            "? more"
+        ]
     );
     // Narrower: the normal ones give way first.
-    assert_eq!(shown(50), ["P sign in", "Y sync", "/ search", "q quit", "? more"]);
+    assert_eq!(
+        shown(50),
+        ["P sign in", "Y sync", "/ search", "q quit", "? more"]
+    );
     // Everything fits: as declared, `? help`.
     assert_eq!(shown(200).last().unwrap(), "q quit");
     assert!(shown(200).contains(&"? help".to_owned()));
@@ -194,11 +215,22 @@ fn a_text_field_scrolls_by_display_width_and_puts_the_cursor_on_its_cell() {
     for cursor in 0..=13 {
         let (shown, x) = field_window(name, cursor, 10);
         assert!(shown.width() <= 10, "{cursor}: {shown:?}");
-        assert_eq!(x % 2, 0, "{cursor}: the cursor on the first cell of a wide char");
+        assert_eq!(
+            x % 2,
+            0,
+            "{cursor}: the cursor on the first cell of a wide char"
+        );
         let before: String = name.chars().take(cursor).collect();
-        let under: String = name.chars().nth(cursor).map(String::from).unwrap_or_default();
+        let under: String = name
+            .chars()
+            .nth(cursor)
+            .map(String::from)
+            .unwrap_or_default();
         assert!(shown.contains(&under), "{cursor}: {under} in {shown:?}");
-        assert!(x + under.width().max(1) <= 9 || !shown.ends_with('…'), "{cursor}");
+        assert!(
+            x + under.width().max(1) <= 9 || !shown.ends_with('…'),
+            "{cursor}"
+        );
         assert!(before.width() >= x);
     }
     // A flag is one grapheme of two columns: the cursor after it is two columns in.
@@ -206,7 +238,10 @@ fn a_text_field_scrolls_by_display_width_and_puts_the_cursor_on_its_cell() {
     // A ZWJ sequence shows with its joiner removed (hidden characters never reach the
     // terminal: two emoji, four columns); the cursor after it lands after both.
     let emoji = format!("{ZWJ}ab");
-    assert_eq!(field_window(&emoji, ZWJ.chars().count(), 20), ("👩💻ab".into(), 4));
+    assert_eq!(
+        field_window(&emoji, ZWJ.chars().count(), 20),
+        ("👩💻ab".into(), 4)
+    );
     // A combining mark takes no column.
     assert_eq!(field_window(COMBINING, 3, 20).1, 2);
 }
@@ -215,7 +250,10 @@ fn a_text_field_scrolls_by_display_width_and_puts_the_cursor_on_its_cell() {
 
 #[test]
 fn an_activity_change_is_one_line_per_changed_field() {
-    let c = changes(None, Some("quantity 5 → 10; support contact Contoso → Fabrikam"));
+    let c = changes(
+        None,
+        Some("quantity 5 → 10; support contact Contoso → Fabrikam"),
+    );
     let said: Vec<_> = c
         .iter()
         .map(|c| (c.field.as_str(), c.before.as_deref(), c.after.as_deref()))
@@ -238,7 +276,10 @@ fn an_activity_change_is_one_line_per_changed_field() {
         .collect();
     assert_eq!(
         said,
-        [("PartnerID", Some("1"), Some("2")), ("", Some("Active"), Some("Removed"))]
+        [
+            ("PartnerID", Some("1"), Some("2")),
+            ("", Some("Active"), Some("Removed"))
+        ]
     );
     assert_eq!(changes(None, None), []);
     // Hostile text is cleaned before the terminal.
@@ -276,7 +317,9 @@ fn world_book() -> TestDb {
 
 fn render(h: &Harness) -> String {
     let mut terminal = Terminal::new(TestBackend::new(h.state.width, h.state.height)).unwrap();
-    terminal.draw(|f| view(&h.state, &Theme::colored(), f)).unwrap();
+    terminal
+        .draw(|f| view(&h.state, &Theme::colored(), f))
+        .unwrap();
     let mut backend = terminal.backend().clone();
     let cursor = ratatui::backend::Backend::get_cursor_position(&mut backend).unwrap();
     format!("{}\ncursor at {cursor:?}", terminal.backend())
@@ -332,7 +375,10 @@ fn the_detail_pane_at_200x50_shows_the_customer_the_subscription_and_the_activit
     // A subscription changed: the activity log's entry shows its fields changed.
     h.press(KeyCode::Enter);
     h.press(KeyCode::Right);
-    h.key(crossterm::event::KeyEvent::new(KeyCode::Char('s'), crossterm::event::KeyModifiers::CONTROL));
+    h.key(crossterm::event::KeyEvent::new(
+        KeyCode::Char('s'),
+        crossterm::event::KeyModifiers::CONTROL,
+    ));
     h.type_str("4");
     let screen = render(&h);
     assert!(screen.contains("Activity entry"), "{screen}");
@@ -359,7 +405,13 @@ fn the_pane_asks_for_the_selected_record_only_and_keeps_the_latest_reply() {
     assert_eq!(first.len(), 1, "one request, for the first row: {first:?}");
     let first_row = h.state.screens.customers.list.rows[0].id;
     assert_eq!(first[0].1, RecordId::Customer(first_row));
-    let record = h.state.screens.customers.detail.of(RecordId::Customer(first_row)).cloned();
+    let record = h
+        .state
+        .screens
+        .customers
+        .detail
+        .of(RecordId::Customer(first_row))
+        .cloned();
     assert!(matches!(record, Some(Record::Customer(_))));
     h.type_str("j");
     let after = asked(&h);
@@ -368,7 +420,10 @@ fn the_pane_asks_for_the_selected_record_only_and_keeps_the_latest_reply() {
     assert_eq!(after[1].1, RecordId::Customer(second_row));
     // The reply to the first request arriving late is dropped: the second row's stays.
     let stale = h.db.store.record(RecordId::Customer(first_row)).unwrap();
-    h.send(Action::Db(To::Screen(Screen::Customers), DbReply::Record(first[0].0, stale)));
+    h.send(Action::Db(
+        To::Screen(Screen::Customers),
+        DbReply::Record(first[0].0, stale),
+    ));
     let detail = &h.state.screens.customers.detail;
     assert!(detail.of(RecordId::Customer(second_row)).is_some());
     assert!(detail.of(RecordId::Customer(first_row)).is_none());
@@ -395,4 +450,3 @@ fn the_wizard_scrolls_a_cjk_company_name_by_display_width() {
     h.press(KeyCode::Home);
     insta::assert_snapshot!("widths_wizard_cjk_cursor_home_80x24", render(&h));
 }
-

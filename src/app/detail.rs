@@ -22,9 +22,7 @@ impl Detail {
     /// Asks for `selected`'s record if the pane is shown and it is not the one asked for last;
     /// nothing below `DETAIL_PANE_FROM` columns.
     pub fn follow(&mut self, selected: Option<RecordId>, cx: &mut Cx) -> Option<Effect> {
-        if layout::detail_pane_width(cx.width).is_none() {
-            return None;
-        }
+        layout::detail_pane_width(cx.width)?;
         let id = selected?;
         if self.wanted.is_some_and(|(wanted, _)| wanted == id) {
             return None;

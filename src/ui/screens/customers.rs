@@ -33,7 +33,7 @@ const COLUMNS: [Column; 5] = [
 pub fn view(screen: &CustomersScreen, state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let area = match screen.selected_record() {
         Some(RecordId::Subscription(id)) => {
-            detail_pane::subscription_beside(frame, area, state, theme, &screen.detail, Some(id))
+            detail_records::subscription_beside(frame, area, state, theme, &screen.detail, Some(id))
         }
         _ => customer_beside(screen, state, theme, frame, area),
     };

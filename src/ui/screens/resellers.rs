@@ -88,7 +88,7 @@ pub fn view(screen: &ResellersScreen, state: &AppState, theme: &Theme, frame: &m
             Line::from(r.name.clone()),
             Line::from(r.partner_id.clone()),
             Line::from(r.location.clone()),
-            status.into(),
+            status,
             Line::from(r.customers.to_string()).right_aligned(),
             Line::from(state.local(r.since).format("%Y-%m-%d").to_string()),
         ]

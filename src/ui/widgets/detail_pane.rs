@@ -53,7 +53,10 @@ const LABEL_MOST: usize = 22;
 pub fn render(frame: &mut Frame, area: Rect, theme: &Theme, title: &str, entries: &[Entry]) {
     let block = Block::bordered().title(fit_title(
         Line::from(Span::styled(
-            format!(" {} ", ellipsize(title, area.width.saturating_sub(4) as usize)),
+            format!(
+                " {} ",
+                ellipsize(title, area.width.saturating_sub(4) as usize)
+            ),
             theme.title,
         )),
         area.width,
@@ -94,31 +97,6 @@ pub fn render(frame: &mut Frame, area: Rect, theme: &Theme, title: &str, entries
         ..inner
     };
     frame.render_widget(Paragraph::new(lines), text);
-}
-
-/// For a list of subscriptions, in one call: splits `area`, draws the selected subscription's
-/// record (`id`, as `detail` has it) in the pane when the terminal is wide enough, and gives
-/// back the area left for the list.
-pub fn subscription_beside(
-    frame: &mut Frame,
-    area: Rect,
-    state: &crate::app::state::AppState,
-    theme: &Theme,
-    detail: &crate::app::detail::Detail,
-    id: Option<i64>,
-) -> Rect {
-    use crate::store::record::RecordId;
-    let (list, pane) = split(area, state.width);
-    if let Some(pane) = pane {
-        let entries = match id {
-            Some(id) => {
-                super::detail_records::subscription(detail.of(RecordId::Subscription(id)), state, theme)
-            }
-            None => vec![none_selected(theme)],
-        };
-        render(frame, pane, theme, "Subscription", &entries);
-    }
-    list
 }
 
 /// What the pane says over an empty list.

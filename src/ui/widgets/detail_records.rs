@@ -5,12 +5,15 @@
 
 use ratatui::text::{Line, Span};
 
-use super::detail_pane::{Entry, field};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use super::detail_pane::{self, Entry, field};
 use crate::app::state::AppState;
 use crate::domain::text::clean;
 use crate::store::customers::status_label;
 use crate::store::list::{ActivityRow, CustomerRow, ResellerRow};
-use crate::store::record::Record;
+use crate::store::record::{Record, RecordId};
 use crate::store::subscriptions::{ResellerRef, SubscriptionDetail};
 use crate::ui::theme::Theme;
 
@@ -23,11 +26,19 @@ fn loading(theme: &Theme) -> Entry {
 }
 
 fn gone(why: &str, theme: &Theme) -> Entry {
-    Entry::Note(Line::from(Span::styled(clean(why).into_owned(), theme.warning)))
+    Entry::Note(Line::from(Span::styled(
+        clean(why).into_owned(),
+        theme.warning,
+    )))
 }
 
 /// A customer: the list row's fields, then its Account once read.
-pub fn customer(row: &CustomerRow, record: Option<&Record>, state: &AppState, theme: &Theme) -> Vec<Entry> {
+pub fn customer(
+    row: &CustomerRow,
+    record: Option<&Record>,
+    state: &AppState,
+    theme: &Theme,
+) -> Vec<Entry> {
     let mut out = vec![
         Entry::Section("Company profile"),
         field("Company name", text(&row.company_name)),
@@ -44,7 +55,11 @@ pub fn customer(row: &CustomerRow, record: Option<&Record>, state: &AppState, th
     };
     let reseller = match (&row.reseller, account.and_then(|a| a.reseller.as_ref())) {
         (_, Some(r)) => {
-            let mut spans = vec![Span::raw(format!("{} (PartnerID {})", clean(&r.name), clean(&r.partner_id)))];
+            let mut spans = vec![Span::raw(format!(
+                "{} (PartnerID {})",
+                clean(&r.name),
+                clean(&r.partner_id)
+            ))];
             if r.removed {
                 spans.push(Span::styled("  partnership removed", theme.warning));
             }
@@ -64,7 +79,10 @@ pub fn customer(row: &CustomerRow, record: Option<&Record>, state: &AppState, th
         out.push(field("Registration no.", text(number)));
     }
     out.push(field("Address", text(&a.address.one_line())));
-    out.push(field("Culture · language", text(&format!("{} · {}", a.culture, a.language))));
+    out.push(field(
+        "Culture · language",
+        text(&format!("{} · {}", a.culture, a.language)),
+    ));
     out.push(Entry::Section("Primary contact"));
     out.push(field("Name", text(&a.contact.name())));
     out.push(field("Email", text(&a.contact.email)));
@@ -93,7 +111,11 @@ fn reseller_line(reseller: Option<&ResellerRef>, none: &str, theme: &Theme) -> L
     match reseller {
         None => Line::from(Span::styled(none.to_owned(), theme.dim)),
         Some(r) => {
-            let mut spans = vec![Span::raw(format!("{} (PartnerID {})", clean(&r.name), clean(&r.partner_id)))];
+            let mut spans = vec![Span::raw(format!(
+                "{} (PartnerID {})",
+                clean(&r.name),
+                clean(&r.partner_id)
+            ))];
             if r.removed {
                 spans.push(Span::styled("  partnership removed", theme.warning));
             }
@@ -112,7 +134,9 @@ pub fn subscription(detail: Option<&Record>, state: &AppState, theme: &Theme) ->
     let provider = state
         .provider
         .as_ref()
-        .map_or("You (the provider)".to_owned(), |p| format!("{} (you)", clean(&p.company_name)));
+        .map_or("You (the provider)".to_owned(), |p| {
+            format!("{} (you)", clean(&p.company_name))
+        });
     let date = |t: chrono::DateTime<chrono::Utc>| state.local(t).format("%Y-%m-%d").to_string();
     vec![
         Entry::Section("Subscription"),
@@ -129,8 +153,14 @@ pub fn subscription(detail: Option<&Record>, state: &AppState, theme: &Theme) ->
         field("Term started", date(s.term_started_at)),
         field("Commitment end", text(&s.commitment_end_date)),
         Entry::Section("Partners"),
-        field("Partner of record", reseller_line(s.reseller.as_ref(), "None", theme)),
-        field("Support contact", reseller_line(s.support_contact.as_ref(), &provider, theme)),
+        field(
+            "Partner of record",
+            reseller_line(s.reseller.as_ref(), "None", theme),
+        ),
+        field(
+            "Support contact",
+            reseller_line(s.support_contact.as_ref(), &provider, theme),
+        ),
     ]
 }
 
@@ -139,23 +169,46 @@ pub fn reseller(row: &ResellerRow, state: &AppState, theme: &Theme) -> Vec<Entry
     let check = |ok: Option<bool>, yes: &'static str, no: &'static str| match ok {
         Some(true) => Line::from(yes),
         Some(false) => Line::from(Span::styled(format!("⚠ {no}"), theme.warning)),
-        None => Line::from(Span::styled("? Unknown: nobody has checked yet", theme.warning)),
+        None => Line::from(Span::styled(
+            "? Unknown: nobody has checked yet",
+            theme.warning,
+        )),
     };
     let mut out = vec![
         Entry::Section("Indirect reseller"),
         field("Name", text(&row.name)),
         field("PartnerID (MPN ID)", text(&row.partner_id)),
         field("Location", text(&row.location)),
-        field("Partner since", state.local(row.since).format("%Y-%m-%d").to_string()),
+        field(
+            "Partner since",
+            state.local(row.since).format("%Y-%m-%d").to_string(),
+        ),
         field("Customers", row.customers.to_string()),
         Entry::Section("Compliance"),
-        field("MPA", check(row.compliance.mpa.known(), "Signed for its region", "Not signed")),
-        field("PartnerID as POR", check(row.compliance.por.known(), "Valid as partner of record", "Not valid")),
+        field(
+            "MPA",
+            check(
+                row.compliance.mpa.known(),
+                "Signed for its region",
+                "Not signed",
+            ),
+        ),
+        field(
+            "PartnerID as POR",
+            check(
+                row.compliance.por.known(),
+                "Valid as partner of record",
+                "Not valid",
+            ),
+        ),
     ];
     if let Some(at) = row.removed_at {
         out.push(field(
             "Partnership",
-            Span::styled(format!("Removed {}", state.local(at).format("%Y-%m-%d")), theme.warning),
+            Span::styled(
+                format!("Removed {}", state.local(at).format("%Y-%m-%d")),
+                theme.warning,
+            ),
         ));
     }
     out
@@ -171,11 +224,22 @@ pub struct Change {
 
 /// Field names a change names first ("support contact A → B").
 const FIELDS: [&str; 8] = [
-    "support contact", "auto-renew", "quantity", "status", "offer", "reseller", "PartnerID", "name",
+    "support contact",
+    "auto-renew",
+    "quantity",
+    "status",
+    "offer",
+    "reseller",
+    "PartnerID",
+    "name",
 ];
 
 fn change(field: &str, before: Option<&str>, after: Option<&str>) -> Change {
-    let own = |s: Option<&str>| s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    let own = |s: Option<&str>| {
+        s.map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
     Change {
         field: field.to_owned(),
         before: own(before),
@@ -212,7 +276,8 @@ pub fn changes(before: Option<&str>, after: Option<&str>) -> Vec<Change> {
     }
     match (before, after) {
         (Some(b), Some(a)) => {
-            let (bs, as_): (Vec<&str>, Vec<&str>) = (b.split(", ").collect(), a.split(", ").collect());
+            let (bs, as_): (Vec<&str>, Vec<&str>) =
+                (b.split(", ").collect(), a.split(", ").collect());
             if bs.len() == as_.len() && bs.len() > 1 {
                 return bs
                     .iter()
@@ -244,7 +309,10 @@ pub fn changes(before: Option<&str>, after: Option<&str>) -> Vec<Change> {
 pub fn activity(row: &ActivityRow, state: &AppState, theme: &Theme) -> Vec<Entry> {
     let mut out = vec![
         Entry::Section("Activity"),
-        field("When", state.local(row.at).format("%Y-%m-%d %H:%M:%S").to_string()),
+        field(
+            "When",
+            state.local(row.at).format("%Y-%m-%d %H:%M:%S").to_string(),
+        ),
         field("Operator", text(&row.operator)),
         field("Action", text(&row.action)),
         field("Target", text(&row.target)),
@@ -252,12 +320,43 @@ pub fn activity(row: &ActivityRow, state: &AppState, theme: &Theme) -> Vec<Entry
     ];
     let list = changes(row.before.as_deref(), row.after.as_deref());
     if list.is_empty() {
-        out.push(Entry::Note(Line::from(Span::styled("No change recorded", theme.dim))));
+        out.push(Entry::Note(Line::from(Span::styled(
+            "No change recorded",
+            theme.dim,
+        ))));
     }
     for c in list {
-        let was = c.before.map_or(Span::styled("(none)", theme.dim), |b| Span::styled(b, theme.dim));
-        let now = c.after.map_or(Span::styled("(removed)", theme.warning), |a| Span::styled(a, theme.accent));
+        let was = c.before.map_or(Span::styled("(none)", theme.dim), |b| {
+            Span::styled(b, theme.dim)
+        });
+        let now = c
+            .after
+            .map_or(Span::styled("(removed)", theme.warning), |a| {
+                Span::styled(a, theme.accent)
+            });
         out.push(field(c.field, Line::from(vec![was, Span::raw(" → "), now])));
     }
     out
+}
+
+/// For a list of subscriptions, in one call: splits `area`, draws the selected subscription's
+/// record (`id`, as `detail` has it) in the pane when the terminal is wide enough, and gives
+/// back the area left for the list.
+pub fn subscription_beside(
+    frame: &mut Frame,
+    area: Rect,
+    state: &AppState,
+    theme: &Theme,
+    detail: &crate::app::detail::Detail,
+    id: Option<i64>,
+) -> Rect {
+    let (list, pane) = detail_pane::split(area, state.width);
+    if let Some(pane) = pane {
+        let entries = match id {
+            Some(id) => subscription(detail.of(RecordId::Subscription(id)), state, theme),
+            None => vec![detail_pane::none_selected(theme)],
+        };
+        detail_pane::render(frame, pane, theme, "Subscription", &entries);
+    }
+    list
 }

@@ -74,7 +74,10 @@ pub fn text_field(
 /// tui-input's `visual_scroll`, the window follows from the cursor alone (the view keeps no
 /// state): as much as fits before the cursor is shown.
 pub fn field_window(value: &str, cursor: usize, room: usize) -> (String, usize) {
-    let split = value.char_indices().nth(cursor).map_or(value.len(), |(i, _)| i);
+    let split = value
+        .char_indices()
+        .nth(cursor)
+        .map_or(value.len(), |(i, _)| i);
     let (before, after) = (clean(&value[..split]), clean(&value[split..]));
     let at = before.width();
     if at + after.width() < room {

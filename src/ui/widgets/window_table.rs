@@ -103,7 +103,11 @@ pub fn widths(columns: &[Column], natural: &[u16], available: u16) -> Vec<Option
             .map(|i| u32::from(w(i)))
             .sum::<u32>()
     };
-    let floor = |i: usize| columns[i].floor().min(natural.get(i).copied().unwrap_or(0).max(1));
+    let floor = |i: usize| {
+        columns[i]
+            .floor()
+            .min(natural.get(i).copied().unwrap_or(0).max(1))
+    };
     while cost(&shown, &floor) > u32::from(available) {
         // Latest to come (highest from_width), rightmost among equals.
         let Some(drop) = (0..columns.len())
@@ -137,7 +141,10 @@ pub fn widths(columns: &[Column], natural: &[u16], available: u16) -> Vec<Option
                 .filter(|i| width[*i] > floor(*i))
                 .max_by(|a, b| {
                     let (wa, wb) = (u32::from(width[*a]), u32::from(width[*b]));
-                    let (sa, sb) = (u32::from(columns[*a].share()), u32::from(columns[*b].share()));
+                    let (sa, sb) = (
+                        u32::from(columns[*a].share()),
+                        u32::from(columns[*b].share()),
+                    );
                     (wa * sb).cmp(&(wb * sa)).then(b.cmp(a))
                 });
             match widest {
@@ -263,7 +270,11 @@ pub fn render<R: Listed + Clone>(
             }
         })
         .collect();
-    let constraints: Vec<Constraint> = widths.iter().flatten().map(|w| Constraint::Length(*w)).collect();
+    let constraints: Vec<Constraint> = widths
+        .iter()
+        .flatten()
+        .map(|w| Constraint::Length(*w))
+        .collect();
     let is_empty = rows.is_empty();
     frame.render_widget(
         Table::new(rows, constraints)
