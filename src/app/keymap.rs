@@ -164,6 +164,8 @@ pub struct Hint {
     pub label: &'static str,
     /// The operator's role can't do it: drawn dimmed.
     pub allowed: bool,
+    /// `keys::IMPORTANT` stays in a narrow footer before the others.
+    pub rank: u8,
 }
 
 /// The footer's entries for the current state, most important first: the top set's own keys in
@@ -176,6 +178,7 @@ pub fn footer(state: &AppState) -> Vec<Hint> {
             keys,
             label: b.label,
             allowed: super::gate::refusal(state, b.command).is_none(),
+            rank: b.rank,
         })
         .collect()
 }

@@ -40,7 +40,14 @@ pub struct Binding {
     pub label: &'static str,
     /// Shown in the footer (all bindings are shown in help).
     pub footer: bool,
+    /// Where the footer has no room for every key, the more important stay (`IMPORTANT` before
+    /// `NORMAL`), shown in the order they are declared.
+    pub rank: u8,
 }
+
+/// A footer key kept before the others at 80 columns.
+pub const IMPORTANT: u8 = 0;
+pub const NORMAL: u8 = 1;
 
 pub const fn bind(
     keys: &'static [Chord],
@@ -53,6 +60,15 @@ pub const fn bind(
         command,
         label,
         footer,
+        rank: NORMAL,
+    }
+}
+
+impl Binding {
+    /// Kept in a narrow footer before the keys of normal rank.
+    pub const fn important(mut self) -> Binding {
+        self.rank = IMPORTANT;
+        self
     }
 }
 
@@ -142,7 +158,7 @@ pub const LIST: Keys = keys(
     "Lists",
     &[
         MOVE[0], MOVE[1], MOVE[2], MOVE[3], MOVE[4], MOVE[5],
-        bind(&[ch('/')], Command::Search, "search", true),
+        bind(&[ch('/')], Command::Search, "search", true).important(),
         bind(&[key(KeyCode::Esc)], Command::Back, "clear search", false),
     ],
     Typing::No,

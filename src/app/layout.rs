@@ -36,3 +36,12 @@ pub fn split_rows(height: u16, wanted: usize) -> (usize, usize) {
         pane_box.saturating_sub(TABLE_FRAME_LINES).max(1) as usize,
     )
 }
+
+/// From this width a detail pane beside the list shows the selected row's record.
+pub const DETAIL_PANE_FROM: u16 = 160;
+
+/// Columns the detail pane takes of a terminal this wide (`None` below `DETAIL_PANE_FROM`): two
+/// fifths, between 64 and 90, so the list keeps the larger part.
+pub fn detail_pane_width(width: u16) -> Option<u16> {
+    (width >= DETAIL_PANE_FROM).then(|| (width * 2 / 5).clamp(64, 90))
+}

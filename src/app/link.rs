@@ -21,8 +21,8 @@ pub type CarryOut = fn(&mut AppState, To, Outcome) -> Vec<Effect>;
 pub const SIGNED_OUT: Keys = keys(
     "Partner Center",
     &[
-        bind(&[ch('P')], Command::SignIn, "sign in", true),
-        bind(&[ch('Y')], Command::Sync, "sync", true),
+        bind(&[ch('P')], Command::SignIn, "sign in", true).important(),
+        bind(&[ch('Y')], Command::Sync, "sync", true).important(),
     ],
     Typing::No,
 );
@@ -31,7 +31,7 @@ pub const SIGNED_OUT: Keys = keys(
 pub const SIGNED_IN: Keys = keys(
     "Partner Center",
     &[
-        bind(&[ch('Y')], Command::Sync, "sync", true),
+        bind(&[ch('Y')], Command::Sync, "sync", true).important(),
         bind(&[ch('P')], Command::SignIn, "sign in again", false),
     ],
     Typing::No,

@@ -1,6 +1,7 @@
 //! The state store: actions in, state changed, effects out. Everything here is pure.
 
 pub mod action;
+pub mod detail;
 pub mod effect;
 pub mod form;
 pub mod gate;

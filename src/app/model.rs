@@ -22,6 +22,7 @@ pub struct Cx<'a> {
     pub now: DateTime<Utc>,
     /// The app-wide request counter: replies to older requests are dropped.
     pub seq: &'a mut u64,
+    pub width: u16,
     pub height: u16,
     /// Rows of the list the keys move in, on the screen shown.
     pub viewport: usize,
@@ -149,6 +150,12 @@ pub trait ScreenModel: Model {
         if let Some(l) = self.list_mut() {
             l.clamp(layout::list_rows(height));
         }
+    }
+
+    /// What the detail pane needs for the selected row (wide enough to show it; see
+    /// `app::detail`), asked after a resize; models with a pane ask it themselves as keys move.
+    fn follow_selection(&mut self, _cx: &mut Cx) -> Vec<Effect> {
+        Vec::new()
     }
 }
 

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, FixedOffset, Utc};
 
+use super::effect::Effect;
 use super::model::{Cx, ScreenModel};
 use super::nav::Screen;
 use super::outcome::Open;
@@ -137,11 +138,27 @@ impl AppState {
         }
     }
 
+    /// The terminal changed size: the lists keep their selection in view, and a detail pane
+    /// that appears asks for its record.
+    pub fn resized(&mut self, width: u16, height: u16) -> Vec<Effect> {
+        self.width = width;
+        self.height = height;
+        let screen = self.screen;
+        self.screens.get_mut(screen).resize(height);
+        let (mut cx, screens, _) = self.parts();
+        let effects = screens.get_mut(screen).follow_selection(&mut cx);
+        effects
+            .into_iter()
+            .map(|e| e.from(crate::app::nav::To::Screen(screen)))
+            .collect()
+    }
+
     /// What models may read, beside the screens and modals they change.
     pub fn parts(&mut self) -> (Cx<'_>, &mut Screens, &mut Vec<Modal>) {
         let viewport = self.current().viewport(self.height);
         let AppState {
             now,
+            width,
             height,
             operator,
             provider,
@@ -157,6 +174,7 @@ impl AppState {
         let cx = Cx {
             now: *now,
             seq,
+            width: *width,
             height: *height,
             viewport,
             operator,

@@ -37,12 +37,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             state.toasts.retain(|t| t.until > now);
             Vec::new()
         }
-        Action::Resize { width, height } => {
-            state.width = width;
-            state.height = height;
-            state.screens.get_mut(state.screen).resize(height);
-            Vec::new()
-        }
+        Action::Resize { width, height } => state.resized(width, height),
         Action::Db(to, reply) => receive(state, to, reply),
         Action::Command(command) => command_effects(state, command),
         Action::Edit(request) => typed(state, Typed::Edit(request)),

@@ -19,6 +19,7 @@ mod list_rows;
 mod list_types;
 pub mod operators;
 pub mod provider;
+pub mod record;
 pub mod renewals;
 pub mod resellers;
 mod schema;

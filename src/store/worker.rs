@@ -5,6 +5,9 @@
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::JoinHandle;
 
+mod describe;
+use describe::describe;
+
 use chrono::{DateTime, Utc};
 
 use super::customer_account::CustomerAccount;
@@ -110,6 +113,8 @@ pub enum DbCmd {
     LoadSubscription {
         id: i64,
     },
+    /// A detail pane's record, for the request numbered `seq` (a newer one's reply wins).
+    LoadRecord(u64, super::record::RecordId),
     UpdateSubscription {
         id: i64,
         changes: SubscriptionChanges,
@@ -225,6 +230,7 @@ pub enum DbReply {
     CustomerCreated(Box<CreatedCustomer>),
     Subscription(Box<SubscriptionDetail>),
     CustomerAccount(Box<CustomerAccount>),
+    Record(u64, super::record::Record),
     /// The answer to [`DbCmd::VerifyPartnerId`]: the active reseller, or the reason in words.
     PartnerIdVerified {
         partner_id: String,
@@ -509,6 +515,7 @@ fn run(store: &mut Store, cmd: DbCmd) -> CommandResult<DbReply> {
         DbCmd::LoadCustomerAccount { id } => {
             DbReply::CustomerAccount(Box::new(store.customer_account(id)?))
         }
+        DbCmd::LoadRecord(seq, id) => DbReply::Record(seq, store.record(id)?),
         DbCmd::VerifyPartnerId { partner_id } => DbReply::PartnerIdVerified {
             result: store.verify_partner_id(&partner_id)?.map(Box::new),
             partner_id,
@@ -549,51 +556,4 @@ fn page(store: &Store, list: ListId, req: &PageRequest) -> CommandResult<AnyPage
         ListId::FollowUp => AnyPage::FollowUp(store.follow_up_page(req)?),
         ListId::Renewals => AnyPage::Renewals(get(store, req)?),
     })
-}
-
-/// The task, in words, for messages.
-fn describe(cmd: &DbCmd) -> String {
-    match cmd {
-        DbCmd::LoadProvider => "Loading the company profile".into(),
-        DbCmd::Page { list, .. } => format!(
-            "Loading the {}",
-            match list {
-                ListId::Resellers => "indirect resellers",
-                ListId::Customers => "customers",
-                ListId::Activity => "activity log",
-                ListId::Users => "users",
-                ListId::Invitations => "partnership requests",
-                ListId::Subscriptions => "subscriptions",
-                ListId::ResellerPicker => "indirect resellers",
-                ListId::FollowUp => "follow-up worklist",
-                ListId::Renewals => "renewals",
-            }
-        ),
-        DbCmd::PrepareInvitation { .. } | DbCmd::LoadInvitationDraft { .. } => {
-            "Drafting the partnership request".into()
-        }
-        DbCmd::RecordInvitation { .. } => "Recording the partnership request".into(),
-        DbCmd::RevokeInvitation { .. } => "Revoking the partnership request".into(),
-        DbCmd::AcceptInvitation { .. } => "Recording the acceptance".into(),
-        DbCmd::CheckPartnerId { .. } => "Checking the PartnerID".into(),
-        DbCmd::RemovalImpact { .. } => "Counting what the reseller keeps".into(),
-        DbCmd::RemovePartnership { .. } => "Removing the partnership".into(),
-        DbCmd::SetCompliance { .. } => "Saving compliance".into(),
-        DbCmd::LoadOffers => "Loading the offer catalog".into(),
-        DbCmd::AddOperator { .. } => "Adding the user".into(),
-        DbCmd::SetOperatorDisabled { .. } => "Changing the user".into(),
-        DbCmd::SetOperatorRole { .. } => "Changing the role".into(),
-        DbCmd::CheckDomain { .. } => "Checking the domain".into(),
-        DbCmd::CreateCustomer { .. } => "Submitting the new customer".into(),
-        DbCmd::AddSubscriptions { .. } => "Adding the subscriptions".into(),
-        DbCmd::LoadSubscription { .. } => "Loading the subscription".into(),
-        DbCmd::UpdateSubscription { .. } => "Saving the subscription".into(),
-        DbCmd::LoadCustomerAccount { .. } => "Loading the customer's account".into(),
-        DbCmd::VerifyPartnerId { .. } => "Verifying the PartnerID".into(),
-        DbCmd::DiscardInvitation { .. } => "Recording the discarded request".into(),
-        DbCmd::LoadRemovedReseller { .. } => "Loading the follow-up worklist".into(),
-        DbCmd::CreateBook { .. } => "Setting up your own book".into(),
-        DbCmd::ActAs { .. } => "Acting as the signed-in account".into(),
-        DbCmd::LoadDashboard(_) => "Loading the dashboard".into(),
-    }
 }

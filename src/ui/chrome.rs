@@ -296,9 +296,10 @@ pub fn footer(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
 }
 
-/// Which footer entries fit in `width` columns, in order, each with the label it shows: `?` and
-/// `q` always; the others in order while they fit (a long one skipped may leave room for a
-/// shorter one after it); `?` says "more" when any was left out.
+/// Which footer entries fit in `width` columns, each with the label it shows: `?` and `q`
+/// always; then the important ones (`keys::IMPORTANT`: sign in, sync), then the others, each
+/// in declared order while it fits (a long one skipped may leave room for a shorter one after
+/// it); shown in the order they are declared, `?` saying "more" last when any was left out.
 pub fn footer_fit(entries: &[keymap::Hint], width: usize) -> Vec<(&keymap::Hint, &'static str)> {
     const MORE: &str = "more";
     let cost = |h: &keymap::Hint, label: &str| h.keys.width() + label.width() + 3;
@@ -307,20 +308,30 @@ pub fn footer_fit(entries: &[keymap::Hint], width: usize) -> Vec<(&keymap::Hint,
     if everything <= width {
         return entries.iter().map(|h| (h, h.label)).collect();
     }
+    let label = |h: &keymap::Hint| if h.keys == "?" { MORE } else { h.label };
     let mut used = 1 + entries
         .iter()
         .filter(|h| kept(h))
-        .map(|h| cost(h, if h.keys == "?" { MORE } else { h.label }))
+        .map(|h| cost(h, label(h)))
         .sum::<usize>();
-    let mut out = Vec::new();
-    for entry in entries {
-        if kept(entry) {
-            out.push((entry, if entry.keys == "?" { MORE } else { entry.label }));
-        } else if used + cost(entry, entry.label) <= width {
-            used += cost(entry, entry.label);
-            out.push((entry, entry.label));
+    let mut chosen: Vec<bool> = entries.iter().map(kept).collect();
+    let mut ranks: Vec<u8> = entries.iter().map(|h| h.rank).collect();
+    ranks.sort_unstable();
+    ranks.dedup();
+    for rank in ranks {
+        for (i, entry) in entries.iter().enumerate() {
+            if !chosen[i] && entry.rank == rank && used + cost(entry, entry.label) <= width {
+                used += cost(entry, entry.label);
+                chosen[i] = true;
+            }
         }
     }
+    let mut out: Vec<_> = entries
+        .iter()
+        .zip(&chosen)
+        .filter(|(_, c)| **c)
+        .map(|(h, _)| (h, label(h)))
+        .collect();
     // `? more` last, where the eye ends.
     if let Some(at) = out.iter().position(|(h, _)| h.keys == "?") {
         let more = out.remove(at);

@@ -5,6 +5,7 @@
 use crossterm::event::KeyCode;
 
 use crate::app::action::Command;
+use crate::app::detail::Detail;
 use crate::app::effect::Effect;
 use crate::app::keys::{Keys, LIST, MOVE, Typing, bind, ch, key, keys};
 use crate::app::layout;
@@ -15,6 +16,7 @@ use crate::app::model::{Cx, Model, ScreenInfo, ScreenModel, edge_answer, settled
 use crate::app::outcome::{Answer, Go, Open, Outcome, PickerPurpose, ResellerChoice};
 use crate::domain::permission::Permission;
 use crate::store::list::CustomerRow;
+use crate::store::record::RecordId;
 use crate::store::subscriptions::SubscriptionRow;
 use crate::store::worker::{AnyPage, DbCmd, DbReply, ListId};
 
@@ -27,6 +29,8 @@ pub struct CustomersScreen {
     pub expanded: Option<Expanded>,
     /// Keys go to the expanded record's subscriptions.
     pub pane_focused: bool,
+    /// The selected customer's (or subscription's) record, for the detail pane.
+    pub detail: Detail,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -55,6 +59,7 @@ impl Default for CustomersScreen {
             reseller_filter: None,
             expanded: None,
             pane_focused: false,
+            detail: Detail::default(),
         }
     }
 }
@@ -63,7 +68,7 @@ impl Default for CustomersScreen {
 pub const KEYS: Keys = keys(
     "Customers",
     &[
-        bind(&[ch('n')], Command::AddCustomer, "Add new customer", true),
+        bind(&[ch('n')], Command::AddCustomer, "Add new customer", true).important(),
         // Partner Center's actions on a customer, together: Add subscription, Subscriptions, Account.
         bind(&[ch('s')], Command::AddSubscription, "Add subscription", true),
         bind(&[key(KeyCode::Enter)], Command::Enter, "Subscriptions", true),
@@ -206,28 +211,24 @@ impl CustomersScreen {
         })
     }
 
-    /// Esc: the search first, then the reseller filter, then back.
-    fn back(&mut self, cx: &mut Cx) -> Outcome {
-        if let Some(out) = list_command(&mut self.list, Command::Back, cx) {
-            return out;
+    /// The row the detail pane shows: the focused subscription, else the selected customer.
+    pub fn selected_record(&self) -> Option<RecordId> {
+        match (&self.expanded, self.pane_focused) {
+            (Some(e), true) => e
+                .subscriptions
+                .selected_row()
+                .map(|s| RecordId::Subscription(s.id)),
+            _ => self.list.selected_row().map(|c| RecordId::Customer(c.id)),
         }
-        if self.reseller_filter.take().is_some() {
-            self.list.filter.reseller_id = None;
-            return Outcome::effect(Some(self.list.reload(cx.seq)));
-        }
-        Outcome::go(Go::Back)
-    }
-}
-
-impl Model for CustomersScreen {
-    fn keys(&self) -> Vec<&'static Keys> {
-        if self.pane_focused {
-            return vec![&PANE_KEYS];
-        }
-        vec![&KEYS, &LIST]
     }
 
-    fn on_command(&mut self, command: Command, cx: &mut Cx) -> Outcome {
+    /// `outcome` with the request for the newly selected row's record, if it changed.
+    fn following(&mut self, mut outcome: Outcome, cx: &mut Cx) -> Outcome {
+        outcome.effects.extend(self.follow_selection(cx));
+        outcome
+    }
+
+    fn command(&mut self, command: Command, cx: &mut Cx) -> Outcome {
         match command {
             Command::AddCustomer => Outcome::open(Open::NewCustomer { reseller: None }),
             Command::AddSubscription => self.add_subscription(),
@@ -249,22 +250,7 @@ impl Model for CustomersScreen {
         }
     }
 
-
-    /// The picker's reseller narrows the list.
-    fn on_answer(&mut self, answer: Answer, cx: &mut Cx) -> Outcome {
-        match answer {
-            Answer::Picked(PickerPurpose::CustomersFilter, choice) => {
-                self.list.filter.reseller_id = choice.as_ref().map(|c| c.id);
-                self.reseller_filter = choice.map(|c| c.name);
-                self.expanded = None;
-                self.pane_focused = false;
-                Outcome::effect(Some(self.list.reload(cx.seq)))
-            }
-            other => edge_answer(other),
-        }
-    }
-
-    fn on_reply(&mut self, reply: DbReply, cx: &mut Cx) -> Outcome {
+    fn reply(&mut self, reply: DbReply, cx: &mut Cx) -> Outcome {
         match reply {
             DbReply::Page {
                 seq,
@@ -294,6 +280,54 @@ impl Model for CustomersScreen {
         }
     }
 
+    /// Esc: the search first, then the reseller filter, then back.
+    fn back(&mut self, cx: &mut Cx) -> Outcome {
+        if let Some(out) = list_command(&mut self.list, Command::Back, cx) {
+            return out;
+        }
+        if self.reseller_filter.take().is_some() {
+            self.list.filter.reseller_id = None;
+            return Outcome::effect(Some(self.list.reload(cx.seq)));
+        }
+        Outcome::go(Go::Back)
+    }
+}
+
+impl Model for CustomersScreen {
+    fn keys(&self) -> Vec<&'static Keys> {
+        if self.pane_focused {
+            return vec![&PANE_KEYS];
+        }
+        vec![&KEYS, &LIST]
+    }
+
+    fn on_command(&mut self, command: Command, cx: &mut Cx) -> Outcome {
+        let outcome = self.command(command, cx);
+        self.following(outcome, cx)
+    }
+
+    /// The picker's reseller narrows the list.
+    fn on_answer(&mut self, answer: Answer, cx: &mut Cx) -> Outcome {
+        match answer {
+            Answer::Picked(PickerPurpose::CustomersFilter, choice) => {
+                self.list.filter.reseller_id = choice.as_ref().map(|c| c.id);
+                self.reseller_filter = choice.map(|c| c.name);
+                self.expanded = None;
+                self.pane_focused = false;
+                Outcome::effect(Some(self.list.reload(cx.seq)))
+            }
+            other => edge_answer(other),
+        }
+    }
+
+    fn on_reply(&mut self, reply: DbReply, cx: &mut Cx) -> Outcome {
+        let Err(reply) = self.detail.receive(reply) else {
+            return Outcome::none();
+        };
+        let outcome = self.reply(reply, cx);
+        self.following(outcome, cx)
+    }
+
     fn permission(&self, command: Command) -> Option<Permission> {
         match command {
             Command::AddCustomer => Some(Permission::AddCustomer),
@@ -320,6 +354,11 @@ impl ScreenModel for CustomersScreen {
         vec![&KEYS, &LIST]
     }
 
+    fn follow_selection(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        let selected = self.selected_record();
+        self.detail.follow(selected, cx).into_iter().collect()
+    }
+
     fn viewport(&self, height: u16) -> usize {
         match (&self.expanded, self.pane_focused) {
             (Some(e), true) => layout::split_rows(height, e.rows_wanted()).1,
@@ -339,6 +378,8 @@ impl ScreenModel for CustomersScreen {
     /// The expanded record's subscriptions reload whenever they change, shown or not.
     fn reload(&mut self, lists: &[ListId], shown: bool, cx: &mut Cx) -> Vec<Effect> {
         let mut effects = Vec::new();
+        // What changed may be the record shown: asked again as its page lands.
+        self.detail.invalidate();
         if lists.contains(&ListId::Customers) {
             if shown {
                 effects.push(self.list.refresh(cx.seq));

@@ -31,7 +31,7 @@ impl Default for ResellersScreen {
 pub const KEYS: Keys = keys(
     "Indirect resellers",
     &[
-        bind(&[ch('r')], Command::RequestPartnership, "Request a partnership", true),
+        bind(&[ch('r')], Command::RequestPartnership, "Request a partnership", true).important(),
         bind(&[ch('n')], Command::AddCustomer, "Add new customer", true),
         bind(&[ch('v')], Command::ViewCustomers, "View customers", true),
         bind(&[ch('x')], Command::RemovePartnership, "Remove partnership", true),

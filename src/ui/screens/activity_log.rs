@@ -2,12 +2,13 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::widgets::Cell;
+use ratatui::text::Line;
 
 use crate::app::state::AppState;
 use crate::app::screens::activity_log::ActivityLogScreen;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::window_table::{self, column};
+use crate::ui::widgets::{detail_pane, detail_records};
 
 pub fn view(screen: &ActivityLogScreen, state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut title = "Activity log".to_owned();
@@ -25,6 +26,14 @@ pub fn view(screen: &ActivityLogScreen, state: &AppState, theme: &Theme, frame: 
         column("Target", Constraint::Fill(3), 0),
         column("Before → after", Constraint::Fill(3), 80),
     ];
+    let (area, pane) = detail_pane::split(area, state.width);
+    if let Some(pane) = pane {
+        let entries = match screen.list.selected_row() {
+            Some(row) => detail_records::activity(row, state, theme),
+            None => vec![detail_pane::none_selected(theme)],
+        };
+        detail_pane::render(frame, pane, theme, "Activity entry", &entries);
+    }
     window_table::render(
         frame,
         area,
@@ -47,11 +56,11 @@ pub fn view(screen: &ActivityLogScreen, state: &AppState, theme: &Theme, frame: 
                 (None, None) => String::new(),
             };
             vec![
-                Cell::from(state.local(a.at).format("%Y-%m-%d %H:%M").to_string()),
-                Cell::from(a.operator.clone()),
-                Cell::from(a.action.clone()),
-                Cell::from(a.target.clone()),
-                Cell::from(change),
+                Line::from(state.local(a.at).format("%Y-%m-%d %H:%M").to_string()),
+                Line::from(a.operator.clone()),
+                Line::from(a.action.clone()),
+                Line::from(a.target.clone()),
+                Line::from(change),
             ]
         },
     );

@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::style::Style;
-use ratatui::widgets::{Cell, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use crate::app::action::Command;
 use crate::app::keymap;
@@ -16,20 +16,28 @@ use crate::ui::chrome::ellipsize;
 use crate::ui::highlight;
 use crate::store::subscriptions::SubscriptionRow;
 use crate::ui::theme::Theme;
+use crate::store::record::RecordId;
 use crate::ui::widgets::window_table::{self, Column, column};
+use crate::ui::widgets::{detail_pane, detail_records};
 
 /// Where the Microsoft ID (a GUID, 36 columns) is shown in full rather than its first 8 digits.
 const FULL_ID: u16 = 140;
 
 const COLUMNS: [Column; 5] = [
     column("Company name", Constraint::Fill(3), 0),
-    column("Primary domain", Constraint::Fill(3), 70),
+    column("Primary domain", Constraint::Fill(2), 70),
     column("Microsoft ID", Constraint::Length(12), 80),
     column("Reseller", Constraint::Fill(2), 0),
     column("Subscriptions", Constraint::Length(13), 80),
 ];
 
 pub fn view(screen: &CustomersScreen, state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let area = match screen.selected_record() {
+        Some(RecordId::Subscription(id)) => {
+            detail_records::subscription_beside(frame, area, state, theme, &screen.detail, Some(id))
+        }
+        _ => customer_beside(screen, state, theme, frame, area),
+    };
     let Some(expanded) = &screen.expanded else {
         return customer_list(screen, theme, frame, area);
     };
@@ -67,18 +75,18 @@ pub fn view(screen: &CustomersScreen, state: &AppState, theme: &Theme, frame: &m
         "No subscriptions yet: s adds one, or twotier import subscriptions FILE.",
         |s| {
             vec![
-                Cell::from(s.offer.clone()),
-                Cell::from(Line::from(s.quantity.to_string()).right_aligned()),
-                Cell::from(status_label(&s.status).to_owned()),
-                Cell::from(reseller_cell(s, support_shown, theme)),
-                Cell::from(removed_cell(
+                Line::from(s.offer.clone()),
+                Line::from(s.quantity.to_string()).right_aligned(),
+                Line::from(status_label(&s.status).to_owned()),
+                reseller_cell(s, support_shown, theme),
+                removed_cell(
                     s.support_contact
                         .clone()
                         .unwrap_or_else(|| provider.to_owned()),
                     s.support_removed,
                     theme,
-                )),
-                Cell::from(s.term.clone()),
+                ),
+                Line::from(s.term.clone()),
             ]
         },
     );
@@ -111,6 +119,22 @@ fn actions(screen: &CustomersScreen, theme: &Theme, frame: &mut Frame, pane: Rec
         height: 1.min(pane.height),
     };
     frame.render_widget(Paragraph::new(Line::from(spans)), bar);
+}
+
+/// The selected customer's record beside the list, on a wide terminal; the list's area.
+fn customer_beside(screen: &CustomersScreen, state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) -> Rect {
+    let (list, pane) = detail_pane::split(area, state.width);
+    if let Some(pane) = pane {
+        let entries = match screen.list.selected_row() {
+            Some(row) => {
+                let record = screen.detail.of(RecordId::Customer(row.id));
+                detail_records::customer(row, record, state, theme)
+            }
+            None => vec![detail_pane::none_selected(theme)],
+        };
+        detail_pane::render(frame, pane, theme, "Customer", &entries);
+    }
+    list
 }
 
 fn customer_list(screen: &CustomersScreen, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -153,11 +177,11 @@ fn customer_list(screen: &CustomersScreen, theme: &Theme, frame: &mut Frame, are
                 format!("{}…", c.tenant_id.chars().take(8).collect::<String>())
             };
             vec![
-                Cell::from(highlight::lit(&c.company_name, query, theme)),
-                Cell::from(highlight::lit(&c.domain, query, theme)),
-                Cell::from(highlight::lit(&id, query, theme)),
-                Cell::from(Line::from(reseller)),
-                Cell::from(Line::from(c.subscriptions.to_string()).right_aligned()),
+                highlight::lit(&c.company_name, query, theme),
+                highlight::lit(&c.domain, query, theme),
+                highlight::lit(&id, query, theme),
+                Line::from(reseller),
+                Line::from(c.subscriptions.to_string()).right_aligned(),
             ]
         },
     );

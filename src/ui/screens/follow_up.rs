@@ -2,8 +2,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::text::Span;
-use ratatui::widgets::Cell;
+use ratatui::text::{Line, Span};
 
 use crate::app::screens::follow_up::FollowUpScreen;
 use crate::app::state::AppState;
@@ -51,16 +50,16 @@ pub fn view(screen: &FollowUpScreen, state: &AppState, theme: &Theme, frame: &mu
             _ => "Support contact",
         };
         vec![
-            Cell::from(s.customer.clone()),
-            Cell::from(s.offer.clone()),
-            Cell::from(if full_id || s.subscription_id.chars().count() <= 9 {
+            Line::from(s.customer.clone()),
+            Line::from(s.offer.clone()),
+            Line::from(if full_id || s.subscription_id.chars().count() <= 9 {
                 s.subscription_id.clone()
             } else {
                 let tail: String = s.subscription_id.chars().rev().take(8).collect();
                 format!("…{}", tail.chars().rev().collect::<String>())
             }),
-            Cell::from(Span::styled(role, theme.warning)),
-            Cell::from(status_label(&s.status).to_owned()),
+            Line::from(Span::styled(role, theme.warning)),
+            Line::from(status_label(&s.status).to_owned()),
         ]
     });
 }

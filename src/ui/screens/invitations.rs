@@ -2,8 +2,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::text::Span;
-use ratatui::widgets::Cell;
+use ratatui::text::{Line, Span};
 
 use crate::app::state::AppState;
 use crate::domain::invitation::InvitationStatus;
@@ -47,13 +46,13 @@ pub fn view(screen: &InvitationsScreen, state: &AppState, theme: &Theme, frame: 
             };
             let age = (state.now - i.sent_at).num_days().max(0);
             vec![
-                Cell::from(highlight::lit(&i.recipient, query, theme)),
-                Cell::from(i.sent_by.clone()),
-                Cell::from(state.local(i.sent_at).format("%Y-%m-%d %H:%M").to_string()),
-                Cell::from(format!("{age}d")),
-                Cell::from(Span::styled(status.label(), style)),
-                Cell::from(i.delivery.label()),
-                Cell::from(i.reseller.clone().unwrap_or_default()),
+                highlight::lit(&i.recipient, query, theme),
+                Line::from(i.sent_by.clone()),
+                Line::from(state.local(i.sent_at).format("%Y-%m-%d %H:%M").to_string()),
+                Line::from(format!("{age}d")),
+                Line::from(Span::styled(status.label(), style)),
+                Line::from(i.delivery.label()),
+                Line::from(i.reseller.clone().unwrap_or_default()),
             ]
         },
     );

@@ -10,7 +10,6 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Cell;
 
 use crate::app::screens::renewals::RenewalsScreen;
 use crate::app::state::AppState;
@@ -81,17 +80,17 @@ pub fn view(screen: &RenewalsScreen, _: &AppState, theme: &Theme, frame: &mut Fr
                 Span::raw("")
             };
             vec![
-                Cell::from(Line::from(heading)),
-                Cell::from(s.commitment_end_date.clone()),
-                Cell::from(Span::styled(
+                Line::from(heading),
+                Line::from(s.commitment_end_date.clone()),
+                Line::from(Span::styled(
                     s.end().map_or_else(|| "?".to_owned(), |end| compact_days(end, today)),
                     group_style(group, theme),
                 )),
-                Cell::from(auto_renew(s, wide, theme)),
-                Cell::from(Line::from(s.quantity.to_string()).right_aligned()),
-                Cell::from(offer_name(&s.offer, full_offer)),
-                Cell::from(s.customer.clone()),
-                Cell::from(reseller(s, theme)),
+                auto_renew(s, wide, theme),
+                Line::from(s.quantity.to_string()).right_aligned(),
+                Line::from(offer_name(&s.offer, full_offer)),
+                Line::from(s.customer.clone()),
+                reseller(s, theme),
             ]
         },
     );

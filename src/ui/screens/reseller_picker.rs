@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::screens::reseller_picker::ResellerPicker;
 use crate::domain::text::clean;
@@ -88,9 +88,9 @@ pub fn view(picker: &ResellerPicker, _state: &AppState, theme: &Theme, frame: &m
                 (None, None) => Span::raw("Active"),
             };
             vec![
-                Cell::from(highlight::lit(&r.name, query, theme)),
-                Cell::from(highlight::lit(&r.partner_id, query, theme)),
-                Cell::from(status),
+                highlight::lit(&r.name, query, theme),
+                highlight::lit(&r.partner_id, query, theme),
+                status.into(),
             ]
         },
     );

@@ -3,7 +3,6 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Cell;
 
 use crate::app::state::AppState;
 use crate::store::list::Sort;
@@ -11,6 +10,7 @@ use crate::app::screens::resellers::ResellersScreen;
 use crate::ui::highlight;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::window_table::{self, Column, column};
+use crate::ui::widgets::{detail_pane, detail_records};
 
 /// Where the table is wide enough for the status's full reason.
 const WIDE: u16 = 100;
@@ -46,6 +46,14 @@ pub fn view(screen: &ResellersScreen, state: &AppState, theme: &Theme, frame: &m
     let list = &screen.list;
     let title = highlight::titled(title, list);
     let query = filter.search.as_str();
+    let (area, pane) = detail_pane::split(area, state.width);
+    if let Some(pane) = pane {
+        let entries = match list.selected_row() {
+            Some(row) => detail_records::reseller(row, state, theme),
+            None => vec![detail_pane::none_selected(theme)],
+        };
+        detail_pane::render(frame, pane, theme, "Indirect reseller", &entries);
+    }
     window_table::render(frame, area, theme, &title, list, &columns, empty, |r| {
         // A known failure first, then what nobody has checked yet (Unknown is a state of its own).
         let status = match (r.removed_at, r.compliance.status()) {
@@ -80,12 +88,12 @@ pub fn view(screen: &ResellersScreen, state: &AppState, theme: &Theme, frame: &m
             }
         };
         vec![
-            Cell::from(highlight::lit(&r.name, query, theme)),
-            Cell::from(highlight::lit(&r.partner_id, query, theme)),
-            Cell::from(r.location.clone()),
-            Cell::from(status),
-            Cell::from(Line::from(r.customers.to_string()).right_aligned()),
-            Cell::from(state.local(r.since).format("%Y-%m-%d").to_string()),
+            highlight::lit(&r.name, query, theme),
+            highlight::lit(&r.partner_id, query, theme),
+            Line::from(r.location.clone()),
+            status,
+            Line::from(r.customers.to_string()).right_aligned(),
+            Line::from(state.local(r.since).format("%Y-%m-%d").to_string()),
         ]
     });
 }

@@ -2,8 +2,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::text::Span;
-use ratatui::widgets::Cell;
+use ratatui::text::{Line, Span};
 
 use crate::app::state::AppState;
 use crate::app::screens::users::UsersScreen;
@@ -45,11 +44,11 @@ pub fn view(screen: &UsersScreen, state: &AppState, theme: &Theme, frame: &mut F
                 o.display_name.clone()
             };
             vec![
-                Cell::from(highlight::lit(&o.upn, query, theme)),
-                Cell::from(highlight::lit(&name, query, theme)),
-                Cell::from(o.role.label()),
-                Cell::from(status),
-                Cell::from(state.local(o.created_at).format("%Y-%m-%d").to_string()),
+                highlight::lit(&o.upn, query, theme),
+                highlight::lit(&name, query, theme),
+                Line::from(o.role.label()),
+                Line::from(status),
+                Line::from(state.local(o.created_at).format("%Y-%m-%d").to_string()),
             ]
         },
     );

@@ -26,21 +26,8 @@ pub fn text_field(
     theme: &Theme,
 ) {
     let label_style = if focused { theme.accent } else { theme.dim };
-    let value = clean(field.value()).into_owned();
     let room = area.width.saturating_sub(label_width + 1) as usize;
-    // Keep the cursor in view: show the end of a value longer than the room.
-    // Columns, not chars: a CJK character takes two.
-    let cursor = field.input.visual_cursor();
-    let want = cursor.saturating_sub(room.saturating_sub(1));
-    let (mut skip, mut shown) = (0, String::new());
-    for g in value.graphemes(true) {
-        if skip < want {
-            skip += g.width();
-        } else {
-            shown.push_str(g);
-        }
-    }
-    let shown = ellipsize(&shown, room);
+    let (shown, cursor_x) = field_window(field.value(), field.input.cursor(), room);
     let marker = if focused { "›" } else { " " };
     let line = Line::from(vec![
         Span::styled(
@@ -73,7 +60,44 @@ pub fn text_field(
         message_area,
     );
     if focused {
-        let x = area.x + label_width + 1 + cursor.saturating_sub(skip).min(value.width()) as u16;
+        let x = area.x + label_width + 1 + cursor_x as u16;
         frame.set_cursor_position((x.min(area.right().saturating_sub(1)), area.y));
     }
+}
+
+/// What a field `room` columns wide shows of `value` with the cursor after `cursor` chars (where
+/// tui-input keeps it: between graphemes), and the cursor's column in it. Columns are display
+/// columns (a CJK character or an emoji takes two, a combining mark none), counted by grapheme
+/// as tui-input's `visual_cursor` counts them. The view scrolls just enough that the cursor and
+/// the whole grapheme under it are in view, left of the "…" that says text goes on past the
+/// edge: a wide character is never split and the cursor never lands in its second half. Like
+/// tui-input's `visual_scroll`, the window follows from the cursor alone (the view keeps no
+/// state): as much as fits before the cursor is shown.
+pub fn field_window(value: &str, cursor: usize, room: usize) -> (String, usize) {
+    let split = value
+        .char_indices()
+        .nth(cursor)
+        .map_or(value.len(), |(i, _)| i);
+    let (before, after) = (clean(&value[..split]), clean(&value[split..]));
+    let at = before.width();
+    if at + after.width() < room {
+        return (format!("{before}{after}"), at);
+    }
+    // The grapheme under the cursor (a blank after the end) must show whole, left of the "…"
+    // when more text follows it.
+    let mut rest = after.graphemes(true);
+    let under = rest.next().map_or(1, |g| g.width().max(1));
+    let more = usize::from(rest.next().is_some());
+    let keep = room.saturating_sub(under + more);
+    let mut scroll = 0;
+    let mut text = String::new();
+    for g in before.graphemes(true) {
+        if at - scroll > keep {
+            scroll += g.width();
+        } else {
+            text.push_str(g);
+        }
+    }
+    text.push_str(&after);
+    (ellipsize(&text, room), at - scroll)
 }
