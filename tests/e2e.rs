@@ -75,8 +75,11 @@ fn first_run_menu_customers_search_help_and_quit() {
         );
     }
     if expected.len() < all_rows.len() {
-        // The unfiltered list showed every name with this prefix; the filter keeps exactly those.
-        let rows: Vec<&String> = rows.iter().collect();
+        // The unfiltered list showed every name with this prefix; the filter keeps exactly those
+        // (by company name: the columns follow the rows shown, so the spacing differs).
+        let company = |row: &String| row.split("  ").next().unwrap_or_default().trim().to_owned();
+        let rows: Vec<String> = rows.iter().map(company).collect();
+        let expected: Vec<String> = expected.iter().map(|r| company(r)).collect();
         assert_eq!(
             rows, expected,
             "the filter did not keep exactly the customers starting with {prefix:?}"
