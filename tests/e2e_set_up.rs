@@ -61,14 +61,19 @@ fn set_up_your_own_book_from_the_demo_and_open_it_again() {
     s.type_text("Ava Jones");
     s.key("Enter");
 
+    // The console reopens on the new book's Dashboard, which says it is empty.
     let own = s.wait_for_text(&[
         "Contoso Distribution · PartnerID 1234567",
         "ava@contoso.example · Global admin",
-        "No indirect resellers yet: r requests a partnership, or twotier import resellers FILE.",
+        "Your book is empty",
     ]);
     assert!(!own.contains("DEMO DATA"), "{own}");
     assert!(!own.contains("Northwind"), "{own}");
     assert!(own.contains("Your own book is set up:"), "{own}");
+    s.type_text("1");
+    s.wait_for_text(&[
+        "No indirect resellers yet: r requests a partnership, or twotier import resellers FILE.",
+    ]);
     s.type_text("2");
     s.wait_for_text(&["No customers yet: n adds one, or twotier import customers FILE."]);
     s.quit();
@@ -128,9 +133,11 @@ fn a_book_made_by_init_opens_with_no_banner() {
     s.start(&[]);
     let screen = s.wait_for_text(&[
         "Contoso Distribution · PartnerID 1234567",
-        "No indirect resellers yet: r requests a partnership",
+        "Your book is empty",
     ]);
     assert!(!screen.contains("DEMO DATA"), "{screen}");
+    s.type_text("1");
+    s.wait_for_text(&["No indirect resellers yet: r requests a partnership"]);
     // No set-up key on your own book: S does nothing.
     s.type_text("S");
     s.assert_stays(

@@ -241,54 +241,17 @@ fn a_schema_7_book_gets_its_counts_by_migration() {
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v7.db");
+    common::old_books::schema_7_copy_of(&source.path, &path);
     {
         let conn = Connection::open(&path).unwrap();
-        conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
-        for step in [
-            include_str!("../src/store/migrations/0001_init.sql"),
-            include_str!("../src/store/migrations/0002_demo_marker.sql"),
-            include_str!("../src/store/migrations/0003_discarded_requests.sql"),
-            include_str!("../src/store/migrations/0004_unknown_compliance.sql"),
-            include_str!("../src/store/migrations/0005_sync.sql"),
-            include_str!("../src/store/migrations/0006_sync_subscriptions.sql"),
-            include_str!("../src/store/migrations/0007_present_customers.sql"),
-        ] {
-            conn.execute_batch(step).unwrap();
-        }
-        conn.pragma_update(None, "application_id", twotier::store::APPLICATION_ID)
-            .unwrap();
-        conn.pragma_update(None, "user_version", 7).unwrap();
-        conn.execute("ATTACH ?1 AS demo", [source.path.to_str().unwrap()])
-            .unwrap();
         let tables: Vec<String> = conn
-            .prepare(
-                "SELECT name FROM main.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
-            )
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table'")
             .unwrap()
             .query_map([], |r| r.get(0))
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap();
         assert!(!tables.iter().any(|t| t == "row_counts"));
-        for table in tables {
-            let columns: Vec<String> = conn
-                .prepare(&format!(
-                    "SELECT name FROM main.pragma_table_info('{table}')"
-                ))
-                .unwrap()
-                .query_map([], |r| r.get(0))
-                .unwrap()
-                .collect::<Result<_, _>>()
-                .unwrap();
-            let columns = columns.join(", ");
-            // Rows a migration made (sync_state's one row) give way to the copy's.
-            conn.execute_batch(&format!(
-                "DELETE FROM main.{table};
-                 INSERT INTO main.{table} ({columns}) SELECT {columns} FROM demo.{table}"
-            ))
-            .unwrap();
-        }
-        conn.execute_batch("DETACH demo").unwrap();
     }
     let (mut store, _) = Store::open(&path).unwrap();
     let version: i32 = store

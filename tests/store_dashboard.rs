@@ -271,21 +271,7 @@ fn the_migration_fills_the_counters_of_a_book_at_schema_7() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("old.db");
     {
-        let conn = Connection::open(&path).unwrap();
-        for step in [
-            include_str!("../src/store/migrations/0001_init.sql"),
-            include_str!("../src/store/migrations/0002_demo_marker.sql"),
-            include_str!("../src/store/migrations/0003_discarded_requests.sql"),
-            include_str!("../src/store/migrations/0004_unknown_compliance.sql"),
-            include_str!("../src/store/migrations/0005_sync.sql"),
-            include_str!("../src/store/migrations/0006_sync_subscriptions.sql"),
-            include_str!("../src/store/migrations/0007_present_customers.sql"),
-        ] {
-            conn.execute_batch(step).unwrap();
-        }
-        conn.pragma_update(None, "application_id", twotier::store::APPLICATION_ID)
-            .unwrap();
-        conn.pragma_update(None, "user_version", 7).unwrap();
+        let conn = common::old_books::schema_7(&path);
         conn.execute_batch(
             "INSERT INTO provider VALUES (1, 'a2f1c0de-0000-4000-8000-000000000001', 'Old Books Ltd', '1234567',
                  'US', 'United States', 'https://old.example', 'help@old.example', '+1 555 0100', 'Old Books',

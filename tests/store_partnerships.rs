@@ -436,11 +436,36 @@ fn removing_a_partnership_touches_nothing_but_the_partnership() {
     let others = |store: &Store| {
         snapshot(store)
             .into_iter()
-            .filter(|t| !t.starts_with("resellers:") && !t.starts_with("audit_log:"))
+            .filter(|t| {
+                !t.starts_with("resellers:")
+                    && !t.starts_with("audit_log:")
+                    && !t.starts_with("row_counts:")
+            })
             .collect::<Vec<_>>()
     };
+    // The kept counts of the lists: one active partnership fewer, one activity entry more.
+    let kept = |store: &Store| -> Vec<(String, i64)> {
+        store
+            .conn()
+            .prepare("SELECT name, value FROM row_counts ORDER BY name")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let kept_before = kept(&db.store);
     let before = others(&db.store);
     assert_eq!(db.store.remove_partnership(id, now()).unwrap(), impact);
+    let expected: Vec<(String, i64)> = kept_before
+        .into_iter()
+        .map(|(name, n)| match name.as_str() {
+            "resellers" => (name, n - 1),
+            "audit_log" => (name, n + 1),
+            _ => (name, n),
+        })
+        .collect();
+    assert_eq!(kept(&db.store), expected, "kept counts");
     assert_eq!(
         others(&db.store),
         before,

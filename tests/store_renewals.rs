@@ -260,18 +260,15 @@ fn pages_walk_the_window_once_in_order_both_ways_with_and_without_a_reseller() {
 #[test]
 fn an_existing_book_gets_the_renewals_indexes_when_opened() {
     let db = TestDb::default_demo();
-    let path = db.path.clone();
-    db.store
-        .conn()
-        .execute_batch(&format!(
-            "DROP INDEX subscriptions_renewing; DROP INDEX subscriptions_renewing_by_reseller;
-             PRAGMA user_version = {};",
-            SCHEMA_VERSION - 1
-        ))
-        .unwrap();
-    drop(db.store);
+    let path = db.dir.path().join("v7.db");
+    common::old_books::schema_7_copy_of(&db.path, &path);
     let (store, opened) = Store::open(&path).unwrap();
     assert_eq!(opened, Opened::Existing);
+    let version: i32 = store
+        .conn()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
     let indexes: i64 = store
         .conn()
         .query_row(

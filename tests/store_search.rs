@@ -248,30 +248,17 @@ fn imported_customers_are_found() {
 #[test]
 fn a_book_of_schema_7_is_indexed_by_its_upgrade() {
     let db = with_contoso();
-    // Back to schema 7: 0008's tables and triggers gone, the version set back.
-    db.store
-        .conn()
-        .execute_batch(
-            "DROP TRIGGER customer_search_insert; DROP TRIGGER customer_search_update;
-             DROP TRIGGER customer_search_delete; DROP TABLE customer_trigrams; DROP TABLE customer_search;
-             DROP TRIGGER reseller_search_insert; DROP TRIGGER reseller_search_update;
-             DROP TRIGGER reseller_search_delete; DROP TABLE reseller_trigrams; DROP TABLE reseller_search;
-             DROP TRIGGER operator_search_insert; DROP TRIGGER operator_search_update;
-             DROP TRIGGER operator_search_delete; DROP TABLE operator_trigrams; DROP TABLE operator_search;
-             DROP TRIGGER invitation_search_insert; DROP TRIGGER invitation_search_update;
-             DROP TRIGGER invitation_search_delete; DROP TABLE invitation_trigrams; DROP TABLE invitation_search;
-             DROP INDEX customers_present_by_name;
-             PRAGMA user_version = 7;",
-        )
-        .unwrap();
-    let TestDb { dir, path, store } = db;
+    let old = db.dir.path().join("v7.db");
+    common::old_books::schema_7_copy_of(&db.path, &old);
+    let TestDb { dir, store, .. } = db;
     drop(store);
+    let path = old;
     let (store, _) = Store::open(&path).unwrap();
     let version: i32 = store
         .conn()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert!(version >= 8);
+    assert_eq!(version, twotier::store::SCHEMA_VERSION);
     let db = TestDb { dir, path, store };
     assert_eq!(customers(&db, "zurich"), ["Contoso Zürich AG"]);
     assert_eq!(

@@ -314,15 +314,6 @@ pub fn fetch_page<R: Listed>(conn: &Connection, req: &PageRequest) -> rusqlite::
 }
 
 pub fn count(conn: &Connection, spec: &ListSpec, filter: &Filter) -> rusqlite::Result<u64> {
-    // A whole list's count is kept by the writes (store::counters), not counted on each load.
-    if let Some(name) = filter
-        .is_whole_list()
-        .then(|| super::counters::kept_count_name(first_table(spec), spec.scope))
-        .flatten()
-        && let Some(n) = super::counters::kept_count(conn, name)?
-    {
-        return Ok(n);
-    }
     let path = search::choose(conn, search_index(spec), &filter.search)?;
     count_on(conn, spec, filter, &path)
 }
@@ -333,6 +324,15 @@ fn count_on(
     filter: &Filter,
     path: &SearchPath,
 ) -> rusqlite::Result<u64> {
+    // A whole list's count is kept by the writes (store::counters), not counted on each load.
+    if let Some(name) = filter
+        .is_whole_list()
+        .then(|| super::counters::kept_count_name(first_table(spec), spec.scope))
+        .flatten()
+        && let Some(n) = super::counters::kept_count(conn, name)?
+    {
+        return Ok(n);
+    }
     let (text, params) = count_sql_on(spec, filter, path);
     let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
     conn.prepare_cached(&text)?

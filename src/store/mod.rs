@@ -32,6 +32,7 @@ pub mod sync_types;
 mod time;
 mod values;
 pub mod worker;
+mod worker_task;
 pub mod write_through;
 
 pub use time::{db_time, parse_db_time};

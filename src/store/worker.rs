@@ -5,9 +5,6 @@
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::JoinHandle;
 
-mod describe;
-use describe::describe;
-
 use chrono::{DateTime, Utc};
 
 use super::customer_account::CustomerAccount;
@@ -304,7 +301,7 @@ fn serve<A>(mut store: Store, rx: Receiver<(A, DbCmd)>, reply: impl Fn(A, DbRepl
 
 /// Runs one command. Public so tests can drive the store exactly as the UI does.
 pub fn execute(store: &mut Store, cmd: DbCmd) -> DbReply {
-    let what = describe(&cmd);
+    let what = cmd.task();
     match run(store, cmd) {
         Ok(reply) => reply,
         Err(CommandError::Refused(message)) => DbReply::Refused { what, message },

@@ -1,6 +1,7 @@
 //! Shared by the integration tests: real SQLite files in temp folders, never mocks.
 #![allow(dead_code)]
 
+pub mod old_books;
 pub mod orders;
 pub mod process;
 pub mod sandbox;
