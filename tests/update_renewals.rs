@@ -177,3 +177,60 @@ fn end_and_home_page_along_the_whole_window() {
     assert_eq!(renewals(&h).list.selected, 0);
     assert!(!renewals(&h).list.more_before);
 }
+
+/// At 200 columns the selected renewal's subscription is shown beside the list, asked for by
+/// id as the selection moves; below 160 columns there is no pane and nothing is asked.
+#[test]
+fn the_pane_beside_renewals_follows_the_selected_subscription() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use twotier::store::record::{Record, RecordId};
+    let asked = |h: &Harness| -> Vec<RecordId> {
+        h.db_commands()
+            .into_iter()
+            .filter_map(|c| match c {
+                DbCmd::LoadRecord(_, id) => Some(*id),
+                _ => None,
+            })
+            .collect()
+    };
+    let render = |h: &Harness| -> String {
+        let mut terminal = Terminal::new(TestBackend::new(h.state.width, h.state.height)).unwrap();
+        terminal
+            .draw(|f| twotier::ui::view(&h.state, &twotier::ui::Theme::colored(), f))
+            .unwrap();
+        format!("{}", terminal.backend())
+    };
+    let mut h = Harness::new(TestDb::default_demo(), 200, 50);
+    h.type_str("6");
+    let first = selected_id(&h);
+    assert_eq!(asked(&h), [RecordId::Subscription(first)]);
+    let record = renewals(&h)
+        .detail
+        .of(RecordId::Subscription(first))
+        .cloned();
+    assert!(
+        matches!(record, Some(Record::Subscription(_))),
+        "{record:?}"
+    );
+    assert!(render(&h).contains("Subscription"));
+    h.type_str("j");
+    let second = selected_id(&h);
+    assert_eq!(
+        asked(&h),
+        [
+            RecordId::Subscription(first),
+            RecordId::Subscription(second)
+        ]
+    );
+    assert!(
+        renewals(&h)
+            .detail
+            .of(RecordId::Subscription(second))
+            .is_some()
+    );
+
+    let mut narrow = Harness::new(TestDb::default_demo(), 159, 50);
+    narrow.type_str("6j");
+    assert!(asked(&narrow).is_empty());
+}

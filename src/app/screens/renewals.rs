@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use crossterm::event::KeyCode;
 
 use crate::app::action::Command;
+use crate::app::detail::Detail;
 use crate::app::effect::Effect;
 use crate::app::keys::{Keys, MOVE, Typing, bind, ch, key, keys};
 use crate::app::list::ListModel;
@@ -15,6 +16,7 @@ use crate::app::list_ops::ListOps;
 use crate::app::model::{Cx, Model, ScreenInfo, ScreenModel, edge_answer, settled};
 use crate::app::outcome::{Answer, Go, Open, Outcome, PickerPurpose};
 use crate::domain::renewal::{HORIZON_DAYS, ends_by};
+use crate::store::record::RecordId;
 use crate::store::renewals::RenewalRow;
 use crate::store::worker::{AnyPage, DbCmd, DbReply, ListId};
 
@@ -26,6 +28,8 @@ pub struct RenewalsScreen {
     pub today: NaiveDate,
     /// The reseller the list is narrowed to, by name (its id is in the list's filter).
     pub reseller_filter: Option<String>,
+    /// The selected subscription's record, for the detail pane (≥ 160 columns).
+    pub detail: Detail,
 }
 
 impl Default for RenewalsScreen {
@@ -34,6 +38,7 @@ impl Default for RenewalsScreen {
             list: ListModel::new(ListId::Renewals),
             today: NaiveDate::default(),
             reseller_filter: None,
+            detail: Detail::default(),
         }
     }
 }
@@ -70,6 +75,8 @@ impl RenewalsScreen {
 
     /// Loads (or reloads in place) with the window counted from today.
     fn load(&mut self, cx: &mut Cx) -> Effect {
+        // The record shown may have changed: asked again as the page lands.
+        self.detail.invalidate();
         if self.count_from(cx) || ListOps::needs_load(&self.list) {
             self.list.reload(cx.seq)
         } else {
@@ -84,6 +91,42 @@ impl Model for RenewalsScreen {
     }
 
     fn on_command(&mut self, command: Command, cx: &mut Cx) -> Outcome {
+        let outcome = self.command(command, cx);
+        self.following(outcome, cx)
+    }
+
+    /// The picker's reseller narrows the list; "All" clears the filter.
+    fn on_answer(&mut self, answer: Answer, cx: &mut Cx) -> Outcome {
+        match answer {
+            Answer::Picked(PickerPurpose::RenewalsFilter, choice) => {
+                self.list.filter.reseller_id = choice.as_ref().map(|c| c.id);
+                self.reseller_filter = choice.map(|c| c.name);
+                self.count_from(cx);
+                Outcome::effect(Some(self.list.reload(cx.seq)))
+            }
+            other => edge_answer(other),
+        }
+    }
+
+    fn on_reply(&mut self, reply: DbReply, cx: &mut Cx) -> Outcome {
+        let Err(reply) = self.detail.receive(reply) else {
+            return Outcome::none();
+        };
+        let outcome = match reply {
+            DbReply::Page {
+                seq,
+                page: AnyPage::Renewals(page),
+                ..
+            } => Outcome::effect(self.list.receive(seq, page, cx.viewport, cx.seq)),
+            DbReply::Subscription(detail) => Outcome::open(Open::SubscriptionDetails(detail)),
+            other => settled(other),
+        };
+        self.following(outcome, cx)
+    }
+}
+
+impl RenewalsScreen {
+    fn command(&mut self, command: Command, cx: &mut Cx) -> Outcome {
         match command {
             Command::Enter => Outcome::effect(
                 self.list
@@ -105,29 +148,10 @@ impl Model for RenewalsScreen {
         }
     }
 
-    /// The picker's reseller narrows the list; "All" clears the filter.
-    fn on_answer(&mut self, answer: Answer, cx: &mut Cx) -> Outcome {
-        match answer {
-            Answer::Picked(PickerPurpose::RenewalsFilter, choice) => {
-                self.list.filter.reseller_id = choice.as_ref().map(|c| c.id);
-                self.reseller_filter = choice.map(|c| c.name);
-                self.count_from(cx);
-                Outcome::effect(Some(self.list.reload(cx.seq)))
-            }
-            other => edge_answer(other),
-        }
-    }
-
-    fn on_reply(&mut self, reply: DbReply, cx: &mut Cx) -> Outcome {
-        match reply {
-            DbReply::Page {
-                seq,
-                page: AnyPage::Renewals(page),
-                ..
-            } => Outcome::effect(self.list.receive(seq, page, cx.viewport, cx.seq)),
-            DbReply::Subscription(detail) => Outcome::open(Open::SubscriptionDetails(detail)),
-            other => settled(other),
-        }
+    /// What the key or reply did, and the pane's record for the row selected after it.
+    fn following(&mut self, mut outcome: Outcome, cx: &mut Cx) -> Outcome {
+        outcome.effects.extend(self.follow_selection(cx));
+        outcome
     }
 }
 
@@ -142,6 +166,11 @@ impl ScreenModel for RenewalsScreen {
 
     fn on_enter(&mut self, cx: &mut Cx) -> Vec<Effect> {
         vec![self.load(cx)]
+    }
+
+    fn follow_selection(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        let selected = self.list.selected_row().map(|s| RecordId::Subscription(s.id));
+        self.detail.follow(selected, cx).into_iter().collect()
     }
 
     fn refresh(&mut self, cx: &mut Cx) -> Vec<Effect> {

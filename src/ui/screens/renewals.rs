@@ -17,6 +17,7 @@ use crate::domain::renewal::{HORIZON_DAYS, RenewalGroup, days_left};
 use crate::store::renewals::RenewalRow;
 use crate::store::subscriptions::REMOVED_MARK;
 use crate::ui::theme::Theme;
+use crate::ui::widgets::detail_records;
 use crate::ui::widgets::window_table::{self, column};
 
 /// From this width the days left have their own column, and "Auto-renew" its whole words.
@@ -26,7 +27,9 @@ const DAYS_SHOWN: u16 = 100;
 /// the words that tell offers apart stay in view.
 const FULL_OFFER: u16 = 140;
 
-pub fn view(screen: &RenewalsScreen, _: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn view(screen: &RenewalsScreen, state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let selected = screen.list.selected_row().map(|s| s.id);
+    let area = detail_records::subscription_beside(frame, area, state, theme, &screen.detail, selected);
     let wide = area.width >= DAYS_SHOWN;
     let full_offer = area.width >= FULL_OFFER;
     // Narrowed to one reseller, the title names it: its column gives its room to the others.
