@@ -318,7 +318,8 @@ fn a_connected_book_refuses_a_local_only_removal_in_words() {
             s.db().to_str().unwrap(),
         ],
     );
-    s.wait_for_text(&["Indirect resellers", "Partner Center: not signed in"]);
+    s.open_resellers();
+    s.wait_for_text(&["Partner Center: not signed in"]);
     let removed = "SELECT count(*) FROM resellers WHERE state = 'removed'";
     let before = sqlite3_count(&s.db(), removed);
     // The list is up (on a connected book `P sign in` and `Y sync` keep the footer's room at

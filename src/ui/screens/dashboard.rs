@@ -165,15 +165,19 @@ fn offer_bars(d: &Dashboard, theme: &Theme, frame: &mut Frame, area: Rect) {
     let longest = d.offers.iter().map(|o| o.name.chars().count()).max().unwrap_or(0);
     // The names give way before the bars: at most half the panel.
     let label_width = longest.min((inner.width as usize / 2).max(8));
-    let bars: Vec<Bar> = d
-        .offers
+    let shown = &d.offers[..rows.min(d.offers.len())];
+    // Each figure right-aligned in the label, not drawn over its bar: every bar starts in the
+    // same column and shows its whole length.
+    let figure = |seats: i64| thousands(seats.max(0) as u64);
+    let figure_width = shown.iter().map(|o| figure(o.seats).len()).max().unwrap_or(0);
+    let bars: Vec<Bar> = shown
         .iter()
-        .take(rows)
         .map(|o| {
+            let name = pad(&ellipsize(&o.name, label_width), label_width);
             Bar::default()
-                .label(Line::from(pad(&ellipsize(&o.name, label_width), label_width)))
+                .label(Line::from(format!("{name} {:>figure_width$}", figure(o.seats))))
                 .value(o.seats.max(0) as u64)
-                .text_value(format!("{} ", thousands(o.seats.max(0) as u64)))
+                .text_value(String::new())
         })
         .collect();
     let chart = BarChart::default()
